@@ -1,0 +1,3 @@
+from onpoint_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""``onpoint score``: the Onpoint score of a round, as a table or as JSON (SPEC §6)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import textwrap
+from pathlib import Path
+
+from onpoint_desktop.benchmark import recommendations
+from onpoint_desktop.scoring import RoundScore, recommendations_for
+from onpoint_desktop.workspace import Workspace
+
+STATUS_MARK = {"complete": "", "expert-only": "E", "survey-only": "S", "unavailable": ""}
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("score", help="the Onpoint score of a round against the benchmark")
+    p.add_argument("db", metavar="DB", type=Path)
+    p.add_argument("--round", metavar="ROUND", help="default: the latest round")
+    p.add_argument("--json", action="store_true", help="print one JSON object (SPEC §6)")
+    p.set_defaults(run=run_score)
+
+
+def run_score(args: argparse.Namespace) -> int:
+    with Workspace.open(args.db) as ws:
+        score = ws.score(args.round)
+        if args.json:
+            print(json.dumps(score.to_json(), indent=2, ensure_ascii=False))
+        else:
+            print(render_score(ws, score))
+    return 0
+
+
+def _num(value: float | None, fmt: str) -> str:
+    return "—" if value is None else format(value, fmt)
+
+
+def render_score(ws: Workspace, score: RoundScore) -> str:
+    """A readable table: total with band, components, strengths and focus areas."""
+    fw, model = ws.framework, ws.model
+    bm = ws.benchmark()
+    stage_label = fw.stage_label(score.stage)
+    stage_bm = bm.stages.get(score.stage)
+    lines = [f"{score.district} — round {score.round} ({stage_label})", ""]
+    total = _num(score.total, ".1f")
+    if score.total is not None and stage_bm:
+        pct = stage_bm.total
+        lines.append(
+            f"Onpoint score  {total}   {score.total_band} the benchmark "
+            f"(p25 {pct.p25:.0f} · median {pct.p50:.0f} · p75 {pct.p75:.0f})"
+        )
+    else:
+        lines.append(f"Onpoint score  {total}")
+    n_text = f", {stage_bm.n_districts} districts at {stage_label}" if stage_bm else ""
+    lines.append(f"Benchmark      {bm.label}, {bm.date}{n_text}")
+    lines.append(f"Model          {model.id}; complete: {'yes' if score.complete else 'no'}")
+    lines.append("")
+    header = (f"{'Component':<33} {'Score':>6} {'Expert':>7} {'Survey':>7} "
+              f"{'Teachers':>8} {'Leaders':>7}  {'Band':<7} {'Median':>6}")
+    lines += [header, "-" * len(header)]
+    for c in score.components:
+        mark = STATUS_MARK[c.status]
+        suppressed = c.suppressed_roles(model.min_n)
+        lines.append(
+            f"{c.name:<33} {_num(c.score, '.1f'):>6} {_num(c.expert, '.3f'):>7} "
+            f"{_num(c.survey, '.3f'):>7} {_n(c.n_teacher, 'teacher' in suppressed):>8} "
+            f"{_n(c.n_leader, 'leader' in suppressed):>7}  {c.band or '—':<7} "
+            f"{_num(c.median, '.0f'):>6} {mark}".rstrip()
+        )
+    lines.append("")
+    lines.append(
+        f"E: expert rating only · S: survey only · n<{model.min_n}: too few respondents "
+        "to use (not shown, not counted)"
+    )
+    recs = recommendations_for(score, recommendations())
+    for kind, title in (("strengths", "Strengths"), ("focus_areas", "Focus areas")):
+        lines.append("")
+        if not recs[kind]:
+            lines.append(f"{title}: none against this benchmark")
+            continue
+        lines.append(f"{title}:")
+        for cid, rec in recs[kind]:
+            comp = score.component(cid)
+            lines.append(f"  {comp.name} ({comp.delta:+.0f} vs median): {rec.title}")
+            lines += textwrap.wrap(rec.text, 88, initial_indent="    ",
+                                   subsequent_indent="    ")
+    return "\n".join(lines)
+
+
+def _n(n: int, suppressed: bool) -> str:
+    return f"{n} (n<5)" if suppressed else str(n)

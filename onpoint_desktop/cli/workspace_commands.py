@@ -1,0 +1,136 @@
+"""Workspace commands: demo, init, round add/list, rate, board, areas."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from onpoint_desktop import framework
+from onpoint_desktop.errors import InputError
+from onpoint_desktop.workspace import Workspace
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("demo", help="create a ready demo district to explore")
+    p.add_argument("db", metavar="DB", type=Path, help="workspace file to create")
+    p.set_defaults(run=run_demo)
+
+    p = commands.add_parser("init", help="create a new district workspace")
+    p.add_argument("db", metavar="DB", type=Path, help="workspace file to create")
+    p.add_argument("--district", required=True, metavar="NAME", help="district name")
+    p.set_defaults(run=run_init)
+
+    rounds = commands.add_parser("round", help="assessment rounds of a district")
+    sub = rounds.add_subparsers(dest="round_command", metavar="ACTION")
+    sub.required = True
+    p = sub.add_parser("add", help="add a round (e.g. 2024-25) at an implementation stage")
+    p.add_argument("db", metavar="DB", type=Path)
+    p.add_argument("round", metavar="ROUND", help="round id, e.g. 2024-25")
+    p.add_argument("--stage", required=True, metavar="STAGE",
+                   help="planning, year1, year2 or year3")
+    p.add_argument("--label", help="display label (default: the round id)")
+    p.set_defaults(run=run_round_add)
+    p = sub.add_parser("list", help="list the rounds of a district")
+    p.add_argument("db", metavar="DB", type=Path)
+    p.set_defaults(run=run_round_list)
+
+    p = commands.add_parser("rate", help="rate a focus area (LEVEL 1-4, or 0 to clear)")
+    p.add_argument("db", metavar="DB", type=Path)
+    p.add_argument("--round", required=True, metavar="ROUND")
+    p.add_argument("area", metavar="AREA", help="focus area id ('onpoint areas' lists them)")
+    p.add_argument("level", metavar="LEVEL", help="1 Not started … 4 Established; 0 clears")
+    p.add_argument("--note", help="evidence note")
+    p.add_argument("--author", help="who rates (default: $ONPOINT_AUTHOR or your user name)")
+    p.set_defaults(run=run_rate)
+
+    p = commands.add_parser("board", help="show the bingo board of a round")
+    p.add_argument("db", metavar="DB", type=Path)
+    p.add_argument("--round", metavar="ROUND", help="default: the latest round")
+    p.set_defaults(run=run_board)
+
+    p = commands.add_parser("areas", help="list the focus areas of the framework")
+    p.set_defaults(run=run_areas)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from onpoint_desktop.demo import build_demo
+
+    with build_demo(args.db) as ws:
+        rounds = ws.rounds()
+        print(f"Created {ws.district.name} in {args.db} with rounds "
+              f"{', '.join(r.id for r in rounds)}.")
+        print(f"Try: onpoint score {args.db}")
+    return 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    with Workspace.create(args.db, args.district) as ws:
+        print(f"Created workspace for {ws.district.name} in {args.db}.")
+        print(f"Next: onpoint round add {args.db} 2024-25 --stage planning")
+    return 0
+
+
+def run_round_add(args: argparse.Namespace) -> int:
+    with Workspace.open(args.db) as ws:
+        rnd = ws.add_round(args.round, args.stage, args.label)
+        print(f"Added round {rnd.id} ({ws.framework.stage_label(rnd.stage)}).")
+    return 0
+
+
+def run_round_list(args: argparse.Namespace) -> int:
+    with Workspace.open(args.db) as ws:
+        for rnd in ws.rounds():
+            rated = len(ws.levels(rnd.id))
+            counts = ws.respondent_counts(rnd.id)
+            print(f"{rnd.id:<12} {ws.framework.stage_label(rnd.stage):<9} "
+                  f"{rated:>2}/{len(ws.framework.areas)} areas rated  "
+                  f"{counts.get('teacher', 0)} teachers, {counts.get('leader', 0)} leaders")
+    return 0
+
+
+def parse_level(text: str) -> int | None:
+    top = framework.framework().max_level
+    try:
+        level = int(text)
+    except ValueError:
+        level = -1
+    if not 0 <= level <= top:
+        raise InputError(f"LEVEL must be a whole number 0–{top} (0 clears), not '{text}'.")
+    return level or None
+
+
+def run_rate(args: argparse.Namespace) -> int:
+    level = parse_level(args.level)
+    with Workspace.open(args.db) as ws:
+        ws.rate(args.round, args.area, level, args.note, args.author)
+        label = ws.framework.areas[args.area].label
+        total = ws.score(args.round).total
+        shown = "—" if total is None else f"{total:.1f}"
+        print(f"{label}: {ws.framework.level_label(level)}. Onpoint score now {shown}.")
+    return 0
+
+
+def run_board(args: argparse.Namespace) -> int:
+    with Workspace.open(args.db) as ws:
+        rnd = ws.get_round(args.round) if args.round else ws.latest_round()
+        if rnd is None:
+            raise InputError("This district has no rounds yet; add one with 'round add'.")
+        board = ws.board(rnd.id)
+        print(f"{ws.district.name}: round {rnd.id} ({ws.framework.stage_label(rnd.stage)})")
+        for category in ws.framework.categories:
+            print(f"\n{category.label}")
+            for area in category.areas:
+                event = board.get(area.id)
+                level = ws.framework.level_label(event.level if event else None)
+                note = f"  — {event.note}" if event and event.note else ""
+                print(f"  {area.label:<58} {level}{note}")
+    return 0
+
+
+def run_areas(args: argparse.Namespace) -> int:
+    fw = framework.framework()
+    for category in fw.categories:
+        print(category.label)
+        for area in category.areas:
+            print(f"  {area.id:<38} {area.label}")
+    return 0

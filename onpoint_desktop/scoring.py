@@ -1,0 +1,282 @@
+"""The Onpoint score (SPEC §1.5), as pure functions.
+
+Inputs are the current board (area → level) and survey *aggregates* (per role and item:
+count and raw sum of valid answers; per role and component: respondents with at least one
+valid answer). Working from aggregates keeps a recompute after a rating change at a few
+microseconds, whatever the number of survey responses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from onpoint_desktop.benchmark import Benchmark, RecommendationLibrary
+from onpoint_desktop.framework import Framework, ScoringModel
+
+
+@dataclass(frozen=True)
+class ItemStat:
+    """Valid answers to one item: how many, and their raw (not reverse-coded) sum."""
+
+    n: int
+    total: float
+
+
+@dataclass(frozen=True)
+class RoleAggregate:
+    items: Mapping[str, ItemStat] = field(default_factory=dict)
+    component_n: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SurveyAggregates:
+    """Survey aggregates of one round (or of one school within it), per role."""
+
+    roles: Mapping[str, RoleAggregate] = field(default_factory=dict)
+
+    def role(self, role: str) -> RoleAggregate:
+        return self.roles.get(role) or RoleAggregate()
+
+    def respondents(self, role: str) -> int:
+        """Respondents of a role with at least one valid answer to any item."""
+        agg = self.roles.get(role)
+        return agg.component_n.get("*", 0) if agg else 0
+
+
+NO_SURVEYS = SurveyAggregates()
+
+
+@dataclass(frozen=True)
+class ComponentScore:
+    id: str
+    name: str
+    score: float | None
+    expert: float | None  # E_c, 0–1
+    survey: float | None  # S_c, 0–1
+    role_survey: Mapping[str, float | None]  # S_c,r where available (n ≥ min_n)
+    role_n: Mapping[str, int]  # n_c,r, shown even below min_n
+    areas_rated: int
+    areas_total: int
+    band: str | None = None
+    median: float | None = None
+
+    @property
+    def n_teacher(self) -> int:
+        return self.role_n.get("teacher", 0)
+
+    @property
+    def n_leader(self) -> int:
+        return self.role_n.get("leader", 0)
+
+    @property
+    def status(self) -> str:
+        """``complete``, ``expert-only``, ``survey-only`` or ``unavailable``."""
+        if self.expert is not None and self.survey is not None:
+            return "complete"
+        if self.expert is not None:
+            return "expert-only"
+        if self.survey is not None:
+            return "survey-only"
+        return "unavailable"
+
+    def suppressed_roles(self, min_n: int) -> list[str]:
+        """Roles that answered this component but too few to be used (below min_n)."""
+        return [r for r, n in self.role_n.items() if 0 < n < min_n]
+
+    @property
+    def delta(self) -> float | None:
+        """Distance from the stage median (positive: above it)."""
+        if self.score is None or self.median is None:
+            return None
+        return self.score - self.median
+
+
+@dataclass(frozen=True)
+class RoundScore:
+    model: str
+    stage: str
+    total: float | None
+    complete: bool
+    components: tuple[ComponentScore, ...]
+    strengths: tuple[str, ...]
+    focus_areas: tuple[str, ...]
+    total_band: str | None
+    total_median: float | None
+    benchmark: str
+    district: str = ""
+    round: str = ""
+
+    def component(self, component_id: str) -> ComponentScore:
+        return next(c for c in self.components if c.id == component_id)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``score --json`` object of SPEC §6."""
+        return {
+            "district": self.district,
+            "round": self.round,
+            "stage": self.stage,
+            "model": self.model,
+            "benchmark": self.benchmark,
+            "total": _round(self.total, 2),
+            "band": self.total_band,
+            "complete": self.complete,
+            "components": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "score": _round(c.score, 2),
+                    "expert": _round(c.expert, 6),
+                    "survey": _round(c.survey, 6),
+                    "n_teacher": c.n_teacher,
+                    "n_leader": c.n_leader,
+                    "band": c.band,
+                    "status": c.status,
+                }
+                for c in self.components
+            ],
+            "strengths": list(self.strengths),
+            "focus_areas": list(self.focus_areas),
+        }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def expert_subscore(
+    model: ScoringModel, framework: Framework, ratings: Mapping[str, int], component_id: str
+) -> tuple[float | None, int]:
+    """E_c: mean of (level − 1) / (max − 1) over the rated areas of c, and how many are rated."""
+    top = framework.max_level - 1
+    values = [
+        (ratings[a] - 1) / top for a in model.by_id[component_id].areas if ratings.get(a)
+    ]
+    return _mean(values), len(values)
+
+
+def role_subscore(
+    model: ScoringModel, role: str, agg: RoleAggregate, component_id: str
+) -> tuple[float | None, int]:
+    """S_c,r and n_c,r. S_c,r is None when n_c,r < min_n (never shown or used)."""
+    n = agg.component_n.get(component_id, 0)
+    instrument = model.instruments[role]
+    lo, hi = instrument.scale_min, instrument.scale_max
+    values = []
+    for item in model.items_of(role, component_id):
+        stat = agg.items.get(item.id)
+        if not stat or stat.n == 0:
+            continue
+        total = instrument.reverse_base * stat.n - stat.total if item.reverse else stat.total
+        values.append((total / stat.n - lo) / (hi - lo))
+    if n < model.min_n:
+        return None, n
+    return _mean(values), n
+
+
+def survey_subscore(
+    model: ScoringModel, survey: SurveyAggregates, component_id: str
+) -> tuple[float | None, dict[str, float | None], dict[str, int]]:
+    """S_c: role sub-scores weighted over the available roles."""
+    role_scores: dict[str, float | None] = {}
+    role_n: dict[str, int] = {}
+    for role in model.role_weights:
+        role_scores[role], role_n[role] = role_subscore(
+            model, role, survey.role(role), component_id
+        )
+    available = {r: s for r, s in role_scores.items() if s is not None}
+    if not available:
+        return None, role_scores, role_n
+    weight = sum(model.role_weights[r] for r in available)
+    return sum(model.role_weights[r] * s for r, s in available.items()) / weight, role_scores, role_n
+
+
+def compute(
+    model: ScoringModel,
+    framework: Framework,
+    ratings: Mapping[str, int],
+    survey: SurveyAggregates,
+    stage: str,
+    benchmark: Benchmark,
+    *,
+    district: str = "",
+    round_id: str = "",
+) -> RoundScore:
+    """The Onpoint score of one round, with bands against ``benchmark`` at ``stage``."""
+    alpha = model.expert_weight
+    components = []
+    weighted, weights = 0.0, 0.0
+    for comp in model.components:
+        expert, rated = expert_subscore(model, framework, ratings, comp.id)
+        survey_value, role_scores, role_n = survey_subscore(model, survey, comp.id)
+        if expert is not None and survey_value is not None:
+            value: float | None = alpha * expert + (1 - alpha) * survey_value
+        else:
+            value = expert if expert is not None else survey_value
+        score = model.to_score(value) if value is not None else None
+        if value is not None:
+            weighted += comp.weight * value
+            weights += comp.weight
+        pct = benchmark.percentiles(stage, comp.id)
+        components.append(
+            ComponentScore(
+                id=comp.id,
+                name=comp.name,
+                score=score,
+                expert=expert,
+                survey=survey_value,
+                role_survey=role_scores,
+                role_n=role_n,
+                areas_rated=rated,
+                areas_total=len(comp.areas),
+                band=pct.band(score) if pct else None,
+                median=pct.p50 if pct else None,
+            )
+        )
+    total = model.to_score(weighted / weights) if weights else None
+    total_pct = benchmark.percentiles(stage, "total")
+    strengths, focus = highlights(components, model.highlights)
+    return RoundScore(
+        model=model.id,
+        stage=stage,
+        total=total,
+        complete=all(c.status == "complete" for c in components),
+        components=tuple(components),
+        strengths=strengths,
+        focus_areas=focus,
+        total_band=total_pct.band(total) if total_pct else None,
+        total_median=total_pct.p50 if total_pct else None,
+        benchmark=benchmark.label,
+        district=district,
+        round=round_id,
+    )
+
+
+def highlights(
+    components: list[ComponentScore], count: int
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Strengths: up to ``count`` components furthest above their stage median.
+    Focus areas: up to ``count`` furthest below it. Ties go to framework order."""
+    scored = [c for c in components if c.delta is not None]
+    above = sorted((c for c in scored if c.delta > 0), key=lambda c: -c.delta)
+    below = sorted((c for c in scored if c.delta < 0), key=lambda c: c.delta)
+    return tuple(c.id for c in above[:count]), tuple(c.id for c in below[:count])
+
+
+def recommendations_for(
+    score: RoundScore, library: RecommendationLibrary
+) -> dict[str, list[tuple[str, Any]]]:
+    """Recommendation texts for the strengths and focus areas of a round score."""
+    out: dict[str, list[tuple[str, Any]]] = {"strengths": [], "focus_areas": []}
+    for kind in out:
+        for cid in getattr(score, kind):
+            comp = score.component(cid)
+            rec = library.lookup(cid, comp.band, score.stage)
+            if rec is not None:
+                out[kind].append((cid, rec))
+    return out

@@ -1,0 +1,43 @@
+"""Shared fixtures. GUI tests run offscreen; per-user folders are redirected to tmp."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# A copy of ../shared/samples (real-layout exports with truth.json), kept in the repo so
+# the tests run from any clean clone.
+SAMPLES = Path(__file__).resolve().parent / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Keep tests away from the real per-user data, config and keys."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("ONPOINT_HOME", str(home))
+    monkeypatch.setenv("ONPOINT_AUTHOR", "Test Consultant")
+
+
+@pytest.fixture
+def ws(tmp_path):
+    """An empty district workspace with one planning round ``r1``."""
+    from onpoint_desktop.workspace import Workspace
+
+    workspace = Workspace.create(tmp_path / "district.onpoint.db", "Test District")
+    workspace.add_round("r1", "planning")
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A demo district built once per session; tests that change it must copy it."""
+    from onpoint_desktop.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.onpoint.db"
+    build_demo(path).close()
+    return path
