@@ -193,7 +193,8 @@ def survey_subscore(
     if not available:
         return None, role_scores, role_n
     weight = sum(model.role_weights[r] for r in available)
-    return sum(model.role_weights[r] * s for r, s in available.items()) / weight, role_scores, role_n
+    value = sum(model.role_weights[r] * s for r, s in available.items()) / weight
+    return value, role_scores, role_n
 
 
 def compute(

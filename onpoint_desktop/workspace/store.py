@@ -23,6 +23,7 @@ import sqlite_utils
 
 from onpoint_desktop import framework as fw
 from onpoint_desktop.benchmark import Benchmark, benchmark_from_json, default_benchmark
+from onpoint_desktop.breakdown import SchoolBreakdown, school_breakdown
 from onpoint_desktop.errors import InputError, WorkspaceError
 from onpoint_desktop.scoring import RoundScore, SurveyAggregates, compute
 from onpoint_desktop.workspace import responses as resp_store
@@ -402,6 +403,12 @@ class Workspace:
 
     def schools(self, round_id: str) -> list[str]:
         return resp_store.schools(self.conn, round_id)
+
+    def school_breakdown(self, round_id: str) -> SchoolBreakdown:
+        """Survey sub-scores by school, small cells suppressed (see ``breakdown``)."""
+        self.get_round(round_id)
+        by_school = {s: self.survey_aggregates(round_id, s) for s in self.schools(round_id)}
+        return school_breakdown(self.model, self.survey_aggregates(round_id), by_school)
 
     # --- benchmark and score ----------------------------------------------------------------
 
