@@ -208,8 +208,9 @@ def recommendations() -> RecommendationLibrary:
     entries: list[Recommendation] = []
     seen: set[tuple[str, str, str]] = set()
     for f in doc.items("texts"):
-        rec = Recommendation(f.str("component"), f.str("band"), f.str("stage"),
-                             f.str("title"), f.str("text"))
+        rec = Recommendation(
+            f.str("component"), f.str("band"), f.str("stage"), f.str("title"), f.str("text")
+        )
         if rec.component not in res.model.by_id:
             raise f.fail("component", f"names unknown component '{rec.component}'")
         if rec.band not in (*BANDS, "*"):

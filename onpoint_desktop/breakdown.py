@@ -78,9 +78,7 @@ def school_breakdown(
     for comp in model.component_ids:
         cells: dict[str, dict[str, SchoolCell]] = {s: {} for s in names}
         for role in roles:
-            counts = {
-                s: by_school[s].role(role).component_n.get(comp, 0) for s in names
-            }
+            counts = {s: by_school[s].role(role).component_n.get(comp, 0) for s in names}
             unnamed = district.role(role).component_n.get(comp, 0) - sum(counts.values())
             hidden = suppress({**counts, NO_SCHOOL: max(unnamed, 0)}, model.min_n)
             for s in names:

@@ -37,8 +37,12 @@ def build_demo(path: str | Path) -> Workspace:
             for role in ws.model.role_weights:
                 responses = generate_responses(ws, spec, role, index, round_id)
                 ws.add_survey_responses(
-                    round_id, role, responses, source_name="demo survey",
-                    source_format="generated", author=author,
+                    round_id,
+                    role,
+                    responses,
+                    source_name="demo survey",
+                    source_format="generated",
+                    author=author,
                 )
     except BaseException:
         ws.close()

@@ -30,9 +30,7 @@ def data_dir() -> Path:
 
 def config_dir() -> Path:
     home = _home()
-    path = (
-        home / "config" if home else Path(platformdirs.user_config_dir(APP_DIR_NAME, APP_AUTHOR))
-    )
+    path = home / "config" if home else Path(platformdirs.user_config_dir(APP_DIR_NAME, APP_AUTHOR))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -154,9 +154,7 @@ def expert_subscore(
 ) -> tuple[float | None, int]:
     """E_c: mean of (level − 1) / (max − 1) over the rated areas of c, and how many are rated."""
     top = framework.max_level - 1
-    values = [
-        (ratings[a] - 1) / top for a in model.by_id[component_id].areas if ratings.get(a)
-    ]
+    values = [(ratings[a] - 1) / top for a in model.by_id[component_id].areas if ratings.get(a)]
     return _mean(values), len(values)
 
 

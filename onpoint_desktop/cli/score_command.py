@@ -56,8 +56,10 @@ def render_score(ws: Workspace, score: RoundScore) -> str:
     lines.append(f"Benchmark      {bm.label}, {bm.date}{n_text}")
     lines.append(f"Model          {model.id}; complete: {'yes' if score.complete else 'no'}")
     lines.append("")
-    header = (f"{'Component':<33} {'Score':>6} {'Expert':>7} {'Survey':>7} "
-              f"{'Teachers':>8} {'Leaders':>7}  {'Band':<7} {'Median':>6}")
+    header = (
+        f"{'Component':<33} {'Score':>6} {'Expert':>7} {'Survey':>7} "
+        f"{'Teachers':>8} {'Leaders':>7}  {'Band':<7} {'Median':>6}"
+    )
     lines += [header, "-" * len(header)]
     for c in score.components:
         mark = STATUS_MARK[c.status]
@@ -83,8 +85,7 @@ def render_score(ws: Workspace, score: RoundScore) -> str:
         for cid, rec in recs[kind]:
             comp = score.component(cid)
             lines.append(f"  {comp.name} ({comp.delta:+.0f} vs median): {rec.title}")
-            lines += textwrap.wrap(rec.text, 88, initial_indent="    ",
-                                   subsequent_indent="    ")
+            lines += textwrap.wrap(rec.text, 88, initial_indent="    ", subsequent_indent="    ")
     return "\n".join(lines)
 
 

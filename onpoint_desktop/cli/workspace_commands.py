@@ -26,8 +26,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = sub.add_parser("add", help="add a round (e.g. 2024-25) at an implementation stage")
     p.add_argument("db", metavar="DB", type=Path)
     p.add_argument("round", metavar="ROUND", help="round id, e.g. 2024-25")
-    p.add_argument("--stage", required=True, metavar="STAGE",
-                   help="planning, year1, year2 or year3")
+    p.add_argument(
+        "--stage", required=True, metavar="STAGE", help="planning, year1, year2 or year3"
+    )
     p.add_argument("--label", help="display label (default: the round id)")
     p.set_defaults(run=run_round_add)
     p = sub.add_parser("list", help="list the rounds of a district")
@@ -57,8 +58,10 @@ def run_demo(args: argparse.Namespace) -> int:
 
     with build_demo(args.db) as ws:
         rounds = ws.rounds()
-        print(f"Created {ws.district.name} in {args.db} with rounds "
-              f"{', '.join(r.id for r in rounds)}.")
+        print(
+            f"Created {ws.district.name} in {args.db} with rounds "
+            f"{', '.join(r.id for r in rounds)}."
+        )
         print(f"Try: onpoint score {args.db}")
     return 0
 
@@ -82,9 +85,11 @@ def run_round_list(args: argparse.Namespace) -> int:
         for rnd in ws.rounds():
             rated = len(ws.levels(rnd.id))
             counts = ws.respondent_counts(rnd.id)
-            print(f"{rnd.id:<12} {ws.framework.stage_label(rnd.stage):<9} "
-                  f"{rated:>2}/{len(ws.framework.areas)} areas rated  "
-                  f"{counts.get('teacher', 0)} teachers, {counts.get('leader', 0)} leaders")
+            print(
+                f"{rnd.id:<12} {ws.framework.stage_label(rnd.stage):<9} "
+                f"{rated:>2}/{len(ws.framework.areas)} areas rated  "
+                f"{counts.get('teacher', 0)} teachers, {counts.get('leader', 0)} leaders"
+            )
     return 0
 
 

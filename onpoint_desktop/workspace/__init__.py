@@ -10,5 +10,4 @@ from onpoint_desktop.workspace.store import (
     utc_now,
 )
 
-__all__ = ["District", "RatingEvent", "Response", "Round", "Workspace", "default_author",
-           "utc_now"]
+__all__ = ["District", "RatingEvent", "Response", "Round", "Workspace", "default_author", "utc_now"]

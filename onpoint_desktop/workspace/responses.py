@@ -67,10 +67,7 @@ class _Accumulator:
             "INSERT INTO survey_item_stats (round_id, role, school, item_id, n, total) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, role, school, item_id) "
             "DO UPDATE SET n = n + excluded.n, total = total + excluded.total",
-            [
-                (round_id, role, s, i, n, self.item_total[s, i])
-                for (s, i), n in self.item_n.items()
-            ],
+            [(round_id, role, s, i, n, self.item_total[s, i]) for (s, i), n in self.item_n.items()],
         )
         conn.executemany(
             "INSERT INTO survey_component_counts (round_id, role, school, component_id, n) "

@@ -154,9 +154,7 @@ def check_identity(conn: sqlite3.Connection, path: Path) -> int:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id != APPLICATION_ID:
-            raise WorkspaceError(
-                f"{path} is a SQLite database but not an Onpoint workspace."
-            )
+            raise WorkspaceError(f"{path} is a SQLite database but not an Onpoint workspace.")
         problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
     except sqlite3.DatabaseError as exc:
         raise WorkspaceError(f"{path} is damaged and cannot be opened ({exc}).") from None

@@ -120,8 +120,9 @@ class Workspace:
                         {"key": "survey_generation", "value": "0"},
                     ]
                 )
-                ws.db["district"].insert({"uuid": str(uuid.uuid4()), "name": name,
-                                          "created_at": now})
+                ws.db["district"].insert(
+                    {"uuid": str(uuid.uuid4()), "name": name, "created_at": now}
+                )
         except BaseException:
             conn.close()
             _remove_database(path)
@@ -245,8 +246,13 @@ class Workspace:
                 "SELECT coalesce(max(position), 0) + 1 FROM rounds"
             ).fetchone()[0]
             self.db["rounds"].insert(
-                {"id": round_id, "label": (label or round_id).strip(), "stage": stage,
-                 "position": position, "created_at": utc_now()}
+                {
+                    "id": round_id,
+                    "label": (label or round_id).strip(),
+                    "stage": stage,
+                    "position": position,
+                    "created_at": utc_now(),
+                }
             )
         return self.get_round(round_id)
 
@@ -364,13 +370,24 @@ class Workspace:
             raise InputError(f"Unknown role '{role}'; use teacher or leader.")
         responses = list(responses)
         with self.transaction():
-            import_id = self.db["survey_imports"].insert(
-                {"round_id": round_id, "role": role, "source_name": source_name,
-                 "source_format": source_format, "rows_read": rows_read or len(responses),
-                 "rows_imported": 0, "rows_skipped": 0,
-                 "summary": json.dumps(summary or {}), "author": author or default_author(),
-                 "imported_at": utc_now()}
-            ).last_pk
+            import_id = (
+                self.db["survey_imports"]
+                .insert(
+                    {
+                        "round_id": round_id,
+                        "role": role,
+                        "source_name": source_name,
+                        "source_format": source_format,
+                        "rows_read": rows_read or len(responses),
+                        "rows_imported": 0,
+                        "rows_skipped": 0,
+                        "summary": json.dumps(summary or {}),
+                        "author": author or default_author(),
+                        "imported_at": utc_now(),
+                    }
+                )
+                .last_pk
+            )
             added = resp_store.insert_responses(
                 self.conn, self.model, round_id, role, responses, import_id
             )
