@@ -118,9 +118,7 @@ class RoundScore:
             "round": self.round,
             "stage": self.stage,
             "model": self.model,
-            "benchmark": self.benchmark,
             "total": _round(self.total, 2),
-            "band": self.total_band,
             "complete": self.complete,
             "components": [
                 {
@@ -132,7 +130,6 @@ class RoundScore:
                     "n_teacher": c.n_teacher,
                     "n_leader": c.n_leader,
                     "band": c.band,
-                    "status": c.status,
                 }
                 for c in self.components
             ],
