@@ -8,6 +8,7 @@ and a failure part-way leaves nothing behind.
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import json
 import os
@@ -18,8 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from difflib import get_close_matches
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from onpoint_desktop import framework as fw
 from onpoint_desktop.benchmark import Benchmark, benchmark_from_json, default_benchmark
@@ -35,6 +35,9 @@ from onpoint_desktop.workspace.connection import (
     remove_database,
     write_error,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -90,10 +93,17 @@ class Workspace:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.resources = fw.load()
         self._aggregates: dict[tuple[str, str], tuple[str, SurveyAggregates]] = {}
         self._benchmark: tuple[int, Benchmark] | None = None
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The sqlite-utils view of the connection (imported on first use: it pulls in
+        pandas, which the GUI must not pay for at start-up)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # --- opening and closing -----------------------------------------------------------
 
