@@ -68,8 +68,7 @@ def bench_size(n_responses: int, repeat: int) -> dict[str, float]:
             live.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             ws.conn.execute(
-                "SELECT area_id, level FROM rating_events WHERE round_id = ? "
-                "ORDER BY created_at",
+                "SELECT area_id, level FROM rating_events WHERE round_id = ? ORDER BY created_at",
                 ("r1",),
             ).fetchall()
             bare.append(time.perf_counter() - t0)

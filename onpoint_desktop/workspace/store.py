@@ -28,7 +28,7 @@ from onpoint_desktop.errors import InputError, WorkspaceError
 from onpoint_desktop.scoring import RoundScore, SurveyAggregates, compute
 from onpoint_desktop.workspace import responses as resp_store
 from onpoint_desktop.workspace import schema
-from onpoint_desktop.workspace.backup import backup_name, backup_to
+from onpoint_desktop.workspace.backup import backup_name, backup_to, rolling_backup
 from onpoint_desktop.workspace.connection import (
     configure_connection,
     connect,
@@ -147,8 +147,11 @@ class Workspace:
         return ws
 
     @classmethod
-    def open(cls, path: str | Path) -> Workspace:
-        """Open an existing workspace, migrating an older format after a backup."""
+    def open(cls, path: str | Path, *, backup: bool = True) -> Workspace:
+        """Open an existing workspace, migrating an older format after a backup.
+
+        With ``backup`` (the default), a rolling backup is taken on open (see ``backup``).
+        """
         path = Path(path)
         schema.check_file(path)
         try:
@@ -170,7 +173,10 @@ class Workspace:
         except BaseException:
             conn.close()
             raise
-        return cls(path, conn)
+        ws = cls(path, conn)
+        if backup:
+            rolling_backup(conn, path, ws.workspace_uuid)
+        return ws
 
     def close(self) -> None:
         self.conn.close()
