@@ -21,6 +21,16 @@ def role_noun(role: str, n: int) -> str:
     return one if n == 1 else many
 
 
+def withheld(min_n: int) -> str:
+    """The one label of every suppressed school count. It must be true both of a school
+    below ``min_n`` and of one hidden alongside it, and must not tell the two apart."""
+    return f"{fewer_than(min_n)} or withheld"
+
+
+def _school_count(n: int | None, min_n: int) -> str:
+    return withheld(min_n) if n is None else count_text(n, min_n)
+
+
 def add_participation(
     doc: Document, content: ReportContent, *, captions: Captions, **_: object
 ) -> None:
@@ -51,7 +61,7 @@ def add_participation(
         return
     headers = ("School", *(role_noun(r, 2).capitalize() for r in roles))
     rows = [
-        (school, *(count_text(breakdown.respondents[school][r], min_n) for r in roles))
+        (school, *(_school_count(breakdown.respondents[school][r], min_n) for r in roles))
         for school in breakdown.schools
     ]
     rows.append(
@@ -60,14 +70,14 @@ def add_participation(
     captions.add(
         doc, "Table", f"Survey respondents by school, {content.round.label}", keep_with_next=True
     )
-    width = 6.5 - 1.4 * len(roles)
+    width = 6.5 - 1.75 * len(roles)
     data_table(
-        doc, headers, rows, (width, *[1.4] * len(roles)), numeric=tuple(range(1, len(roles) + 1))
+        doc, headers, rows, (width, *[1.75] * len(roles)), numeric=tuple(range(1, len(roles) + 1))
     )
     note(
         doc,
-        f"Respondents counted here answered at least one question. When one school's group "
-        f"is smaller than {min_n}, at least one more school's group is also hidden so the "
-        f"hidden count cannot be worked out from the district total. Respondents who did "
-        f"not name a school are counted in the district total only.",
+        f'Respondents counted here answered at least one question. "{withheld(min_n)}": '
+        f"the school's group is smaller than {min_n}, or is withheld together with a smaller "
+        "one so that the smaller count cannot be worked out from the district total. "
+        "Respondents who did not name a school are counted in the district total only.",
     )
