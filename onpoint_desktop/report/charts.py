@@ -24,6 +24,7 @@ DPI = 220  # print resolution at the size the charts are placed in the document
 WIDTH_IN = 6.5  # text width of the page
 FONT = "DejaVu Sans"  # ships with matplotlib: no system font lookup
 DISTRICT = palette.hex_colour(palette.DISTRICT)
+DISTRICT_TEXT = palette.hex_colour(palette.DISTRICT_TEXT)
 BAND = palette.hex_colour(palette.BENCHMARK_BAND)
 MEDIAN = palette.hex_colour(palette.BENCHMARK_MEDIAN)
 MUTED = palette.hex_colour(palette.MUTED_TEXT)
@@ -98,7 +99,7 @@ def components_chart(content: ReportContent) -> bytes:
             score_text(value),
             va="center",
             fontsize=8,
-            color=DISTRICT,
+            color=DISTRICT_TEXT,
             fontweight="bold",
             zorder=5,
             clip_on=False,
@@ -172,7 +173,7 @@ def _trend(ax: Axes, content: ReportContent, key: str, *, labels: bool, width: f
                     textcoords="offset points",
                     ha="center",
                     fontsize=7.5,
-                    color=DISTRICT,
+                    color=DISTRICT_TEXT,
                     fontweight="bold",
                 )
     ax.set_xlim(-0.6, len(xs) - 0.4)

@@ -91,7 +91,7 @@ def _cover(doc: Document, content: ReportContent, **_: object) -> None:
     score.paragraph_format.space_before = Pt(18)
     run = score.add_run(f"Onpoint score {score_text(content.score.total)}")
     run.font.size, run.bold = Pt(24), True
-    run.font.color.rgb = RGBColor.from_string(palette.DISTRICT)
+    run.font.color.rgb = RGBColor.from_string(palette.DISTRICT_TEXT)
     pct = content.percentiles("total")
     if content.score.total is not None and pct is not None:
         band = doc.add_paragraph()
@@ -155,7 +155,7 @@ def _charts(
         f"Each bar is the district's score in {content.round.label}. Behind it, the grey band "
         f"spans the middle half of benchmark districts at {stage} (25th to 75th percentile) "
         "and the dark tick marks their median."
-    )
+    ).paragraph_format.keep_with_next = True
     _picture(
         doc,
         charts["components"],
@@ -172,7 +172,7 @@ def _charts(
     doc.add_paragraph(
         "Each round is compared with the benchmark for the stage the district was at in "
         "that round, so the grey band moves up as expectations rise."
-    )
+    ).paragraph_format.keep_with_next = True  # never stranded above its chart
     _picture(doc, charts["total_trend"], captions, "Onpoint score across rounds")
     _picture(doc, charts["component_trend"], captions, "Component scores across rounds")
 
@@ -242,7 +242,7 @@ def _component_table(
         doc,
         header,
         rows,
-        (1.75, 0.6, 0.65, 0.65, 0.75, 0.75, 0.7, 0.65),
+        (1.6, 0.55, 0.6, 0.6, 0.85, 0.85, 0.8, 0.65),
         numeric=(1, 2, 3, 4, 5, 6),
         font_size=8.5,
     )

@@ -118,7 +118,8 @@ def highlight_sentence(content: ReportContent, highlights: Highlights, *, streng
     if not highlights.nearest:
         return f"No component can be compared with {median} yet."
     parts = [f"{h.component.name} ({points(h.component.delta)})" for h in highlights.nearest]
-    return f"No component is {side} {median}; the closest to it are {names(parts)}."
+    verb = "is" if len(parts) == 1 else "are"
+    return f"No component is {side} {median}; the closest to it {verb} {names(parts)}."
 
 
 def provisional_sentence(content: ReportContent) -> str | None:
