@@ -160,7 +160,7 @@ def _evidence_notes(doc: Document, content: ReportContent, captions: Captions) -
         doc,
         ("Focus area", "Level", "Evidence note", "Recorded by", "Date"),
         rows,
-        (1.4, 0.8, 2.55, 1.0, 0.75),
+        (1.4, 0.8, 2.4, 1.15, 0.75),
         font_size=8.5,
     )
     note(doc, "Dates are when the rating was recorded (UTC).")

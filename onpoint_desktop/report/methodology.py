@@ -21,7 +21,8 @@ def add_methodology(
     alpha = model.expert_weight
     lo, hi = whole(model.score_min), whole(model.score_max)
     top = fw.max_level
-    doc.add_heading("Appendix: how the Onpoint score is built", level=1)
+    heading = doc.add_heading("Appendix: how the Onpoint score is built", level=1)
+    heading.paragraph_format.page_break_before = True
     doc.add_paragraph(
         f"Scores follow the scoring model {model.id} ({model.name}) and run from {lo} to "
         f"{hi}. Each of the {len(model.components)} components combines two parts, each "

@@ -63,6 +63,24 @@ class Captions:
         return paragraph
 
 
+_AFTER_SHD = {
+    qn(f"w:{name}")
+    for name in (
+        "noWrap",
+        "tcMar",
+        "textDirection",
+        "tcFitText",
+        "vAlign",
+        "hideMark",
+        "headers",
+        "cellIns",
+        "cellDel",
+        "cellMerge",
+        "tcPrChange",
+    )
+}
+
+
 def shade(cell: _Cell, fill: str, *, pattern: str = "clear", pattern_colour: str = "auto") -> None:
     """Fill a table cell (``fill`` hex without ``#``); ``pattern`` e.g. ``thinDiagStripe``."""
     props = cell._tc.get_or_add_tcPr()
@@ -72,7 +90,12 @@ def shade(cell: _Cell, fill: str, *, pattern: str = "clear", pattern_colour: str
     shd.set(qn("w:val"), pattern)
     shd.set(qn("w:color"), pattern_colour)
     shd.set(qn("w:fill"), fill)
-    props.append(shd)
+    # Word insists on the schema's order of cell properties: shd goes before these.
+    later = next((el for el in props if el.tag in _AFTER_SHD), None)
+    if later is None:
+        props.append(shd)
+    else:
+        later.addprevious(shd)
 
 
 def repeat_header(table: Table, rows: int = 1) -> None:
