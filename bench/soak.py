@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from tests import crash_harness
+import crash_harness
 
 SCENARIOS = {
     "rate": crash_harness.rating_burst_trial,

@@ -8,9 +8,9 @@ from __future__ import annotations
 import random
 
 import pytest
+from crash_harness import rating_burst_trial
 
 from onpoint_desktop.workspace import Workspace
-from tests.crash_harness import rating_burst_trial
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta, timezone
 from difflib import get_close_matches
 from pathlib import Path
@@ -324,7 +324,11 @@ class Workspace:
                 author=(author or default_author()).strip() or "consultant",
                 created_at=self._next_timestamp(),
             )
-            self.db["rating_events"].insert(event.__dict__)
+            # Plain SQL on the hot path: no table introspection, no pandas import.
+            self.conn.execute(
+                f"INSERT INTO rating_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                astuple(event),
+            )
         return event
 
     def check_area(self, area_id: str) -> None:
