@@ -131,6 +131,14 @@ def keys_dir() -> Path:
     return paths.data_dir() / "keys"
 
 
+def existing_identity() -> Identity | None:
+    """This installation's identity if it has one (never creates it)."""
+    folder = keys_dir()
+    if not (folder / SIGNING_KEY_FILE).exists() and not (folder / IDENTITY_FILE).exists():
+        return None
+    return identity()
+
+
 def identity(name: str | None = None) -> Identity:
     """This installation's identity, created on first use (``name``: display name then;
     default ``$ONPOINT_AUTHOR`` or the user name)."""

@@ -23,6 +23,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
+import uuid
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -40,11 +42,13 @@ from onpoint_desktop.sync.format import (
     DEFAULT_LIMITS,
     MANIFEST,
     SIGNATURE,
+    TIMESTAMP_PATTERN,
     BundleRefused,
     Limits,
 )
 from onpoint_desktop.sync.records import parse_content
 
+_TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
 KNOWN_MEMBERS = frozenset((MANIFEST, SIGNATURE, *DATA_ENTRIES))
 MAX_SIGNATURE_BYTES = 1024
 ALLOWED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
@@ -264,10 +268,28 @@ def _manifest(blob: bytes, source: str) -> dict[str, Any]:
             f"'{BUNDLE_FORMAT}'. Update the app (or ask for an export from a matching one).",
         )
     consultant = manifest.get("consultant")
-    required = ("bundle_id", "created_at", "district", "consultant", "entries", "counts")
-    if any(k not in manifest for k in required) or not isinstance(consultant, dict):
-        raise BundleRefused("corrupt", f"{source}: the manifest is incomplete.")
+    district = manifest.get("district")
+    sound = (
+        _is_uuid(manifest.get("bundle_id"))
+        and isinstance(manifest.get("created_at"), str)
+        and _TIMESTAMP.fullmatch(manifest["created_at"]) is not None
+        and isinstance(district, dict)
+        and isinstance(consultant, dict)
+        and _is_uuid(consultant.get("id"))
+        and isinstance(consultant.get("name"), str)
+        and isinstance(manifest.get("entries"), list)
+        and isinstance(manifest.get("counts"), dict)
+    )
+    if not sound:
+        raise BundleRefused("corrupt", f"{source}: the manifest is incomplete or malformed.")
     return manifest
+
+
+def _is_uuid(value: object) -> bool:
+    try:
+        return isinstance(value, str) and str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 def _check_signature(manifest: dict, manifest_bytes: bytes, sig: bytes, source: str) -> None:
