@@ -105,3 +105,18 @@ def test_plain_export_says_it_is_not_encrypted_and_verifies_as_own_key(capsys, d
 def test_hq_commands_refuse_a_workspace_as_hq_store(capsys, demo_copy):
     code, _, err = run(capsys, "hq", "list", demo_copy)
     assert code == 1 and "not an Onpoint HQ store" in err
+
+
+def test_verify_with_hq_refuses_a_known_id_signing_with_another_key(capsys, demo_copy, tmp_path):
+    from onpoint_desktop.sync import HQStore, merge_bundles
+    from tests.sync_support import export, signer
+
+    ana = signer("Ana Ruiz")
+    hq, _ = HQStore.create(tmp_path / "hq.db")
+    first = export(demo_copy, tmp_path / "a.onpointbundle", ana)
+    merge_bundles(hq, [first], trust_new_signers=True)
+    hq.close()
+    impostor = signer("Ana Ruiz", consultant_id=ana.consultant_id)
+    bad = export(demo_copy, tmp_path / "b.onpointbundle", impostor)
+    code, out, err = run(capsys, "bundle", "verify", bad, "--hq", tmp_path / "hq.db")
+    assert code == 1 and "different key" in err and out == ""

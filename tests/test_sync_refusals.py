@@ -154,20 +154,46 @@ def zip_bomb(s, out):
     return rezip(m, out)
 
 
-def invalid_content(s, out):
+def _resigned_with_first_line(s, out, entry, edit):
+    """The base bundle with the first record of ``entry`` edited, correctly re-signed:
+    only the record checks can catch it."""
     m = members(s["base"])
-    lines = m["rating_events.jsonl"].splitlines(keepends=True)
-    event = json.loads(lines[0])
-    event["area"] = "not_an_area"
-    lines[0] = canonical_json(event) + b"\n"
-    m["rating_events.jsonl"] = b"".join(lines)
+    lines = m[entry].splitlines(keepends=True)
+    record = json.loads(lines[0])
+    edit(record)
+    lines[0] = canonical_json(record) + b"\n"
+    m[entry] = b"".join(lines)
     manifest = _manifest(s["base"])
-    for entry in manifest["entries"]:
-        if entry["name"] == "rating_events.jsonl":
-            blob = m["rating_events.jsonl"]
-            entry["size"], entry["sha256"] = len(blob), hashlib.sha256(blob).hexdigest()
+    for spec in manifest["entries"]:
+        if spec["name"] == entry:
+            spec["size"], spec["sha256"] = len(m[entry]), hashlib.sha256(m[entry]).hexdigest()
     m[MANIFEST], m[SIGNATURE] = resign(manifest, s["ana"])
     return rezip(m, out)
+
+
+def invalid_content(s, out):
+    def edit(event):
+        event["area"] = "not_an_area"
+
+    return _resigned_with_first_line(s, out, "rating_events.jsonl", edit)
+
+
+def answer_value(value):
+    def make(s, out):
+        def edit(response):
+            response["answers"]["T01" if response["role"] == "teacher" else "L01"] = value
+
+        return _resigned_with_first_line(s, out, SURVEY_RESPONSES, edit)
+
+    make.__name__ = f"answer_{value!r}"
+    return make
+
+
+def level_value(s, out):
+    def edit(event):
+        event["level"] = 2.0
+
+    return _resigned_with_first_line(s, out, "rating_events.jsonl", edit)
 
 
 def claims_another_uuid(s, out):
@@ -210,6 +236,10 @@ CASES = [
     (oversize, "too-large", "over the"),
     (zip_bomb, "zip-bomb", "zip bomb"),
     (invalid_content, "invalid-content", "unknown focus area 'not_an_area'"),
+    (answer_value(9), "invalid-content", "answer value 9 outside the scale"),
+    (answer_value(3.0), "invalid-content", "answer value 3.0 outside the scale"),
+    (answer_value(True), "invalid-content", "answer value True outside the scale"),
+    (level_value, "invalid-content", "rating level 2.0"),
     (claims_another_uuid, "district-claim", "already holds 'Cedar Falls'"),
     (for_another_hq, "not-for-this-hq", "encrypted for another HQ key"),
     (sealed_then_altered, "tampered", "cannot be decrypted"),
@@ -262,3 +292,14 @@ def test_verify_names_the_same_reasons_without_an_hq_store(scene, tmp_path):
         bad = make(scene, tmp_path / f"{make.__name__}.onpointbundle")
         with pytest.raises(BundleRefused):
             open_bundle(bad)
+
+
+def test_a_sealed_bundle_needs_the_hq_private_key_beside_the_store(scene, hq_copy, tmp_path):
+    bundle = export(scene["db"], tmp_path / "sealed.onpointbundle", scene["ana"], scene["public"])
+    hq_private_key_path(hq_copy).rename(tmp_path / "elsewhere.pem")
+    with HQStore.open(hq_copy) as hq:
+        before = full_dump(hq.conn)
+        (outcome,) = merge_bundles(hq, [bundle]).outcomes
+        assert full_dump(hq.conn) == before
+    assert outcome.reason == "hq-key-missing"
+    assert str(hq_private_key_path(hq_copy)) in outcome.message

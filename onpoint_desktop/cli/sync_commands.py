@@ -80,6 +80,7 @@ def run_verify(args: argparse.Namespace) -> int:
             )
             return 0
         bundle = open_bundle(args.file, hq_private_key=hq.private_key() if hq else None)
+        signer_status = _signer_status(bundle, hq)
         print(f"{args.file}: valid bundle (format, sizes, hashes and signature checked).")
         print(f"  Bundle      {bundle.bundle_id}, created {bundle.created_at}")
         print(f"  District    {bundle.district_name} ({bundle.district_uuid})")
@@ -100,7 +101,7 @@ def run_verify(args: argparse.Namespace) -> int:
         )
         print(
             f"  Signer      {bundle.consultant_name} ({bundle.consultant_id}), "
-            f"key {bundle.signer_fingerprint}: {_signer_status(bundle, hq)}"
+            f"key {bundle.signer_fingerprint}: {signer_status}"
         )
     finally:
         if hq is not None:
@@ -122,14 +123,14 @@ def _signer_status(bundle, hq) -> str:
         if own is not None and own.public_key == bundle.public_key:
             return "this installation's own key"
         return "signature valid (use --hq HQ_DB to check it against HQ's trusted signers)"
-    known = hq.signer(bundle.consultant_id)
-    if known is None:
+    status = hq.signer_status(bundle.consultant_id, bundle.public_key)
+    if status == "new":
         return "new to this HQ store (merge with --trust-new-signers to trust it)"
-    if known[0] != keys.b64(bundle.public_key):
+    if status == "key-mismatch":
         raise BundleRefused(
             "signer-key-mismatch",
-            f"{bundle.source} claims consultant id {bundle.consultant_id} ({known[1]}) but is "
-            "signed with a different key than the one this HQ store trusts.",
+            f"{bundle.source} claims consultant id {bundle.consultant_id} but is signed with a "
+            "different key than the one this HQ store trusts for it; it would be refused.",
         )
     return "known to this HQ store"
 

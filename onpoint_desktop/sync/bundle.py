@@ -271,13 +271,13 @@ def export_bundle(
     """
     from onpoint_desktop.workspace import Workspace
 
+    if Path(out).resolve() == Path(db).resolve():
+        raise BundleError(f"The bundle would overwrite the workspace {db}; choose another name.")
     signer = signer or keys.identity()
     if seal and hq_key is None:
         hq_key = keys.configured_hq_key()
     with Workspace.open(db, backup=False) as ws:
         content = snapshot(ws.conn)
-    if Path(out).resolve() == Path(db).resolve():
-        raise BundleError(f"The bundle would overwrite the workspace {db}; choose another name.")
     return write_bundle(
         content, out, signer, hq_key if seal else None, progress=progress, cancel=cancel
     )

@@ -303,6 +303,13 @@ class HQStore:
             "SELECT public_key, name FROM signers WHERE consultant_id = ?", (consultant_id,)
         ).fetchone()
 
+    def signer_status(self, consultant_id: str, public_key: bytes) -> str:
+        """``known`` (same id, same key), ``new`` (id never seen) or ``key-mismatch``."""
+        known = self.signer(consultant_id)
+        if known is None:
+            return "new"
+        return "known" if known[0] == keys.b64(public_key) else "key-mismatch"
+
     def counts(self) -> dict[str, int]:
         tables = ("districts", "rounds", "rating_events", "survey_responses", "signers")
         tables += ("merged_bundles",)

@@ -89,6 +89,13 @@ def merge_bundles(
                 with hq.savepoint():
                     outcome = merge_verified(hq, bundle, trust_new_signers=trust_new_signers)
             except BundleError as exc:
+                if isinstance(exc, BundleRefused) and exc.reason == "hq-key-missing":
+                    exc = BundleRefused(
+                        exc.reason,
+                        f"{path} is encrypted for HQ, but HQ's private key "
+                        f"{keys.hq_private_key_path(hq.path)} is missing; put it back beside "
+                        "the HQ store (from your backup) and merge again.",
+                    )
                 outcome = _refused(str(path), exc, bundle)
             outcomes.append(outcome)
             if outcome.status == "merged":
@@ -193,7 +200,7 @@ def _check_signer(hq: HQStore, bundle: VerifiedBundle, order: str, trust_new: bo
     """Refuse unknown or re-keyed signers; trust a new one only when asked. True if new."""
     public_key = keys.b64(bundle.public_key)
     known = hq.signer(bundle.consultant_id)
-    if known is None:
+    if known is None:  # (hq.signer_status gives the same answer to callers that only look)
         if not trust_new:
             raise BundleRefused(
                 "unknown-signer",

@@ -169,7 +169,7 @@ def parse_content(
         )
 
     items = {
-        role: (set(inst.item_ids), range(inst.scale_min, inst.scale_max + 1))
+        role: (set(inst.item_ids), set(range(inst.scale_min, inst.scale_max + 1)))
         for role, inst in model.instruments.items()
     }
     responses, response_keys = [], set()
@@ -187,9 +187,10 @@ def parse_content(
         known, scale = items[role]
         if not isinstance(answers, dict) or not known.issuperset(answers):
             raise check.fail(where, "has answers that are not item ids of its instrument")
-        for value in answers.values():
-            if not _whole(value, scale):
-                raise check.fail(where, f"has answer value {value!r} outside the scale")
+        values = answers.values()
+        if not scale.issuperset(values) or not all(type(v) is int for v in values):
+            bad = next(v for v in values if not _whole(v, range(min(scale), max(scale) + 1)))
+            raise check.fail(where, f"has answer value {bad!r} outside the scale")
         responses.append(
             {
                 "round": s["round"],
