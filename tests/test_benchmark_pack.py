@@ -35,8 +35,9 @@ def national(tmp_path_factory):
         dbs[f"p{i}"] = db
     with Workspace.open(dbs["p4"]) as ws:
         ws.add_round("2024-25", "year1")
-        for area, level in FULL_BOARD.items():
-            ws.rate("2024-25", area, level)  # ratings only: not complete
+        with ws.transaction():
+            for area, level in FULL_BOARD.items():
+                ws.rate("2024-25", area, level)  # ratings only: not complete
     for i in range(4):
         db = district(
             root / f"y{i}.onpoint.db", f"Year one {i}", [("2024-25", "year1")], seed=10 + i

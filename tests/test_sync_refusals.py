@@ -220,6 +220,13 @@ def sealed_then_truncated(s, out):
     return out
 
 
+def sealed_in_a_future_envelope(s, out):
+    export(s["db"], out, s["ana"], hq_key=s["public"])
+    blob = out.read_bytes()
+    out.write_bytes(blob.replace(b"onpoint-sealed-bundle/1", b"onpoint-sealed-bundle/2", 1))
+    return out
+
+
 CASES = [
     (truncated, "truncated", "truncated"),
     (not_a_bundle, "not-a-bundle", "not an Onpoint bundle"),
@@ -244,6 +251,7 @@ CASES = [
     (for_another_hq, "not-for-this-hq", "encrypted for another HQ key"),
     (sealed_then_altered, "tampered", "cannot be decrypted"),
     (sealed_then_truncated, "tampered", "cannot be decrypted"),
+    (sealed_in_a_future_envelope, "unknown-format", "onpoint-sealed-bundle/2"),
 ]
 
 

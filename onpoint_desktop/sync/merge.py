@@ -253,7 +253,7 @@ def _merge_district(hq: HQStore, bundle: VerifiedBundle, order: str) -> None:
     hq.conn.execute(
         "INSERT INTO districts (uuid, name, name_key, created_at, model, described_by) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET name = excluded.name, "
-        "name_key = excluded.name_key, model = excluded.model, "
+        "name_key = excluded.name_key, model = excluded.model, created_at = excluded.created_at, "
         "described_by = excluded.described_by WHERE excluded.described_by > districts.described_by",
         (d["uuid"], d["name"], key, d["created_at"], bundle.content.model, order),
     )
