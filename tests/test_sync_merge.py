@@ -136,12 +136,19 @@ def test_conflicts_are_where_signers_latest_levels_differ(story, tmp_path):
     hq.close()
 
 
-def test_cancel_leaves_the_store_unchanged(story, tmp_path):
+def _merged_dump(story, count, tmp_path, name):
+    """The store that merging the first ``count`` bundles gives, for comparison."""
+    hq, _ = HQStore.create(tmp_path / name)
+    merge_bundles(hq, story[:count], trust_new_signers=True)
+    dump = canonical_dump(hq.conn)
+    hq.close()
+    return dump
+
+
+def test_cancel_keeps_whole_bundles_and_touches_no_other(story, tmp_path):
     hq, _ = HQStore.create(tmp_path / "hq.db")
-    merge_bundles(hq, story[:1], trust_new_signers=True)
-    before = full_dump(hq.conn)
     seen = []
-    with pytest.raises(Cancelled):
+    with pytest.raises(Cancelled, match="after 3 of 6 bundles"):
         merge_bundles(
             hq,
             story,
@@ -150,14 +157,15 @@ def test_cancel_leaves_the_store_unchanged(story, tmp_path):
             cancel=lambda: len(seen) >= 3,
         )
     assert seen == [(1, 6), (2, 6), (3, 6)]
-    assert full_dump(hq.conn) == before
+    assert canonical_dump(hq.conn) == _merged_dump(story, 3, tmp_path, "expected.db")
+    merge_bundles(hq, story, trust_new_signers=True)  # merging again finishes the job
+    assert canonical_dump(hq.conn) == _merged_dump(story, 6, tmp_path, "all.db")
     hq.close()
 
 
 def test_a_merge_interrupted_by_a_crash_leaves_nothing_half_applied(story, tmp_path):
-    """The run is one transaction: a failure after some bundles rolls all of it back."""
+    """Each bundle is one transaction: a failure after some bundles keeps those, whole."""
     hq, _ = HQStore.create(tmp_path / "hq.db")
-    before = full_dump(hq.conn)
 
     def crash(done, total):
         if done == 4:
@@ -165,7 +173,7 @@ def test_a_merge_interrupted_by_a_crash_leaves_nothing_half_applied(story, tmp_p
 
     with pytest.raises(Exception, match="disk I/O error"):
         merge_bundles(hq, story, trust_new_signers=True, progress=crash)
-    assert full_dump(hq.conn) == before
+    assert canonical_dump(hq.conn) == _merged_dump(story, 4, tmp_path, "expected.db")
     hq.close()
 
 

@@ -1,12 +1,13 @@
 """Merging bundles into the HQ store: verified, idempotent and order-independent.
 
-A merge run is one SQLite transaction, and each bundle is applied inside its own
-savepoint: a bundle goes in whole or not at all, a refused bundle leaves no trace while
-the others still merge, and cancelling (or a crash) leaves the store exactly as it was
-before the run. Merging a bundle again changes nothing (it is recognised by its id and
-payload hash). Facts are unioned under natural keys and every "which value wins" rule
-takes the newest bundle (manifest time, then bundle id), so any order of the same bundles
-gives the same store (see ``hq_store``).
+Each bundle is verified outside any transaction, then applied in one transaction of its
+own: a bundle goes in whole or not at all, a refused bundle leaves no trace while the
+others still merge, and a crash or a cancel part-way keeps the bundles already merged
+(each complete) and leaves the rest untouched, so merging the same files again finishes
+the job. Merging a bundle again changes nothing (it is recognised by its id and payload
+hash). Facts are unioned under natural keys and every "which value wins" rule takes the
+newest bundle (manifest time, then bundle id), so any order of the same bundles gives the
+same store (see ``hq_store``).
 
 Refused, with the store unchanged (besides everything ``verify`` refuses):
 ``unknown-signer``       a consultant id HQ has not trusted yet (unless ``trust_new_signers``)
@@ -74,35 +75,40 @@ def merge_bundles(
     """Verify and merge each bundle file; refusals are reported, not raised.
 
     ``progress(done, total)`` is called after each bundle; when ``cancel()`` returns True
-    the run stops and raises :class:`Cancelled` with nothing changed.
+    the run stops between bundles and raises :class:`Cancelled` (bundles merged so far
+    stay merged, each complete).
     """
     private_key = hq.private_key()
     outcomes: list[BundleOutcome] = []
     touched: set[str] = set()
-    with hq.transaction():
-        for index, path in enumerate(files):
-            if cancel is not None and cancel():
-                raise Cancelled("Merge cancelled; the HQ store was not changed.")
-            bundle = None
-            try:
-                bundle = open_bundle(Path(path), hq_private_key=private_key)
-                with hq.savepoint():
-                    outcome = merge_verified(hq, bundle, trust_new_signers=trust_new_signers)
-            except BundleError as exc:
-                if isinstance(exc, BundleRefused) and exc.reason == "hq-key-missing":
-                    exc = BundleRefused(
-                        exc.reason,
-                        f"{path} is encrypted for HQ, but HQ's private key "
-                        f"{keys.hq_private_key_path(hq.path)} is missing; put it back beside "
-                        "the HQ store (from your backup) and merge again.",
-                    )
-                outcome = _refused(str(path), exc, bundle)
-            outcomes.append(outcome)
-            if outcome.status == "merged":
-                touched.add(outcome.district_uuid)
-            if progress is not None:
-                progress(index + 1, len(files))
-        found = conflicts(hq.conn, sorted(touched)) if touched else []
+    for index, path in enumerate(files):
+        if cancel is not None and cancel():
+            merged = sum(1 for o in outcomes if o.status == "merged")
+            raise Cancelled(
+                f"Merge cancelled after {index} of {len(files)} bundles ({merged} merged, "
+                "each complete); the others were not touched. Merging the same files "
+                "again is safe."
+            )
+        bundle = None
+        try:
+            bundle = open_bundle(Path(path), hq_private_key=private_key)
+            with hq.transaction():
+                outcome = merge_verified(hq, bundle, trust_new_signers=trust_new_signers)
+        except BundleError as exc:
+            if isinstance(exc, BundleRefused) and exc.reason == "hq-key-missing":
+                exc = BundleRefused(
+                    exc.reason,
+                    f"{path} is encrypted for HQ, but HQ's private key "
+                    f"{keys.hq_private_key_path(hq.path)} is missing; put it back beside "
+                    "the HQ store (from your backup) and merge again.",
+                )
+            outcome = _refused(str(path), exc, bundle)
+        outcomes.append(outcome)
+        if outcome.status == "merged":
+            touched.add(outcome.district_uuid)
+        if progress is not None:
+            progress(index + 1, len(files))
+    found = conflicts(hq.conn, sorted(touched)) if touched else []
     return MergeSummary(tuple(outcomes), tuple(found))
 
 
@@ -122,7 +128,7 @@ def _refused(source: str, exc: BundleError, bundle: VerifiedBundle | None) -> Bu
 def merge_verified(
     hq: HQStore, bundle: VerifiedBundle, *, trust_new_signers: bool = False
 ) -> BundleOutcome:
-    """Apply one verified bundle (inside the caller's transaction or savepoint)."""
+    """Apply one verified bundle (inside the caller's transaction)."""
     from onpoint_desktop.workspace import utc_now
 
     conn, source = hq.conn, bundle.source
