@@ -190,9 +190,16 @@ class Workspace:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One user action: all of it is written, or none of it."""
-        if self.conn.in_transaction:
-            with self.db.atomic():
+        if self.conn.in_transaction:  # nested: a savepoint inside the caller's action
+            self.conn.execute("SAVEPOINT nested_action")
+            try:
                 yield
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK TO SAVEPOINT nested_action")
+                    self.conn.execute("RELEASE SAVEPOINT nested_action")
+                raise
+            self.conn.execute("RELEASE SAVEPOINT nested_action")
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
