@@ -33,7 +33,7 @@ QUESTION, COMMENT, RESPONSE_ID, STATUS = "question", "comment", "response_id", "
 IDENTIFYING, METADATA = "identifying", "metadata"
 
 _IDENTIFYING = re.compile(
-    r"(^|\b)(e-?mail|email ?address|ip ?address|ipaddress|latitude|longitude|"
+    r"(^|\b|(?<=[a-z]))(e-?mail|email ?address|ip ?address|ipaddress|latitude|longitude|"
     r"location ?(latitude|longitude)|recipient|externalreference|externaldatareference|"
     r"external ?(data )?reference|first ?name|last ?name|full ?name|your name|"
     r"name|username|user name|phone|telephone|mobile|custom data|custom variable|"
@@ -126,7 +126,7 @@ def describe(rows: list[list[str]], item_ids: set[str]) -> Layout:
     while offset < len(rows) and not any(c.strip() for c in rows[offset]):
         offset += 1
     head = rows[offset:]
-    width = max((len(r) for r in head), default=0)
+    width = len(head[0]) if head else 0  # the first header row spans every column
     head = [(r + [""] * width)[:width] for r in head]
     for recognise in (_qualtrics, _surveymonkey, _msforms, _google_forms):
         layout = recognise(head, offset)
@@ -186,7 +186,7 @@ def _qualtrics(head: list[list[str]], offset: int) -> Layout | None:
         elif compact.endswith("_text") or import_id.upper().endswith("_TEXT"):
             hint = COMMENT
         else:
-            hint = _hint(name, cid) if not re.match(r"^q\d", compact) else QUESTION
+            hint = _hint(name, text) if not re.match(r"^q\d", compact) else QUESTION
         columns.append(Column(index, name, text or name, hint, (text, name)))
     return Layout("qualtrics", "Qualtrics", offset + header_rows, tuple(columns), key, skip)
 
