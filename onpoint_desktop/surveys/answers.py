@@ -152,12 +152,8 @@ class CodedColumn:
 
 def code_column(scale: AnswerScale, cells: pd.Series, cache: dict[str, Reading]) -> CodedColumn:
     """Read a column of answer texts; each distinct text is read once (``cache``)."""
-    if isinstance(cells.dtype, pd.CategoricalDtype):
-        positions = cells.cat.codes.to_numpy()
-        texts = [str(v) for v in cells.cat.categories]
-    else:
-        positions, index = pd.factorize(cells.fillna(""), use_na_sentinel=False)
-        texts = [str(v) for v in index]
+    positions, index = pd.factorize(cells.fillna(""), use_na_sentinel=False)
+    texts = [str(v) for v in index]
     lut = np.zeros(len(texts) + 1, dtype=np.int8)  # the extra last slot: no value (-1)
     answered_lut = np.zeros(len(texts) + 1, dtype=bool)
     readings = []

@@ -108,7 +108,6 @@ class ResponseReader:
             self.layout.header_rows,
             self.layout.width,
             columns,
-            categorical=frozenset() if self.hash_rows else frozenset(item_cols),
         ):
             if cancel is not None and cancel():
                 raise Cancelled()
@@ -230,8 +229,6 @@ class ResponseReader:
 
 def _text(cells: pd.Series) -> np.ndarray:
     """Cells as a numpy object array of str ('' for blanks)."""
-    if isinstance(cells.dtype, pd.CategoricalDtype):
-        cells = cells.astype(object)
     return cells.fillna("").to_numpy(dtype=object)
 
 
