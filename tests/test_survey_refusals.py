@@ -51,7 +51,7 @@ def test_not_a_survey(loaded, tmp_path):
 
 def test_a_survey_without_item_columns(loaded, tmp_path):
     rows = read_rows(SAMPLES / "teacher_qualtrics_text.csv")
-    keep = list(range(17)) + [40, 41]  # metadata, the comment and the school: no items
+    keep = [*range(17), 40, 41]  # metadata, the comment and the school: no items
     path = write_rows(tmp_path / "other.csv", [[r[i] for i in keep] for r in rows])
     message = refused(loaded, path)
     assert "is a Qualtrics export, but none of its columns is a question" in message
@@ -86,7 +86,7 @@ def test_old_excel_and_damaged_workbooks(loaded, tmp_path):
 
 def test_duplicated_item_columns(loaded, tmp_path):
     rows = read_rows(SAMPLES / "teacher_template.csv")
-    path = write_rows(tmp_path / "dup.csv", [r + [r[1]] for r in rows])
+    path = write_rows(tmp_path / "dup.csv", [[*r, r[1]] for r in rows])
     message = refused(loaded, path)
     assert "Item T01 is in more than one column" in message
     assert 'column B "T01"' in message and 'column Y "T01"' in message

@@ -123,7 +123,7 @@ def identifying_values(name: str) -> set[str]:
     headers = [" ".join(r[i] for r in rows[:header_rows]) for i in range(len(rows[0]))]
     values = set()
     for row in rows[header_rows:]:
-        for header, value in zip(headers, row):
+        for header, value in zip(headers, row, strict=False):
             if IDENTIFYING_HEADERS.search(header.strip()) and len(value.strip()) >= 3:
                 values.add(value.strip())
     values.discard("anonymous")  # Microsoft Forms' placeholder, not anyone's identity
@@ -144,14 +144,22 @@ def test_no_identifying_value_reaches_the_workspace_file(ws, name):
 
 def test_comments_are_stored_only_when_asked(ws):
     import_survey(ws, SAMPLES / "teacher_qualtrics_text.csv", "r1", "teacher")
-    assert ws.conn.execute("SELECT count(*) FROM survey_responses WHERE comment IS NOT NULL"
-                           ).fetchone()[0] == 0
+    assert (
+        ws.conn.execute(
+            "SELECT count(*) FROM survey_responses WHERE comment IS NOT NULL"
+        ).fetchone()[0]
+        == 0
+    )
     ws.add_round("r2", "year1")
     summary = import_survey(
         ws, SAMPLES / "teacher_qualtrics_text.csv", "r2", "teacher", keep_comments=True
     )
-    comments = [c for (c,) in ws.conn.execute(
-        "SELECT comment FROM survey_responses WHERE round_id = 'r2' AND comment IS NOT NULL")]
+    comments = [
+        c
+        for (c,) in ws.conn.execute(
+            "SELECT comment FROM survey_responses WHERE round_id = 'r2' AND comment IS NOT NULL"
+        )
+    ]
     assert summary.comments_kept == len(comments) > 0
     assert all(c.startswith("We need more planning time") for c in comments)
 

@@ -156,13 +156,35 @@ def test_workbook_numbers_and_a_title_row(ws, tmp_path):
 
 def test_qualtrics_legacy_layout(ws, tmp_path):
     rows = read_rows(SAMPLES / "teacher_qualtrics_numeric.csv")
-    meta = ["ResponseID", "ResponseSet", "Name", "ExternalDataReference", "EmailAddress",
-            "IPAddress", "Status", "StartDate", "EndDate", "Finished"]
+    meta = [
+        "ResponseID",
+        "ResponseSet",
+        "Name",
+        "ExternalDataReference",
+        "EmailAddress",
+        "IPAddress",
+        "Status",
+        "StartDate",
+        "EndDate",
+        "Finished",
+    ]
     head = [f"V{i}" for i in range(1, 11)] + rows[0][17:40] + ["School"]
     texts = meta + rows[1][17:40] + ["School"]
     body = [
-        [r[8], "Default Response Set", f"{r[9]}, {r[10]}", "", r[11], r[3], r[2], r[0], r[1], r[6]]
-        + r[17:40] + [r[41]]
+        [
+            r[8],
+            "Default Response Set",
+            f"{r[9]}, {r[10]}",
+            "",
+            r[11],
+            r[3],
+            r[2],
+            r[0],
+            r[1],
+            r[6],
+            *r[17:40],
+            r[41],
+        ]
         for r in rows[3:]
     ]
     summary = imports_truth(ws, write_rows(tmp_path / "legacy.csv", [head, texts, *body]))
@@ -192,13 +214,13 @@ def test_qualtrics_text_statuses(ws, tmp_path):
     rows = read_rows(SAMPLES / "leader_qualtrics_text.csv")
     spam = list(rows[3])
     spam[2], spam[8] = "Spam", "R_textspam"
-    summary = imports_truth(ws, write_rows(tmp_path / "s.csv", rows + [spam]), role="leader")
+    summary = imports_truth(ws, write_rows(tmp_path / "s.csv", [*rows, spam]), role="leader")
     assert summary.skipped == {"preview": 1, "test": 1, "spam": 1}
 
 
 def test_surveymonkey_workbook_with_merged_header_cells(ws, tmp_path):
     rows = read_rows(SAMPLES / "teacher_surveymonkey.csv")
-    merges = tuple(f"{c}1:{c}2" for c in "ABCDEFGHI") + ("K1:AG1",)
+    merges = (*tuple(f"{c}1:{c}2" for c in "ABCDEFGHI"), "K1:AG1")
     path = write_workbook(tmp_path / "merged.xlsx", rows, merges)
     summary = imports_truth(ws, path)
     assert summary.format_label == "SurveyMonkey Excel workbook"
@@ -210,11 +232,11 @@ def test_microsoft_forms_quiz_columns(ws, tmp_path):
     sheet = load_workbook(SAMPLES / "teacher_msforms.xlsx").active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     header = rows[0]
-    quiz_header, quiz_rows = list(header[:6]) + ["Total points", "Quiz feedback"], []
+    quiz_header, quiz_rows = [*list(header[:6]), "Total points", "Quiz feedback"], []
     for q in header[6:]:
         quiz_header += [q, f"Points - {q}", f"Feedback - {q}"]
     for row in rows[1:]:
-        out = list(row[:6]) + [0, ""]
+        out = [*list(row[:6]), 0, ""]
         for value in row[6:]:
             out += [value, 0, ""]
         quiz_rows.append(out)
@@ -225,7 +247,7 @@ def test_microsoft_forms_quiz_columns(ws, tmp_path):
 
 def test_identical_rows_are_two_respondents(ws, tmp_path):
     rows = read_rows(SAMPLES / "leader_google_forms.csv")
-    path = write_rows(tmp_path / "twins.csv", rows + [rows[1]])
+    path = write_rows(tmp_path / "twins.csv", [*rows, rows[1]])
     summary = import_survey(ws, path, "r1", "leader")
     assert summary.rows_imported == 9
     before = dump(ws)

@@ -115,8 +115,10 @@ def run_inspect(args: argparse.Namespace) -> int:
     print(render_preview(preview))
     if args.save_mapping is not None:
         preview.mapping.save(args.save_mapping)
-        print(f"\nMapping written to {args.save_mapping}; edit it, then import with "
-              f"--mapping {args.save_mapping}.")
+        print(
+            f"\nMapping written to {args.save_mapping}; edit it, then import with "
+            f"--mapping {args.save_mapping}."
+        )
     for problem in preview.problems:
         sys.stderr.write(f"onpoint: cannot import: {problem}\n")
     return 1 if preview.problems else 0
@@ -140,7 +142,9 @@ def render_summary(s: ImportSummary) -> str:
     if s.rows_skipped:
         lines.append(f"Skipped {s.rows_skipped}: {_counts(s.skipped, REASONS)}.")
     if s.schools:
-        lines.append("Respondents by school: " + ", ".join(f"{k} {n}" for k, n in s.schools.items()))
+        lines.append(
+            "Respondents by school: " + ", ".join(f"{k} {n}" for k, n in s.schools.items())
+        )
     lines.append(f"Items mapped: {s.items_mapped}; column mapping: {s.mapping}.")
     if s.missing_recodes:
         codes = ", ".join(f"{code} ×{n}" for code, n in s.missing_recodes.items())
@@ -168,14 +172,17 @@ def render_preview(p: SurveyPreview) -> str:
     if p.missing_recodes:
         lines.append("Missing-answer codes: " + _counts(p.missing_recodes) + " (read as missing)")
     if p.unknown_count:
-        lines.append(f"Unknown answers: {p.unknown_count}, e.g. " + "; ".join(
-            f'row {u.row}, {u.column}: "{u.value}"' for u in p.unknown_answers[:3]))
+        lines.append(
+            f"Unknown answers: {p.unknown_count}, e.g. "
+            + "; ".join(f'row {u.row}, {u.column}: "{u.value}"' for u in p.unknown_answers[:3])
+        )
     lines += ["", f"Column mapping for the {p.role} survey ({m.origin}):"]
     for u in m.uses:
         target = u.item if u.item else u.use
         hint = f" (suggested: {u.suggestion})" if u.suggestion else ""
         header = u.column.label.split(" ", 2)[2]
         lines.append(
-            f"  {u.column.letter:>3}  {target:<12} {u.confidence:>5.0%}  {header}  — {u.reason}{hint}"
+            f"  {u.column.letter:>3}  {target:<12} {u.confidence:>5.0%}  {header}"
+            f"  — {u.reason}{hint}"
         )
     return "\n".join(lines)

@@ -113,9 +113,8 @@ class AnswerScale:
         if label in self.missing:
             return Reading(MISSING)
         by_number = self._number(number)
-        if label in self.labels and by_number.kind == VALUE:
-            if by_number.value == self.labels[label]:
-                return Reading(VALUE, by_number.value, label)
+        if by_number.kind == VALUE and self.labels.get(label) == by_number.value:
+            return Reading(VALUE, by_number.value, label)
         return Reading(UNKNOWN)
 
 
@@ -137,7 +136,7 @@ class CodedColumn:
         recodes: dict[str, int] = {}
         unknown: dict[str, int] = {}
         variants: dict[int, set[str]] = {}
-        for text, reading, n in zip(self.texts, self.readings, counts):
+        for text, reading, n in zip(self.texts, self.readings, counts, strict=False):
             if not n:
                 continue
             if reading.kind == RECODE:

@@ -249,8 +249,9 @@ def import_survey(
         problems = _answer_problems(opened, totals, unknown_as_missing)
         if problems:
             raise SurveyImportError(problems[0])
-        summary = _summary(opened, totals, writer.inserted, round_id, role, path,
-                           unknown_as_missing)
+        summary = _summary(
+            opened, totals, writer.inserted, round_id, role, path, unknown_as_missing
+        )
         summary.import_id = writer.finish(totals.rows_read, summary.to_json())
     return summary
 
