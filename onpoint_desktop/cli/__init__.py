@@ -17,6 +17,10 @@ from onpoint_desktop.errors import OnpointError
 COMMAND_MODULES = (
     "onpoint_desktop.cli.workspace_commands",
     "onpoint_desktop.cli.score_command",
+    "onpoint_desktop.cli.backup_commands",
+    "onpoint_desktop.cli.report_command",
+    "onpoint_desktop.cli.sync_commands",
+    "onpoint_desktop.cli.hq_commands",
     "onpoint_desktop.cli.survey_commands",
 )
 

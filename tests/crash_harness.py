@@ -1,0 +1,230 @@
+"""Kill a process doing real work at a random moment, then check what survived.
+
+A *scenario* is a child process (this file run as a script) that works on a workspace
+and prints one line per acknowledged change, flushing after each, so the parent knows
+what was acknowledged before it sent SIGKILL. After the kill the parent reopens the file
+and checks: ``PRAGMA integrity_check`` is ok, every acknowledged change is present, and
+nothing is half-applied. Used by tests (a few trials) and ``bench/soak.py`` (many).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Outcome:
+    acknowledged: list[str]
+    integrity: str
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == "ok" and not self.problems
+
+
+def _spawn(args: list[str]) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen(
+        [sys.executable, __file__, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def kill_during(args: list[str], kill_after: float) -> list[str]:
+    """Run a child scenario; once it says ``ready``, SIGKILL it after ``kill_after``
+    seconds. Returns the lines it printed (its acknowledgements)."""
+    child = _spawn(args)
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in child.stdout:
+            if line.startswith("ready"):
+                ready.set()
+            lines.append(line)
+        ready.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    if not ready.wait(timeout=120):
+        child.kill()
+        raise RuntimeError(f"scenario {args[0]} never became ready")
+    time.sleep(kill_after)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    reader.join(timeout=10)
+    if child.returncode != -signal.SIGKILL:
+        raise RuntimeError(f"scenario {args[0]} ended by itself: {child.stderr.read()[-2000:]}")
+    return [line.strip() for line in lines if line.strip()]
+
+
+def integrity(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def rating_burst_trial(db: Path, rng: random.Random) -> Outcome:
+    """Kill a burst of ratings; every acknowledged rating event must be in the file."""
+    acknowledged = kill_during(["rate", str(db)], rng.uniform(0.3, 1.5))
+    acked = [line.split()[1] for line in acknowledged if line.startswith("event ")]
+    state = integrity(db)
+    problems = []
+    if state == "ok":
+        conn = sqlite3.connect(db)
+        stored = {r[0] for r in conn.execute("SELECT uuid FROM rating_events")}
+        conn.close()
+        missing = [u for u in acked if u not in stored]
+        if missing:
+            problems.append(f"{len(missing)} acknowledged rating events lost")
+    return Outcome(acked, state, problems)
+
+
+@dataclass(frozen=True)
+class BundleFact:
+    """What one prepared bundle holds, to check it is wholly in the HQ store or absent."""
+
+    path: Path
+    bundle_id: str
+    district_uuid: str
+    rating_events: int
+    responses: int
+
+
+def prepare_bundles(folder: Path, count: int) -> list[BundleFact]:
+    """``count`` bundles of distinct small districts, signed by one consultant."""
+    import uuid
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from onpoint_desktop.demo import build_demo
+    from onpoint_desktop.sync import keys, open_bundle
+    from onpoint_desktop.sync.bundle import export_bundle
+    from onpoint_desktop.workspace import Response, Workspace
+
+    who = keys.Identity(str(uuid.uuid4()), "Soak Consultant", Ed25519PrivateKey.generate())
+    template = folder / "template.onpoint.db"
+    build_demo(template).close()
+    facts = []
+    for n in range(count):
+        db = folder / f"district-{n}.onpoint.db"
+        with (
+            Workspace.create(db, f"Soak District {n}") as ws,
+            Workspace.open(template, backup=False) as demo,
+        ):
+            for rnd in demo.rounds():
+                ws.add_round(rnd.id, rnd.stage)
+                with ws.transaction():
+                    for area, level in demo.levels(rnd.id).items():
+                        ws.rate(rnd.id, area, level, author="soak")
+                for role in ("teacher", "leader"):
+                    rows = demo.conn.execute(
+                        "SELECT response_key, school, answers FROM survey_responses "
+                        "WHERE round_id = ? AND role = ?",
+                        (rnd.id, role),
+                    )
+                    batch = [Response(k, json.loads(a), s) for k, s, a in rows]
+                    ws.add_survey_responses(rnd.id, role, batch)
+        out = folder / f"district-{n}.onpointbundle"
+        export_bundle(db, out, signer=who, seal=False)
+        bundle = open_bundle(out)
+        content = bundle.content
+        facts.append(
+            BundleFact(
+                out,
+                bundle.bundle_id,
+                bundle.district_uuid,
+                len(content.rating_events),
+                len(content.survey_responses),
+            )
+        )
+    return facts
+
+
+def merge_trial(hq_db: Path, facts: list[BundleFact], rng: random.Random) -> Outcome:
+    """Kill a merge of many bundles; each bundle must be wholly merged or wholly absent,
+    and every bundle the merge acknowledged must be there."""
+    files = [str(f.path) for f in facts]
+    lines = kill_during(["merge", str(hq_db), *files], rng.uniform(0.0, 2.0))
+    acked = [line.split()[1] for line in lines if line.startswith("merged ")]
+    state = integrity(hq_db)
+    problems: list[str] = []
+    if state == "ok":
+        conn = sqlite3.connect(hq_db)
+        merged = {r[0] for r in conn.execute("SELECT bundle_id FROM merged_bundles")}
+        for fact in facts:
+            events = conn.execute(
+                "SELECT count(*) FROM rating_events WHERE district_uuid = ?",
+                (fact.district_uuid,),
+            ).fetchone()[0]
+            responses = conn.execute(
+                "SELECT count(*) FROM survey_responses WHERE district_uuid = ?",
+                (fact.district_uuid,),
+            ).fetchone()[0]
+            expected = (fact.rating_events, fact.responses)
+            if fact.bundle_id in merged and (events, responses) != expected:
+                problems.append(f"{fact.path.name} half-merged: {(events, responses)}")
+            if fact.bundle_id not in merged and (events, responses) != (0, 0):
+                problems.append(f"{fact.path.name} partly present without its record")
+        conn.close()
+        lost = [
+            path
+            for path in acked
+            if Path(path).name not in {f.path.name for f in facts}
+            or next(f for f in facts if str(f.path) == path).bundle_id not in merged
+        ]
+        if lost:
+            problems.append(f"{len(lost)} acknowledged bundles missing")
+    return Outcome(acked, state, problems)
+
+
+# --- child side -------------------------------------------------------------------------
+
+
+def _child_rate(db: str) -> None:
+    from onpoint_desktop.workspace import Workspace
+
+    with Workspace.open(db, backup=False) as ws:
+        areas = list(ws.framework.areas)
+        rng = random.Random()
+        print("ready", flush=True)
+        while True:
+            event = ws.rate("r1", rng.choice(areas), rng.choice([None, 1, 2, 3, 4]), "burst")
+            print("event", event.uuid, flush=True)
+
+
+def _child_merge(hq_db: str, *files: str) -> None:
+    from onpoint_desktop.sync import HQStore, merge_bundles
+
+    hq = HQStore.open(Path(hq_db))
+
+    def acknowledge(done: int, total: int) -> None:
+        print("merged", files[done - 1], flush=True)
+
+    print("ready", flush=True)
+    merge_bundles(hq, [Path(f) for f in files], trust_new_signers=True, progress=acknowledge)
+    print("finished", flush=True)
+    time.sleep(600)  # wait for the kill, so every trial ends the same way
+
+
+if __name__ == "__main__":
+    scenario, *rest = sys.argv[1:]
+    {"rate": _child_rate, "merge": _child_merge}[scenario](*rest)
