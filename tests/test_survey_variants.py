@@ -270,3 +270,13 @@ def test_school_columns_are_recognised(tmp_path, header):
     rows[0][0] = header
     preview = inspect_survey(write_rows(tmp_path / "s.csv", rows), "leader")
     assert preview.mapping.school_column.column.index == 0
+
+
+def test_likert_headers_joined_with_a_full_stop(ws, tmp_path):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(SAMPLES / "leader_msforms.xlsx").active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    rows[0] = rows[0][:7] + [f"How far do you agree?.{h}" for h in rows[0][7:]]
+    summary = imports_truth(ws, write_workbook(tmp_path / "likert.xlsx", rows), role="leader")
+    assert summary.items_mapped == 14

@@ -34,6 +34,7 @@ from onpoint_desktop.surveys.text import item_id_key
 from onpoint_desktop.workspace import Workspace
 
 ALREADY_IMPORTED = "already_imported"
+LISTED_IN_MESSAGE = 5  # unknown answers named in an error message (the preview has more)
 NO_SCHOOL = "(no school given)"
 
 
@@ -262,8 +263,9 @@ def _answer_problems(opened: _Opened, totals: ScanTotals, unknown_as_missing: bo
         return [f"{name} has header rows but no responses."]
     found = []
     if totals.unknown_count and not unknown_as_missing:
-        listed = "; ".join(f'row {u.row}, {u.column}: "{u.value}"' for u in totals.unknown)
-        more = totals.unknown_count - len(totals.unknown)
+        first = totals.unknown[:LISTED_IN_MESSAGE]
+        listed = "; ".join(f'row {u.row}, {u.column}: "{u.value}"' for u in first)
+        more = totals.unknown_count - len(first)
         tail = f"; and {more} more" if more > 0 else ""
         found.append(
             f"{name} has {totals.unknown_count} answer(s) that are not on the agreement scale "

@@ -53,6 +53,9 @@ def remembered(layout: Layout, instrument: Instrument) -> ColumnMapping | None:
     except SurveyImportError:
         return None  # a stale or damaged remembered mapping: map afresh
     mapping.origin = "remembered"
+    for u in mapping.uses:
+        if u.reason.startswith("from the mapping"):
+            u.reason = "confirmed for files with this layout before"
     return mapping
 
 

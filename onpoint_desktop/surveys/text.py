@@ -41,8 +41,9 @@ _NUMBERING = re.compile(r"^(?:q(?:uestion)?\s*)?\d{1,3}[a-z]?\s*[.):]\s+", re.IG
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _ITEM_ID = re.compile(r"^([a-z]{1,4})[\s_-]?0*(\d{1,3})$")
 
-# Where a matrix or grid header puts its statement after the question stem.
-_SEPARATORS = (" - ", " -- ", ": ", "? ", ". ", "\n", " | ")
+# Where a matrix, grid or Likert header puts its statement after the question stem
+# (some exports join them with a bare full stop: "Question?.Statement").
+_SEPARATORS = (" - ", " -- ", ": ", "? ", ". ", "\n", " | ", "?.", ".")
 
 
 def normalise(text: object) -> str:
