@@ -170,7 +170,8 @@ def render_preview(p: SurveyPreview) -> str:
     if p.schools:
         lines.append("Schools: " + ", ".join(f"{k} {n}" for k, n in p.schools.items()))
     if p.missing_recodes:
-        lines.append("Missing-answer codes: " + _counts(p.missing_recodes) + " (read as missing)")
+        codes = ", ".join(f"{code} ×{n}" for code, n in p.missing_recodes.items())
+        lines.append(f"Missing-answer codes (read as missing): {codes}")
     if p.unknown_count:
         lines.append(
             f"Unknown answers: {p.unknown_count}, e.g. "

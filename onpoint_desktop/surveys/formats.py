@@ -116,12 +116,20 @@ class Column:
 
     @property
     def label(self) -> str:
-        """``column R "Q2_1: I understand our district's vision..."`` for messages."""
-        shown = self.text if self.name in ("", self.text) else f"{self.name}: {self.text}"
-        shown = " ".join(shown.split())
-        if len(shown) > 70:
-            shown = shown[:67].rstrip() + "..."
-        return f'column {self.letter} "{shown}"'
+        """``column R "Q2_1: ...I understand our district's vision..."`` for messages: a long
+        matrix or grid header is shortened to its statement, the part that tells columns
+        apart."""
+        text = " ".join(self.text.split())
+        if len(text) > 70:
+            statement = re.search(r"(?: - |\[)([^\[\]]+?)\]?$", text)
+            if statement and len(statement.group(1)) >= 10:
+                text = "..." + statement.group(1)
+            if len(text) > 70:
+                text = text[:67].rstrip() + "..."
+        name = " ".join(self.name.split())
+        if name and name not in self.text and len(name) <= 20:
+            text = f"{name}: {text}"
+        return f'column {self.letter} "{text}"'
 
 
 def column_letter(index: int) -> str:

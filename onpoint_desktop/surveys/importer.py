@@ -269,7 +269,8 @@ def _answer_problems(opened: _Opened, totals: ScanTotals, unknown_as_missing: bo
         tail = f"; and {more} more" if more > 0 else ""
         found.append(
             f"{name} has {totals.unknown_count} answer(s) that are not on the agreement scale "
-            f"({listed}{tail}). Correct them, or import with 'unknown answers as missing'."
+            f"({listed}{tail}). Correct them in the file, or choose to read unknown answers "
+            "as missing (--unknown-as-missing)."
         )
     for item, variants in totals.variants.items():
         conflict = scale_conflict(variants)
