@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "onpoint_desktop.cli.report_command",
     "onpoint_desktop.cli.sync_commands",
     "onpoint_desktop.cli.hq_commands",
+    "onpoint_desktop.cli.survey_commands",
 )
 
 
