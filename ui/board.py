@@ -199,7 +199,7 @@ class Legend(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 2, 4, 2)
         row.setSpacing(14)
-        for level, fill in zip(framework.levels, level_colours(len(framework.levels))):
+        for level, fill in zip(framework.levels, level_colours(len(framework.levels)), strict=True):
             row.addWidget(_swatch(fill, f"{level.level} {level.label}"))
         row.addWidget(_swatch(None, "Unrated"))
         marker = QLabel()

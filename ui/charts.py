@@ -172,7 +172,7 @@ class TrendChart:
         self.figure.set_facecolor(ink.background)
         _style_axes(ax, ink)
         xs = list(range(len(points)))
-        with_pct = [(x, p.percentiles) for x, p in zip(xs, points) if p.percentiles]
+        with_pct = [(x, p.percentiles) for x, p in enumerate(points) if p.percentiles]
         if with_pct:
             bx = [x for x, _ in with_pct]
             ax.fill_between(
@@ -193,7 +193,7 @@ class TrendChart:
                 color=ink.text,
                 label="Benchmark median",
             )
-        scored = [(x, p.score) for x, p in zip(xs, points) if p.score is not None]
+        scored = [(x, p.score) for x, p in enumerate(points) if p.score is not None]
         if scored:
             ax.plot(
                 [x for x, _ in scored],
