@@ -356,7 +356,7 @@ class Board(QWidget):
             if index < 0:
                 return self.positions.get((self._last_column, self.depth - 1))
             return self.wide_areas[index] if index < len(self.wide_areas) else None
-        col, row = self.positions[area_id]
+        col, row = next(pos for pos, a in self.positions.items() if a == area_id)
         self._last_column = col
         if row + dy == self.depth and self.wide_areas:
             return self.wide_areas[0]

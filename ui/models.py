@@ -46,6 +46,7 @@ class DistrictModel(QObject):
         self.workspace = workspace
         self.author = default_author()
         self.undo_stack = QUndoStack(self)
+        self._closed = False
         self._round_id: str | None = None
         self._board: dict[str, RatingEvent] = {}
         rounds = {r.id for r in workspace.rounds()}
@@ -161,5 +162,9 @@ class DistrictModel(QObject):
         self.surveysChanged.emit()
 
     def close(self) -> None:
+        """Close the workspace (idempotent). Everything is already saved."""
+        if self._closed:
+            return
+        self._closed = True
         self.undo_stack.clear()
         self.workspace.close()
