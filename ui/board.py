@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QIcon,
     QKeyEvent,
     QPainter,
     QPainterPath,
@@ -30,7 +31,7 @@ from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.framework import FocusArea, Framework
 from ui.dialogs import show_error
 from ui.models import DistrictModel, Rating
-from ui.palette import level_colours, text_on
+from ui.palette import level_colours, luminance, text_on
 
 CLEAR_KEYS = (Qt.Key.Key_0, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -136,7 +137,7 @@ class Tile(QWidget):
         else:
             fill = self.fills[level - 1]
             ink = text_on(fill)
-            outline = fill.darker(135)
+            outline = _edge(fill, pal.window().color())
         path = QPainterPath()
         path.addRoundedRect(box, 6, 6)
         painter.fillPath(path, fill)
@@ -189,6 +190,22 @@ def paint_note_marker(painter: QPainter, x: float, y: float, ink: QColor) -> Non
     for i in range(3):
         ly = y + 6 + i * 2.5
         painter.drawLine(QPointF(x + 2, ly), QPointF(x + w - 2, ly))
+
+
+def _edge(fill: QColor, background: QColor) -> QColor:
+    """A tile's outline: darker than the fill on a light window, lighter on a dark one."""
+    return fill.darker(135) if luminance(background) > 0.3 else fill.lighter(170)
+
+
+def swatch_icon(fill: QColor, size: int = 14) -> QIcon:
+    """A small square of a level colour, for menus."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(fill)
+    painter = QPainter(pixmap)
+    painter.setPen(QPen(fill.darker(160), 1))
+    painter.drawRect(0, 0, size - 1, size - 1)
+    painter.end()
+    return QIcon(pixmap)
 
 
 class Legend(QWidget):
@@ -319,8 +336,10 @@ class Board(QWidget):
         """The menu of a tile: each level (current one checked), clear, evidence note."""
         menu = QMenu(self)
         current = self.model.rating(area_id).level
+        fills = level_colours(len(self.framework.levels))
         for level in self.framework.levels:
             action = QAction(f"&{level.level}  {level.label}", menu)
+            action.setIcon(swatch_icon(fills[level.level - 1]))
             action.setCheckable(True)
             action.setChecked(level.level == current)
             action.triggered.connect(lambda _=False, lv=level.level: self._rate(area_id, lv))
