@@ -20,6 +20,14 @@ class WorkspaceError(OnpointError):
     """A district workspace cannot be opened, created or written."""
 
 
+class DamagedWorkspaceError(WorkspaceError):
+    """The workspace file is damaged; a backup may be restored (see ``workspace.backup``)."""
+
+    def __init__(self, message: str, path: object = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class InputError(OnpointError):
     """A value given by the user (area, level, round, stage...) is not acceptable."""
 

@@ -17,6 +17,7 @@ from onpoint_desktop.errors import OnpointError
 COMMAND_MODULES = (
     "onpoint_desktop.cli.workspace_commands",
     "onpoint_desktop.cli.score_command",
+    "onpoint_desktop.cli.backup_commands",
 )
 
 

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from onpoint_desktop.errors import WorkspaceError
+from onpoint_desktop.errors import DamagedWorkspaceError, WorkspaceError
 
 APPLICATION_ID = 0x4F4E5054  # "ONPT"
 SCHEMA_VERSION = 1
@@ -157,10 +157,16 @@ def check_identity(conn: sqlite3.Connection, path: Path) -> int:
             raise WorkspaceError(f"{path} is a SQLite database but not an Onpoint workspace.")
         problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
     except sqlite3.DatabaseError as exc:
-        raise WorkspaceError(f"{path} is damaged and cannot be opened ({exc}).") from None
+        raise DamagedWorkspaceError(
+            f"{path} is damaged and cannot be opened ({exc}). Restore it from a backup "
+            "('onpoint backups restore'); nothing was changed.",
+            path,
+        ) from None
     if problems != ["ok"]:
-        raise WorkspaceError(
-            f"{path} is damaged ({problems[0]}). Restore it from a backup; nothing was changed."
+        raise DamagedWorkspaceError(
+            f"{path} is damaged ({problems[0]}). Restore it from a backup "
+            "('onpoint backups restore'); nothing was changed.",
+            path,
         )
     if version > SCHEMA_VERSION:
         raise WorkspaceError(

@@ -8,6 +8,7 @@ and a failure part-way leaves nothing behind.
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import json
 import os
@@ -18,8 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from difflib import get_close_matches
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from onpoint_desktop import framework as fw
 from onpoint_desktop.benchmark import Benchmark, benchmark_from_json, default_benchmark
@@ -28,7 +28,16 @@ from onpoint_desktop.errors import InputError, WorkspaceError
 from onpoint_desktop.scoring import RoundScore, SurveyAggregates, compute
 from onpoint_desktop.workspace import responses as resp_store
 from onpoint_desktop.workspace import schema
-from onpoint_desktop.workspace.backup import backup_name, backup_to
+from onpoint_desktop.workspace.backup import backup_name, backup_to, rolling_backup
+from onpoint_desktop.workspace.connection import (
+    configure_connection,
+    connect,
+    remove_database,
+    write_error,
+)
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -84,9 +93,17 @@ class Workspace:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.resources = fw.load()
         self._aggregates: dict[tuple[str, str], tuple[str, SurveyAggregates]] = {}
+        self._benchmark: tuple[int, Benchmark] | None = None
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The sqlite-utils view of the connection (imported on first use: it pulls in
+        pandas, which the GUI must not pay for at start-up)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # --- opening and closing -----------------------------------------------------------
 
@@ -102,7 +119,7 @@ class Workspace:
         if not path.parent.is_dir():
             raise WorkspaceError(f"Cannot create {path}: folder {path.parent} does not exist.")
         try:
-            conn = _connect(path)
+            conn = connect(path)
         except sqlite3.Error as exc:
             path.unlink(missing_ok=True)
             raise WorkspaceError(f"Cannot create {path}: {exc}.") from None
@@ -125,29 +142,41 @@ class Workspace:
                 )
         except BaseException:
             conn.close()
-            _remove_database(path)
+            remove_database(path)
             raise
         return ws
 
     @classmethod
-    def open(cls, path: str | Path) -> Workspace:
-        """Open an existing workspace, migrating an older format after a backup."""
+    def open(cls, path: str | Path, *, backup: bool = True) -> Workspace:
+        """Open an existing workspace, migrating an older format after a backup.
+
+        With ``backup`` (the default), a rolling backup is taken on open (see ``backup``).
+        """
         path = Path(path)
         schema.check_file(path)
         try:
-            conn = _connect(path, configure=False)
+            conn = connect(path, configure=False)
         except sqlite3.Error as exc:
             raise WorkspaceError(f"{path} cannot be opened: {exc}.") from None
         try:
             version = schema.check_identity(conn, path)
             if version < schema.SCHEMA_VERSION:
-                backup_to(conn, backup_name(path, f"before-migration-v{version}"))
-                schema.migrate(conn, version)
-            _configure(conn, path)
+                backup = backup_to(conn, backup_name(path, f"before-migration-v{version}"))
+                try:
+                    schema.migrate(conn, version)
+                except sqlite3.Error as exc:
+                    raise WorkspaceError(
+                        f"Could not upgrade {path} from workspace format {version}: {exc}. "
+                        f"The file is unchanged; a copy is at {backup}."
+                    ) from None
+            configure_connection(conn, path)
         except BaseException:
             conn.close()
             raise
-        return cls(path, conn)
+        ws = cls(path, conn)
+        if backup:
+            rolling_backup(conn, path, ws.workspace_uuid)
+        return ws
 
     def close(self) -> None:
         self.conn.close()
@@ -168,13 +197,13 @@ class Workspace:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise _write_error(self.path, exc) from None
+            raise write_error(self.path, exc) from None
         try:
             yield
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self._rollback()
-            raise _write_error(self.path, exc) from None
+            raise write_error(self.path, exc) from None
         except BaseException:
             self._rollback()
             raise
@@ -432,11 +461,14 @@ class Workspace:
     def benchmark(self) -> Benchmark:
         """The benchmark in use: the latest imported benchmark pack, else the default."""
         row = self.conn.execute(
-            "SELECT content, name FROM benchmark_packs ORDER BY id DESC LIMIT 1"
+            "SELECT id, content, name FROM benchmark_packs ORDER BY id DESC LIMIT 1"
         ).fetchone()
         if row is None:
             return default_benchmark()
-        return benchmark_from_json(row[0], f"benchmark pack '{row[1]}' in {self.path}")
+        if self._benchmark is None or self._benchmark[0] != row[0]:
+            source = f"benchmark pack '{row[2]}' in {self.path}"
+            self._benchmark = (row[0], benchmark_from_json(row[1], source))
+        return self._benchmark[1]
 
     def score(self, round_id: str | None = None) -> RoundScore:
         """The Onpoint score of a round (default: the latest)."""
@@ -453,52 +485,6 @@ class Workspace:
             district=self.district.name,
             round_id=rnd.id,
         )
-
-
-# --- connections -----------------------------------------------------------------------------
-
-
-def _connect(path: Path, configure: bool = True) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
-    if configure:
-        _configure(conn, path)
-    return conn
-
-
-def _configure(conn: sqlite3.Connection, path: Path) -> None:
-    """WAL for crash safety and readers beside a writer; FULL sync so an acknowledged
-    change survives a power cut (WAL with NORMAL may lose the last commits)."""
-    try:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
-    except sqlite3.OperationalError as exc:
-        raise _write_error(path, exc) from None
-
-
-def _write_error(path: Path, exc: sqlite3.OperationalError) -> WorkspaceError:
-    text = str(exc).lower()
-    if "full" in text:
-        return WorkspaceError(
-            f"Could not save to {path}: the disk is full. Free some space and try again; "
-            "nothing was changed."
-        )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return WorkspaceError(
-            f"Could not save to {path}: the file or its folder is read-only. Copy the "
-            "workspace somewhere writable and open the copy; nothing was changed."
-        )
-    if "locked" in text or "busy" in text:
-        return WorkspaceError(
-            f"{path} is busy in another program or window; close it there and try again."
-        )
-    return WorkspaceError(f"Could not save to {path}: {exc}. Nothing was changed.")
-
-
-def _remove_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
 
 
 def _app_version() -> str:

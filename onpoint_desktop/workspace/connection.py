@@ -1,0 +1,54 @@
+"""Opening SQLite connections for workspaces, and turning write failures into sentences."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from onpoint_desktop.errors import WorkspaceError
+
+
+def connect(path: Path, configure: bool = True) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), usable across threads."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+    if configure:
+        configure_connection(conn, path)
+    return conn
+
+
+def configure_connection(conn: sqlite3.Connection, path: Path) -> None:
+    """WAL for crash safety and readers beside a writer; FULL sync so an acknowledged
+    change survives a power cut (WAL with NORMAL may lose the last commits)."""
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+    except sqlite3.OperationalError as exc:
+        raise write_error(path, exc) from None
+
+
+def write_error(path: Path, exc: sqlite3.OperationalError) -> WorkspaceError:
+    """A sentence for a failed write: disk full, read-only, busy, or the SQLite message."""
+    text = str(exc).lower()
+    if "full" in text:
+        return WorkspaceError(
+            f"Could not save to {path}: the disk is full. Free some space and try again; "
+            "nothing was changed."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return WorkspaceError(
+            f"Could not save to {path}: the file or its folder is read-only. Copy the "
+            "workspace somewhere writable and open the copy; nothing was changed."
+        )
+    if "locked" in text or "busy" in text:
+        return WorkspaceError(
+            f"{path} is busy in another program or window; close it there and try again."
+        )
+    return WorkspaceError(f"Could not save to {path}: {exc}. Nothing was changed.")
+
+
+def remove_database(path: Path) -> None:
+    """Delete a database file and its WAL/SHM/journal companions."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
