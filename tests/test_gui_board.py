@@ -3,10 +3,10 @@
 # ruff: noqa: F401, F811 - fixtures are imported from gui_support
 from __future__ import annotations
 
-from gui_support import answer_modal, demo_copy, window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
+from tests.gui_support import answer_modal, demo_copy, window
 from ui.palette import contrast, level_colours, luminance, text_on
 
 

@@ -3,10 +3,9 @@
 # ruff: noqa: F401, F811 - fixtures are imported from gui_support
 from __future__ import annotations
 
-from gui_support import demo_copy, window
-
 from onpoint_desktop.benchmark import recommendations
 from onpoint_desktop.scoring import recommendations_for
+from tests.gui_support import demo_copy, window
 
 
 def test_panel_shows_exactly_the_core_score(window):

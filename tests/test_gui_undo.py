@@ -3,8 +3,9 @@
 # ruff: noqa: F401, F811 - fixtures are imported from gui_support
 from __future__ import annotations
 
-from gui_support import demo_copy, window
 from PySide6.QtCore import Qt
+
+from tests.gui_support import demo_copy, window
 
 
 def _current(window, area):

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gui_support import answer_modal, demo_copy, error_boxes, open_window, window
 from PySide6.QtWidgets import QAbstractScrollArea, QDialogButtonBox
 
+from tests.gui_support import answer_modal, demo_copy, error_boxes, open_window, window
 from ui.settings import AppSettings
 
 ROOT = Path(__file__).resolve().parent.parent
