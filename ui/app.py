@@ -9,8 +9,10 @@ points to the ``onpoint`` command line instead of aborting inside Qt.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -87,6 +89,16 @@ def open_start_workspace(requested: Path | None, last: Path | None):
     return build_demo(demo), problem
 
 
+def prepare_first_write() -> None:
+    """Import what the core needs for its first write (sqlite-utils, which pulls in pandas)
+    on a background thread once the window is up, so the first rating does not stall."""
+
+    def load() -> None:
+        importlib.import_module("sqlite_utils")
+
+    threading.Thread(target=load, name="prepare-first-write", daemon=True).start()
+
+
 def run(argv: Sequence[str] | None = None, on_shown: Callable[[], None] | None = None) -> int:
     """Run the application; ``on_shown`` is called once the window is first painted."""
     args, qt_args = _parser().parse_known_args(argv)
@@ -119,6 +131,7 @@ def run(argv: Sequence[str] | None = None, on_shown: Callable[[], None] | None =
     window = MainWindow(model, settings)
     if on_shown is not None:
         window.firstShown.connect(on_shown)
+    window.panel.chartsReady.connect(prepare_first_write)
     window.show()
     if problem_opening is not None:
         show_error(window, "Could not open the workspace", problem_opening)
