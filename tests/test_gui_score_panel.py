@@ -78,3 +78,19 @@ def test_trend_covers_every_round(qtbot, window):
         for r in window.model.rounds()
     ]
     assert list(line.get_ydata()) == expected
+
+
+def test_charts_follow_a_dark_palette(qtbot, window):
+    from PySide6.QtGui import QColor, QPalette
+
+    panel = window.panel
+    panel.build_charts()
+    dark = QPalette(panel.palette())
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202020"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#eeeeee"))
+    panel.setPalette(dark)
+    chart = panel.component_chart
+    from matplotlib.colors import to_hex
+
+    assert to_hex(chart.figure.get_facecolor()) == "#202020"
+    assert chart.labels[0].get_color() == "#eeeeee"

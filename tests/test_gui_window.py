@@ -198,3 +198,16 @@ def test_first_run_opens_the_demo_and_charts_come_after_show(qtbot, monkeypatch)
     assert "Riverbend" in shown[1]
     assert paths.demo_workspace_path().exists()
     assert AppSettings().last_workspace() == paths.demo_workspace_path()
+
+
+def test_preferences_author_is_recorded_with_ratings(qtbot, window):
+    def fill(dialog):
+        dialog.author.setText("Dana Whitfield")
+        dialog.accept()
+
+    answer_modal(qtbot, fill)
+    window.edit_preferences()
+    assert AppSettings().author() == "Dana Whitfield"
+    window.model.set_level("workforce_plan", 4)
+    event = window.model.workspace.board(window.model.round_id)["workforce_plan"]
+    assert event.author == "Dana Whitfield"
