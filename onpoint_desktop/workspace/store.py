@@ -39,6 +39,8 @@ from onpoint_desktop.workspace.connection import (
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from onpoint_desktop.workspace.response_table import ResponseWriter
+
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -85,6 +87,10 @@ class RatingEvent:
 
 
 _EVENT_COLUMNS = "uuid, round_id, area_id, level, note, author, created_at"
+_IMPORT_COLUMNS = (
+    "id", "round_id", "role", "source_name", "source_format", "rows_read", "rows_imported",
+    "rows_skipped", "summary", "author", "imported_at",
+)
 
 
 class Workspace:
@@ -426,6 +432,58 @@ class Workspace:
             )
             self._bump_survey_generation()
         return added
+
+    @contextlib.contextmanager
+    def response_import(
+        self,
+        round_id: str,
+        role: str,
+        *,
+        source_name: str,
+        source_format: str,
+        author: str | None = None,
+    ) -> Iterator[ResponseWriter]:
+        """One survey import as one transaction: add ``ResponseTable`` batches to the
+        yielded writer, then ``finish`` it. An exception (or ``Cancelled``) inside the
+        block leaves the workspace unchanged; an import that stores nothing records
+        nothing."""
+        from onpoint_desktop.workspace.response_table import ResponseWriter
+
+        self.get_round(round_id)
+        if role not in self.model.role_weights:
+            raise InputError(f"Unknown role '{role}'; use teacher or leader.")
+        record = {
+            "round_id": round_id,
+            "role": role,
+            "source_name": source_name,
+            "source_format": source_format,
+            "rows_read": 0,
+            "rows_imported": 0,
+            "rows_skipped": 0,
+            "summary": "{}",
+            "author": author or default_author(),
+            "imported_at": utc_now(),
+        }
+        with self.transaction():
+            writer = ResponseWriter(self.conn, self.model, round_id, role, record)
+            yield writer
+            if writer.inserted:
+                self._bump_survey_generation()
+
+    def survey_imports(self, round_id: str | None = None) -> list[dict]:
+        """The recorded survey imports (oldest first), with their summaries parsed."""
+        sql = (
+            "SELECT id, round_id, role, source_name, source_format, rows_read, rows_imported, "
+            "rows_skipped, summary, author, imported_at FROM survey_imports"
+        )
+        args: tuple[str, ...] = ()
+        if round_id is not None:
+            sql += " WHERE round_id = ?"
+            args = (round_id,)
+        rows = [dict(zip(_IMPORT_COLUMNS, r)) for r in self.conn.execute(sql + " ORDER BY id", args)]
+        for row in rows:
+            row["summary"] = json.loads(row["summary"] or "{}")
+        return rows
 
     def _bump_survey_generation(self) -> None:
         self.conn.execute(
