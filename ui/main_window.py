@@ -121,6 +121,12 @@ class MainWindow(QMainWindow):
         self.next_round_action = self._action(
             "&Next round", lambda: self._step_round(1), "Ctrl+PgDown"
         )
+        self.import_action = self._action(
+            "&Import survey…",
+            self.import_survey,
+            "Ctrl+I",
+            "Import a teacher or leader survey export into the round on screen",
+        )
         self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
 
     def _build_menus(self) -> None:
@@ -141,6 +147,7 @@ class MainWindow(QMainWindow):
         self.round_group = QActionGroup(self)
         self._fill_round_menu()
         self.survey_menu = bar.addMenu("&Survey")
+        self.survey_menu.addAction(self.import_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -158,6 +165,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(label)
         toolbar.addWidget(self.round_box)
         toolbar.addAction(self.add_round_action)
+        toolbar.addAction(self.import_action)
         toolbar.addSeparator()
         toolbar.addAction(self.undo_action)
         toolbar.addAction(self.redo_action)
@@ -235,6 +243,7 @@ class MainWindow(QMainWindow):
         rnd = self.model.current_round
         index = self.round_box.findData(rnd.id) if rnd else -1
         self.round_box.setCurrentIndex(index)
+        self.import_action.setEnabled(rnd is not None)
         self._update_title()
 
     def _update_title(self) -> None:
@@ -366,6 +375,14 @@ class MainWindow(QMainWindow):
                 self.model.add_round(*dialog.values())
             except OnpointError as exc:
                 show_error(self, "Could not add the round", exc)
+
+    def import_survey(self):
+        from ui.import_wizard import open_import_wizard
+
+        if self.model.round_id is None:
+            show_error(self, "Add a round first", "Surveys are imported into a round; add one.")
+            return None
+        return open_import_wizard(self.model, self)
 
     # --- help ------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ for work that has no page of its own (reports, bundles, merges).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from onpoint_desktop.errors import Cancelled, OnpointError
 
-_RUNNING: set[Worker] = set()  # workers behind a progress dialog, kept alive until finished
+_RUNNING: set[Worker] = set()  # started workers, kept alive until they finish
 
 
 class WorkerSignals(QObject):
@@ -56,8 +57,18 @@ class Worker(QRunnable):
         return self._cancel.is_set()
 
     def start(self, pool: QThreadPool | None = None) -> Worker:
+        """Queue the work. The worker stays alive until ``finished``, even if the caller
+        drops it (e.g. a dialog closed while its work was being cancelled)."""
+        _RUNNING.add(self)
+        self.signals.finished.connect(lambda: _RUNNING.discard(self))
         (pool or QThreadPool.globalInstance()).start(self)
         return self
+
+    def detach(self) -> None:
+        """Stop reporting to whoever started the work (its window is going away)."""
+        for signal in (self.signals.progress, self.signals.result, self.signals.error):
+            with contextlib.suppress(RuntimeError, TypeError):  # nothing was connected
+                signal.disconnect()
 
     def run(self) -> None:
         try:
@@ -107,7 +118,6 @@ def run_with_progress(
     def finished() -> None:
         dialog.close()
         dialog.deleteLater()
-        _RUNNING.discard(worker)
 
     def cancel() -> None:
         dialog.setLabelText("Cancelling…")
@@ -121,7 +131,6 @@ def run_with_progress(
     worker.signals.finished.connect(finished)
     dialog.canceled.disconnect()  # keep the dialog up until the work has stopped
     dialog.canceled.connect(cancel)
-    _RUNNING.add(worker)
     worker.start()
     return worker
 
