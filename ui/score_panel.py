@@ -268,7 +268,11 @@ class ScorePanel(QWidget):
         for comp in score.components:
             if comp.status != "complete":
                 groups.setdefault(STATUS_WORDS[comp.status], []).append(comp.name)
-        parts = [f"{word}: {', '.join(names)}" for word, names in groups.items()]
+        every = len(score.components)
+        parts = [
+            f"{word}: {'every component' if len(names) == every else ', '.join(names)}"
+            for word, names in groups.items()
+        ]
         low = [c.name for c in score.components if c.suppressed_roles(min_n)]
         if low:
             parts.append(f"fewer than {min_n} respondents of a role (not used): {', '.join(low)}")
