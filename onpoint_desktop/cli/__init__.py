@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "onpoint_desktop.cli.workspace_commands",
     "onpoint_desktop.cli.score_command",
     "onpoint_desktop.cli.backup_commands",
+    "onpoint_desktop.cli.survey_commands",
 )
 
 

@@ -18,7 +18,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("score", help="the Onpoint score of a round against the benchmark")
     p.add_argument("db", metavar="DB", type=Path)
     p.add_argument("--round", metavar="ROUND", help="default: the latest round")
-    p.add_argument("--json", action="store_true", help="print one JSON object (SPEC §6)")
+    shape = p.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print one JSON object (SPEC §6)")
+    shape.add_argument(
+        "--by-school",
+        action="store_true",
+        help="survey sub-scores per school (small groups hidden)",
+    )
     p.set_defaults(run=run_score)
 
 
@@ -27,6 +33,8 @@ def run_score(args: argparse.Namespace) -> int:
         score = ws.score(args.round)
         if args.json:
             print(json.dumps(score.to_json(), indent=2, ensure_ascii=False))
+        elif args.by_school:
+            print(render_by_school(ws, score.round))
         else:
             print(render_score(ws, score))
     return 0
@@ -91,3 +99,40 @@ def render_score(ws: Workspace, score: RoundScore) -> str:
 
 def _n(n: int, suppressed: bool) -> str:
     return f"{n} (n<5)" if suppressed else str(n)
+
+
+def render_by_school(ws: Workspace, round_id: str) -> str:
+    """Survey sub-scores (200–1,000) per component and school, small groups hidden."""
+    model = ws.model
+    breakdown = ws.school_breakdown(round_id)
+    title = f"{ws.district.name} — round {round_id}: survey sub-scores by school"
+    if not breakdown.schools:
+        return f"{title}\n\nNo survey responses with a school in this round."
+    width = max(12, min(22, max(len(s) for s in breakdown.schools)))
+    names = [s if len(s) <= width else s[: width - 1] + "…" for s in breakdown.schools]
+    header = f"{'Component':<33}" + "".join(f" {n:>{width}}" for n in names)
+    lines = [title, "", header, "-" * len(header)]
+    for comp in model.components:
+        cells = []
+        for school in breakdown.schools:
+            value = breakdown.of(school, comp.id)
+            if value.score is not None:
+                cells.append(f"{value.score:.1f}")
+            else:
+                shown_n = [c.n for c in value.cells.values() if c.n]
+                cells.append("hidden" if shown_n else "—")
+        lines.append(f"{comp.name:<33}" + "".join(f" {c:>{width}}" for c in cells))
+    lines.append("")
+    for role in model.role_weights:
+        counts = []
+        for school in breakdown.schools:
+            n = breakdown.respondents[school][role]
+            counts.append("hidden" if n is None else str(n))
+        label = f"Respondents ({role}s)"
+        lines.append(f"{label:<33}" + "".join(f" {c:>{width}}" for c in counts))
+    lines += [
+        "",
+        f"Hidden: fewer than {model.min_n} respondents of a role answered, or showing the cell "
+        "would let the hidden ones be worked out from the district figure.",
+    ]
+    return "\n".join(lines)

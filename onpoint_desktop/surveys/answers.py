@@ -113,9 +113,8 @@ class AnswerScale:
         if label in self.missing:
             return Reading(MISSING)
         by_number = self._number(number)
-        if label in self.labels and by_number.kind == VALUE:
-            if by_number.value == self.labels[label]:
-                return Reading(VALUE, by_number.value, label)
+        if by_number.kind == VALUE and self.labels.get(label) == by_number.value:
+            return Reading(VALUE, by_number.value, label)
         return Reading(UNKNOWN)
 
 
@@ -137,7 +136,7 @@ class CodedColumn:
         recodes: dict[str, int] = {}
         unknown: dict[str, int] = {}
         variants: dict[int, set[str]] = {}
-        for text, reading, n in zip(self.texts, self.readings, counts):
+        for text, reading, n in zip(self.texts, self.readings, counts, strict=False):
             if not n:
                 continue
             if reading.kind == RECODE:
@@ -152,12 +151,8 @@ class CodedColumn:
 
 def code_column(scale: AnswerScale, cells: pd.Series, cache: dict[str, Reading]) -> CodedColumn:
     """Read a column of answer texts; each distinct text is read once (``cache``)."""
-    if isinstance(cells.dtype, pd.CategoricalDtype):
-        positions = cells.cat.codes.to_numpy()
-        texts = [str(v) for v in cells.cat.categories]
-    else:
-        positions, index = pd.factorize(cells.fillna(""), use_na_sentinel=False)
-        texts = [str(v) for v in index]
+    positions, index = pd.factorize(cells.fillna(""), use_na_sentinel=False)
+    texts = [str(v) for v in index]
     lut = np.zeros(len(texts) + 1, dtype=np.int8)  # the extra last slot: no value (-1)
     answered_lut = np.zeros(len(texts) + 1, dtype=bool)
     readings = []

@@ -33,7 +33,7 @@ QUESTION, COMMENT, RESPONSE_ID, STATUS = "question", "comment", "response_id", "
 IDENTIFYING, METADATA = "identifying", "metadata"
 
 _IDENTIFYING = re.compile(
-    r"(^|\b)(e-?mail|email ?address|ip ?address|ipaddress|latitude|longitude|"
+    r"(^|\b|(?<=[a-z]))(e-?mail|email ?address|ip ?address|ipaddress|latitude|longitude|"
     r"location ?(latitude|longitude)|recipient|externalreference|externaldatareference|"
     r"external ?(data )?reference|first ?name|last ?name|full ?name|your name|"
     r"name|username|user name|phone|telephone|mobile|custom data|custom variable|"
@@ -41,22 +41,58 @@ _IDENTIFYING = re.compile(
     r"(\b|$)"
 )
 _METADATA = {
-    "startdate", "start date", "enddate", "end date", "progress", "duration (in seconds)",
-    "finished", "recordeddate", "recorded date", "userlanguage", "user language",
-    "responseset", "response set", "collector id", "timestamp", "start time",
-    "completion time", "last modified time", "total points", "quiz feedback", "score",
-    "total score", "status", "distributionchannel", "distribution channel", "language",
+    "startdate",
+    "start date",
+    "enddate",
+    "end date",
+    "progress",
+    "duration (in seconds)",
+    "finished",
+    "recordeddate",
+    "recorded date",
+    "userlanguage",
+    "user language",
+    "responseset",
+    "response set",
+    "collector id",
+    "timestamp",
+    "start time",
+    "completion time",
+    "last modified time",
+    "total points",
+    "quiz feedback",
+    "score",
+    "total score",
+    "status",
+    "distributionchannel",
+    "distribution channel",
+    "language",
 }
 _SCHOOL = re.compile(r"\b(school|campus|building)\b")
 _TIMESTAMP_NAMES = {
-    "timestamp", "marca temporal", "horodateur", "zeitstempel", "carimbo de data/hora",
-    "informazioni cronologiche", "tijdstempel", "sygnatura czasowa",
+    "timestamp",
+    "marca temporal",
+    "horodateur",
+    "zeitstempel",
+    "carimbo de data/hora",
+    "informazioni cronologiche",
+    "tijdstempel",
+    "sygnatura czasowa",
 }
 _QUALTRICS_IDS = {"responseid", "_recordid"}
 _QUALTRICS_STATUS = {
-    "1": "preview", "survey preview": "preview", "2": "test", "survey test": "test",
-    "8": "spam", "spam": "spam", "9": "spam", "survey preview spam": "spam",
-    "preview spam": "spam", "12": "spam", "imported spam": "spam", "17": "preview",
+    "1": "preview",
+    "survey preview": "preview",
+    "2": "test",
+    "survey test": "test",
+    "8": "spam",
+    "spam": "spam",
+    "9": "spam",
+    "survey preview spam": "spam",
+    "preview spam": "spam",
+    "12": "spam",
+    "imported spam": "spam",
+    "17": "preview",
     "offline survey preview": "preview",
 }
 _QUALTRICS_CHANNEL = {"preview": "preview", "test": "test"}
@@ -126,7 +162,7 @@ def describe(rows: list[list[str]], item_ids: set[str]) -> Layout:
     while offset < len(rows) and not any(c.strip() for c in rows[offset]):
         offset += 1
     head = rows[offset:]
-    width = max((len(r) for r in head), default=0)
+    width = len(head[0]) if head else 0  # the first header row spans every column
     head = [(r + [""] * width)[:width] for r in head]
     for recognise in (_qualtrics, _surveymonkey, _msforms, _google_forms):
         layout = recognise(head, offset)
@@ -169,7 +205,7 @@ def _qualtrics(head: list[list[str]], offset: int) -> Layout | None:
     import_ids = [_import_id(c) for c in head[2]] if len(head) > 2 else []
     header_rows = 3 if any(import_ids) else 2
     columns, key, skip = [], (), {}
-    for index, (cid, text) in enumerate(zip(ids, texts)):
+    for index, (cid, text) in enumerate(zip(ids, texts, strict=False)):
         name = text if legacy else cid
         import_id = import_ids[index] if import_ids else ""
         compact = name.lower().replace(" ", "")
@@ -179,14 +215,14 @@ def _qualtrics(head: list[list[str]], offset: int) -> Layout | None:
             hint, skip[index] = STATUS, _QUALTRICS_STATUS
         elif compact == "distributionchannel":
             hint, skip[index] = STATUS, _QUALTRICS_CHANNEL
-        elif compact.startswith("q_") or compact.endswith("_do") or _QUALTRICS_ANALYTICS.search(
-            text
+        elif (
+            compact.startswith("q_") or compact.endswith("_do") or _QUALTRICS_ANALYTICS.search(text)
         ):
             hint = METADATA
         elif compact.endswith("_text") or import_id.upper().endswith("_TEXT"):
             hint = COMMENT
         else:
-            hint = _hint(name, cid) if not re.match(r"^q\d", compact) else QUESTION
+            hint = _hint(name, text) if not re.match(r"^q\d", compact) else QUESTION
         columns.append(Column(index, name, text or name, hint, (text, name)))
     return Layout("qualtrics", "Qualtrics", offset + header_rows, tuple(columns), key, skip)
 
@@ -196,7 +232,7 @@ def _surveymonkey(head: list[list[str]], offset: int) -> Layout | None:
         return None
     stems, statements = head[0], head[1]
     columns, key, stem = [], (), ""
-    for index, (top, sub) in enumerate(zip(stems, statements)):
+    for index, (top, sub) in enumerate(zip(stems, statements, strict=False)):
         top, sub = top.strip(), sub.strip()
         if top:
             stem = top

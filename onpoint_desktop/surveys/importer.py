@@ -83,10 +83,12 @@ class ImportSummary:
     mapping: str  # automatic, remembered, or the mapping file used
     import_id: int | None = None
     notes: list[str] = field(default_factory=list)
+    column_mapping: ColumnMapping | None = field(default=None, repr=False)
 
     def to_json(self) -> dict:
         """The summary recorded with the import (no response content, no identities)."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("import_id",)}
+        skip = ("import_id", "column_mapping")
+        return {k: v for k, v in self.__dict__.items() if k not in skip}
 
 
 # --- opening and mapping -------------------------------------------------------------------
@@ -247,8 +249,9 @@ def import_survey(
         problems = _answer_problems(opened, totals, unknown_as_missing)
         if problems:
             raise SurveyImportError(problems[0])
-        summary = _summary(opened, totals, writer.inserted, round_id, role, path,
-                           unknown_as_missing)
+        summary = _summary(
+            opened, totals, writer.inserted, round_id, role, path, unknown_as_missing
+        )
         summary.import_id = writer.finish(totals.rows_read, summary.to_json())
     return summary
 
@@ -307,6 +310,7 @@ def _summary(opened, totals, inserted, round_id, role, path, unknown_as_missing)
         comments_kept=totals.comments,
         mapping=opened.mapping.origin,
         notes=notes,
+        column_mapping=opened.mapping,
     )
 
 

@@ -42,8 +42,17 @@ MARGIN = 5.0  # ...if no other item comes this close
 SUGGEST = 70.0  # below ACCEPT but at least this: shown as a suggestion only
 _ID_PREFIX = re.compile(r"^\s*([A-Za-z]{1,4}[\s_-]?\d{1,3})(?:\s*[:.)\-]\s+|\s+)\S")
 _SCHOOL_NAMES = {
-    "school", "schools", "school name", "your school", "campus", "school/campus",
-    "building", "school site", "site", "school building", "location (school)",
+    "school",
+    "schools",
+    "school name",
+    "your school",
+    "campus",
+    "school/campus",
+    "building",
+    "school site",
+    "site",
+    "school building",
+    "location (school)",
 }
 _SCHOOL_QUESTION = re.compile(
     r"\b(which|what|select|choose|name of|your|in which|at which)\b.*\b(school|campus)\b"
@@ -104,18 +113,24 @@ class ColumnMapping:
         by_item: dict[str, list[ColumnUse]] = {}
         for u in self.item_columns:
             if u.item not in instrument.by_id:
-                found.append(f"{u.column.label} is mapped to '{u.item}', which is not an item "
-                             f"of the {instrument.label}.")
+                found.append(
+                    f"{u.column.label} is mapped to '{u.item}', which is not an item "
+                    f"of the {instrument.label}."
+                )
             by_item.setdefault(u.item or "", []).append(u)
         for item, uses in by_item.items():
             if len(uses) > 1:
                 cols = " and ".join(u.column.label for u in uses)
-                found.append(f"Item {item} is in more than one column ({cols}); keep one and "
-                             "set the others to 'ignored' in the mapping.")
+                found.append(
+                    f"Item {item} is in more than one column ({cols}); keep one and "
+                    "set the others to 'ignored' in the mapping."
+                )
         schools = self.with_use(SCHOOL)
         if len(schools) > 1:
-            found.append(f"More than one school column ({' and '.join(u.column.label for u in schools)}); "
-                         "keep one.")
+            found.append(
+                f"More than one school column ({' and '.join(u.column.label for u in schools)}); "
+                "keep one."
+            )
         return found
 
     # --- editing ----------------------------------------------------------------------
@@ -159,8 +174,9 @@ class ColumnMapping:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(path.name + ".partial")
-            tmp.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n",
-                           encoding="utf-8")
+            tmp.write_text(
+                json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
             tmp.replace(path)
         except OSError as exc:
             raise SurveyImportError(f"Could not save the mapping to {path}: {exc}.") from None
@@ -213,8 +229,9 @@ class ItemMatcher:
         if best is None or best[0] < SUGGEST:
             return None, None
         score, margin, item = best
-        found_match = ItemMatch(item, score / 100, f"close to the text of item {item} "
-                                f"({score:.0f}% similar)")
+        found_match = ItemMatch(
+            item, score / 100, f"close to the text of item {item} ({score:.0f}% similar)"
+        )
         if score >= ACCEPT and margin >= MARGIN:
             return found_match, None
         return None, found_match
@@ -245,7 +262,10 @@ def auto_mapping(layout: Layout, instrument: Instrument) -> ColumnMapping:
         exact = [u for u in schools if normalise(u.column.text) == "school"]
         chosen = exact[0] if exact else first
         mapping.uses[chosen.column.index] = replace(
-            chosen, use=SCHOOL, confidence=1.0, reason="names the respondent's school",
+            chosen,
+            use=SCHOOL,
+            confidence=1.0,
+            reason="names the respondent's school",
             suggestion=None,
         )
     return mapping
@@ -265,7 +285,9 @@ def _non_item(col: Column, suggestion: ItemMatch | None) -> ColumnUse:
         return ColumnUse(col, COMMENT, reason=_HINT_REASONS[COMMENT])
     if suggestion:
         return ColumnUse(
-            col, IGNORED, confidence=suggestion.confidence,
+            col,
+            IGNORED,
+            confidence=suggestion.confidence,
             reason=f"not mapped: only {suggestion.reason.removeprefix('close to ')}",
             suggestion=suggestion.item,
         )

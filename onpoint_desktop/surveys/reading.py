@@ -80,9 +80,7 @@ class ResponseReader:
         self.item_ids = tuple(u.item or "" for u in self.items)
         school = mapping.school_column
         self.school = school.column.index if school else None
-        self.comments = (
-            [u.column.index for u in mapping.with_use(COMMENT)] if keep_comments else []
-        )
+        self.comments = [u.column.index for u in mapping.with_use(COMMENT)] if keep_comments else []
         self.unknown_as_missing = unknown_as_missing
         self.hash_rows = not layout.key_columns
         self.cache: dict[str, Reading] = {}
@@ -108,14 +106,15 @@ class ResponseReader:
             self.layout.header_rows,
             self.layout.width,
             columns,
-            categorical=frozenset() if self.hash_rows else frozenset(item_cols),
         ):
             if cancel is not None and cancel():
                 raise Cancelled()
             table = self._read_chunk(chunk)
             if table is not None and len(table):
                 stored = on_table(table) if on_table else np.ones(len(table), dtype=bool)
-                self.totals.schools.update(s or "" for s, new in zip(table.schools, stored) if new)
+                self.totals.schools.update(
+                    s or "" for s, new in zip(table.schools, stored, strict=False) if new
+                )
             done += len(chunk.frame)
             if progress is not None:
                 progress(done, max(total, done))
@@ -154,14 +153,16 @@ class ResponseReader:
         totals.skipped.update(r for r in reasons.tolist() if r)
         if not self.items:
             return None
-        rows, keys = rows[filled], [k for k, f in zip(keys, filled) if f]
+        rows, keys = rows[filled], [k for k, f in zip(keys, filled, strict=False) if f]
         values = np.zeros((int(keep.sum()), len(self.items)), dtype=np.int8)
-        for j, (use, column) in enumerate(zip(self.items, coded)):
+        for j, (use, column) in enumerate(zip(self.items, coded, strict=False)):
             codes = column.codes[filled]
-            recodes, unknown, variants = column.tally(_expand(filled, keep))
+            recodes, _unknown, variants = column.tally(_expand(filled, keep))
             totals.recodes.update(recodes)
             for point, labels in variants.items():
-                totals.variants.setdefault(use.item or "", {}).setdefault(point, set()).update(labels)
+                totals.variants.setdefault(use.item or "", {}).setdefault(point, set()).update(
+                    labels
+                )
                 totals.labelled = True
             bad = np.flatnonzero(keep & (codes == UNKNOWN_CODE))
             if len(bad):
@@ -169,8 +170,9 @@ class ResponseReader:
                 totals.unknown_by_item[use.item] += len(bad)
                 texts = _text(frame[use.column.index])[filled]
                 for pos in bad[: max(0, MAX_LISTED - len(totals.unknown))]:
-                    totals.unknown.append(UnknownAnswer(int(rows[pos]), use.column.label,
-                                                        str(texts[pos])))
+                    totals.unknown.append(
+                        UnknownAnswer(int(rows[pos]), use.column.label, str(texts[pos]))
+                    )
             values[:, j] = np.where(codes == UNKNOWN_CODE, 0, codes)[keep]
         kept_rows = np.flatnonzero(keep)
         return ResponseTable(
@@ -222,16 +224,17 @@ class ResponseReader:
     ) -> list[str | None] | None:
         if not self.comments:
             return None
-        columns = [_text(frame[c])[filled][kept_rows].tolist() for c in self.comments]
-        joined = ["\n".join(t.strip() for t in texts if t.strip()) or None for texts in zip(*columns)]
+        columns = [(_text(frame[c])[filled])[kept_rows].tolist() for c in self.comments]
+        joined = [
+            "\n".join(t.strip() for t in texts if t.strip()) or None
+            for texts in zip(*columns, strict=False)
+        ]
         self.totals.comments += sum(1 for c in joined if c)
         return joined
 
 
 def _text(cells: pd.Series) -> np.ndarray:
     """Cells as a numpy object array of str ('' for blanks)."""
-    if isinstance(cells.dtype, pd.CategoricalDtype):
-        cells = cells.astype(object)
     return cells.fillna("").to_numpy(dtype=object)
 
 

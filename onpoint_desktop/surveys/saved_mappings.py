@@ -67,7 +67,7 @@ def read_mapping(path: Path) -> dict:
         raise SurveyImportError(f"Mapping file {path} cannot be read: {exc}.") from None
     if not isinstance(doc, dict) or doc.get("format") != MAPPING_FORMAT:
         raise SurveyImportError(
-            f"{path} is not an Onpoint column mapping (expected \"format\": \"{MAPPING_FORMAT}\")."
+            f'{path} is not an Onpoint column mapping (expected "format": "{MAPPING_FORMAT}").'
         )
     columns = doc.get("columns")
     if not isinstance(columns, list) or not all(isinstance(c, dict) for c in columns):
@@ -75,10 +75,10 @@ def read_mapping(path: Path) -> dict:
     for n, entry in enumerate(columns, start=1):
         use = entry.get("use")
         if use == ITEM and not isinstance(entry.get("item"), str):
-            raise SurveyImportError(f"Mapping file {path}: column entry {n} uses 'item' but "
-                                    "names no item.")
-        if not isinstance(entry.get("text", ""), str) or not isinstance(entry.get("name", ""),
-                                                                         str):
+            raise SurveyImportError(
+                f"Mapping file {path}: column entry {n} uses 'item' but names no item."
+            )
+        if not isinstance(entry.get("text", ""), str) or not isinstance(entry.get("name", ""), str):
             raise SurveyImportError(f"Mapping file {path}: column entry {n} has a bad name/text.")
     return doc
 
@@ -110,7 +110,7 @@ def fit_mapping(doc: dict, layout: Layout, instrument: Instrument, source: Path)
                 continue
             shown = " ".join(str(key[1] or key[0]).split())[:70]
             raise SurveyImportError(
-                f"The mapping in {source} uses column {entry.get('column')} \"{shown}\", "
+                f'The mapping in {source} uses column {entry.get("column")} "{shown}", '
                 "which this file does not have; the file's layout differs. Map this file "
                 "afresh (inspect-survey --save-mapping) instead."
             )
@@ -126,7 +126,7 @@ def fit_mapping(doc: dict, layout: Layout, instrument: Instrument, source: Path)
         )
     for index, u in enumerate(uses):
         if index not in decided and u.use in (ITEM, "school"):
-            uses[index] = replace(u, use=IGNORED, item=None,
-                                  reason="not in the saved mapping")
-    return ColumnMapping(instrument.role, layout.format, layout.signature, uses,
-                         origin=Path(source).name)
+            uses[index] = replace(u, use=IGNORED, item=None, reason="not in the saved mapping")
+    return ColumnMapping(
+        instrument.role, layout.format, layout.signature, uses, origin=Path(source).name
+    )

@@ -95,19 +95,19 @@ class SourceFile:
         header_rows: int,
         width: int,
         columns: list[int] | None = None,
-        categorical: set[int] | frozenset[int] = frozenset(),
-        chunk_rows: int = CSV_CHUNK_ROWS,
+        chunk_rows: int | None = None,
     ) -> Iterator[Chunk]:
         """The rows after the header, in chunks, as text (only ``columns`` when given).
 
-        ``categorical`` columns (few distinct values, e.g. answers) are read as pandas
-        categoricals, which is faster and far smaller than one string per cell.
+        Every cell is read as text (never as a number: "04" or "4.0" stay as written).
         """
+        chunk_rows = chunk_rows or CSV_CHUNK_ROWS
         if self._rows is not None:
             yield from self._workbook_body(header_rows, width, columns, chunk_rows)
             return
+        if len(self.head(header_rows + 1)) <= header_rows:
+            return  # header rows only
         wanted = list(range(width)) if columns is None else sorted(columns)
-        dtypes = {c: ("category" if c in categorical else str) for c in wanted}
         first_row = header_rows + 1
         try:
             reader = pd.read_csv(
@@ -117,9 +117,9 @@ class SourceFile:
                 header=None,
                 names=list(range(width)),
                 index_col=False,
-                usecols=wanted,
+                usecols=None if columns is None else wanted,
                 skiprows=header_rows + self.skip_lines,
-                dtype=dtypes,
+                dtype=str,
                 na_filter=False,
                 skip_blank_lines=False,
                 chunksize=chunk_rows,

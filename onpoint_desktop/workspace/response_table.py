@@ -38,7 +38,9 @@ class ResponseTable:
         return len(self.keys)
 
     @classmethod
-    def from_responses(cls, responses: Iterable[Response], item_ids: Sequence[str]) -> ResponseTable:
+    def from_responses(
+        cls, responses: Iterable[Response], item_ids: Sequence[str]
+    ) -> ResponseTable:
         responses = list(responses)
         column = {item: j for j, item in enumerate(item_ids)}
         values = np.zeros((len(responses), len(item_ids)), dtype=np.int16)
@@ -93,7 +95,8 @@ class ResponseWriter:
             columns = ", ".join(self.record)
             marks = ", ".join("?" for _ in self.record)
             cursor = self.conn.execute(
-                f"INSERT INTO survey_imports ({columns}) VALUES ({marks})", list(self.record.values())
+                f"INSERT INTO survey_imports ({columns}) VALUES ({marks})",
+                list(self.record.values()),
             )
             self.import_id = cursor.lastrowid
         rows = np.flatnonzero(new)
@@ -114,6 +117,7 @@ class ResponseWriter:
                 answers,
                 comments if comments is not None else [None] * len(keys),
                 [self.import_id] * len(keys),
+                strict=False,
             ),
         )
         self._add_aggregates(table.item_ids, values, schools)
@@ -125,8 +129,9 @@ class ResponseWriter:
     ) -> None:
         names = sorted({s for s in schools if s})
         group_of = {s: g for g, s in enumerate(names, start=1)}
-        groups = np.fromiter((group_of.get(s, 0) for s in schools), dtype=np.int64,
-                             count=len(schools))
+        groups = np.fromiter(
+            (group_of.get(s, 0) for s in schools), dtype=np.int64, count=len(schools)
+        )
         labels = [ALL_SCHOOLS, *names]
         valid = values > 0
         width = len(labels)

@@ -88,8 +88,17 @@ class RatingEvent:
 
 _EVENT_COLUMNS = "uuid, round_id, area_id, level, note, author, created_at"
 _IMPORT_COLUMNS = (
-    "id", "round_id", "role", "source_name", "source_format", "rows_read", "rows_imported",
-    "rows_skipped", "summary", "author", "imported_at",
+    "id",
+    "round_id",
+    "role",
+    "source_name",
+    "source_format",
+    "rows_read",
+    "rows_imported",
+    "rows_skipped",
+    "summary",
+    "author",
+    "imported_at",
 )
 
 
@@ -480,7 +489,10 @@ class Workspace:
         if round_id is not None:
             sql += " WHERE round_id = ?"
             args = (round_id,)
-        rows = [dict(zip(_IMPORT_COLUMNS, r)) for r in self.conn.execute(sql + " ORDER BY id", args)]
+        rows = [
+            dict(zip(_IMPORT_COLUMNS, r, strict=False))
+            for r in self.conn.execute(sql + " ORDER BY id", args)
+        ]
         for row in rows:
             row["summary"] = json.loads(row["summary"] or "{}")
         return rows
