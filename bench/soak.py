@@ -16,22 +16,34 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from tests import crash_harness
-
-SCENARIOS = {
-    "rate": crash_harness.rating_burst_trial,
-}
+import crash_harness
 
 
-def prepare(scenario: str, folder: Path) -> Path:
+def rate_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harness.Outcome:
     from onpoint_desktop.workspace import Workspace
 
-    db = folder / f"{scenario}.onpoint.db"
-    with Workspace.create(db, f"Soak district ({scenario})") as ws:
+    db = folder / "rate.onpoint.db"
+    with Workspace.create(db, "Soak district (ratings)") as ws:
         ws.add_round("r1", "year1")
-    return db
+    return crash_harness.rating_burst_trial(db, rng)
+
+
+_bundles: list[crash_harness.BundleFact] = []
+
+
+def merge_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harness.Outcome:
+    from onpoint_desktop.sync import HQStore
+
+    if not _bundles:
+        _bundles.extend(crash_harness.prepare_bundles(shared, 20))
+    hq_db = folder / "hq.onpoint-hq.db"
+    HQStore.create(hq_db)[0].close()
+    return crash_harness.merge_trial(hq_db, _bundles, rng)
+
+
+SCENARIOS = {"rate": rate_trial, "merge": merge_trial}
 
 
 def main() -> int:
@@ -40,13 +52,14 @@ def main() -> int:
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS))
     args = parser.parse_args()
     failures = 0
+    shared = Path(tempfile.mkdtemp(prefix="onpoint-soak-"))
     for scenario in args.scenario or list(SCENARIOS):
         rng = random.Random(scenario)
         ok = acked = 0
         started = time.perf_counter()
         for _ in range(args.trials):
             with tempfile.TemporaryDirectory() as tmp:
-                outcome = SCENARIOS[scenario](prepare(scenario, Path(tmp)), rng)
+                outcome = SCENARIOS[scenario](Path(tmp), rng, shared)
             acked += len(outcome.acknowledged)
             if outcome.ok:
                 ok += 1

@@ -45,3 +45,7 @@ class Cancelled(OnpointError):
 
     def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
         super().__init__(message)
+
+
+class ReportError(OnpointError):
+    """A report cannot be written where asked; no file was left behind."""

@@ -9,6 +9,7 @@ nothing is half-applied. Used by tests (a few trials) and ``bench/soak.py`` (man
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -97,6 +98,104 @@ def rating_burst_trial(db: Path, rng: random.Random) -> Outcome:
     return Outcome(acked, state, problems)
 
 
+@dataclass(frozen=True)
+class BundleFact:
+    """What one prepared bundle holds, to check it is wholly in the HQ store or absent."""
+
+    path: Path
+    bundle_id: str
+    district_uuid: str
+    rating_events: int
+    responses: int
+
+
+def prepare_bundles(folder: Path, count: int) -> list[BundleFact]:
+    """``count`` bundles of distinct small districts, signed by one consultant."""
+    import uuid
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from onpoint_desktop.demo import build_demo
+    from onpoint_desktop.sync import keys, open_bundle
+    from onpoint_desktop.sync.bundle import export_bundle
+    from onpoint_desktop.workspace import Response, Workspace
+
+    who = keys.Identity(str(uuid.uuid4()), "Soak Consultant", Ed25519PrivateKey.generate())
+    template = folder / "template.onpoint.db"
+    build_demo(template).close()
+    facts = []
+    for n in range(count):
+        db = folder / f"district-{n}.onpoint.db"
+        with (
+            Workspace.create(db, f"Soak District {n}") as ws,
+            Workspace.open(template, backup=False) as demo,
+        ):
+            for rnd in demo.rounds():
+                ws.add_round(rnd.id, rnd.stage)
+                with ws.transaction():
+                    for area, level in demo.levels(rnd.id).items():
+                        ws.rate(rnd.id, area, level, author="soak")
+                for role in ("teacher", "leader"):
+                    rows = demo.conn.execute(
+                        "SELECT response_key, school, answers FROM survey_responses "
+                        "WHERE round_id = ? AND role = ?",
+                        (rnd.id, role),
+                    )
+                    batch = [Response(k, json.loads(a), s) for k, s, a in rows]
+                    ws.add_survey_responses(rnd.id, role, batch)
+        out = folder / f"district-{n}.onpointbundle"
+        export_bundle(db, out, signer=who, seal=False)
+        bundle = open_bundle(out)
+        content = bundle.content
+        facts.append(
+            BundleFact(
+                out,
+                bundle.bundle_id,
+                bundle.district_uuid,
+                len(content.rating_events),
+                len(content.survey_responses),
+            )
+        )
+    return facts
+
+
+def merge_trial(hq_db: Path, facts: list[BundleFact], rng: random.Random) -> Outcome:
+    """Kill a merge of many bundles; each bundle must be wholly merged or wholly absent,
+    and every bundle the merge acknowledged must be there."""
+    files = [str(f.path) for f in facts]
+    lines = kill_during(["merge", str(hq_db), *files], rng.uniform(0.0, 2.0))
+    acked = [line.split()[1] for line in lines if line.startswith("merged ")]
+    state = integrity(hq_db)
+    problems: list[str] = []
+    if state == "ok":
+        conn = sqlite3.connect(hq_db)
+        merged = {r[0] for r in conn.execute("SELECT bundle_id FROM merged_bundles")}
+        for fact in facts:
+            events = conn.execute(
+                "SELECT count(*) FROM rating_events WHERE district_uuid = ?",
+                (fact.district_uuid,),
+            ).fetchone()[0]
+            responses = conn.execute(
+                "SELECT count(*) FROM survey_responses WHERE district_uuid = ?",
+                (fact.district_uuid,),
+            ).fetchone()[0]
+            expected = (fact.rating_events, fact.responses)
+            if fact.bundle_id in merged and (events, responses) != expected:
+                problems.append(f"{fact.path.name} half-merged: {(events, responses)}")
+            if fact.bundle_id not in merged and (events, responses) != (0, 0):
+                problems.append(f"{fact.path.name} partly present without its record")
+        conn.close()
+        lost = [
+            path
+            for path in acked
+            if Path(path).name not in {f.path.name for f in facts}
+            or next(f for f in facts if str(f.path) == path).bundle_id not in merged
+        ]
+        if lost:
+            problems.append(f"{len(lost)} acknowledged bundles missing")
+    return Outcome(acked, state, problems)
+
+
 # --- child side -------------------------------------------------------------------------
 
 
@@ -112,6 +211,20 @@ def _child_rate(db: str) -> None:
             print("event", event.uuid, flush=True)
 
 
+def _child_merge(hq_db: str, *files: str) -> None:
+    from onpoint_desktop.sync import HQStore, merge_bundles
+
+    hq = HQStore.open(Path(hq_db))
+
+    def acknowledge(done: int, total: int) -> None:
+        print("merged", files[done - 1], flush=True)
+
+    print("ready", flush=True)
+    merge_bundles(hq, [Path(f) for f in files], trust_new_signers=True, progress=acknowledge)
+    print("finished", flush=True)
+    time.sleep(600)  # wait for the kill, so every trial ends the same way
+
+
 if __name__ == "__main__":
     scenario, *rest = sys.argv[1:]
-    {"rate": _child_rate}[scenario](*rest)
+    {"rate": _child_rate, "merge": _child_merge}[scenario](*rest)

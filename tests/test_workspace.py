@@ -276,3 +276,13 @@ def test_aggregate_cache_sees_imports_from_another_connection(ws):
             "r1", "teacher", [Response(f"k{i}", {"T21": 4}) for i in range(5)]
         )
     assert ws.score("r1").component("operations").n_teacher == 5
+
+
+def test_a_nested_action_rolls_back_alone(ws):
+    with ws.transaction():
+        ws.rate("r1", "it_support_plan", 2)
+        with pytest.raises(RuntimeError), ws.transaction():
+            ws.rate("r1", "budget_3_5_year", 4)
+            raise RuntimeError("this step fails")
+        ws.rate("r1", "workforce_plan", 3)
+    assert ws.levels("r1") == {"it_support_plan": 2, "workforce_plan": 3}

@@ -61,6 +61,16 @@ class _Accumulator:
             for comp in components:
                 self.comp_n[s, comp] += 1
 
+    def role_aggregate(self, school: str = ALL_SCHOOLS) -> RoleAggregate:
+        """This batch's aggregate for one school (default: district-wide), in memory."""
+        items = {
+            i: ItemStat(n, self.item_total[s, i])
+            for (s, i), n in self.item_n.items()
+            if s == school
+        }
+        counts = {c: n for (s, c), n in self.comp_n.items() if s == school}
+        return RoleAggregate(items, counts)
+
     def write(self, conn: sqlite3.Connection, round_id: str, role: str) -> None:
         """Add this batch to the stored aggregates (upsert: n and sums add up)."""
         conn.executemany(
@@ -116,6 +126,23 @@ def insert_responses(
     )
     acc.write(conn, round_id, role)
     return len(rows)
+
+
+def aggregate_responses(
+    model: ScoringModel, responses: Iterable[tuple[str, dict[str, int], str | None]]
+) -> SurveyAggregates:
+    """District-wide aggregates of (role, answers, school) rows, computed in memory.
+
+    The same accumulation the workspace stores incrementally, for callers that hold the
+    responses themselves (HQ rebuilds each round's aggregates from merged responses).
+    """
+    accumulators: dict[str, _Accumulator] = {}
+    for role, answers, school in responses:
+        acc = accumulators.get(role)
+        if acc is None:
+            acc = accumulators[role] = _Accumulator(model, role)
+        acc.add(answers, school)
+    return SurveyAggregates({r: acc.role_aggregate() for r, acc in accumulators.items()})
 
 
 def load_aggregates(

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta, timezone
 from difflib import get_close_matches
 from pathlib import Path
@@ -205,9 +205,16 @@ class Workspace:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One user action: all of it is written, or none of it."""
-        if self.conn.in_transaction:
-            with self.db.atomic():
+        if self.conn.in_transaction:  # nested: a savepoint inside the caller's action
+            self.conn.execute("SAVEPOINT nested_action")
+            try:
                 yield
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK TO SAVEPOINT nested_action")
+                    self.conn.execute("RELEASE SAVEPOINT nested_action")
+                raise
+            self.conn.execute("RELEASE SAVEPOINT nested_action")
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
@@ -339,7 +346,11 @@ class Workspace:
                 author=(author or default_author()).strip() or "consultant",
                 created_at=self._next_timestamp(),
             )
-            self.db["rating_events"].insert(event.__dict__)
+            # Plain SQL on the hot path: no table introspection, no pandas import.
+            self.conn.execute(
+                f"INSERT INTO rating_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                astuple(event),
+            )
         return event
 
     def check_area(self, area_id: str) -> None:

@@ -1,0 +1,276 @@
+"""HQ merge speed: 250, 500 and 1,000 bundles into a fresh HQ store.
+
+The script first generates (untimed) about 1,000 realistic bundles, sealed for a bench
+HQ key: ~140 districts, 3–5 rounds each from Planning on, 30–80 teachers and 5–15 leaders
+per round, full boards with revisions, two exports per round (mid-visit, with ratings
+only, then complete), each export cumulative as a real workspace's would be; a few
+districts also have a second consultant working from a copy, so conflicts occur. Bundles
+are written with the real writer (``sync.bundle.write_bundle``) from generated content,
+skipping the per-rating transactions of a real workspace only to keep generation quick.
+
+Timed, for the first 250, 500 and 1,000 bundles of a seeded shuffle:
+
+- *merge*: ``merge_bundles`` into a fresh HQ store (decrypt, verify sizes, hashes and
+  signature, check every record, union the facts, one savepoint per bundle);
+- *bare*: decrypt + unzip + JSON-parse + ``executemany`` of the same bundles into plain
+  tables, with no verification at all — the floor any merge must pay.
+
+Target (SPEC §7): 1,000 bundles in ≤ 30 s, growing linearly.
+
+    python bench/merge.py [--bundles 1000] [--districts 140]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import tempfile
+import time
+import uuid
+import zipfile
+from datetime import datetime, timedelta, timezone
+from io import BytesIO
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from onpoint_desktop import framework
+from onpoint_desktop.sync import HQStore, keys, merge_bundles
+from onpoint_desktop.sync.benchmark_pack import write_pack
+from onpoint_desktop.sync.bundle import BundleContent, write_bundle
+from onpoint_desktop.sync.envelope import open_sealed
+from onpoint_desktop.sync.hq_overview import overview
+from onpoint_desktop.sync.keys import Identity
+
+STAGES = ("planning", "year1", "year2", "year3")
+T0 = datetime(2021, 8, 1, tzinfo=timezone.utc)
+
+
+def stamp(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class DistrictStory:
+    """One district's workspace as it grows, round by round, visit by visit."""
+
+    def __init__(self, index: int, rng: random.Random, consultant: Identity) -> None:
+        self.rng = rng
+        self.consultant = consultant
+        self.res = framework.load()
+        self.district = {
+            "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "name": f"Bench District {index:03d}",
+            "created_at": stamp(T0),
+        }
+        self.workspace_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        self.rounds: list[dict] = []
+        self.events: list[dict] = []
+        self.responses: list[dict] = []
+        self.clock = T0 + timedelta(days=rng.randint(0, 60))
+        self.quality = rng.gauss(0, 0.4)
+
+    def tick(self) -> str:
+        self.clock += timedelta(seconds=self.rng.randint(5, 600))
+        return stamp(self.clock)
+
+    def content(self) -> BundleContent:
+        return BundleContent(
+            district=self.district,
+            workspace_uuid=self.workspace_uuid,
+            model=self.res.model.id,
+            rounds=list(self.rounds),
+            rating_events=list(self.events),
+            survey_responses=list(self.responses),
+        )
+
+    def start_round(self, n: int) -> None:
+        year = 2021 + n
+        self.clock += timedelta(days=300)
+        self.rounds.append(
+            {
+                "id": f"{year}-{(year + 1) % 100:02d}",
+                "label": f"{year}-{(year + 1) % 100:02d}",
+                "stage": STAGES[min(n, 3)],
+                "position": n + 1,
+                "created_at": self.tick(),
+            }
+        )
+
+    def rate(self, n: int, share: float) -> None:
+        rid = self.rounds[-1]["id"]
+        for area in self.res.framework.areas:
+            if self.rng.random() > share:
+                continue
+            level = round(1.5 + 0.6 * n + self.quality + self.rng.gauss(0, 0.6))
+            self.events.append(
+                {
+                    "uuid": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
+                    "round": rid,
+                    "area": area,
+                    "level": min(4, max(1, level)),
+                    "note": self.rng.choice([None, "Evidence from interviews and documents."]),
+                    "author": self.consultant.name,
+                    "created_at": self.tick(),
+                }
+            )
+
+    def survey(self, n: int) -> None:
+        rid = self.rounds[-1]["id"]
+        for role, (lo, hi) in (("teacher", (30, 80)), ("leader", (5, 15))):
+            inst = self.res.model.instruments[role]
+            for k in range(self.rng.randint(lo, hi)):
+                centre = 2.6 + 0.35 * n + self.quality
+                answers = {
+                    item.id: min(5, max(1, round(self.rng.gauss(centre, 0.9))))
+                    for item in inst.items
+                    if self.rng.random() > 0.04
+                }
+                self.responses.append(
+                    {
+                        "round": rid,
+                        "role": role,
+                        "key": f"R_{uuid.UUID(int=self.rng.getrandbits(128), version=4).hex[:15]}",
+                        "school": f"School {k % 6 + 1}",
+                        "answers": answers,
+                    }
+                )
+
+
+def generate(folder: Path, n_bundles: int, n_districts: int, hq_key) -> list[Path]:
+    rng = random.Random(2024)
+    consultants = [
+        Identity(
+            str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            f"Consultant {i}",
+            Ed25519PrivateKey.generate(),
+        )
+        for i in range(20)
+    ]
+    stories = [DistrictStory(i, rng, rng.choice(consultants)) for i in range(n_districts)]
+    # Rounds happen school year by school year across all districts, so the bundles up to
+    # any count cover every district (later rounds of some are simply not exported yet).
+    plan = sorted(
+        ((story, n) for story in stories for n in range(rng.randint(3, 5))),
+        key=lambda sn: sn[1],
+    )
+    files: list[Path] = []
+    made = 0
+    for story, n in plan:
+        story.start_round(n)
+        for visit in range(2):
+            if made >= n_bundles:
+                break
+            story.rate(n, 0.6 if visit == 0 else 1.0)
+            if visit == 1:
+                story.survey(n)
+            path = folder / f"b{made:04d}.onpointbundle"
+            write_bundle(story.content(), path, story.consultant, hq_key, created_at=story.tick())
+            files.append(path)
+            made += 1
+            if made % 20 == 0 and made < n_bundles:  # a colleague re-rates from a copy
+                other = rng.choice([c for c in consultants if c is not story.consultant])
+                saved = story.consultant
+                story.consultant = other
+                story.rate(n, 0.15)
+                path = folder / f"b{made:04d}.onpointbundle"
+                write_bundle(story.content(), path, other, hq_key, created_at=story.tick())
+                files.append(path)
+                story.consultant = saved
+                made += 1
+    return files
+
+
+def bare(files: list[Path], db: Path, private_key) -> None:
+    """Decrypt, unzip, parse and insert, without a single check."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE events (uuid TEXT PRIMARY KEY, body TEXT) WITHOUT ROWID")
+    conn.execute(
+        "CREATE TABLE responses (district TEXT, round TEXT, role TEXT, key TEXT, answers TEXT, "
+        "PRIMARY KEY (district, round, role, key)) WITHOUT ROWID"
+    )
+    conn.execute("BEGIN")
+    for path in files:
+        payload = open_sealed(path.read_bytes(), private_key, str(path))
+        with zipfile.ZipFile(BytesIO(payload)) as zf:
+            district = json.loads(zf.read("district.json"))["uuid"]
+            events = [json.loads(x) for x in zf.read("rating_events.jsonl").splitlines()]
+            responses = [json.loads(x) for x in zf.read("survey_responses.jsonl").splitlines()]
+        conn.executemany(
+            "INSERT OR IGNORE INTO events VALUES (?, ?)",
+            [(e["uuid"], json.dumps(e)) for e in events],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO responses VALUES (?, ?, ?, ?, ?)",
+            [
+                (district, s["round"], s["role"], s["key"], json.dumps(s["answers"]))
+                for s in responses
+            ],
+        )
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bundles", type=int, default=1000)
+    parser.add_argument("--districts", type=int, default=140)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        template, hq_public = HQStore.create(root / "template.db")  # empty, with HQ's key
+        private_key = template.private_key()
+        template.close()
+        template_key = keys.hq_private_key_path(template.path)
+        t = time.perf_counter()
+        files = generate(root, args.bundles, args.districts, hq_public)
+        size = sum(f.stat().st_size for f in files)
+        print(
+            f"Generated {len(files)} sealed bundles for {args.districts} districts "
+            f"({size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s (not timed)."
+        )
+        os.sync()  # let the freshly written files reach the disk before timing anything
+        for f in files:
+            f.read_bytes()  # and have them all in the page cache for both contenders
+        order = random.Random(7).sample(files, len(files))
+        print(f"\n{'bundles':>8} {'merge s':>8} {'bare s':>7} {'ratio':>6} {'ms/bundle':>10}")
+        for n in (len(files) // 4, len(files) // 2, len(files)):
+            db = root / f"hq-{n}.db"
+            shutil.copy(template.path, db)
+            shutil.copy(template_key, keys.hq_private_key_path(db))
+            hq = HQStore.open(db)
+            t = time.perf_counter()
+            summary = merge_bundles(hq, order[:n], trust_new_signers=True)
+            merge_s = time.perf_counter() - t
+            assert summary.count("merged") == n, [o.message for o in summary.refused][:3]
+            t = time.perf_counter()
+            bare(order[:n], root / f"bare-{n}.db", private_key)
+            bare_s = time.perf_counter() - t
+            print(
+                f"{n:>8} {merge_s:>8.2f} {bare_s:>7.2f} {merge_s / bare_s:>6.2f} "
+                f"{1000 * merge_s / n:>10.2f}"
+            )
+            if n == len(files):
+                counts = hq.counts()
+                t = time.perf_counter()
+                doc = overview(hq)
+                list_s = time.perf_counter() - t
+                t = time.perf_counter()
+                write_pack(hq, root / "pack.json", date="2025-06-30")
+                pack_s = time.perf_counter() - t
+                print(
+                    f"\nStore: {counts['districts']} districts, {counts['rounds']} rounds, "
+                    f"{counts['rating_events']:,} rating events, "
+                    f"{counts['survey_responses']:,} responses, {doc['conflicts']} conflicts."
+                )
+                print(f"hq list (all scores): {list_s:.2f} s; hq benchmark: {pack_s:.2f} s.")
+            hq.close()
+        print("\nTarget: 1,000 bundles ≤ 30 s, linear (ms/bundle roughly constant).")
+
+
+if __name__ == "__main__":
+    main()

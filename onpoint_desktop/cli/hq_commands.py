@@ -1,0 +1,182 @@
+"""HQ commands: ``hq init``, ``hq merge``, ``hq list``, ``hq benchmark``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from onpoint_desktop import framework
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    hq = commands.add_parser("hq", help="headquarters: merge bundles, list, build benchmarks")
+    sub = hq.add_subparsers(dest="hq_command", metavar="ACTION")
+    sub.required = True
+    p = sub.add_parser("init", help="create an HQ store and HQ's encryption key pair")
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument(
+        "--public-key", required=True, metavar="OUT", type=Path, help="shareable public key file"
+    )
+    p.set_defaults(run=run_init)
+
+    p = sub.add_parser("merge", help="verify and merge bundles into the HQ store")
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument("files", metavar="FILE", type=Path, nargs="+")
+    p.add_argument(
+        "--trust-new-signers",
+        action="store_true",
+        help="trust consultants HQ has not seen before (trust on first use)",
+    )
+    p.set_defaults(run=run_merge)
+
+    p = sub.add_parser("list", help="districts, rounds, levels, respondents, scores, conflicts")
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON document (onpoint-hq-list/1)")
+    p.set_defaults(run=run_list)
+
+    p = sub.add_parser("benchmark", help="build the benchmark pack consultants import")
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path)
+    p.add_argument("--name", help="the pack's name (default: Onpoint national benchmark DATE)")
+    p.add_argument("--date", help="the pack's date, YYYY-MM-DD (default: today)")
+    p.set_defaults(run=run_benchmark)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync import keys
+    from onpoint_desktop.sync.hq_store import create_hq
+
+    hq, public = create_hq(args.hq_db, args.public_key)
+    hq.close()
+    print(f"Created HQ store {args.hq_db}.")
+    print(f"HQ key {public.fingerprint}: public key written to {args.public_key}; send it to")
+    print("consultants ('onpoint hq-key import FILE').")
+    print(
+        f"The private key is {keys.hq_private_key_path(args.hq_db)} (owner-only); keep it "
+        "with the store and back both up: without it, encrypted bundles cannot be opened."
+    )
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.hq_store import HQStore
+    from onpoint_desktop.sync.merge import merge_bundles
+
+    with HQStore.open(args.hq_db) as hq:
+        summary = merge_bundles(hq, args.files, trust_new_signers=args.trust_new_signers)
+    print(
+        f"Merged {summary.count('merged')} bundle(s), {summary.count('already-merged')} "
+        f"already merged, {summary.count('refused')} refused."
+    )
+    for o in summary.outcomes:
+        if o.status == "merged":
+            a = o.added
+            trusted = " (new signer, now trusted)" if o.new_signer else ""
+            print(
+                f"  merged   {o.source}: {o.district}, by {o.consultant}{trusted}: "
+                f"+{a['rounds']} rounds, +{a['rating_events']} rating events, "
+                f"+{a['survey_responses']} responses"
+            )
+        elif o.status == "already-merged":
+            print(f"  already  {o.source}: {o.district} (nothing changed)")
+        else:
+            print(f"  REFUSED  {o.source} [{o.reason}]: {o.message}")
+    print(render_conflicts(summary.conflicts, "Conflicts in the merged districts"))
+    if summary.refused:
+        sys.stderr.write(
+            f"onpoint: error: {len(summary.refused)} bundle(s) refused (nothing of them was "
+            "written); see above.\n"
+        )
+        return 1
+    return 0
+
+
+def render_conflicts(conflicts, title: str) -> str:
+    fw = framework.framework()
+    if not conflicts:
+        return f"{title}: none."
+    lines = [f"{title}: {len(conflicts)}"]
+    for c in conflicts:
+        area = fw.areas[c.area_id].label if c.area_id in fw.areas else c.area_id
+        views = "; ".join(
+            f"{v.name} {fw.level_label(v.level)} ({v.created_at[:16].replace('T', ' ')})"
+            for v in c.views
+        )
+        lines.append(
+            f"  {c.district}, {c.round_id}, {area}: HQ keeps {fw.level_label(c.current_level)}"
+            f" (latest); {views}"
+        )
+    return "\n".join(lines)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.conflicts import conflicts
+    from onpoint_desktop.sync.hq_overview import overview
+    from onpoint_desktop.sync.hq_store import HQStore
+
+    with HQStore.open(args.hq_db) as hq:
+        doc = overview(hq)
+        found = conflicts(hq.conn)
+    if args.json:
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return 0
+    print(render_list(doc))
+    print()
+    print(render_conflicts(found, "Conflicts"))
+    return 0
+
+
+def render_list(doc: dict) -> str:
+    """The readable ``hq list``: one block per district, one line per round."""
+    fw = framework.framework()
+    counts = doc["counts"]
+    lines = [
+        f"{counts['districts']} districts, {counts['rounds']} rounds, "
+        f"{counts['merged_bundles']} bundles from {counts['signers']} signers; "
+        f"{doc['conflicts']} conflicts. Scores against: {doc['benchmark']}.",
+        "Levels: one digit per focus area in framework order (categories separated by "
+        "spaces, the data row last); '.' unrated.",
+    ]
+    for d in doc["districts"]:
+        signers = ", ".join(s["name"] for s in d["signers"])
+        lines += ["", f"{d['name']}  ({d['uuid']})", f"  {d['bundles']} bundles by {signers}"]
+        lines.append(
+            f"  {'Round':<10} {'Stage':<9} {'Levels':<31} {'Teachers':>8} {'Leaders':>7} "
+            f"{'Total':>6}  Complete"
+        )
+        for r in d["rounds"]:
+            total = "—" if r["total"] is None else f"{r['total']:.1f}"
+            lines.append(
+                f"  {r['id']:<10} {fw.stage_label(r['stage']):<9} {_levels(fw, r['levels']):<31} "
+                f"{r['respondents'].get('teacher', 0):>8} {r['respondents'].get('leader', 0):>7} "
+                f"{total:>6}  {'yes' if r['complete'] else 'no'}"
+            )
+    return "\n".join(lines)
+
+
+def _levels(fw: framework.Framework, levels: dict[str, int]) -> str:
+    return " ".join(
+        "".join(str(levels.get(a.id, ".")) for a in category.areas) for category in fw.categories
+    )
+
+
+def run_benchmark(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.benchmark_pack import MIN_DISTRICTS, write_pack
+    from onpoint_desktop.sync.hq_store import HQStore
+
+    with HQStore.open(args.hq_db) as hq:
+        result = write_pack(hq, args.output, name=args.name, date=args.date)
+    fw = framework.framework()
+    bm = result.benchmark
+    print(f"Wrote benchmark pack '{bm.name}' ({bm.date}) to {args.output}.")
+    for stage, sb in bm.stages.items():
+        t = sb.total
+        print(
+            f"  {fw.stage_label(stage):<9} {sb.n_districts:>3} districts   total p25 {t.p25:.0f} "
+            f"· median {t.p50:.0f} · p75 {t.p75:.0f}"
+        )
+    for stage, n in result.stages_withheld.items():
+        print(f"  {fw.stage_label(stage):<9} withheld: {n} district(s), fewer than {MIN_DISTRICTS}")
+    return 0

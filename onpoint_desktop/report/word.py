@@ -1,0 +1,204 @@
+"""Small python-docx building blocks the report needs but python-docx does not offer:
+fields (page numbers, caption numbers), cell shading, header rows that repeat, widths.
+
+Everything visible uses named Word styles (Title, Heading 1/2, Caption, List Bullet, a
+table style), so a district can restyle the whole report from Word's Styles pane.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+TABLE_STYLE = (
+    "Medium Shading 1 Accent 1"  # header row, banded rows; renders alike in Word and LibreOffice
+)
+
+
+def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+    """A Word field (``PAGE``, ``NUMPAGES``, ``SEQ Figure``...) showing ``shown`` until
+    the reader's word processor updates it."""
+
+    def fld_char(kind: str) -> OxmlElement:
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        return el
+
+    run = paragraph.add_run()
+    run._r.append(fld_char("begin"))
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    run = paragraph.add_run()
+    run._r.append(fld_char("separate"))
+    paragraph.add_run(shown)
+    run = paragraph.add_run()
+    run._r.append(fld_char("end"))
+
+
+class Captions:
+    """Numbered captions ("Figure 1: ...", "Table 2: ...") using Word's SEQ fields, so
+    Word can build a list of figures and renumber them after edits."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def add(self, doc: Document, kind: str, text: str, *, keep_with_next: bool) -> Paragraph:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        paragraph = doc.add_paragraph(style="Caption")
+        paragraph.add_run(f"{kind} ")
+        add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(self.counts[kind]))
+        paragraph.add_run(f": {text}")
+        paragraph.paragraph_format.keep_with_next = keep_with_next
+        return paragraph
+
+
+_AFTER_SHD = {
+    qn(f"w:{name}")
+    for name in (
+        "noWrap",
+        "tcMar",
+        "textDirection",
+        "tcFitText",
+        "vAlign",
+        "hideMark",
+        "headers",
+        "cellIns",
+        "cellDel",
+        "cellMerge",
+        "tcPrChange",
+    )
+}
+
+
+def shade(cell: _Cell, fill: str, *, pattern: str = "clear", pattern_colour: str = "auto") -> None:
+    """Fill a table cell (``fill`` hex without ``#``); ``pattern`` e.g. ``thinDiagStripe``."""
+    props = cell._tc.get_or_add_tcPr()
+    for old in props.findall(qn("w:shd")):
+        props.remove(old)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), pattern)
+    shd.set(qn("w:color"), pattern_colour)
+    shd.set(qn("w:fill"), fill)
+    # Word insists on the schema's order of cell properties: shd goes before these.
+    later = next((el for el in props if el.tag in _AFTER_SHD), None)
+    if later is None:
+        props.append(shd)
+    else:
+        later.addprevious(shd)
+
+
+def repeat_header(table: Table, rows: int = 1) -> None:
+    """Repeat the first ``rows`` rows on every page, and never split a row across pages."""
+    for index, row in enumerate(table.rows):
+        props = row._tr.get_or_add_trPr()
+        if index < rows:
+            props.append(OxmlElement("w:tblHeader"))
+        props.append(OxmlElement("w:cantSplit"))
+
+
+def grid(table: Table) -> list[list[_Cell]]:
+    """The cells of an unmerged table by row and column, in one pass.
+
+    python-docx's ``table.cell(r, c)`` walks the whole table on every call, which turns
+    filling a table into quadratic work; this reads each ``w:tc`` once.
+    """
+    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+
+
+def set_widths(table: Table, widths: Sequence[float]) -> None:
+    """Fix column widths (inches) for Word and LibreOffice alike (before any merge)."""
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = Inches(width)
+    for row in grid(table):
+        for cell, width in zip(row, widths, strict=True):
+            cell.width = Inches(width)
+
+
+def data_table(
+    doc: Document,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    *,
+    numeric: Sequence[int] = (),
+    font_size: float = 9,
+) -> Table:
+    """A table in the report's table style: header row, then ``rows`` of plain text.
+    Columns listed in ``numeric`` are right-aligned."""
+    table = doc.add_table(rows=1 + len(rows), cols=len(header))
+    table.style = doc.styles[TABLE_STYLE]
+    cells = grid(table)
+    for r, values in enumerate([header, *rows]):
+        for c, value in enumerate(values):
+            cell_text(cells[r][c], value, size=font_size, bold=r == 0, right=c in numeric)
+    set_widths(table, widths)
+    repeat_header(table)
+    return table
+
+
+def cell_text(
+    cell: _Cell,
+    text: str,
+    *,
+    size: float = 9,
+    bold: bool = False,
+    italic: bool = False,
+    right: bool = False,
+    colour: str | None = None,
+) -> Paragraph:
+    """Replace a cell's text with one run (the cell keeps its table style)."""
+    paragraph = cell.paragraphs[0]
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.bold = bold or None
+    run.italic = italic or None
+    if colour:
+        run.font.color.rgb = RGBColor.from_string(colour)
+    paragraph.paragraph_format.space_after = Pt(0)
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return paragraph
+
+
+def note(doc: Document, text: str, *, size: float = 8.5) -> Paragraph:
+    """A small explanatory line under a table (legend, source)."""
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(3)
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.italic = True
+    return paragraph
+
+
+def keep_together(table: Table) -> None:
+    """Keep a short table on one page: every row stays with the next (Word's idiom)."""
+    rows = table._tbl.tr_lst
+    for tr in rows[:-1]:
+        for tc in tr.tc_lst:
+            for paragraph in _Cell(tc, table).paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
+def min_row_height(table: Table, inches: float, rows: Sequence[int]) -> None:
+    """Give the rows at ``rows`` at least this height (the tiles of the board)."""
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+
+    for index in rows:
+        row = table.rows[index]
+        row.height = Inches(inches)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST

@@ -1,0 +1,283 @@
+"""Exporting a district workspace as a signed (and, for HQ, encrypted) sync bundle.
+
+The workspace is read through a consistent snapshot (SQLite's online backup API into
+memory), never a raw file copy, so an export taken while the app is writing is still a
+state the workspace really was in. The bundle holds:
+
+``district.json``          the district's UUID, name and creation time
+``rounds.json``            the rounds: id, label, stage, position, creation time
+``rating_events.jsonl``    every rating event (append-only history), one per line
+``survey_responses.jsonl`` every stored survey response: round, role, response key,
+                           school and answers (item id → raw value). Identifying columns
+                           were never stored, and respondents' free-text comments are
+                           left out of bundles.
+
+plus ``manifest.json`` (format, bundle id, creation time, app and scoring-model versions,
+district and workspace UUIDs, the consultant's id, name and public key, and per-entry
+size and SHA-256) and ``manifest.sig`` (the Ed25519 signature of the manifest's bytes).
+When HQ's public key is configured the whole signed payload is sealed for HQ
+(``envelope``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sqlite3
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from onpoint_desktop import __version__
+from onpoint_desktop.errors import BundleError, Cancelled
+from onpoint_desktop.sync import envelope, keys
+from onpoint_desktop.sync.format import (
+    BUNDLE_FORMAT,
+    DISTRICT,
+    MANIFEST,
+    RATING_EVENTS,
+    ROUNDS,
+    SIGNATURE,
+    SURVEY_RESPONSES,
+    canonical_json,
+    json_lines,
+)
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same content gives the same zip
+
+
+@dataclass(frozen=True)
+class BundleContent:
+    """What a bundle carries about one district, as plain JSON-ready records."""
+
+    district: dict[str, Any]  # uuid, name, created_at
+    workspace_uuid: str
+    model: str
+    rounds: list[dict[str, Any]] = field(default_factory=list)
+    rating_events: list[dict[str, Any]] = field(default_factory=list)
+    survey_responses: list[dict[str, Any]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rounds": len(self.rounds),
+            "rating_events": len(self.rating_events),
+            "survey_responses": len(self.survey_responses),
+        }
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    bundle_id: str
+    district: str
+    counts: dict[str, int]
+    size: int
+    sealed_for: str | None  # HQ key fingerprint, or None when not encrypted
+    signer: str  # the consultant id
+
+
+def snapshot(conn: sqlite3.Connection) -> BundleContent:
+    """Read a workspace's bundle content from a consistent in-memory copy of it."""
+    copy = sqlite3.connect(":memory:")
+    try:
+        conn.backup(copy)
+        return _read_content(copy)
+    finally:
+        copy.close()
+
+
+def _read_content(conn: sqlite3.Connection) -> BundleContent:
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    uuid_, name, created_at = conn.execute("SELECT uuid, name, created_at FROM district").fetchone()
+    rounds = [
+        {"id": r[0], "label": r[1], "stage": r[2], "position": r[3], "created_at": r[4]}
+        for r in conn.execute(
+            "SELECT id, label, stage, position, created_at FROM rounds ORDER BY position, id"
+        )
+    ]
+    events = [
+        {
+            "uuid": r[0],
+            "round": r[1],
+            "area": r[2],
+            "level": r[3],
+            "note": r[4],
+            "author": r[5],
+            "created_at": r[6],
+        }
+        for r in conn.execute(
+            "SELECT uuid, round_id, area_id, level, note, author, created_at "
+            "FROM rating_events ORDER BY created_at, uuid"
+        )
+    ]
+    responses = [
+        {"round": r[0], "role": r[1], "key": r[2], "school": r[3], "answers": json.loads(r[4])}
+        for r in conn.execute(
+            "SELECT round_id, role, response_key, school, answers FROM survey_responses "
+            "ORDER BY round_id, role, response_key"
+        )
+    ]
+    return BundleContent(
+        district={"uuid": uuid_, "name": name, "created_at": created_at},
+        workspace_uuid=meta.get("workspace_uuid", ""),
+        model=meta.get("model", ""),
+        rounds=rounds,
+        rating_events=events,
+        survey_responses=responses,
+    )
+
+
+def _entries(content: BundleContent) -> dict[str, bytes]:
+    return {
+        DISTRICT: canonical_json(content.district),
+        ROUNDS: canonical_json(content.rounds),
+        RATING_EVENTS: json_lines(content.rating_events),
+        SURVEY_RESPONSES: json_lines(content.survey_responses),
+    }
+
+
+def manifest_for(
+    content: BundleContent,
+    entries: dict[str, bytes],
+    signer: keys.Identity,
+    created_at: str,
+    bundle_id: str,
+) -> dict[str, Any]:
+    return {
+        "format": BUNDLE_FORMAT,
+        "bundle_id": bundle_id,
+        "created_at": created_at,
+        "app_version": __version__,
+        "model": content.model,
+        "district": {"uuid": content.district["uuid"], "name": content.district["name"]},
+        "workspace_uuid": content.workspace_uuid,
+        "consultant": {
+            "id": signer.consultant_id,
+            "name": signer.name,
+            "public_key": keys.b64(signer.public_key),
+        },
+        "counts": content.counts(),
+        "entries": [
+            {"name": name, "size": len(blob), "sha256": hashlib.sha256(blob).hexdigest()}
+            for name, blob in entries.items()
+        ],
+    }
+
+
+def zip_members(members: dict[str, bytes]) -> bytes:
+    """A deflated zip of ``members`` in the given order, with fixed entry times."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, blob in members.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, blob)
+    return buffer.getvalue()
+
+
+def signed_payload(
+    content: BundleContent,
+    signer: keys.Identity,
+    *,
+    created_at: str | None = None,
+    bundle_id: str | None = None,
+) -> tuple[bytes, dict[str, Any]]:
+    """The signed zip (manifest, signature, entries) and its manifest."""
+    from onpoint_desktop.workspace import utc_now
+
+    entries = _entries(content)
+    manifest = manifest_for(
+        content, entries, signer, created_at or utc_now(), bundle_id or str(uuid.uuid4())
+    )
+    manifest_bytes = canonical_json(manifest)
+    signature = keys.b64(signer.sign(manifest_bytes)).encode("ascii")
+    return zip_members({MANIFEST: manifest_bytes, SIGNATURE: signature, **entries}), manifest
+
+
+def write_bundle(
+    content: BundleContent,
+    out: Path,
+    signer: keys.Identity,
+    hq_key: keys.HQPublicKey | None,
+    *,
+    created_at: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ExportResult:
+    """Sign ``content``, check it reads back, seal it for ``hq_key`` if given, write ``out``.
+
+    The file appears complete or not at all (written beside, then renamed).
+    """
+    from onpoint_desktop.sync.verify import read_payload
+
+    steps = 4
+
+    def step(done: int) -> None:
+        if cancel is not None and cancel():
+            raise Cancelled("Export cancelled; no bundle was written.")
+        if progress is not None:
+            progress(done, steps)
+
+    step(0)
+    payload, manifest = signed_payload(content, signer, created_at=created_at)
+    step(1)
+    read_payload(payload, "the bundle being exported")  # never ship what HQ would refuse
+    step(2)
+    blob = envelope.seal(payload, hq_key) if hq_key is not None else payload
+    step(3)
+    out = Path(out)
+    tmp = out.with_name(out.name + ".partial")
+    try:
+        tmp.write_bytes(blob)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise BundleError(f"Could not write the bundle to {out}: {exc.strerror or exc}.") from None
+    step(4)
+    return ExportResult(
+        path=out,
+        bundle_id=manifest["bundle_id"],
+        district=content.district["name"],
+        counts=content.counts(),
+        size=len(blob),
+        sealed_for=hq_key.fingerprint if hq_key else None,
+        signer=signer.consultant_id,
+    )
+
+
+def export_bundle(
+    db: Path,
+    out: Path,
+    *,
+    signer: keys.Identity | None = None,
+    hq_key: keys.HQPublicKey | None = None,
+    seal: bool = True,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ExportResult:
+    """Export the workspace at ``db`` to the bundle file ``out``.
+
+    ``signer`` defaults to this installation's identity (created on first use).
+    ``hq_key`` defaults to the HQ key imported with ``hq-key import``; the bundle is then
+    encrypted for HQ. ``seal=False`` writes a signed but unencrypted bundle.
+    """
+    from onpoint_desktop.workspace import Workspace
+
+    if Path(out).resolve() == Path(db).resolve():
+        raise BundleError(f"The bundle would overwrite the workspace {db}; choose another name.")
+    signer = signer or keys.identity()
+    if seal and hq_key is None:
+        hq_key = keys.configured_hq_key()
+    with Workspace.open(db, backup=False) as ws:
+        content = snapshot(ws.conn)
+    return write_bundle(
+        content, out, signer, hq_key if seal else None, progress=progress, cancel=cancel
+    )

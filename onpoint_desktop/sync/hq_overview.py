@@ -1,0 +1,167 @@
+"""What the HQ store holds, scored: districts, rounds, current levels, respondents, conflicts.
+
+Every round is scored with ``scoring.compute`` from HQ's own data — the current level of
+each area (``current_levels``) and survey aggregates rebuilt from the merged responses
+with the workspace's own accumulation (``workspace.responses.aggregate_responses``) — so a
+round's HQ score equals the consultant's score for the same facts. The overview is a pure
+function of the store's facts: the same bundles merged in any order list identically.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from onpoint_desktop import framework
+from onpoint_desktop.benchmark import Benchmark, default_benchmark
+from onpoint_desktop.scoring import RoundScore, compute
+from onpoint_desktop.sync.conflicts import conflicts
+from onpoint_desktop.sync.hq_store import HQStore
+from onpoint_desktop.workspace.responses import aggregate_responses
+
+LIST_FORMAT = "onpoint-hq-list/1"
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class HQRound:
+    """One round of one district as HQ sees it."""
+
+    district_uuid: str
+    district: str
+    round_id: str
+    label: str
+    stage: str
+    levels: dict[str, int]  # current level per rated area, in framework order
+    respondents: dict[str, int]  # responses stored per role
+    score: RoundScore
+
+
+def hq_rounds(
+    hq: HQStore, benchmark: Benchmark | None = None, progress: Progress | None = None
+) -> list[HQRound]:
+    """Every round in the store, scored; districts by name, rounds in their order."""
+    conn = hq.conn
+    benchmark = benchmark or default_benchmark()
+    districts = conn.execute(
+        "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
+    ).fetchall()
+    rounds: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for d, rid, label, stage in conn.execute(
+        "SELECT district_uuid, round_id, label, stage FROM rounds "
+        "ORDER BY district_uuid, position, created_at, round_id"
+    ):
+        rounds[d].append((rid, label, stage))
+    levels: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for d, rid, area, level in conn.execute(
+        "SELECT district_uuid, round_id, area_id, level FROM current_levels WHERE level IS NOT NULL"
+    ):
+        levels[d, rid][area] = level
+    responses: dict[tuple[str, str], list[tuple[str, dict[str, int], None]]] = defaultdict(list)
+    for d, rid, role, answers in conn.execute(
+        "SELECT district_uuid, round_id, role, answers FROM survey_responses"
+    ):
+        responses[d, rid].append((role, json.loads(answers), None))
+
+    out = []
+    for index, (d, name, model_id) in enumerate(districts):
+        res = framework.load(model_id)
+        order = list(res.framework.areas)
+        for rid, label, stage in rounds[d]:
+            rows = responses.get((d, rid), [])
+            board = levels.get((d, rid), {})
+            respondents = {role: 0 for role in res.model.role_weights}
+            for role, _, _ in rows:
+                respondents[role] += 1
+            score = compute(
+                res.model,
+                res.framework,
+                board,
+                aggregate_responses(res.model, rows),
+                stage,
+                benchmark,
+                district=name,
+                round_id=rid,
+            )
+            ordered = {a: board[a] for a in order if a in board}
+            out.append(HQRound(d, name, rid, label, stage, ordered, respondents, score))
+        if progress is not None:
+            progress(index + 1, len(districts))
+    return out
+
+
+def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
+    """The ``hq list --json`` document (``onpoint-hq-list/1``)."""
+    conn = hq.conn
+    benchmark = benchmark or default_benchmark()
+    by_district: dict[str, list[HQRound]] = defaultdict(list)
+    for rnd in hq_rounds(hq, benchmark):
+        by_district[rnd.district_uuid].append(rnd)
+    found = defaultdict(list)
+    for conflict in conflicts(conn):
+        found[conflict.district_uuid].append(conflict.to_json())
+    signers_of: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for d, cid, name in conn.execute(
+        "SELECT DISTINCT b.district_uuid, s.consultant_id, s.name FROM merged_bundles b "
+        "JOIN signers s USING (consultant_id) ORDER BY b.district_uuid, s.consultant_id"
+    ):
+        signers_of[d].append({"consultant_id": cid, "name": name})
+    bundle_counts = {
+        d: (n, w)
+        for d, n, w in conn.execute(
+            "SELECT district_uuid, count(*), count(DISTINCT workspace_uuid) FROM merged_bundles "
+            "GROUP BY district_uuid"
+        )
+    }
+    districts = []
+    for d, name, model_id in conn.execute(
+        "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
+    ):
+        n_bundles, n_workspaces = bundle_counts.get(d, (0, 0))
+        districts.append(
+            {
+                "uuid": d,
+                "name": name,
+                "model": model_id,
+                "bundles": n_bundles,
+                "workspaces": n_workspaces,
+                "signers": signers_of[d],
+                "rounds": [_round_json(r) for r in by_district[d]],
+                "conflicts": found[d],
+            }
+        )
+    signers = [
+        {"consultant_id": cid, "name": name, "fingerprint": fp, "bundles": n}
+        for cid, name, fp, n in conn.execute(
+            "SELECT s.consultant_id, s.name, s.fingerprint, count(b.bundle_id) FROM signers s "
+            "LEFT JOIN merged_bundles b USING (consultant_id) GROUP BY s.consultant_id "
+            "ORDER BY s.consultant_id"
+        )
+    ]
+    return {
+        "format": LIST_FORMAT,
+        "benchmark": benchmark.label,
+        "counts": hq.counts(),
+        "conflicts": sum(len(c) for c in found.values()),
+        "districts": districts,
+        "signers": signers,
+    }
+
+
+def _round_json(rnd: HQRound) -> dict[str, Any]:
+    score = rnd.score.to_json()
+    return {
+        "id": rnd.round_id,
+        "label": rnd.label,
+        "stage": rnd.stage,
+        "levels": rnd.levels,
+        "respondents": rnd.respondents,
+        "total": score["total"],
+        "complete": score["complete"],
+        "components": score["components"],
+        "strengths": score["strengths"],
+        "focus_areas": score["focus_areas"],
+    }

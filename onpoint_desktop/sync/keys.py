@@ -1,0 +1,262 @@
+"""Keys: the consultant's signing identity and HQ's encryption key.
+
+Each installation has an Ed25519 *signing key* and a *consultant id* (a UUID), created on
+first use in ``paths.data_dir()/keys/`` (folder 0700, files 0600; on Windows the per-user
+profile folder already keeps them private). Bundles are signed with it; HQ learns the
+public key the first time it merges one of the consultant's bundles.
+
+HQ has an X25519 *encryption key pair* made by ``onpoint hq init``. The private key lives
+beside the HQ store (``<HQ_DB>.private-key.pem``, 0600); the public key is written to a
+small JSON file (``onpoint-hq-key/1``) that consultants import once with
+``onpoint hq-key import``; it is kept in the per-user config folder. Everything here is
+done with the ``cryptography`` package.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+from onpoint_desktop import paths
+from onpoint_desktop.errors import BundleError, InputError
+
+HQ_KEY_FORMAT = "onpoint-hq-key/1"
+IDENTITY_FILE = "identity.json"
+SIGNING_KEY_FILE = "signing-key.pem"
+HQ_PUBLIC_KEY_FILE = "hq-public-key.json"
+
+
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def unb64(text: object, what: str, length: int | None = None) -> bytes:
+    """Decode base64 text, refusing anything else (or the wrong length) naming ``what``."""
+    try:
+        raw = base64.b64decode(str(text), validate=True)
+    except (binascii.Error, ValueError):
+        raise BundleError(f"{what} is not valid base64.") from None
+    if length is not None and len(raw) != length:
+        raise BundleError(f"{what} has {len(raw)} bytes, expected {length}.")
+    return raw
+
+
+def fingerprint(raw_public_key: bytes) -> str:
+    """A short, stable name for a public key: the first 128 bits of its SHA-256, in hex."""
+    return hashlib.sha256(raw_public_key).hexdigest()[:32]
+
+
+def raw_public(key: Ed25519PublicKey | X25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def write_private(path: Path, content: bytes) -> None:
+    """Write a secret file readable by its owner only (created 0600, then renamed)."""
+    tmp = path.with_name(path.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, content)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    tmp.replace(path)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o700)
+    return path
+
+
+def _pem(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def _load_pem(path: Path, kind: type, what: str):
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except FileNotFoundError:
+        raise BundleError(f"{what} {path} is missing.") from None
+    except (OSError, ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise BundleError(f"{what} {path} cannot be read ({exc}).") from None
+    if not isinstance(key, kind):
+        raise BundleError(f"{what} {path} is not an {kind.__name__[:-10]} key.")
+    return key
+
+
+# --- the consultant's signing identity ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    """This installation's signer: consultant id, display name and Ed25519 key."""
+
+    consultant_id: str
+    name: str
+    private_key: Ed25519PrivateKey
+
+    @property
+    def public_key(self) -> bytes:
+        return raw_public(self.private_key.public_key())
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
+    def sign(self, message: bytes) -> bytes:
+        return self.private_key.sign(message)
+
+
+def keys_dir() -> Path:
+    return paths.data_dir() / "keys"
+
+
+def existing_identity() -> Identity | None:
+    """This installation's identity if it has one (never creates it)."""
+    folder = keys_dir()
+    if not (folder / SIGNING_KEY_FILE).exists() and not (folder / IDENTITY_FILE).exists():
+        return None
+    return identity()
+
+
+def identity(name: str | None = None) -> Identity:
+    """This installation's identity, created on first use (``name``: display name then;
+    default ``$ONPOINT_AUTHOR`` or the user name)."""
+    folder = _private_dir(keys_dir())
+    key_path, id_path = folder / SIGNING_KEY_FILE, folder / IDENTITY_FILE
+    if not key_path.exists() and not id_path.exists():
+        from onpoint_desktop.workspace import default_author
+
+        key = Ed25519PrivateKey.generate()
+        doc = {"consultant_id": str(uuid.uuid4()), "name": (name or default_author()).strip()}
+        write_private(key_path, _pem(key))
+        write_private(id_path, json.dumps(doc, indent=2).encode("utf-8"))
+    key = _load_pem(key_path, Ed25519PrivateKey, "The signing key")
+    try:
+        doc = json.loads(id_path.read_text(encoding="utf-8"))
+        consultant_id, display = str(uuid.UUID(doc["consultant_id"])), str(doc["name"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BundleError(
+            f"The consultant identity {id_path} cannot be read ({exc}); restore it from a "
+            "backup of this folder, or move the keys folder away to start a new identity."
+        ) from None
+    return Identity(consultant_id, display or "consultant", key)
+
+
+def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+# --- HQ's encryption key -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HQPublicKey:
+    """HQ's X25519 public key as consultants hold it."""
+
+    raw: bytes
+    created_at: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.raw)
+
+    def key(self) -> X25519PublicKey:
+        return X25519PublicKey.from_public_bytes(self.raw)
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "format": HQ_KEY_FORMAT,
+            "algorithm": "X25519",
+            "public_key": b64(self.raw),
+            "fingerprint": self.fingerprint,
+            "created_at": self.created_at,
+        }
+
+
+def hq_private_key_path(hq_db: Path) -> Path:
+    return hq_db.with_name(hq_db.name + ".private-key.pem")
+
+
+def create_hq_key(hq_db: Path, created_at: str) -> HQPublicKey:
+    """Make HQ's key pair: the private key beside the store (0600); returns the public key."""
+    key = X25519PrivateKey.generate()
+    write_private(hq_private_key_path(hq_db), _pem(key))
+    return HQPublicKey(raw_public(key.public_key()), created_at)
+
+
+def load_hq_private_key(hq_db: Path) -> X25519PrivateKey:
+    return _load_pem(hq_private_key_path(hq_db), X25519PrivateKey, "The HQ private key")
+
+
+def parse_hq_key(text: str, source: str) -> HQPublicKey:
+    """Read an ``onpoint-hq-key/1`` document, refusing anything else with a clear reason."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        raise InputError(f"{source} is not an HQ public key file (it is not JSON).") from None
+    if not isinstance(doc, dict) or doc.get("format") != HQ_KEY_FORMAT:
+        raise InputError(
+            f"{source} is not an HQ public key file (expected format '{HQ_KEY_FORMAT}'); "
+            "ask HQ for the file 'onpoint hq init' wrote."
+        )
+    try:
+        raw = unb64(doc.get("public_key"), f"{source}: public_key", 32)
+    except BundleError as exc:
+        raise InputError(str(exc)) from None
+    key = HQPublicKey(raw, str(doc.get("created_at", "")))
+    if doc.get("fingerprint") not in (None, key.fingerprint):
+        raise InputError(f"{source}: the fingerprint does not match the key; the file is damaged.")
+    return key
+
+
+def import_hq_key(path: Path) -> tuple[HQPublicKey, HQPublicKey | None]:
+    """Trust HQ's public key for encrypting bundles; returns (new key, key it replaced)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path} cannot be read: {exc}.") from None
+    key = parse_hq_key(text, str(path))
+    previous = configured_hq_key()
+    target = paths.config_dir() / HQ_PUBLIC_KEY_FILE
+    tmp = target.with_name(target.name + ".partial")
+    tmp.write_text(json.dumps(key.to_json(), indent=2) + "\n", encoding="utf-8")
+    tmp.replace(target)
+    return key, previous
+
+
+def configured_hq_key() -> HQPublicKey | None:
+    """HQ's public key imported with ``hq-key import``, or None when there is none."""
+    path = paths.config_dir() / HQ_PUBLIC_KEY_FILE
+    if not path.exists():
+        return None
+    try:
+        return parse_hq_key(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path} cannot be read: {exc}; import HQ's key again.") from None

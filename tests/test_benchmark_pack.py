@@ -1,0 +1,187 @@
+"""Benchmark packs: built by HQ from merged bundles, imported by consultants."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+
+import pytest
+
+from onpoint_desktop.benchmark import default_benchmark, parse_benchmark
+from onpoint_desktop.cli import main
+from onpoint_desktop.errors import BundleError
+from onpoint_desktop.framework import model
+from onpoint_desktop.sync import HQStore, import_pack, merge_bundles, write_pack
+from onpoint_desktop.sync.benchmark_pack import percentiles
+from onpoint_desktop.workspace import Workspace
+from tests.sync_support import FULL_BOARD, district, export, signer
+
+
+def test_percentiles_interpolate_between_order_statistics():
+    assert percentiles([800, 400, 600, 500, 900, 700]) == {"p25": 525, "p50": 650, "p75": 775}
+    assert percentiles([500, 520, 540, 560, 600]) == {"p25": 520, "p50": 540, "p75": 560}
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory):
+    """Five districts whose latest complete round is at planning (one of them has a newer,
+    incomplete Year 1 round) and four complete at Year 1."""
+    root = tmp_path_factory.mktemp("national")
+    ana = signer("Ana Ruiz")
+    dbs, files = {}, []
+    for i in range(5):
+        db = district(root / f"p{i}.onpoint.db", f"Planning {i}", [("2023-24", "planning")], seed=i)
+        dbs[f"p{i}"] = db
+    with Workspace.open(dbs["p4"]) as ws:
+        ws.add_round("2024-25", "year1")
+        with ws.transaction():
+            for area, level in FULL_BOARD.items():
+                ws.rate("2024-25", area, level)  # ratings only: not complete
+    for i in range(4):
+        db = district(
+            root / f"y{i}.onpoint.db", f"Year one {i}", [("2024-25", "year1")], seed=10 + i
+        )
+        dbs[f"y{i}"] = db
+    for name, db in dbs.items():
+        files.append(export(db, root / f"{name}.onpointbundle", ana))
+    hq, _ = HQStore.create(root / "hq.db")
+    assert merge_bundles(hq, files, trust_new_signers=True).refused == ()
+    hq.close()
+    return {"root": root, "hq": root / "hq.db", "dbs": dbs}
+
+
+def test_hq_pack_uses_latest_complete_rounds_and_withholds_small_stages(national, tmp_path):
+    out = tmp_path / "pack.json"
+    with HQStore.open(national["hq"]) as hq:
+        result = write_pack(hq, out, name="HQ benchmark 2025", date="2025-06-30")
+    doc = json.loads(out.read_text())
+    assert set(doc["stages"]) == {"planning"}
+    assert result.stages_withheld == {"year1": 4, "year2": 0, "year3": 0}
+    planning = doc["stages"]["planning"]
+    assert planning["n_districts"] == 5
+
+    totals, ops = [], []
+    for i in range(5):
+        with Workspace.open(national["dbs"][f"p{i}"]) as ws:
+            score = ws.score("2023-24")
+            assert score.complete
+            totals.append(score.total)
+            ops.append(score.component("operations").score)
+    totals.sort()
+    ops.sort()
+    # five values: the inclusive quartiles are exactly the 2nd, 3rd and 4th smallest
+    assert planning["total"] == {
+        "p25": round(totals[1], 2),
+        "p50": round(totals[2], 2),
+        "p75": round(totals[3], 2),
+    }
+    assert planning["components"]["operations"]["p50"] == round(ops[2], 2)
+
+
+def test_hq_pack_has_exactly_the_shipped_benchmark_format(national, tmp_path):
+    out = tmp_path / "pack.json"
+    with HQStore.open(national["hq"]) as hq:
+        write_pack(hq, out, name="HQ benchmark 2025", date="2025-06-30")
+    doc = json.loads(out.read_text())
+    shipped = default_benchmark().to_dict()
+    assert set(doc) == set(shipped)
+    assert doc["format"] == "onpoint-benchmark/1" and doc["illustrative"] is False
+    assert doc["name"] == "HQ benchmark 2025" and doc["date"] == "2025-06-30"
+    assert "latest complete round" in doc["source"]
+    stage = doc["stages"]["planning"]
+    assert set(stage) == set(shipped["stages"]["planning"])
+    assert list(stage["components"]) == list(model().component_ids)
+    parse_benchmark(doc, "pack", model().component_ids)  # raises if malformed
+
+
+def test_no_pack_when_every_stage_is_too_small(tmp_path):
+    db = district(tmp_path / "x.onpoint.db", "Lonely", [("2024-25", "planning")])
+    hq, _ = HQStore.create(tmp_path / "hq.db")
+    merge_bundles(
+        hq, [export(db, tmp_path / "x.onpointbundle", signer("A"))], trust_new_signers=True
+    )
+    with pytest.raises(BundleError, match="No stage has 5 or more districts"):
+        write_pack(hq, tmp_path / "pack.json")
+    assert not (tmp_path / "pack.json").exists()
+    hq.close()
+
+
+def _pack(name="HQ pack 2025-26", **year2_total):
+    doc = default_benchmark().to_dict()
+    doc.update(name=name, date="2025-09-01", source="Onpoint HQ test", illustrative=False)
+    doc["stages"] = {"year2": copy.deepcopy(doc["stages"]["year2"])}
+    doc["stages"]["year2"]["n_districts"] = 12
+    for key in ("total", *doc["stages"]["year2"]["components"]):
+        target = doc["stages"]["year2"] if key == "total" else doc["stages"]["year2"]["components"]
+        target[key] = year2_total or {"p25": 900, "p50": 950, "p75": 990}
+    return doc
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path):
+    path = tmp_path / "demo.onpoint.db"
+    shutil.copy(demo_db, path)
+    return path
+
+
+def test_imported_pack_changes_bands_and_labels(demo_copy, tmp_path, capsys):
+    with Workspace.open(demo_copy) as ws:
+        before = ws.score()
+    assert before.stage == "year2" and before.total_band == "within"
+    assert "illustrative" in before.benchmark
+    pack = tmp_path / "pack.json"
+    pack.write_text(json.dumps(_pack()))
+    assert main(["benchmark", "import", str(demo_copy), str(pack)]) == 0
+    out = capsys.readouterr().out
+    assert "HQ pack 2025-26" in out and "below the benchmark" in out
+    with Workspace.open(demo_copy) as ws:
+        after = ws.score()
+    assert after.benchmark == "HQ pack 2025-26"
+    assert after.total_band == "below"
+    assert {c.band for c in after.components} == {"below"}
+    assert after.total_median == 950
+    assert main(["score", str(demo_copy)]) == 0
+    assert "Benchmark      HQ pack 2025-26, 2025-09-01, 12 districts" in capsys.readouterr().out
+
+
+def test_hq_pack_round_trip_through_the_cli(national, tmp_path, capsys):
+    pack = tmp_path / "pack.json"
+    assert main(["hq", "benchmark", str(national["hq"]), "-o", str(pack), "--name", "HQ 2025"]) == 0
+    assert "withheld: 4 district(s)" in capsys.readouterr().out
+    db = tmp_path / "p0.onpoint.db"
+    shutil.copy(national["dbs"]["p0"], db)
+    assert main(["benchmark", "import", str(db), str(pack)]) == 0
+    with Workspace.open(db) as ws:
+        score = ws.score("2023-24")
+    assert score.benchmark == "HQ 2025" and score.total_band in ("below", "within", "above")
+
+
+def _bad_packs():
+    wrong_format = _pack()
+    wrong_format["format"] = "onpoint-benchmark/7"
+    missing_component = _pack()
+    del missing_component["stages"]["year2"]["components"]["operations"]
+    unordered = _pack(p25=700, p50=600, p75=800)
+    other_model = _pack()
+    other_model["model"] = "onpoint-9"
+    return {
+        "not JSON": "{oops",
+        "wrong format": wrong_format,
+        "missing component": missing_component,
+        "p50 outside p25–p75": unordered,
+        "another model": other_model,
+    }
+
+
+@pytest.mark.parametrize("case", list(_bad_packs()))
+def test_malformed_packs_are_refused_and_nothing_is_stored(demo_copy, tmp_path, case):
+    doc = _bad_packs()[case]
+    pack = tmp_path / "pack.json"
+    pack.write_text(doc if isinstance(doc, str) else json.dumps(doc))
+    with Workspace.open(demo_copy) as ws:
+        with pytest.raises(BundleError) as err:
+            import_pack(ws, pack)
+        assert str(pack) in str(err.value)
+        assert ws.conn.execute("SELECT count(*) FROM benchmark_packs").fetchone() == (0,)
+        assert "illustrative" in ws.score().benchmark
