@@ -8,7 +8,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from conftest import SAMPLES
+from tests.conftest import SAMPLES
 
 TABLES = (
     "meta",

@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import json
 
-from conftest import SAMPLES
-from survey_helpers import expected_answers, stored_answers
-
 from onpoint_desktop.cli import main
 from onpoint_desktop.workspace import Workspace
+from tests.conftest import SAMPLES
+from tests.survey_helpers import expected_answers, stored_answers
 
 
 def new_db(tmp_path):

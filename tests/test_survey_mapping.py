@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SAMPLES
-from survey_helpers import dump, read_rows, write_rows
 
 from onpoint_desktop import paths
 from onpoint_desktop.errors import SurveyImportError
 from onpoint_desktop.framework import model
 from onpoint_desktop.surveys import import_survey, inspect_survey, read_mapping, remember
+from tests.conftest import SAMPLES
+from tests.survey_helpers import dump, read_rows, write_rows
 
 
 def renamed_export(tmp_path, name="renamed.csv"):

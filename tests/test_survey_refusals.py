@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLES
-from survey_helpers import dump, read_rows, write_rows, write_workbook
 
 from onpoint_desktop.errors import SurveyImportError
 from onpoint_desktop.surveys import import_survey, inspect_survey
+from tests.conftest import SAMPLES
+from tests.survey_helpers import dump, read_rows, write_rows, write_workbook
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ import re
 import sqlite3
 
 import pytest
-from conftest import SAMPLES
-from survey_helpers import dump, expected_answers, read_rows, stored_answers
 
 from onpoint_desktop.surveys import import_survey, inspect_survey
 from onpoint_desktop.surveys.sources import open_source
 from onpoint_desktop.workspace import responses as resp_store
+from tests.conftest import SAMPLES
+from tests.survey_helpers import dump, expected_answers, read_rows, stored_answers
 
 SAMPLE_FILES = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in (".csv", ".xlsx"))
 FORMATS = {

@@ -7,8 +7,10 @@ changes it; the import must still give exactly the true answers.
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLES
-from survey_helpers import (
+
+from onpoint_desktop.surveys import import_survey, inspect_survey
+from tests.conftest import SAMPLES
+from tests.survey_helpers import (
     dump,
     expected_answers,
     read_rows,
@@ -16,8 +18,6 @@ from survey_helpers import (
     write_rows,
     write_workbook,
 )
-
-from onpoint_desktop.surveys import import_survey, inspect_survey
 
 
 def imports_truth(ws, path, role="teacher", **options):

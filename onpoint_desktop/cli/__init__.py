@@ -18,10 +18,10 @@ COMMAND_MODULES = (
     "onpoint_desktop.cli.workspace_commands",
     "onpoint_desktop.cli.score_command",
     "onpoint_desktop.cli.backup_commands",
+    "onpoint_desktop.cli.survey_commands",
     "onpoint_desktop.cli.report_command",
     "onpoint_desktop.cli.sync_commands",
     "onpoint_desktop.cli.hq_commands",
-    "onpoint_desktop.cli.survey_commands",
 )
 
 

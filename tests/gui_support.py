@@ -1,0 +1,59 @@
+"""Helpers for the GUI tests (pytest-qt, offscreen): a window on a copy of the demo."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+
+def open_window(qtbot, path: Path):
+    from onpoint_desktop.workspace import Workspace
+    from ui.main_window import MainWindow
+    from ui.models import DistrictModel
+    from ui.settings import AppSettings
+
+    window = MainWindow(DistrictModel(Workspace.open(path)), AppSettings())
+    qtbot.addWidget(window, before_close_func=lambda w: (w.close(), w.shutdown()))
+    window.resize(1366, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path) -> Path:
+    path = tmp_path / "Riverbend.onpoint.db"
+    shutil.copy(demo_db, path)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, demo_copy):
+    """The main window on a private copy of the demo district (latest round on screen)."""
+    return open_window(qtbot, demo_copy)
+
+
+def answer_modal(qtbot, act: Callable[[QWidget], None]) -> list[QWidget]:
+    """Arrange for ``act`` to run on the next modal dialog (opened with ``exec``)."""
+    seen: list[QWidget] = []
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, poll)
+            return
+        seen.append(dialog)
+        act(dialog)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def error_boxes(parent: QWidget) -> list[QMessageBox]:
+    """The error dialogs shown (window-modal, non-blocking) over ``parent``."""
+    return [b for b in parent.findChildren(QMessageBox, "errorBox") if b.isVisible()]

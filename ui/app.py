@@ -1,0 +1,148 @@
+"""Start the desktop application: ``onpoint-desktop [WORKSPACE]`` or ``python main.py``.
+
+Opens WORKSPACE, else the last workspace used, else (first run) the demo district, and
+shows the window as fast as it can: the charts (matplotlib) are built just after the
+window is first painted. Where there is no display the app says so in one line and
+points to the ``onpoint`` command line instead of aborting inside Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from onpoint_desktop import APP_NAME, __version__
+
+# Qt platforms that draw without a windowing system (tests, kiosks, VNC).
+HEADLESS_PLATFORMS = {
+    "offscreen",
+    "minimal",
+    "minimalegl",
+    "vnc",
+    "eglfs",
+    "linuxfb",
+    "vkkhrdisplay",
+}
+
+
+def display_problem(
+    env: Mapping[str, str] | None = None, platform: str | None = None
+) -> str | None:
+    """Why a window cannot be shown here, or None when it can (as far as we can tell).
+
+    Only X11/Wayland systems can lack a display; Windows and macOS always have one.
+    """
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    qpa = env.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0].strip()
+    if qpa in HEADLESS_PLATFORMS:
+        return None
+    if platform.startswith(("win", "darwin", "cygwin")):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        f"{APP_NAME}: no graphical display here (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+        "run it on a desktop, or use the command line instead: onpoint --help"
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="onpoint-desktop",
+        description=f"{APP_NAME}: rate a district's personalized-learning implementation.",
+    )
+    parser.add_argument(
+        "workspace", nargs="?", type=Path, help="a district workspace (*.onpoint.db) to open"
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def open_start_workspace(requested: Path | None, last: Path | None):
+    """The workspace to start with, and the error that stopped the requested one (if any).
+
+    Tries the requested file, then the last one used, then the demo district (created
+    at ``paths.demo_workspace_path()`` on first run).
+    """
+    from onpoint_desktop import paths
+    from onpoint_desktop.demo import build_demo
+    from onpoint_desktop.errors import OnpointError
+    from onpoint_desktop.workspace import Workspace
+
+    problem = None
+    for candidate in (requested, last):
+        if candidate is None:
+            continue
+        try:
+            return Workspace.open(candidate), problem
+        except OnpointError as exc:
+            problem = problem or exc
+    demo = paths.demo_workspace_path()
+    if demo.exists():
+        return Workspace.open(demo), problem
+    return build_demo(demo), problem
+
+
+def prepare_first_write() -> None:
+    """Import what the core needs for its first write (sqlite-utils, which pulls in pandas)
+    on a background thread once the window is up, so the first rating does not stall."""
+
+    def load() -> None:
+        importlib.import_module("sqlite_utils")
+
+    threading.Thread(target=load, name="prepare-first-write", daemon=True).start()
+
+
+def run(argv: Sequence[str] | None = None, on_shown: Callable[[], None] | None = None) -> int:
+    """Run the application; ``on_shown`` is called once the window is first painted."""
+    args, qt_args = _parser().parse_known_args(argv)
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Onpoint")
+
+    from onpoint_desktop.errors import OnpointError
+    from ui.dialogs import show_error
+    from ui.main_window import MainWindow, app_icon
+    from ui.models import DistrictModel
+    from ui.settings import AppSettings
+
+    app.setWindowIcon(app_icon())
+    settings = AppSettings()
+    try:
+        workspace, problem_opening = open_start_workspace(args.workspace, settings.last_workspace())
+    except OnpointError as exc:
+        QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start: {exc}")
+        return 1
+    model = DistrictModel(workspace, settings.last_round(workspace.workspace_uuid))
+    window = MainWindow(model, settings)
+    if on_shown is not None:
+        window.firstShown.connect(on_shown)
+    window.panel.chartsReady.connect(prepare_first_write)
+    window.show()
+    if problem_opening is not None:
+        show_error(window, "Could not open the workspace", problem_opening)
+    code = app.exec()
+    window.shutdown()
+    return code
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,438 @@
+"""The main window: menus, the round switcher, the board beside the live score panel.
+
+Nothing here needs saving: every change goes through the core in its own transaction as
+it happens. The window only turns menu choices into model calls and shows errors.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+)
+
+from onpoint_desktop import APP_NAME, paths
+from onpoint_desktop.errors import OnpointError
+from onpoint_desktop.workspace import Workspace
+from onpoint_desktop.workspace.backup import backup_to
+from ui.board import Board
+from ui.dialogs import (
+    WORKSPACE_FILTER,
+    WORKSPACE_SUFFIX,
+    AddRoundDialog,
+    NewDistrictDialog,
+    PreferencesDialog,
+    show_error,
+)
+from ui.models import DistrictModel
+from ui.score_panel import ScorePanel
+from ui.settings import AppSettings
+from ui.workers import run_with_progress
+
+
+def copy_workspace(source: Path, dest: Path, progress=None, cancel=None) -> Path:
+    """A consistent copy through SQLite's backup API, from a connection of its own."""
+    conn = sqlite3.connect(source)
+    try:
+        return backup_to(conn, dest)
+    finally:
+        conn.close()
+
+
+class MainWindow(QMainWindow):
+    firstShown = Signal()  # after the first paint; the charts are built right after
+
+    def __init__(self, model: DistrictModel, settings: AppSettings):
+        super().__init__()
+        self.settings = settings
+        self.model: DistrictModel | None = None
+        self._painted = False
+        self.undo_group = QUndoGroup(self)
+        self.board = Board(model)
+        self.panel = ScorePanel(model)
+        scroll = QScrollArea()
+        scroll.setWidget(self.board)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([770, 590])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.path_label = QLabel()
+        self.statusBar().addPermanentWidget(self.path_label)
+        self.set_model(model)
+        self._restore_geometry()
+
+    # --- actions and menus -----------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action(
+            "&New district…", self.new_district, key.New, "Create a workspace for a district"
+        )
+        self.open_action = self._action(
+            "&Open…", self.choose_workspace, key.Open, "Open a district workspace"
+        )
+        self.copy_action = self._action(
+            "Save a &Copy…",
+            self.save_copy,
+            "Ctrl+Shift+S",
+            "Write a copy of this workspace (it is saved automatically as you work)",
+        )
+        self.preferences_action = self._action("&Preferences…", self.edit_preferences, "Ctrl+,")
+        self.quit_action = self._action("&Quit", self.close, key.Quit)
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence(key.Undo)])
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(key.Redo)])
+        self.add_round_action = self._action(
+            "&Add round…", self.add_round, "Ctrl+Shift+R", "Start a new assessment round"
+        )
+        self.previous_round_action = self._action(
+            "&Previous round", lambda: self._step_round(-1), "Ctrl+PgUp"
+        )
+        self.next_round_action = self._action(
+            "&Next round", lambda: self._step_round(1), "Ctrl+PgDown"
+        )
+        self.import_action = self._action(
+            "&Import survey…",
+            self.import_survey,
+            "Ctrl+I",
+            "Import a teacher or leader survey export into the round on screen",
+        )
+        self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addAction(self.copy_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.preferences_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        self.round_menu = bar.addMenu("&Round")
+        self.round_menu.aboutToShow.connect(self._fill_round_menu)
+        self.round_group = QActionGroup(self)
+        self._fill_round_menu()
+        self.survey_menu = bar.addMenu("&Survey")
+        self.survey_menu.addAction(self.import_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = self.addToolBar("Round")
+        toolbar.setObjectName("roundToolbar")
+        toolbar.setMovable(False)
+        label = QLabel(" &Round: ")
+        self.round_box = QComboBox()
+        self.round_box.setAccessibleName("Round")
+        self.round_box.setMinimumContentsLength(16)
+        self.round_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        label.setBuddy(self.round_box)
+        self.round_box.activated.connect(self._round_chosen)
+        toolbar.addWidget(label)
+        toolbar.addWidget(self.round_box)
+        toolbar.addAction(self.add_round_action)
+        toolbar.addAction(self.import_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        self.toolbar = toolbar
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        for number, path in enumerate(files, start=1):
+            action = self.recent_menu.addAction(f"&{number} {path.name}")
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_workspace(p))
+        if not files:
+            self.recent_menu.addAction("No recent workspaces").setEnabled(False)
+        self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("&Clear list", self.settings.clear_recent)
+        clear.setEnabled(bool(files))
+
+    def _fill_round_menu(self) -> None:
+        menu = self.round_menu
+        menu.clear()
+        for action in self.round_group.actions():
+            self.round_group.removeAction(action)
+        menu.addAction(self.add_round_action)
+        menu.addSeparator()
+        if self.model is None:
+            return
+        framework = self.model.workspace.framework
+        for rnd in self.model.rounds():
+            action = menu.addAction(f"{rnd.label} ({framework.stage_label(rnd.stage)})")
+            action.setCheckable(True)
+            action.setChecked(rnd.id == self.model.round_id)
+            action.triggered.connect(lambda _=False, rid=rnd.id: self.show_round(rid))
+            self.round_group.addAction(action)
+        menu.addSeparator()
+        menu.addActions([self.previous_round_action, self.next_round_action])
+
+    # --- the district on screen ------------------------------------------------------------
+
+    def set_model(self, model: DistrictModel) -> None:
+        """Show another district (the previous workspace is closed)."""
+        old = self.model
+        if old is not None:
+            self.undo_group.removeStack(old.undo_stack)
+        model.author = self.settings.author()
+        self.model = model
+        self.undo_group.addStack(model.undo_stack)
+        self.undo_group.setActiveStack(model.undo_stack)
+        self.board.set_model(model)
+        self.panel.set_model(model)
+        model.roundChanged.connect(self._round_shown)
+        model.roundsChanged.connect(self._fill_rounds)
+        model.ratingChanged.connect(self._rating_saved)
+        model.failed.connect(self._undo_failed)
+        if old is not None:
+            self._remember_round(old)
+            old.close()
+        self.settings.add_recent(model.path)
+        self.path_label.setText(f"Saved automatically · {model.path.name}")
+        self.path_label.setToolTip(str(model.path))
+        self._fill_rounds()
+        self._round_shown()
+
+    def _undo_failed(self, message: str) -> None:
+        show_error(self, "Could not undo or redo", message)
+
+    def _fill_rounds(self) -> None:
+        framework = self.model.workspace.framework
+        self.round_box.clear()
+        for rnd in self.model.rounds():
+            self.round_box.addItem(f"{rnd.label} · {framework.stage_label(rnd.stage)}", rnd.id)
+        self._round_shown()
+
+    def _round_shown(self, *_args) -> None:
+        rnd = self.model.current_round
+        index = self.round_box.findData(rnd.id) if rnd else -1
+        self.round_box.setCurrentIndex(index)
+        self.import_action.setEnabled(rnd is not None)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        rnd = self.model.current_round
+        district = self.model.district_name
+        if rnd is None:
+            self.setWindowTitle(f"{district} — no rounds yet — {APP_NAME}")
+            return
+        stage = self.model.workspace.framework.stage_label(rnd.stage)
+        self.setWindowTitle(f"{district} — {rnd.label} ({stage}) — {APP_NAME}")
+
+    def _rating_saved(self, area_id: str) -> None:
+        area = self.model.workspace.framework.areas[area_id]
+        word = self.model.workspace.framework.level_label(self.model.rating(area_id).level)
+        self.statusBar().showMessage(f"Saved: {area.label} — {word}", 5000)
+
+    def _round_chosen(self, index: int) -> None:
+        self.show_round(self.round_box.itemData(index))
+
+    def show_round(self, round_id: str) -> None:
+        try:
+            self.model.set_round(round_id)
+        except OnpointError as exc:
+            show_error(self, "Could not show that round", exc)
+
+    def _step_round(self, step: int) -> None:
+        ids = [r.id for r in self.model.rounds()]
+        if self.model.round_id in ids:
+            index = ids.index(self.model.round_id) + step
+            if 0 <= index < len(ids):
+                self.show_round(ids[index])
+
+    def _remember_round(self, model: DistrictModel) -> None:
+        if model.round_id:
+            self.settings.set_last_round(model.workspace.workspace_uuid, model.round_id)
+
+    # --- file actions ----------------------------------------------------------------------
+
+    def open_workspace(self, path: Path) -> bool:
+        """Open a workspace file; on error say why and keep the current one."""
+        try:
+            workspace = Workspace.open(path)
+        except OnpointError as exc:
+            show_error(self, "Could not open the workspace", exc)
+            return False
+        last = self.settings.last_round(workspace.workspace_uuid)
+        self.set_model(DistrictModel(workspace, last))
+        return True
+
+    def choose_workspace(self) -> None:
+        start = str(self.model.path.parent if self.model else paths.documents_dir())
+        chosen, _ = QFileDialog.getOpenFileName(self, "Open district", start, WORKSPACE_FILTER)
+        if chosen:
+            self.open_workspace(Path(chosen))
+
+    def new_district(self) -> None:
+        dialog = NewDistrictDialog(self.model.workspace.framework, self)
+        if dialog.exec():
+            self.create_district(*dialog.values())
+
+    def create_district(self, name: str, path: Path, round_id: str, stage: str) -> bool:
+        """Create the workspace and its first round, then show it."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            workspace = Workspace.create(path, name)
+        except OSError as exc:
+            show_error(self, "Could not create the district", f"{path.parent}: {exc}")
+            return False
+        except OnpointError as exc:
+            show_error(self, "Could not create the district", exc)
+            return False
+        try:
+            workspace.add_round(round_id, stage)
+        except OnpointError as exc:
+            workspace.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            show_error(self, "Could not create the district", exc)
+            return False
+        self.set_model(DistrictModel(workspace))
+        return True
+
+    def save_copy(self) -> None:
+        suggested = self.model.path.with_name(
+            self.model.path.name.replace(WORKSPACE_SUFFIX, f" copy{WORKSPACE_SUFFIX}")
+        )
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save a copy", str(suggested), WORKSPACE_FILTER
+        )
+        if chosen:
+            self.write_copy(Path(chosen))
+
+    def write_copy(self, dest: Path) -> None:
+        if dest.resolve() == self.model.path.resolve():
+            show_error(
+                self,
+                "Choose another file",
+                "That is the workspace you are working in; choose another file name.",
+            )
+            return
+        run_with_progress(
+            self,
+            "Saving a copy",
+            copy_workspace,
+            self.model.path,
+            dest,
+            on_result=lambda path: self.statusBar().showMessage(f"Copy saved: {path}", 8000),
+            on_error=lambda exc: self._worker_error("Could not save a copy", exc),
+        )
+
+    def _worker_error(self, title: str, exc: BaseException) -> None:
+        if isinstance(exc, OnpointError):
+            show_error(self, title, exc)
+        else:
+            raise exc
+
+    def edit_preferences(self) -> None:
+        dialog = PreferencesDialog(self.settings.author(), self)
+        if dialog.exec():
+            self.settings.set_author(dialog.value())
+            self.model.author = self.settings.author()
+
+    # --- rounds ----------------------------------------------------------------------------
+
+    def add_round(self) -> None:
+        dialog = AddRoundDialog(self.model.workspace.framework, self.model.rounds(), self)
+        if dialog.exec():
+            try:
+                self.model.add_round(*dialog.values())
+            except OnpointError as exc:
+                show_error(self, "Could not add the round", exc)
+
+    def import_survey(self):
+        from ui.import_wizard import open_import_wizard
+
+        if self.model.round_id is None:
+            show_error(self, "Add a round first", "Surveys are imported into a round; add one.")
+            return None
+        return open_import_wizard(self.model, self)
+
+    # --- help ------------------------------------------------------------------------------
+
+    def show_about(self) -> None:
+        from ui.about import AboutDialog
+
+        AboutDialog(self.model.workspace, self).exec()
+
+    # --- window ----------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            screen = self.screen().availableGeometry()
+            self.resize(min(1340, screen.width()), min(720, screen.height() - 30))
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+        return handled
+
+    def _after_first_paint(self) -> None:
+        self.firstShown.emit()
+        QTimer.singleShot(0, self.panel.build_charts)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.set_geometry(self.saveGeometry())
+        self.settings.set_window_state(self.saveState())
+        if self.model is not None:
+            self._remember_round(self.model)
+        self.settings.sync()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Close the workspace (called by the application on quit)."""
+        if self.model is not None:
+            self.model.close()
+
+
+def app_icon() -> QIcon:
+    from onpoint_desktop.resources import resource_path
+
+    icon = QIcon()
+    for name in ("onpoint.svg", "onpoint-256.png", "onpoint-64.png"):
+        path = resource_path(f"icons/{name}")
+        if path.exists():
+            icon.addFile(str(path))
+    return icon

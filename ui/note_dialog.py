@@ -1,0 +1,73 @@
+"""The evidence-note dialog: a focus area's level and the note that supports it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from ui.models import DistrictModel
+
+
+class NoteDialog(QDialog):
+    """Edit the level and evidence note of one area in the round on screen.
+
+    A note belongs to a rating, so a note needs a level; clearing the level clears the note.
+    """
+
+    def __init__(self, model: DistrictModel, area_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        framework = model.workspace.framework
+        area = framework.areas[area_id]
+        rating = model.rating(area_id)
+        self.setWindowTitle(f"Evidence note — {area.label}")
+        form = QFormLayout(self)
+        heading = QLabel(f"<b>{area.label}</b>")
+        heading.setWordWrap(True)
+        form.addRow(heading)
+        self.level_box = QComboBox()
+        self.level_box.addItem("Unrated", None)
+        for level in framework.levels:
+            self.level_box.addItem(f"{level.level} · {level.label}", level.level)
+        self.level_box.setCurrentIndex(self.level_box.findData(rating.level))
+        form.addRow("&Level:", self.level_box)
+        self.note_edit = QPlainTextEdit(rating.note or "")
+        self.note_edit.setPlaceholderText(
+            "What did you see or hear? Documents, interviews, classroom visits…"
+        )
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setMinimumSize(440, 140)
+        form.addRow("Evidence &note:", self.note_edit)
+        event = model.last_event(area_id)
+        if event is not None:
+            when = event.created_at[:16].replace("T", " ")
+            form.addRow(QLabel(f"Last set by {event.author}, {when} UTC"))
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.note_edit.setFocus()
+
+    def level(self) -> int | None:
+        return self.level_box.currentData()
+
+    def note(self) -> str | None:
+        return self.note_edit.toPlainText().strip() or None
+
+    def accept(self) -> None:
+        if self.note() and self.level() is None:
+            self.problem.setText("Choose a level: an evidence note belongs to a rating.")
+            self.level_box.setFocus()
+            return
+        super().accept()
