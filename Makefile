@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench build clean
+.PHONY: run test lint bench build package-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,11 @@ bench: install
 
 build: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,build]'
-	$(BIN)/python packaging/build.py
+	$(BIN)/python packaging/build.py --self-test
+
+package-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,build]'
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m slow tests/test_packaging.py
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache

@@ -61,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
         "workspace", nargs="?", type=Path, help="a district workspace (*.onpoint.db) to open"
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        nargs="?",
+        const="",
+        metavar="FOLDER",
+        help="offscreen: build the demo, open it, score it, write a report and a bundle "
+        "(in FOLDER, default a temporary one), then exit 0 if all went well",
+    )
     return parser
 
 
@@ -102,6 +110,10 @@ def prepare_first_write() -> None:
 def run(argv: Sequence[str] | None = None, on_shown: Callable[[], None] | None = None) -> int:
     """Run the application; ``on_shown`` is called once the window is first painted."""
     args, qt_args = _parser().parse_known_args(argv)
+    if args.self_test is not None:
+        from ui.selftest import run_self_test
+
+        return run_self_test(Path(args.self_test) if args.self_test else None)
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
