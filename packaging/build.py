@@ -27,10 +27,27 @@ PRUNE_DIRS = ["translations", "qml", "resources/qtwebengine_devtools_resources.p
 # Inside PySide6/Qt/plugins: only platforms, imageformats, iconengines, styles,
 # platformthemes, platforminputcontexts and xcbglintegrations are used.
 PRUNE_PLUGINS = [
-    "sqldrivers", "multimedia", "position", "geoservices", "texttospeech", "webview",
-    "networkinformation", "tls", "canbus", "sensors", "gamepads", "designer", "renderers",
-    "qmltooling", "scxmldatamodel", "assetimporters", "qmllint", "printsupport",
-    "egldeviceintegrations", "wayland-graphics-integration-server", "vectorimageformats",
+    "sqldrivers",
+    "multimedia",
+    "position",
+    "geoservices",
+    "texttospeech",
+    "webview",
+    "networkinformation",
+    "tls",
+    "canbus",
+    "sensors",
+    "gamepads",
+    "designer",
+    "renderers",
+    "qmltooling",
+    "scxmldatamodel",
+    "assetimporters",
+    "qmllint",
+    "printsupport",
+    "egldeviceintegrations",
+    "wayland-graphics-integration-server",
+    "vectorimageformats",
 ]
 
 
@@ -61,8 +78,18 @@ def build(dist: Path, work: Path) -> Path:
     started = time.perf_counter()
     subprocess.run(
         [
-            sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--clean",
-            "--log-level", "WARN", "--distpath", str(dist), "--workpath", str(work),
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(SPEC),
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(work),
         ],
         check=True,
         cwd=ROOT,
