@@ -192,12 +192,12 @@ def test_merge_and_list_show_conflicts_readably(story, tmp_path, capsys):
     HQStore.create(hq)[0].close()
     assert main(["hq", "merge", str(hq), *map(str, story), "--trust-new-signers"]) == 0
     out = capsys.readouterr().out
-    assert "Merged 6 bundle(s), 0 already merged, 0 refused." in out
+    assert "Merged 6 bundles, 0 already merged, 0 refused." in out
     assert "Conflicts in the merged districts: 1" in out
     line = next(x for x in out.splitlines() if "PL Rollout Plan" in x)
     assert "Alder Unified School District, 2023-24" in line
     assert "HQ keeps Established" in line and "Ana Ruiz Emerging" in line
     assert main(["hq", "list", str(hq)]) == 0
     out = capsys.readouterr().out
-    assert "3 districts, 4 rounds, 6 bundles from 2 signers; 1 conflicts." in out
+    assert "3 districts, 4 rounds, 6 bundles from 2 signers; 1 conflict." in out
     assert "Conflicts: 1" in out

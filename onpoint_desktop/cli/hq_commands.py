@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from onpoint_desktop import framework
+from onpoint_desktop.wording import counted
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -67,8 +68,8 @@ def run_merge(args: argparse.Namespace) -> int:
     with HQStore.open(args.hq_db) as hq:
         summary = merge_bundles(hq, args.files, trust_new_signers=args.trust_new_signers)
     print(
-        f"Merged {summary.count('merged')} bundle(s), {summary.count('already-merged')} "
-        f"already merged, {summary.count('refused')} refused."
+        f"Merged {counted(summary.count('merged'), 'bundle')}, "
+        f"{summary.count('already-merged')} already merged, {summary.count('refused')} refused."
     )
     for o in summary.outcomes:
         if o.status == "merged":
@@ -76,8 +77,9 @@ def run_merge(args: argparse.Namespace) -> int:
             trusted = " (new signer, now trusted)" if o.new_signer else ""
             print(
                 f"  merged   {o.source}: {o.district}, by {o.consultant}{trusted}: "
-                f"+{a['rounds']} rounds, +{a['rating_events']} rating events, "
-                f"+{a['survey_responses']} responses"
+                f"+{counted(a['rounds'], 'round')}, "
+                f"+{counted(a['rating_events'], 'rating event')}, "
+                f"+{counted(a['survey_responses'], 'response')}"
             )
         elif o.status == "already-merged":
             print(f"  already  {o.source}: {o.district} (nothing changed)")
@@ -86,8 +88,8 @@ def run_merge(args: argparse.Namespace) -> int:
     print(render_conflicts(summary.conflicts, "Conflicts in the merged districts"))
     if summary.refused:
         sys.stderr.write(
-            f"onpoint: error: {len(summary.refused)} bundle(s) refused (nothing of them was "
-            "written); see above.\n"
+            f"onpoint: error: {counted(len(summary.refused), 'bundle')} refused (nothing of "
+            "them was written); see above.\n"
         )
         return 1
     return 0
@@ -133,15 +135,20 @@ def render_list(doc: dict) -> str:
     fw = framework.framework()
     counts = doc["counts"]
     lines = [
-        f"{counts['districts']} districts, {counts['rounds']} rounds, "
-        f"{counts['merged_bundles']} bundles from {counts['signers']} signers; "
-        f"{doc['conflicts']} conflicts. Scores against: {doc['benchmark']}.",
+        f"{counted(counts['districts'], 'district')}, {counted(counts['rounds'], 'round')}, "
+        f"{counted(counts['merged_bundles'], 'bundle')} from "
+        f"{counted(counts['signers'], 'signer')}; {counted(doc['conflicts'], 'conflict')}. "
+        f"Scores against: {doc['benchmark']}.",
         "Levels: one digit per focus area in framework order (categories separated by "
         "spaces, the data row last); '.' unrated.",
     ]
     for d in doc["districts"]:
         signers = ", ".join(s["name"] for s in d["signers"])
-        lines += ["", f"{d['name']}  ({d['uuid']})", f"  {d['bundles']} bundles by {signers}"]
+        lines += [
+            "",
+            f"{d['name']}  ({d['uuid']})",
+            f"  {counted(d['bundles'], 'bundle')} by {signers}",
+        ]
         lines.append(
             f"  {'Round':<10} {'Stage':<9} {'Levels':<31} {'Teachers':>8} {'Leaders':>7} "
             f"{'Total':>6}  Complete"

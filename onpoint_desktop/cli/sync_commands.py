@@ -7,6 +7,7 @@ from pathlib import Path
 
 from onpoint_desktop.sync import envelope, keys
 from onpoint_desktop.sync.format import BundleRefused
+from onpoint_desktop.wording import counted
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -50,8 +51,9 @@ def run_export(args: argparse.Namespace) -> int:
     counts = result.counts
     print(
         f"Exported {result.district} to {result.path} ({result.size:,} bytes): "
-        f"{counts['rounds']} rounds, {counts['rating_events']} rating events, "
-        f"{counts['survey_responses']} survey responses."
+        f"{counted(counts['rounds'], 'round')}, "
+        f"{counted(counts['rating_events'], 'rating event')}, "
+        f"{counted(counts['survey_responses'], 'survey response')}."
     )
     signer = keys.identity()
     print(f"Signed by {signer.name} (consultant {signer.consultant_id}, key {signer.fingerprint}).")
@@ -91,8 +93,9 @@ def run_verify(args: argparse.Namespace) -> int:
         )
         c = bundle.content.counts()
         print(
-            f"  Contents    {c['rounds']} rounds, {c['rating_events']} rating events, "
-            f"{c['survey_responses']} survey responses"
+            f"  Contents    {counted(c['rounds'], 'round')}, "
+            f"{counted(c['rating_events'], 'rating event')}, "
+            f"{counted(c['survey_responses'], 'survey response')}"
         )
         print(
             f"  Encrypted   for HQ key {bundle.sealed_for}"
