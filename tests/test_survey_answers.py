@@ -1,21 +1,11 @@
-"""Answer reading and text normalisation, unit by unit (and the modules' doctests)."""
+"""Answer reading and text normalisation, unit by unit (doctests: test_doctests.py)."""
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
-from onpoint_desktop import breakdown
 from onpoint_desktop.framework import model
-from onpoint_desktop.surveys import answers, text
 from onpoint_desktop.surveys.answers import AnswerScale
-
-
-@pytest.mark.parametrize("module", [text, answers, breakdown])
-def test_doctests(module):
-    failures, tried = doctest.testmod(module)
-    assert tried > 0 and failures == 0
 
 
 @pytest.fixture(scope="module")
