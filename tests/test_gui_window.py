@@ -27,7 +27,7 @@ def test_new_district_through_the_dialog(qtbot, window, tmp_path):
         dialog.accept()
 
     answer_modal(qtbot, fill)
-    window.new_district()
+    window.files.new_district()
     assert target.exists()
     assert window.model.district_name == "Lakeside USD"
     assert window.windowTitle().startswith("Lakeside USD — 2025-26 (Year 1)")
@@ -104,10 +104,10 @@ def test_open_recent_and_last_round_are_remembered(qtbot, window, demo_copy, tmp
     first_round = window.model.rounds()[0].id
     window.show_round(first_round)
     other = tmp_path / "Other.onpoint.db"
-    assert window.create_district("Other district", other, "2025-26", "planning")
+    assert window.files.create_district("Other district", other, "2025-26", "planning")
     assert AppSettings().recent_files()[:2] == [other, demo_copy]
-    window._fill_recent()
-    entry = next(a for a in window.recent_menu.actions() if a.text().endswith(demo_copy.name))
+    window.files.fill_recent()
+    entry = next(a for a in window.files.recent_menu.actions() if a.text().endswith(demo_copy.name))
     entry.trigger()
     assert window.model.path == demo_copy
     assert window.model.round_id == first_round
@@ -118,7 +118,7 @@ def test_save_a_copy_writes_an_openable_workspace(qtbot, window, tmp_path):
 
     window.model.set_level("pl_rollout_plan", 4)
     dest = tmp_path / "copy.onpoint.db"
-    window.write_copy(dest)
+    window.files.write_copy(dest)
     qtbot.waitUntil(dest.exists, timeout=5000)
     with Workspace.open(dest) as copy:
         assert copy.levels(window.model.round_id)["pl_rollout_plan"] == 4
