@@ -10,7 +10,15 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QAbstractScrollArea, QDialogButtonBox
 
-from tests.gui_support import answer_modal, demo_copy, error_boxes, open_window, window
+from tests.gui_support import (
+    answer_modal,
+    choose_file,
+    demo_copy,
+    error_boxes,
+    message_boxes,
+    open_window,
+    window,
+)
 from ui.settings import AppSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,16 +121,29 @@ def test_open_recent_and_last_round_are_remembered(qtbot, window, demo_copy, tmp
     assert window.model.round_id == first_round
 
 
-def test_save_a_copy_writes_an_openable_workspace(qtbot, window, tmp_path):
+def test_save_a_copy_writes_a_workspace_of_its_own(qtbot, window, tmp_path, monkeypatch):
     from onpoint_desktop.workspace import Workspace
 
     window.model.set_level("pl_rollout_plan", 4)
     dest = tmp_path / "copy.onpoint.db"
-    window.files.write_copy(dest)
-    qtbot.waitUntil(dest.exists, timeout=5000)
+    choose_file(monkeypatch, "getSaveFileName", dest)
+    window.files.copy_action.trigger()
+    qtbot.waitUntil(lambda: bool(message_boxes(window)), timeout=5000)
+    assert dest.name in message_boxes(window)[0].text()
+    ws = window.model.workspace
     with Workspace.open(dest) as copy:
         assert copy.levels(window.model.round_id)["pl_rollout_plan"] == 4
         assert copy.score().total == window.model.score().total
+        assert copy.workspace_uuid != ws.workspace_uuid  # HQ sees two workspaces
+        assert copy.district.uuid == ws.district.uuid  # of the same district
+    assert window.model.path != dest  # the user keeps working in the original
+
+
+def test_a_copy_onto_the_workspace_itself_is_refused(window):
+    before = window.model.path.read_bytes()
+    assert window.files.write_copy(window.model.path) is None
+    assert "choose another file name" in error_boxes(window)[0].informativeText()
+    assert window.model.path.read_bytes() == before
 
 
 def test_the_window_fits_a_1366x768_laptop(qtbot, window):

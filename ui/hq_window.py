@@ -198,15 +198,12 @@ class HQWindow(QMainWindow):
 
     def refresh(self) -> Worker:
         """Read the store's overview on a worker and show it."""
-        return self._track(
-            run_with_progress(
-                self,
-                "Reading the HQ store",
-                read_store,
-                self.path,
-                on_result=self.show_view,
-                on_error=lambda exc: show_failure(self, "The HQ store could not be read", exc),
-            )
+        return self._run(
+            "Reading the HQ store",
+            read_store,
+            self.path,
+            on_result=self.show_view,
+            on_error=lambda exc: show_failure(self, "The HQ store could not be read", exc),
         )
 
     def show_view(self, view: HQView) -> None:
@@ -241,17 +238,14 @@ class HQWindow(QMainWindow):
 
     def merge(self, files: list[Path], trust_new_signers: bool) -> Worker:
         """Merge ``files`` on a worker; then the summary, and the overview again."""
-        return self._track(
-            run_with_progress(
-                self,
-                f"Merging {len(files)} bundles",
-                merge_files,
-                self.path,
-                files,
-                trust_new_signers,
-                on_result=self._merged,
-                on_error=self._merge_failed,
-            )
+        return self._run(
+            f"Merging {len(files)} bundles",
+            merge_files,
+            self.path,
+            files,
+            trust_new_signers,
+            on_result=self._merged,
+            on_error=self._merge_failed,
         )
 
     def _merged(self, summary: MergeSummary, cancelled: MergeCancelled | None = None) -> None:
@@ -278,16 +272,13 @@ class HQWindow(QMainWindow):
             self.build_pack(out if out.suffix else out.with_suffix(".json"))
 
     def build_pack(self, out: Path) -> Worker:
-        return self._track(
-            run_with_progress(
-                self,
-                "Building the benchmark pack",
-                build_pack_file,
-                self.path,
-                out,
-                on_result=lambda result: self._pack_written(result, out),
-                on_error=lambda exc: show_failure(self, "No benchmark pack was written", exc),
-            )
+        return self._run(
+            "Building the benchmark pack",
+            build_pack_file,
+            self.path,
+            out,
+            on_result=lambda result: self._pack_written(result, out),
+            on_error=lambda exc: show_failure(self, "No benchmark pack was written", exc),
         )
 
     def _pack_written(self, result: PackResult, out: Path) -> None:
@@ -303,27 +294,27 @@ class HQWindow(QMainWindow):
 
     def verify(self, bundle: Path) -> Worker:
         """Verify with this store's key (so encrypted bundles open) and trusted signers."""
-        return self._track(
-            run_with_progress(
-                self,
-                "Verifying the bundle",
-                check_bundle,
-                bundle,
-                self.path,
-                on_result=self._verified,
-                on_error=lambda exc: show_failure(self, "The bundle was not verified", exc),
-            )
+        return self._run(
+            "Verifying the bundle",
+            check_bundle,
+            bundle,
+            self.path,
+            on_result=self._verified,
+            on_error=lambda exc: show_failure(self, "The bundle was not verified", exc),
         )
 
     def _verified(self, check) -> None:
         self.last_check = BundleCheckDialog(check, self)
         self.last_check.open()
 
-    def _track(self, worker: Worker) -> Worker:
-        self.worker = worker  # the latest job
-        self.running.add(worker)
-        worker.signals.finished.connect(lambda: self.running.discard(worker))
-        return worker
+    def _run(self, title: str, fn, *args, **kwargs) -> Worker:
+        """``run_with_progress``, keeping count of the jobs still running."""
+        token = object()
+        self.running.add(token)
+        self.worker = run_with_progress(
+            self, title, fn, *args, on_finished=lambda: self.running.discard(token), **kwargs
+        )
+        return self.worker
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.running:  # a progress dialog is up: finish or cancel the job first
