@@ -92,7 +92,7 @@ def test_merging_two_bundles_shows_the_conflict(qtbot, hq, bundles, monkeypatch)
     assert "Ben Cho: Established" in summary.conflicts.item(0, 4).text()  # level 4
     qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 1, timeout=10000)
     district = hq.tree.topLevelItem(0)
-    assert district.text(0) == "District 0" and district.text(8) == "1"
+    assert district.text(0) == "District 0" and district.text(6) == "1"  # conflicts
     assert district.child(0).text(0) == "2024-25" and district.child(0).text(1) == "Planning"
     with HQStore.open(hq.path) as store:
         from onpoint_desktop.sync import overview

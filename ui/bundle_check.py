@@ -163,9 +163,14 @@ class BundleCheckDialog(QDialog):
             value = QLabel(text)
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if label == "Result":
+                font = value.font()
+                font.setBold(True)
+                value.setFont(font)
             form.addRow(f"{label}:", value)
             self.fields[label] = value
         layout.addLayout(form)
+        layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

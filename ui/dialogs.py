@@ -70,6 +70,8 @@ def show_message(
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setObjectName("messageBox")
+    if len(informative) > 120:  # room to read a paragraph, not a tall narrow column
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 480px; }")
     if path is not None:
         if open_text:
             opener = box.addButton(open_text, QMessageBox.ButtonRole.AcceptRole)

@@ -27,11 +27,12 @@ TREE_COLUMNS = (
     "Complete",
     "Teachers",
     "Leaders",
+    "Conflicts",
     "Bundles",
     "Consultants",
-    "Conflicts",
 )
-NUMERIC = {2, 4, 5, 6, 8}
+CONFLICTS, BUNDLES, CONSULTANTS = 6, 7, 8
+NUMERIC = {2, 4, 5, CONFLICTS, BUNDLES}
 DASH = "—"
 
 
@@ -65,6 +66,15 @@ def _round_cells(item: QTreeWidgetItem, rnd: dict[str, Any], fw) -> None:
     _set(item, 5, f"{leaders:,}", leaders)
 
 
+def _conflicts(item: QTreeWidgetItem, n: int, none: str) -> None:
+    _set(item, CONFLICTS, str(n) if n else none, n)
+    if n:  # something for an analyst to look at
+        font = item.font(CONFLICTS)
+        font.setBold(True)
+        item.setFont(CONFLICTS, font)
+        item.setToolTip(CONFLICTS, "See the Conflicts tab")
+
+
 class DistrictTree(QTreeWidget):
     """Districts (their latest round's figures) with their rounds beneath."""
 
@@ -77,8 +87,11 @@ class DistrictTree(QTreeWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setAccessibleName("Districts and rounds")
         self.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.header().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
-        self.header().setStretchLastSection(False)
+        self.header().setStretchLastSection(True)
+        for column in NUMERIC:
+            self.headerItem().setTextAlignment(
+                column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            )
         self.setSortingEnabled(True)
         self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
@@ -97,17 +110,16 @@ class DistrictTree(QTreeWidget):
                 latest = d["rounds"][-1]
                 _round_cells(top, latest, fw)
                 top.setToolTip(2, f"Latest round: {latest['label']}")
-            _set(top, 6, str(d["bundles"]), d["bundles"])
+            _set(top, BUNDLES, str(d["bundles"]), d["bundles"])
             names = ", ".join(s["name"] for s in d["signers"])
-            _set(top, 7, names)
-            top.setToolTip(7, names)
-            _set(top, 8, str(len(d["conflicts"])), len(d["conflicts"]))
+            _set(top, CONSULTANTS, names)
+            top.setToolTip(CONSULTANTS, names)
+            _conflicts(top, len(d["conflicts"]), "0")
             for position, rnd in enumerate(d["rounds"]):
                 child = SortedItem(top)
                 _set(child, 0, rnd["label"], position)
                 _round_cells(child, rnd, fw)
-                n = by_round.get(rnd["id"], 0)
-                _set(child, 8, str(n) if n else "", n)
+                _conflicts(child, by_round.get(rnd["id"], 0), "")
         self.setSortingEnabled(True)
         if len(districts) <= 30:
             self.expandAll()

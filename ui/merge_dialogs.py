@@ -45,7 +45,7 @@ class MergeOptionsDialog(QDialog):
         self.files.addItems([str(f) for f in files])
         self.files.setMaximumHeight(140)
         layout.addWidget(self.files)
-        self.trust = QCheckBox("&Trust consultants this HQ store has not seen before")
+        self.trust = QCheckBox("&Trust consultants not seen before")
         layout.addWidget(self.trust)
         why = QLabel(
             "Every bundle is signed by the key of the consultant's computer. A consultant "
@@ -83,11 +83,17 @@ def headline(summary: MergeSummary, cancelled: MergeCancelled | None = None) -> 
 
 def outcome_details(outcome: BundleOutcome) -> str:
     if outcome.status == "merged":
-        a = outcome.added
-        text = (
-            f"+{a.get('rounds', 0)} rounds, +{a.get('rating_events', 0):,} rating events, "
-            f"+{a.get('survey_responses', 0):,} survey responses"
+        words = (
+            ("rounds", "round"),
+            ("rating_events", "rating event"),
+            ("survey_responses", "survey response"),
         )
+        added = [
+            f"+{n:,} {word}{'s' if n != 1 else ''}"
+            for key, word in words
+            if (n := outcome.added.get(key, 0))
+        ]
+        text = ", ".join(added) or "nothing new"
         return text + ("; new consultant, now trusted" if outcome.new_signer else "")
     if outcome.status == "already-merged":
         return "Merged before; nothing changed."
@@ -152,6 +158,8 @@ def _finish_table(table: QTableWidget) -> None:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(table.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+    # Wrapped rows take their height from the final column widths, known once laid out.
+    header.sectionResized.connect(lambda *_: table.resizeRowsToContents())
 
 
 class MergeSummaryDialog(QDialog):
@@ -186,7 +194,9 @@ class MergeSummaryDialog(QDialog):
         self.notes.setWordWrap(True)
         self.notes.setVisible(bool(notes))
         layout.addWidget(self.notes)
-        self.outcomes = self._outcome_table(summary.outcomes)
+        # Refused bundles first: they are what needs doing; the rest in the order merged.
+        ordered = sorted(summary.outcomes, key=lambda o: o.status != "refused")
+        self.outcomes = self._outcome_table(tuple(ordered))
         layout.addWidget(self.outcomes, 3)
         n = len(summary.conflicts)
         title = (
@@ -204,6 +214,7 @@ class MergeSummaryDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setFocus()
         self.resize(900, 520 if n else 400)
 
     def _outcome_table(self, outcomes: tuple[BundleOutcome, ...]) -> QTableWidget:

@@ -45,7 +45,12 @@ def export_district(
 def export_summary(result: ExportResult, signer: Identity) -> tuple[str, str]:
     """The headline and the details of a finished export."""
     c = result.counts
-    text = f"{result.district} was exported to {result.path.name} ({result.size:,} bytes)."
+    size = (
+        f"{result.size / 1024**2:,.1f} MB"
+        if result.size >= 1024**2
+        else f"{result.size / 1024:,.0f} KB"
+    )
+    text = f"{result.district} was exported to {result.path.name} ({size})."
     details = (
         f"{c['rounds']} rounds, {c['rating_events']:,} rating events, "
         f"{c['survey_responses']:,} survey responses. Folder: {result.path.parent}.\n\n"

@@ -110,6 +110,7 @@ def run_with_progress(
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
+    dialog.setMinimumWidth(360)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     worker = Worker(fn, *args, **kwargs)
