@@ -28,8 +28,6 @@ from onpoint_desktop.errors import BundleError
 from onpoint_desktop.sync import HQStore, VerifiedBundle, envelope, keys, open_bundle
 from onpoint_desktop.sync.format import BundleRefused
 
-BUNDLE_FILTER = "Onpoint sync bundles (*.onpointbundle);;All files (*)"
-
 
 @dataclass(frozen=True)
 class BundleCheck:

@@ -33,6 +33,7 @@ from onpoint_desktop.workspace import Round
 
 WORKSPACE_FILTER = "Onpoint district workspaces (*.onpoint.db);;All files (*)"
 WORKSPACE_SUFFIX = ".onpoint.db"
+BUNDLE_FILTER = "Onpoint sync bundles (*.onpointbundle);;All files (*)"
 
 
 def show_error(parent: QWidget | None, title: str, error: OnpointError | str) -> QMessageBox:

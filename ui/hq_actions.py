@@ -6,17 +6,18 @@ The last HQ store opened is remembered in the settings and offered again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
 from onpoint_desktop import paths
 from onpoint_desktop.errors import OnpointError
-from onpoint_desktop.sync import HQStore, keys
-from onpoint_desktop.sync.hq_store import create_hq
 from ui.dialogs import show_error, show_message
-from ui.hq_window import HQWindow
 from ui.settings import AppSettings
+
+if TYPE_CHECKING:  # the HQ window and the sync package load on first use, not at start-up
+    from ui.hq_window import HQWindow
 
 HQ_SUFFIX = ".hq.db"
 HQ_FILTER = "Onpoint HQ stores (*.hq.db);;All files (*)"
@@ -71,6 +72,9 @@ class HQActions:
 
     def create(self, path: Path) -> HQWindow | None:
         """Create the store, HQ's key pair and the public key file, then open it."""
+        from onpoint_desktop.sync import keys
+        from onpoint_desktop.sync.hq_store import create_hq
+
         key_file = public_key_path(path)
         try:
             if path.exists():
@@ -109,6 +113,9 @@ class HQActions:
 
     def open_store(self, path: Path) -> HQWindow | None:
         """Show the HQ store at ``path`` (raising its window if it is open already)."""
+        from onpoint_desktop.sync import HQStore
+        from ui.hq_window import HQWindow
+
         for window in self.windows:
             if window.path.resolve() == path.resolve():
                 window.raise_()

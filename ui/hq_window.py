@@ -41,8 +41,8 @@ from onpoint_desktop.sync import (
     write_pack,
 )
 from onpoint_desktop.sync.benchmark_pack import MIN_DISTRICTS
-from ui.bundle_check import BUNDLE_FILTER, BundleCheckDialog, check_bundle
-from ui.dialogs import show_failure, show_message
+from ui.bundle_check import BundleCheckDialog, check_bundle
+from ui.dialogs import BUNDLE_FILTER, show_failure, show_message
 from ui.hq_views import DistrictTree, fill_signer_table, signer_table
 from ui.merge_dialogs import (
     MergeOptionsDialog,

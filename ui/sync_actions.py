@@ -9,24 +9,20 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from onpoint_desktop import paths
 from onpoint_desktop.errors import OnpointError
-from onpoint_desktop.sync import (
-    BUNDLE_SUFFIX,
-    ExportResult,
-    Identity,
-    export_bundle,
-    identity,
-    import_hq_key,
-)
-from ui.bundle_check import BUNDLE_FILTER, BundleCheck, BundleCheckDialog, check_bundle
-from ui.dialogs import show_error, show_failure, show_message
+from ui.dialogs import BUNDLE_FILTER, show_error, show_failure, show_message
 from ui.report_actions import safe_file_name
 from ui.workers import Worker, run_with_progress
+
+if TYPE_CHECKING:  # the sync package (cryptography) is imported on first use, not at start-up
+    from onpoint_desktop.sync import ExportResult, Identity
+    from ui.bundle_check import BundleCheck, BundleCheckDialog
 
 KEY_FILTER = "HQ public key (*.json);;All files (*)"
 PACK_FILTER = "Benchmark packs (*.json);;All files (*)"
@@ -37,6 +33,8 @@ def export_district(
 ) -> tuple[ExportResult, Identity]:
     """Export on the worker, signed by this computer's key (named after ``author`` when
     the key is created now, on first use)."""
+    from onpoint_desktop.sync import export_bundle, identity
+
     signer = identity(author)
     result = export_bundle(workspace_path, out, signer=signer, progress=progress, cancel=cancel)
     return result, signer
@@ -107,6 +105,8 @@ class SyncActions:
     # --- bundles -----------------------------------------------------------------------------
 
     def export_bundle(self) -> None:
+        from onpoint_desktop.sync import BUNDLE_SUFFIX
+
         model = self.window.model
         name = f"{model.district_name} {date.today().isoformat()}{BUNDLE_SUFFIX}"
         suggested = paths.documents_dir() / safe_file_name(name)
@@ -153,6 +153,8 @@ class SyncActions:
 
     def verify(self, path: Path, hq_path: Path | None = None) -> Worker:
         """Verify ``path`` on a worker, then show what it holds or why it is refused."""
+        from ui.bundle_check import check_bundle
+
         self.worker = run_with_progress(
             self.window,
             "Verifying the bundle",
@@ -165,6 +167,8 @@ class SyncActions:
         return self.worker
 
     def _verified(self, check: BundleCheck) -> None:
+        from ui.bundle_check import BundleCheckDialog
+
         self.last_dialog = BundleCheckDialog(check, self.window)
         self.last_dialog.open()
 
@@ -176,6 +180,8 @@ class SyncActions:
         )
         if not chosen:
             return
+        from onpoint_desktop.sync import import_hq_key
+
         try:
             key, previous = import_hq_key(Path(chosen))
         except OnpointError as exc:
