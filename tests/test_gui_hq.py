@@ -148,6 +148,7 @@ def test_cancel_during_a_merge_keeps_the_bundles_already_merged(qtbot, hq, bundl
     assert summary.windowTitle() == "Merge cancelled"
     assert "Merge cancelled after 1 of 3 bundles (1 merged" in summary.text()
     assert "The other 2 were not touched." in summary.text()
+    assert "each complete" in summary.notes.text()
     assert "Merging the same files again is safe" in summary.notes.text()
     assert summary.outcomes.rowCount() == 1
     with HQStore.open(hq.path) as store:

@@ -182,8 +182,9 @@ class MergeSummaryDialog(QDialog):
         notes = []
         if cancelled is not None:
             notes.append(
-                "Every bundle listed below is complete in the HQ store. Merging the same "
-                "files again is safe: merged bundles are recognised and skipped."
+                "The bundles merged before you cancelled are in the HQ store, each complete. "
+                "Merging the same files again is safe: merged bundles are recognised and "
+                "skipped."
             )
         if summary.refused:
             notes.append(
