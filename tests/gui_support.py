@@ -57,3 +57,23 @@ def answer_modal(qtbot, act: Callable[[QWidget], None]) -> list[QWidget]:
 def error_boxes(parent: QWidget) -> list[QMessageBox]:
     """The error dialogs shown (window-modal, non-blocking) over ``parent``."""
     return [b for b in parent.findChildren(QMessageBox, "errorBox") if b.isVisible()]
+
+
+def message_boxes(parent: QWidget) -> list[QMessageBox]:
+    """The result messages shown (window-modal, non-blocking) over ``parent``."""
+    return [b for b in parent.findChildren(QMessageBox, "messageBox") if b.isVisible()]
+
+
+def choose_file(monkeypatch, method: str, chosen, asked: list | None = None) -> None:
+    """Answer the next ``QFileDialog.<method>`` with ``chosen`` (a path or a list of paths);
+    the arguments the app passed are appended to ``asked``."""
+    from PySide6.QtWidgets import QFileDialog
+
+    def answer(*args, **kwargs):
+        if asked is not None:
+            asked.append(args)
+        if isinstance(chosen, list):
+            return [str(p) for p in chosen], ""
+        return str(chosen), ""
+
+    monkeypatch.setattr(QFileDialog, method, staticmethod(answer))

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QWizard
 
 from tests.conftest import SAMPLES
-from tests.gui_support import demo_copy, error_boxes, window
+from tests.gui_support import answer_modal, demo_copy, error_boxes, window
 
 TRUTH = json.loads((SAMPLES / "truth.json").read_text())
 
@@ -135,11 +135,11 @@ def test_cancel_during_the_import_changes_nothing(qtbot, fresh_round, monkeypatc
     real = wizard_module.import_into
     started = threading.Event()
 
-    def slow_import(*args, progress=None, cancel=None):
+    def slow_import(*args, progress=None, cancel=None, **kwargs):
         started.set()
         while not cancel():  # hold until the user presses Cancel
             threading.Event().wait(0.01)
-        return real(*args, progress=progress, cancel=cancel)
+        return real(*args, progress=progress, cancel=cancel, **kwargs)
 
     monkeypatch.setattr(wizard_module, "import_into", slow_import)
     window = fresh_round
@@ -155,3 +155,21 @@ def test_cancel_during_the_import_changes_nothing(qtbot, fresh_round, monkeypatc
     assert "nothing was changed" in error_boxes(wizard)[0].informativeText().lower()
     assert wizard.currentPage() is wizard.mapping_page
     assert _counts(window) == before
+
+
+def test_the_import_is_recorded_under_the_name_set_in_preferences(qtbot, fresh_round):
+    window = fresh_round
+
+    def name(dialog):
+        dialog.author.setText("Dana Ortiz")
+        dialog.accept()
+
+    answer_modal(qtbot, name)
+    window.edit_preferences()
+    wizard = _start(qtbot, window, SAMPLES / "leader_template.csv", "leader")
+    page = _to_mapping(qtbot, wizard)
+    qtbot.waitUntil(page.isComplete, timeout=10000)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=20000)
+    (record,) = window.model.workspace.survey_imports("2025-26")
+    assert record["author"] == "Dana Ortiz"

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QAbstractScrollArea, QDialogButtonBox
 
-from tests.gui_support import answer_modal, demo_copy, error_boxes, open_window, window
+from tests.gui_support import (
+    answer_modal,
+    choose_file,
+    demo_copy,
+    error_boxes,
+    message_boxes,
+    open_window,
+    window,
+)
 from ui.settings import AppSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +35,7 @@ def test_new_district_through_the_dialog(qtbot, window, tmp_path):
         dialog.accept()
 
     answer_modal(qtbot, fill)
-    window.new_district()
+    window.files.new_district()
     assert target.exists()
     assert window.model.district_name == "Lakeside USD"
     assert window.windowTitle().startswith("Lakeside USD — 2025-26 (Year 1)")
@@ -104,25 +112,38 @@ def test_open_recent_and_last_round_are_remembered(qtbot, window, demo_copy, tmp
     first_round = window.model.rounds()[0].id
     window.show_round(first_round)
     other = tmp_path / "Other.onpoint.db"
-    assert window.create_district("Other district", other, "2025-26", "planning")
+    assert window.files.create_district("Other district", other, "2025-26", "planning")
     assert AppSettings().recent_files()[:2] == [other, demo_copy]
-    window._fill_recent()
-    entry = next(a for a in window.recent_menu.actions() if a.text().endswith(demo_copy.name))
+    window.files.fill_recent()
+    entry = next(a for a in window.files.recent_menu.actions() if a.text().endswith(demo_copy.name))
     entry.trigger()
     assert window.model.path == demo_copy
     assert window.model.round_id == first_round
 
 
-def test_save_a_copy_writes_an_openable_workspace(qtbot, window, tmp_path):
+def test_save_a_copy_writes_a_workspace_of_its_own(qtbot, window, tmp_path, monkeypatch):
     from onpoint_desktop.workspace import Workspace
 
     window.model.set_level("pl_rollout_plan", 4)
     dest = tmp_path / "copy.onpoint.db"
-    window.write_copy(dest)
-    qtbot.waitUntil(dest.exists, timeout=5000)
+    choose_file(monkeypatch, "getSaveFileName", dest)
+    window.files.copy_action.trigger()
+    qtbot.waitUntil(lambda: bool(message_boxes(window)), timeout=5000)
+    assert dest.name in message_boxes(window)[0].text()
+    ws = window.model.workspace
     with Workspace.open(dest) as copy:
         assert copy.levels(window.model.round_id)["pl_rollout_plan"] == 4
         assert copy.score().total == window.model.score().total
+        assert copy.workspace_uuid != ws.workspace_uuid  # HQ sees two workspaces
+        assert copy.district.uuid == ws.district.uuid  # of the same district
+    assert window.model.path != dest  # the user keeps working in the original
+
+
+def test_a_copy_onto_the_workspace_itself_is_refused(window):
+    before = window.model.path.read_bytes()
+    assert window.files.write_copy(window.model.path) is None
+    assert "choose another file name" in error_boxes(window)[0].informativeText()
+    assert window.model.path.read_bytes() == before
 
 
 def test_the_window_fits_a_1366x768_laptop(qtbot, window):

@@ -148,7 +148,7 @@ def _merged_dump(story, count, tmp_path, name):
 def test_cancel_keeps_whole_bundles_and_touches_no_other(story, tmp_path):
     hq, _ = HQStore.create(tmp_path / "hq.db")
     seen = []
-    with pytest.raises(Cancelled, match="after 3 of 6 bundles"):
+    with pytest.raises(Cancelled, match="after 3 of 6 bundles") as cancelled:
         merge_bundles(
             hq,
             story,
@@ -157,6 +157,9 @@ def test_cancel_keeps_whole_bundles_and_touches_no_other(story, tmp_path):
             cancel=lambda: len(seen) >= 3,
         )
     assert seen == [(1, 6), (2, 6), (3, 6)]
+    partial = cancelled.value.summary  # what the run did before the cancel
+    assert [o.source for o in partial.outcomes] == [str(f) for f in story[:3]]
+    assert partial.count("merged") == 3 and cancelled.value.total == 6
     assert canonical_dump(hq.conn) == _merged_dump(story, 3, tmp_path, "expected.db")
     merge_bundles(hq, story, trust_new_signers=True)  # merging again finishes the job
     assert canonical_dump(hq.conn) == _merged_dump(story, 6, tmp_path, "all.db")

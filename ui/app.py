@@ -126,7 +126,9 @@ def run(argv: Sequence[str] | None = None, on_shown: Callable[[], None] | None =
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Onpoint")
 
-    from onpoint_desktop.errors import OnpointError
+    from PySide6.QtCore import QTimer
+
+    from onpoint_desktop.errors import DamagedWorkspaceError, OnpointError
     from ui.dialogs import show_error
     from ui.main_window import MainWindow, app_icon
     from ui.models import DistrictModel
@@ -145,7 +147,9 @@ def run(argv: Sequence[str] | None = None, on_shown: Callable[[], None] | None =
         window.firstShown.connect(on_shown)
     window.panel.chartsReady.connect(prepare_first_write)
     window.show()
-    if problem_opening is not None:
+    if isinstance(problem_opening, DamagedWorkspaceError) and problem_opening.path:
+        QTimer.singleShot(0, lambda: window.offer_recovery(problem_opening))
+    elif problem_opening is not None:
         show_error(window, "Could not open the workspace", problem_opening)
     code = app.exec()
     window.shutdown()

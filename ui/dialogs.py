@@ -10,7 +10,8 @@ import re
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,12 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from onpoint_desktop import paths
-from onpoint_desktop.errors import OnpointError
+from onpoint_desktop.errors import Cancelled, OnpointError
 from onpoint_desktop.framework import Framework
 from onpoint_desktop.workspace import Round
 
 WORKSPACE_FILTER = "Onpoint district workspaces (*.onpoint.db);;All files (*)"
 WORKSPACE_SUFFIX = ".onpoint.db"
+BUNDLE_FILTER = "Onpoint sync bundles (*.onpointbundle);;All files (*)"
 
 
 def show_error(parent: QWidget | None, title: str, error: OnpointError | str) -> QMessageBox:
@@ -46,6 +48,56 @@ def show_error(parent: QWidget | None, title: str, error: OnpointError | str) ->
     box.setObjectName("errorBox")
     box.open()
     return box
+
+
+def show_message(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    informative: str = "",
+    *,
+    path: Path | None = None,
+    open_text: str | None = None,
+) -> QMessageBox:
+    """Tell the user what a finished job did (window-modal, does not block).
+
+    With ``path``, the box offers "Show folder" (and ``open_text``, e.g. "Open report",
+    to open the file itself).
+    """
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Close, parent
+    )
+    box.setInformativeText(informative)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setObjectName("messageBox")
+    if len(informative) > 120:  # room to read a paragraph, not a tall narrow column
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 480px; }")
+    if path is not None:
+        if open_text:
+            opener = box.addButton(open_text, QMessageBox.ButtonRole.AcceptRole)
+            opener.clicked.connect(lambda: open_path(path))
+            box.setDefaultButton(opener)
+        folder = box.addButton("Show &folder", QMessageBox.ButtonRole.ActionRole)
+        folder.clicked.connect(lambda: open_path(Path(path).parent))
+    box.open()
+    return box
+
+
+def show_failure(parent: QWidget | None, title: str, error: BaseException) -> None:
+    """What a worker's ``on_error`` does: a cancel is confirmed (the core changed nothing),
+    a user error is shown with what to do, a programming error stays a traceback."""
+    if isinstance(error, Cancelled):
+        show_message(parent, "Cancelled", str(error))
+    elif isinstance(error, OnpointError):
+        show_error(parent, title, error)
+    else:
+        raise error
+
+
+def open_path(path: Path) -> bool:
+    """Open a file or folder in the program the system uses for it."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def school_year(today: date | None = None) -> str:

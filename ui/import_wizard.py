@@ -48,10 +48,12 @@ def import_into(
     mapping,
     unknown_as_missing: bool,
     keep_comments: bool,
+    author: str | None = None,
     progress=None,
     cancel=None,
 ) -> ImportSummary:
-    """Import on a connection of the worker's own (the GUI keeps its connection)."""
+    """Import on a connection of the worker's own (the GUI keeps its connection),
+    recorded under ``author`` (the name set in Preferences)."""
     with Workspace.open(workspace_path, backup=False) as ws:
         return import_survey(
             ws,
@@ -61,6 +63,7 @@ def import_into(
             mapping,
             unknown_as_missing=unknown_as_missing,
             keep_comments=keep_comments,
+            author=author,
             progress=progress,
             cancel=cancel,
         )
@@ -282,6 +285,7 @@ class ImportWizard(QWizard):
             mapping,
             self.mapping_page.unknown_as_missing.isChecked(),
             self.mapping_page.keep_comments.isChecked(),
+            author=self.model.author,
         )
         self.worker.signals.progress.connect(_progress_to(page.bar))
         self.worker.signals.result.connect(self._imported)

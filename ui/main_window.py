@@ -6,46 +6,30 @@ it happens. The window only turns menu choices into model calls and shows errors
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QScrollArea,
     QSplitter,
 )
 
-from onpoint_desktop import APP_NAME, paths
-from onpoint_desktop.errors import OnpointError
-from onpoint_desktop.workspace import Workspace
-from onpoint_desktop.workspace.backup import backup_to
+from onpoint_desktop import APP_NAME
+from onpoint_desktop.errors import DamagedWorkspaceError, OnpointError
 from ui.board import Board
-from ui.dialogs import (
-    WORKSPACE_FILTER,
-    WORKSPACE_SUFFIX,
-    AddRoundDialog,
-    NewDistrictDialog,
-    PreferencesDialog,
-    show_error,
-)
+from ui.dialogs import AddRoundDialog, PreferencesDialog, show_error
+from ui.hq_actions import HQActions
 from ui.models import DistrictModel
+from ui.recovery import open_workspace_or_recover, recover
+from ui.report_actions import ReportActions
 from ui.score_panel import ScorePanel
 from ui.settings import AppSettings
-from ui.workers import run_with_progress
-
-
-def copy_workspace(source: Path, dest: Path, progress=None, cancel=None) -> Path:
-    """A consistent copy through SQLite's backup API, from a connection of its own."""
-    conn = sqlite3.connect(source)
-    try:
-        return backup_to(conn, dest)
-    finally:
-        conn.close()
+from ui.sync_actions import SyncActions
+from ui.workspace_actions import WorkspaceActions
 
 
 class MainWindow(QMainWindow):
@@ -94,18 +78,10 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
-        self.new_action = self._action(
-            "&New district…", self.new_district, key.New, "Create a workspace for a district"
-        )
-        self.open_action = self._action(
-            "&Open…", self.choose_workspace, key.Open, "Open a district workspace"
-        )
-        self.copy_action = self._action(
-            "Save a &Copy…",
-            self.save_copy,
-            "Ctrl+Shift+S",
-            "Write a copy of this workspace (it is saved automatically as you work)",
-        )
+        self.files = WorkspaceActions(self, self.settings)
+        self.reports = ReportActions(self)
+        self.sync = SyncActions(self)
+        self.hq = HQActions(self, self.settings)
         self.preferences_action = self._action("&Preferences…", self.edit_preferences, "Ctrl+,")
         self.quit_action = self._action("&Quit", self.close, key.Quit)
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
@@ -132,10 +108,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.new_action, self.open_action])
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        file_menu.addAction(self.copy_action)
+        file_menu.addActions([self.files.new_action, self.files.open_action])
+        file_menu.addMenu(self.files.recent_menu)
+        file_menu.addAction(self.files.copy_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.reports.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
@@ -148,6 +125,15 @@ class MainWindow(QMainWindow):
         self._fill_round_menu()
         self.survey_menu = bar.addMenu("&Survey")
         self.survey_menu.addAction(self.import_action)
+        sync_menu = bar.addMenu("S&ync")
+        for action in self.sync.actions():
+            if action is None:
+                sync_menu.addSeparator()
+            else:
+                sync_menu.addAction(action)
+        self.hq_menu = bar.addMenu("H&Q")
+        self.hq_menu.aboutToShow.connect(lambda: self.hq.fill_menu(self.hq_menu))
+        self.hq.fill_menu(self.hq_menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -170,19 +156,6 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.undo_action)
         toolbar.addAction(self.redo_action)
         self.toolbar = toolbar
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        files = self.settings.recent_files()
-        for number, path in enumerate(files, start=1):
-            action = self.recent_menu.addAction(f"&{number} {path.name}")
-            action.setStatusTip(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_workspace(p))
-        if not files:
-            self.recent_menu.addAction("No recent workspaces").setEnabled(False)
-        self.recent_menu.addSeparator()
-        clear = self.recent_menu.addAction("&Clear list", self.settings.clear_recent)
-        clear.setEnabled(bool(files))
 
     def _fill_round_menu(self) -> None:
         menu = self.round_menu
@@ -244,6 +217,7 @@ class MainWindow(QMainWindow):
         index = self.round_box.findData(rnd.id) if rnd else -1
         self.round_box.setCurrentIndex(index)
         self.import_action.setEnabled(rnd is not None)
+        self.reports.export_action.setEnabled(rnd is not None)
         self._update_title()
 
     def _update_title(self) -> None:
@@ -283,82 +257,24 @@ class MainWindow(QMainWindow):
     # --- file actions ----------------------------------------------------------------------
 
     def open_workspace(self, path: Path) -> bool:
-        """Open a workspace file; on error say why and keep the current one."""
-        try:
-            workspace = Workspace.open(path)
-        except OnpointError as exc:
-            show_error(self, "Could not open the workspace", exc)
+        """Open a workspace file (offering a backup if it is damaged); on error say why and
+        keep the current one."""
+        workspace = open_workspace_or_recover(self, path)
+        if workspace is None:
             return False
+        self.show_workspace(workspace)
+        return True
+
+    def show_workspace(self, workspace) -> None:
         last = self.settings.last_round(workspace.workspace_uuid)
         self.set_model(DistrictModel(workspace, last))
-        return True
 
-    def choose_workspace(self) -> None:
-        start = str(self.model.path.parent if self.model else paths.documents_dir())
-        chosen, _ = QFileDialog.getOpenFileName(self, "Open district", start, WORKSPACE_FILTER)
-        if chosen:
-            self.open_workspace(Path(chosen))
-
-    def new_district(self) -> None:
-        dialog = NewDistrictDialog(self.model.workspace.framework, self)
-        if dialog.exec():
-            self.create_district(*dialog.values())
-
-    def create_district(self, name: str, path: Path, round_id: str, stage: str) -> bool:
-        """Create the workspace and its first round, then show it."""
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            workspace = Workspace.create(path, name)
-        except OSError as exc:
-            show_error(self, "Could not create the district", f"{path.parent}: {exc}")
-            return False
-        except OnpointError as exc:
-            show_error(self, "Could not create the district", exc)
-            return False
-        try:
-            workspace.add_round(round_id, stage)
-        except OnpointError as exc:
-            workspace.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            show_error(self, "Could not create the district", exc)
-            return False
-        self.set_model(DistrictModel(workspace))
-        return True
-
-    def save_copy(self) -> None:
-        suggested = self.model.path.with_name(
-            self.model.path.name.replace(WORKSPACE_SUFFIX, f" copy{WORKSPACE_SUFFIX}")
-        )
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save a copy", str(suggested), WORKSPACE_FILTER
-        )
-        if chosen:
-            self.write_copy(Path(chosen))
-
-    def write_copy(self, dest: Path) -> None:
-        if dest.resolve() == self.model.path.resolve():
-            show_error(
-                self,
-                "Choose another file",
-                "That is the workspace you are working in; choose another file name.",
-            )
-            return
-        run_with_progress(
-            self,
-            "Saving a copy",
-            copy_workspace,
-            self.model.path,
-            dest,
-            on_result=lambda path: self.statusBar().showMessage(f"Copy saved: {path}", 8000),
-            on_error=lambda exc: self._worker_error("Could not save a copy", exc),
-        )
-
-    def _worker_error(self, title: str, exc: BaseException) -> None:
-        if isinstance(exc, OnpointError):
-            show_error(self, title, exc)
-        else:
-            raise exc
+    def offer_recovery(self, damage: DamagedWorkspaceError) -> bool:
+        """At start-up the last workspace was damaged: offer its backup, then show it."""
+        workspace = recover(self, Path(damage.path), damage)
+        if workspace is not None:
+            self.show_workspace(workspace)
+        return workspace is not None
 
     def edit_preferences(self) -> None:
         dialog = PreferencesDialog(self.settings.author(), self)
@@ -414,6 +330,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.panel.build_charts)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.hq.close_all()
         self.settings.set_geometry(self.saveGeometry())
         self.settings.set_window_state(self.saveState())
         if self.model is not None:

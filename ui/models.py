@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from onpoint_desktop.benchmark import Benchmark
 from onpoint_desktop.errors import InputError, OnpointError
 from onpoint_desktop.scoring import RoundScore
 from onpoint_desktop.workspace import RatingEvent, Round, Workspace, default_author
@@ -37,6 +38,7 @@ class DistrictModel(QObject):
     roundChanged = Signal(str)  # round id now on screen
     roundsChanged = Signal()  # a round was added
     surveysChanged = Signal()  # responses were imported into a round
+    benchmarkChanged = Signal()  # a benchmark pack was imported: every score changes
     failed = Signal(str)  # a user-actionable error from an undo/redo
 
     def __init__(
@@ -160,6 +162,15 @@ class DistrictModel(QObject):
     def notify_surveys_changed(self) -> None:
         """Responses were written (possibly by another connection): redraw the score."""
         self.surveysChanged.emit()
+
+    def import_benchmark_pack(self, path) -> Benchmark:
+        """Use an HQ benchmark pack in this workspace (one transaction; the core refuses a
+        bad pack with nothing changed); every score and band follows at once."""
+        from onpoint_desktop.sync import import_pack
+
+        benchmark = import_pack(self.workspace, path)
+        self.benchmarkChanged.emit()
+        return benchmark
 
     def close(self) -> None:
         """Close the workspace (idempotent). Everything is already saved."""

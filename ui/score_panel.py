@@ -171,7 +171,12 @@ class ScorePanel(QWidget):
 
     @staticmethod
     def _signals(model: DistrictModel):
-        return (model.ratingChanged, model.roundChanged, model.surveysChanged)
+        return (
+            model.ratingChanged,
+            model.roundChanged,
+            model.surveysChanged,
+            model.benchmarkChanged,
+        )
 
     def _fill_series(self) -> None:
         current = self.trend_series.currentData()

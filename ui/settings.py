@@ -65,6 +65,16 @@ class AppSettings:
     def set_author(self, name: str) -> None:
         self.store.setValue("author/name", name.strip())
 
+    # --- HQ ----------------------------------------------------------------------------------
+
+    def last_hq_store(self) -> Path | None:
+        """The HQ store opened last, if it still exists."""
+        value = self.store.value("hq/last_store")
+        return Path(value) if value and Path(value).exists() else None
+
+    def set_last_hq_store(self, path: Path) -> None:
+        self.store.setValue("hq/last_store", os.path.abspath(path))
+
     # --- per workspace -------------------------------------------------------------------------
 
     def last_round(self, workspace_uuid: str) -> str | None:

@@ -21,6 +21,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -96,17 +97,20 @@ def run_with_progress(
     *args: Any,
     on_result: Callable[[Any], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
+    on_finished: Callable[[], None] | None = None,
     **kwargs: Any,
 ) -> Worker:
     """Run ``fn`` on a worker behind a modal progress dialog with a Cancel button.
 
     ``on_result`` gets the return value; ``on_error`` gets the exception (a
-    ``Cancelled`` when the user pressed Cancel). Both run on the GUI thread.
+    ``Cancelled`` when the user pressed Cancel); ``on_finished`` runs after either. All
+    run on the GUI thread, and are connected before the work starts.
     """
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
+    dialog.setMinimumWidth(360)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     worker = Worker(fn, *args, **kwargs)
@@ -116,8 +120,9 @@ def run_with_progress(
         dialog.setValue(min(done, total) if total else 0)
 
     def finished() -> None:
-        dialog.close()
-        dialog.deleteLater()
+        if shiboken6.isValid(dialog):
+            dialog.close()
+            dialog.deleteLater()
 
     def cancel() -> None:
         dialog.setLabelText("Cancelling…")
@@ -129,6 +134,10 @@ def run_with_progress(
     if on_error:
         worker.signals.error.connect(on_error)
     worker.signals.finished.connect(finished)
+    if on_finished:
+        worker.signals.finished.connect(on_finished)
+    # The window went away (and its dialog with it): the work winds down unseen.
+    dialog.destroyed.connect(worker.detach)
     dialog.canceled.disconnect()  # keep the dialog up until the work has stopped
     dialog.canceled.connect(cancel)
     worker.start()

@@ -220,10 +220,15 @@ def import_survey(
     *,
     unknown_as_missing: bool = False,
     keep_comments: bool = False,
+    author: str | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> ImportSummary:
-    """Import a survey file into a round, all or nothing; returns what was done."""
+    """Import a survey file into a round, all or nothing; returns what was done.
+
+    The import is recorded under ``author`` (default: the workspace author,
+    ``ONPOINT_AUTHOR`` or the user name), as ratings are.
+    """
     path = Path(path)
     ws.get_round(round_id)
     opened = _open(path, role, mapping)
@@ -238,7 +243,11 @@ def import_survey(
         unknown_as_missing=unknown_as_missing,
     )
     with ws.response_import(
-        round_id, role, source_name=path.name, source_format=opened.layout.format
+        round_id,
+        role,
+        source_name=path.name,
+        source_format=opened.layout.format,
+        author=author,
     ) as writer:
         # Once an answer is unknown nothing will be stored: read on only to count.
         def store(table):

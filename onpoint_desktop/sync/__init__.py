@@ -13,6 +13,7 @@ Consultant
 HQ
     ``HQStore.create(path)`` / ``HQStore.open(path)``
     ``merge_bundles(hq, files, trust_new_signers=, progress=, cancel=)`` → ``MergeSummary``
+                                           (Cancel: ``MergeCancelled`` with the partial summary)
     ``overview(hq)``                       the ``hq list --json`` document
     ``conflicts(hq.conn)``                 where signers' boards disagree
     ``write_pack(hq, out)``                build the benchmark pack
@@ -25,7 +26,7 @@ from onpoint_desktop.sync.format import BUNDLE_SUFFIX, BundleRefused, Limits
 from onpoint_desktop.sync.hq_overview import overview
 from onpoint_desktop.sync.hq_store import HQStore, canonical_dump
 from onpoint_desktop.sync.keys import Identity, configured_hq_key, identity, import_hq_key
-from onpoint_desktop.sync.merge import BundleOutcome, MergeSummary, merge_bundles
+from onpoint_desktop.sync.merge import BundleOutcome, MergeCancelled, MergeSummary, merge_bundles
 from onpoint_desktop.sync.verify import VerifiedBundle, open_bundle
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "HQStore",
     "Identity",
     "Limits",
+    "MergeCancelled",
     "MergeSummary",
     "PackResult",
     "VerifiedBundle",

@@ -64,6 +64,16 @@ class MergeSummary:
         return tuple(o for o in self.outcomes if o.status == "refused")
 
 
+class MergeCancelled(Cancelled):
+    """A merge stopped by the user between bundles; ``summary`` says what it did so far
+    (every bundle in it complete, the files after it untouched)."""
+
+    def __init__(self, message: str, summary: MergeSummary, total: int) -> None:
+        super().__init__(message)
+        self.summary = summary
+        self.total = total  # how many files the run was given
+
+
 def merge_bundles(
     hq: HQStore,
     files: Sequence[Path],
@@ -75,8 +85,8 @@ def merge_bundles(
     """Verify and merge each bundle file; refusals are reported, not raised.
 
     ``progress(done, total)`` is called after each bundle; when ``cancel()`` returns True
-    the run stops between bundles and raises :class:`Cancelled` (bundles merged so far
-    stay merged, each complete).
+    the run stops between bundles and raises :class:`MergeCancelled` (bundles merged so
+    far stay merged, each complete; its ``summary`` lists them).
     """
     private_key = hq.private_key()
     outcomes: list[BundleOutcome] = []
@@ -84,10 +94,13 @@ def merge_bundles(
     for index, path in enumerate(files):
         if cancel is not None and cancel():
             merged = sum(1 for o in outcomes if o.status == "merged")
-            raise Cancelled(
+            found = conflicts(hq.conn, sorted(touched)) if touched else []
+            raise MergeCancelled(
                 f"Merge cancelled after {index} of {len(files)} bundles ({merged} merged, "
                 "each complete); the others were not touched. Merging the same files "
-                "again is safe."
+                "again is safe.",
+                MergeSummary(tuple(outcomes), tuple(found)),
+                len(files),
             )
         bundle = None
         try:

@@ -1,0 +1,194 @@
+"""HQ mode: create/open a store, merge bundles with a summary and conflicts, cancel a merge,
+build a benchmark pack, verify an encrypted bundle."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import shiboken6
+from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+from onpoint_desktop.sync import HQStore
+from onpoint_desktop.workspace import Workspace
+from onpoint_desktop.workspace.backup import backup_to
+from tests.gui_support import answer_modal, choose_file, error_boxes, message_boxes
+from ui import hq_window as hq_window_module
+from ui.hq_actions import HQActions
+from ui.settings import AppSettings
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory):
+    """Five planning districts by Ana, and Ben's bundle from a copy of the first, where he
+    rated one area differently (a conflict)."""
+    from tests.sync_support import district, export, signer
+
+    root = tmp_path_factory.mktemp("hq-bundles")
+    ana, ben = signer("Ana Ruiz"), signer("Ben Cho")
+    files = {}
+    for i in range(5):
+        db = district(root / f"d{i}.onpoint.db", f"District {i}", [("2024-25", "planning")], seed=i)
+        files[f"d{i}"] = export(db, root / f"d{i}.onpointbundle", ana)
+        if i == 0:
+            ben_db = root / "d0-ben.onpoint.db"
+            with Workspace.open(db, backup=False) as ws:
+                backup_to(ws.conn, ben_db)
+            with Workspace.open(ben_db, backup=False) as ws:
+                ws.rate("2024-25", "pl_rollout_plan", 4, "Ben saw the rollout plan in use")
+            files["ben"] = export(ben_db, root / "d0-ben.onpointbundle", ben)
+            files["db0"] = db
+    return files
+
+
+@pytest.fixture
+def hq(qtbot, tmp_path, monkeypatch):
+    """The HQ window on a new store, created through HQ ▸ New HQ store…"""
+    from PySide6.QtWidgets import QMainWindow
+
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    actions = HQActions(main, AppSettings())
+    path = tmp_path / "National.hq.db"
+    choose_file(monkeypatch, "getSaveFileName", path)
+    actions.new_action.trigger()
+    window = actions.windows[0]
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.view is not None, timeout=10000)
+    assert AppSettings().last_hq_store() == path
+    (box,) = message_boxes(window)
+    key_file = tmp_path / "National public key.json"
+    assert key_file.exists() and key_file.name in box.text()
+    box.close()
+    yield window
+    qtbot.waitUntil(lambda: not window.running, timeout=10000)  # let the last job finish
+
+
+def _merge(qtbot, window, monkeypatch, files, trust=True):
+    choose_file(monkeypatch, "getOpenFileNames", list(files))
+
+    def options(dialog):
+        assert dialog.files.count() == len(files)
+        dialog.trust.setChecked(trust)
+        dialog.accept()
+
+    answer_modal(qtbot, options)
+    window.merge_action.trigger()
+    qtbot.waitUntil(lambda: window.last_summary is not None, timeout=20000)
+    summary = window.last_summary
+    window.last_summary = None
+    return summary
+
+
+def test_merging_two_bundles_shows_the_conflict(qtbot, hq, bundles, monkeypatch):
+    summary = _merge(qtbot, hq, monkeypatch, [bundles["d0"], bundles["ben"]])
+    text = summary.text()
+    assert "2 bundles: 2 merged, 0 already merged, 0 refused." in text
+    assert "Conflicts in the merged districts: 1" in text
+    conflict = summary.conflicts.item(0, 0).text(), summary.conflicts.item(0, 2).text()
+    assert conflict == ("District 0", "PL Rollout Plan")
+    assert "Ana Ruiz: " in summary.conflicts.item(0, 4).text()
+    assert "Ben Cho: Established" in summary.conflicts.item(0, 4).text()  # level 4
+    qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 1, timeout=10000)
+    district = hq.tree.topLevelItem(0)
+    assert district.text(0) == "District 0" and district.text(6) == "1"  # conflicts
+    assert district.child(0).text(0) == "2024-25" and district.child(0).text(1) == "Planning"
+    with HQStore.open(hq.path) as store:
+        from onpoint_desktop.sync import overview
+
+        total = overview(store)["districts"][0]["rounds"][0]["total"]
+    assert district.text(2) == f"{total:.1f}"
+    assert hq.conflicts.rowCount() == 1 and "(1)" in hq.tabs.tabText(1)
+    assert "2 bundles from 2 consultants; 1 conflict." in hq.counts.text()
+
+    again = _merge(qtbot, hq, monkeypatch, [bundles["d0"]])
+    assert "1 bundles: 0 merged, 1 already merged, 0 refused." in again.text()
+
+
+def test_a_new_consultant_is_refused_without_the_trust_box(qtbot, hq, bundles, monkeypatch):
+    summary = _merge(qtbot, hq, monkeypatch, [bundles["d1"]], trust=False)
+    assert "0 merged, 0 already merged, 1 refused" in summary.text()
+    assert "[unknown-signer]" in summary.outcomes.item(0, 4).text()
+    assert "Nothing of a refused bundle was written" in summary.notes.text()
+    with HQStore.open(hq.path) as store:
+        assert store.counts()["merged_bundles"] == 0
+
+
+def test_cancel_during_a_merge_keeps_the_bundles_already_merged(qtbot, hq, bundles, monkeypatch):
+    real = hq_window_module.merge_bundles
+    first_done = threading.Event()
+
+    def held_after_the_first(store, files, *, progress, cancel, **options):
+        def step(done, total):
+            progress(done, total)
+            if done == 1:
+                first_done.set()
+                deadline = time.monotonic() + 10
+                while not cancel() and time.monotonic() < deadline:
+                    time.sleep(0.01)
+
+        return real(store, files, progress=step, cancel=cancel, **options)
+
+    monkeypatch.setattr(hq_window_module, "merge_bundles", held_after_the_first)
+    choose_file(monkeypatch, "getOpenFileNames", [bundles["d1"], bundles["d2"], bundles["d3"]])
+    answer_modal(qtbot, lambda dialog: (dialog.trust.setChecked(True), dialog.accept()))
+    hq.merge_action.trigger()
+    qtbot.waitUntil(first_done.is_set, timeout=10000)
+    # findChildren may list a dialog twice; one merge runs, so one dialog is meant
+    found = {
+        shiboken6.getCppPointer(d): d
+        for d in hq.findChildren(QProgressDialog)
+        if "Merging" in d.labelText()
+    }
+    (progress,) = found.values()
+    progress.findChild(QPushButton).click()  # the user presses Cancel
+    qtbot.waitUntil(lambda: hq.last_summary is not None, timeout=10000)
+    summary = hq.last_summary
+    assert summary.windowTitle() == "Merge cancelled"
+    assert "Merge cancelled after 1 of 3 bundles (1 merged" in summary.text()
+    assert "The other 2 were not touched." in summary.text()
+    assert "each complete" in summary.notes.text()
+    assert "Merging the same files again is safe" in summary.notes.text()
+    assert summary.outcomes.rowCount() == 1
+    with HQStore.open(hq.path) as store:
+        assert store.counts()["merged_bundles"] == 1
+    qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 1, timeout=10000)
+
+
+def test_benchmark_pack_says_which_stages_were_withheld(qtbot, hq, bundles, monkeypatch, tmp_path):
+    out = tmp_path / "pack.json"
+    hq.build_pack(out)
+    qtbot.waitUntil(lambda: bool(error_boxes(hq)), timeout=10000)
+    assert "No stage has 5 or more districts" in error_boxes(hq)[0].informativeText()
+    assert not out.exists()
+    error_boxes(hq)[0].close()
+
+    _merge(qtbot, hq, monkeypatch, [bundles[f"d{i}"] for i in range(5)])
+    qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 5, timeout=10000)
+    for box in message_boxes(hq):
+        box.close()
+    hq.build_pack(out)
+    qtbot.waitUntil(lambda: bool(message_boxes(hq)), timeout=10000)
+    (box,) = message_boxes(hq)
+    assert out.exists() and out.name in box.text()
+    details = box.informativeText()
+    assert "Planning (5 districts)" in details
+    assert (
+        "Withheld — fewer than 5 districts with a complete round: Year 1 (0 districts)" in details
+    )
+
+
+def test_verify_opens_an_encrypted_bundle_with_the_stores_key(qtbot, hq, bundles, tmp_path):
+    from tests.sync_support import export, signer
+
+    with HQStore.open(hq.path) as store:
+        public = store.public_key
+    sealed = export(bundles["db0"], tmp_path / "sealed.onpointbundle", signer("Cara Diaz"), public)
+    hq.verify(sealed)
+    qtbot.waitUntil(lambda: hq.last_check is not None, timeout=10000)
+    fields = {k: v.text() for k, v in hq.last_check.fields.items()}
+    assert fields["Result"].startswith("Valid")
+    assert fields["Consultant"] == "Cara Diaz" and fields["District"] == "District 0"
+    assert "new to this HQ store" in fields["Signer key"]
+    assert fields["Encrypted"] == f"yes, for HQ key {public.fingerprint}"

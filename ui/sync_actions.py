@@ -1,0 +1,229 @@
+"""The Sync menu of the main window: export and verify bundles, HQ's key, benchmark packs.
+
+Thin over ``onpoint_desktop.sync``: exports and verification run on a worker behind a
+progress dialog with Cancel; importing a key or a benchmark pack is a quick, all-or-nothing
+core call. Every refusal is shown with what to do, and has changed nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMainWindow
+
+from onpoint_desktop import paths
+from onpoint_desktop.errors import OnpointError
+from ui.dialogs import BUNDLE_FILTER, show_error, show_failure, show_message
+from ui.report_actions import safe_file_name
+from ui.workers import Worker, run_with_progress
+
+if TYPE_CHECKING:  # the sync package (cryptography) is imported on first use, not at start-up
+    from onpoint_desktop.sync import ExportResult, Identity
+    from ui.bundle_check import BundleCheck, BundleCheckDialog
+
+KEY_FILTER = "HQ public key (*.json);;All files (*)"
+PACK_FILTER = "Benchmark packs (*.json);;All files (*)"
+
+
+def export_district(
+    workspace_path: Path, out: Path, author: str, progress=None, cancel=None
+) -> tuple[ExportResult, Identity]:
+    """Export on the worker, signed by this computer's key (named after ``author`` when
+    the key is created now, on first use)."""
+    from onpoint_desktop.sync import export_bundle, identity
+
+    signer = identity(author)
+    result = export_bundle(workspace_path, out, signer=signer, progress=progress, cancel=cancel)
+    return result, signer
+
+
+def export_summary(result: ExportResult, signer: Identity) -> tuple[str, str]:
+    """The headline and the details of a finished export."""
+    c = result.counts
+    size = (
+        f"{result.size / 1024**2:,.1f} MB"
+        if result.size >= 1024**2
+        else f"{result.size / 1024:,.0f} KB"
+    )
+    text = f"{result.district} was exported to {result.path.name} ({size})."
+    details = (
+        f"{c['rounds']} rounds, {c['rating_events']:,} rating events, "
+        f"{c['survey_responses']:,} survey responses. Folder: {result.path.parent}.\n\n"
+        f"Signed by {signer.name} (key {signer.fingerprint}).\n"
+    )
+    if result.sealed_for:
+        details += f"Encrypted for HQ (key {result.sealed_for}): only HQ can open it."
+    else:
+        details += (
+            "Not encrypted: no HQ public key is set up on this computer, so anyone holding "
+            "the file can read it. Import HQ's key (Sync ▸ Import HQ public key…) to encrypt "
+            "future bundles."
+        )
+    return text, details
+
+
+class SyncActions:
+    """The Sync menu's actions, acting on the main window's district."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        self.window = window
+        self.worker: Worker | None = None
+        self.last_dialog: BundleCheckDialog | None = None
+
+        def action(text: str, slot, tip: str) -> QAction:
+            made = QAction(text, window)
+            made.setStatusTip(tip)
+            made.triggered.connect(slot)
+            return made
+
+        self.export_action = action(
+            "&Export sync bundle…",
+            self.export_bundle,
+            "Write this district's work to one signed file to send to HQ",
+        )
+        self.verify_action = action(
+            "&Verify a bundle…", self.verify_bundle, "Check a bundle's signature and contents"
+        )
+        self.hq_key_action = action(
+            "Import HQ &public key…",
+            self.import_hq_key,
+            "Encrypt the bundles you export so only HQ can read them",
+        )
+        self.pack_action = action(
+            "Import &benchmark pack…",
+            self.import_benchmark_pack,
+            "Score against the benchmark HQ built from the districts it merged",
+        )
+
+    def actions(self) -> list[QAction | None]:
+        """The menu's actions in order; None marks a separator."""
+        return [self.export_action, self.verify_action, None, self.hq_key_action, self.pack_action]
+
+    # --- bundles -----------------------------------------------------------------------------
+
+    def export_bundle(self) -> None:
+        from onpoint_desktop.sync import BUNDLE_SUFFIX
+
+        model = self.window.model
+        name = f"{model.district_name} {date.today().isoformat()}{BUNDLE_SUFFIX}"
+        suggested = paths.documents_dir() / safe_file_name(name)
+        chosen, _ = QFileDialog.getSaveFileName(
+            self.window, "Export sync bundle", str(suggested), BUNDLE_FILTER
+        )
+        if chosen:
+            path = Path(chosen)
+            self.export_to(path if path.suffix else path.with_suffix(BUNDLE_SUFFIX))
+
+    def export_to(self, out: Path) -> Worker:
+        """Export the district on screen to ``out`` on a worker."""
+        if not out.parent.is_dir():
+            show_error(
+                self.window,
+                "The bundle was not exported",
+                f"Folder {out.parent} does not exist; choose another folder.",
+            )
+            return None
+        self.worker = run_with_progress(
+            self.window,
+            "Exporting the sync bundle",
+            export_district,
+            self.window.model.path,
+            out,
+            self.window.model.author,
+            on_result=self._exported,
+            on_error=lambda exc: show_failure(self.window, "The bundle was not exported", exc),
+        )
+        return self.worker
+
+    def _exported(self, exported: tuple[ExportResult, Identity]) -> None:
+        result, signer = exported
+        text, details = export_summary(result, signer)
+        self.window.statusBar().showMessage(f"Bundle saved: {result.path}", 8000)
+        show_message(self.window, "Bundle exported", text, details, path=result.path)
+
+    def verify_bundle(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self.window, "Verify a bundle", str(paths.documents_dir()), BUNDLE_FILTER
+        )
+        if chosen:
+            self.verify(Path(chosen))
+
+    def verify(self, path: Path, hq_path: Path | None = None) -> Worker:
+        """Verify ``path`` on a worker, then show what it holds or why it is refused."""
+        from ui.bundle_check import check_bundle
+
+        self.worker = run_with_progress(
+            self.window,
+            "Verifying the bundle",
+            check_bundle,
+            path,
+            hq_path,
+            on_result=self._verified,
+            on_error=lambda exc: show_failure(self.window, "The bundle was not verified", exc),
+        )
+        return self.worker
+
+    def _verified(self, check: BundleCheck) -> None:
+        from ui.bundle_check import BundleCheckDialog
+
+        self.last_dialog = BundleCheckDialog(check, self.window)
+        self.last_dialog.open()
+
+    # --- keys and benchmark packs ------------------------------------------------------------
+
+    def import_hq_key(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self.window, "Import HQ public key", str(paths.documents_dir()), KEY_FILTER
+        )
+        if not chosen:
+            return
+        from onpoint_desktop.sync import import_hq_key
+
+        try:
+            key, previous = import_hq_key(Path(chosen))
+        except OnpointError as exc:
+            show_error(self.window, "HQ's key was not imported", exc)
+            return
+        details = "Bundles you export from now on are encrypted so that only HQ can read them."
+        if previous is not None and previous.fingerprint != key.fingerprint:
+            details += f" It replaces the previous HQ key {previous.fingerprint}."
+        show_message(
+            self.window, "HQ key imported", f"HQ's key {key.fingerprint} is set up.", details
+        )
+
+    def import_benchmark_pack(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self.window, "Import benchmark pack", str(paths.documents_dir()), PACK_FILTER
+        )
+        if chosen:
+            self.import_pack(Path(chosen))
+
+    def import_pack(self, path: Path) -> None:
+        model = self.window.model
+        try:
+            benchmark = model.import_benchmark_pack(path)
+        except OnpointError as exc:
+            show_error(self.window, "The benchmark pack was not imported", exc)
+            return
+        fw = model.workspace.framework
+        stages = ", ".join(
+            f"{fw.stage_label(s)} ({sb.n_districts} districts)"
+            for s, sb in benchmark.stages.items()
+        )
+        withheld = [fw.stage_label(s) for s in fw.stage_ids if s not in benchmark.stages]
+        details = f"Stages: {stages}."
+        if withheld:
+            details += (
+                f" Withheld by HQ (too few districts): {', '.join(withheld)}; rounds at those "
+                "stages show no benchmark band."
+            )
+        details += " Every score and report of this district now uses it."
+        show_message(
+            self.window,
+            "Benchmark pack imported",
+            f"Now scoring against “{benchmark.label}” ({benchmark.date}).",
+            details,
+        )
