@@ -84,3 +84,20 @@ def test_at_start_up_the_damaged_last_workspace_is_offered_for_restore(qtbot, wi
     assert window.offer_recovery(problem) is True
     assert window.model.path == district
     assert window.model.rating("it_support_plan").level == 3
+
+
+def test_a_damaged_demo_district_is_set_aside_and_rebuilt(tmp_path):
+    from onpoint_desktop import paths
+    from ui.app import open_start_workspace
+
+    demo = paths.demo_workspace_path()
+    open_start_workspace(None, None)[0].close()  # first run builds the demo
+    damage(demo)
+    broken = demo.read_bytes()
+    workspace, problem = open_start_workspace(None, None)
+    assert "A fresh demo district was built" in str(problem)
+    assert not isinstance(problem, DamagedWorkspaceError)  # nothing to restore: it's rebuilt
+    assert workspace.path == demo and len(workspace.rounds()) == 3
+    workspace.close()
+    kept = list(demo.parent.glob(f"{demo.name}.unopenable-*"))
+    assert [p.read_bytes() for p in kept if not p.name.endswith(("-wal", "-shm"))] == [broken]

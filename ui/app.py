@@ -80,7 +80,7 @@ def open_start_workspace(requested: Path | None, last: Path | None):
     """
     from onpoint_desktop import paths
     from onpoint_desktop.demo import build_demo
-    from onpoint_desktop.errors import OnpointError
+    from onpoint_desktop.errors import OnpointError, WorkspaceError
     from onpoint_desktop.workspace import Workspace
 
     problem = None
@@ -93,8 +93,29 @@ def open_start_workspace(requested: Path | None, last: Path | None):
             problem = problem or exc
     demo = paths.demo_workspace_path()
     if demo.exists():
-        return Workspace.open(demo), problem
+        try:
+            return Workspace.open(demo), problem
+        except OnpointError as exc:
+            # The demo is rebuilt rather than repaired; the broken file is kept aside.
+            aside = set_aside(demo)
+            problem = problem or WorkspaceError(
+                f"The demo district could not be opened ({exc}). A fresh demo district was "
+                f"built; the old file is kept as {aside}."
+            )
     return build_demo(demo), problem
+
+
+def set_aside(path: Path) -> Path:
+    """Move a workspace that cannot be opened (and its WAL files) out of the way."""
+    from onpoint_desktop.workspace import utc_now
+
+    stamp = utc_now().replace(":", "").replace("-", "").split(".")[0]
+    aside = path.with_name(f"{path.name}.unopenable-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(str(path) + suffix)
+        if source.exists():
+            source.replace(Path(str(aside) + suffix))
+    return aside
 
 
 def prepare_first_write() -> None:

@@ -40,7 +40,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = sub.add_parser("benchmark", help="build the benchmark pack consultants import")
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
     p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path)
-    p.add_argument("--name", help="the pack's name (default: Onpoint national benchmark DATE)")
+    p.add_argument("--name", help="the pack's name (default: Onpoint national benchmark)")
     p.add_argument("--date", help="the pack's date, YYYY-MM-DD (default: today)")
     p.set_defaults(run=run_benchmark)
 

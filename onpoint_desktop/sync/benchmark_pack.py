@@ -120,7 +120,7 @@ def write_pack(
 ) -> PackResult:
     """Build the benchmark pack of the HQ store and write it to ``out`` (JSON)."""
     date = date or datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    name = name or f"Onpoint national benchmark {date}"
+    name = name or "Onpoint national benchmark"  # the date is a field of its own
     counts = hq.counts()
     source = (
         f"Built by Onpoint HQ from the latest complete round of each district "
