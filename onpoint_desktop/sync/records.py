@@ -33,6 +33,12 @@ def _whole(value: object, allowed: range) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value in allowed
 
 
+def _among(value: object, known: object) -> bool:
+    """Whether a record's id is one of ``known``: ids are text, and a list or an object
+    in their place (unhashable) is simply not one of them."""
+    return isinstance(value, str) and value in known  # type: ignore[operator]
+
+
 class _Checker:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -125,7 +131,7 @@ def parse_content(
         rid = (check.text(r, "id", where) or "").strip()
         if rid in round_ids:
             raise check.fail(where, f"repeats round '{rid}'")
-        if r.get("stage") not in fw.stage_ids:
+        if not _among(r.get("stage"), fw.stage_ids):
             raise check.fail(where, f"has unknown stage {r.get('stage')!r}")
         position = r.get("position")
         if isinstance(position, bool) or not isinstance(position, int):
@@ -149,9 +155,9 @@ def parse_content(
         if event_uuid in event_ids:
             raise check.fail(where, f"repeats rating event {event_uuid}")
         event_ids.add(event_uuid)
-        if e.get("round") not in round_ids:
+        if not _among(e.get("round"), round_ids):
             raise check.fail(where, f"names unknown round {e.get('round')!r}")
-        if e.get("area") not in fw.areas:
+        if not _among(e.get("area"), fw.areas):
             raise check.fail(where, f"names unknown focus area {e.get('area')!r}")
         level = e.get("level")
         if level is not None and not _whole(level, levels):
@@ -169,16 +175,16 @@ def parse_content(
         )
 
     items = {
-        role: (set(inst.item_ids), set(range(inst.scale_min, inst.scale_max + 1)))
+        role: (set(inst.item_ids), range(inst.scale_min, inst.scale_max + 1))
         for role, inst in model.instruments.items()
     }
     responses, response_keys = [], set()
     for number, s in enumerate(check.lines(entries[SURVEY_RESPONSES], SURVEY_RESPONSES), 1):
         where = f"{SURVEY_RESPONSES} line {number}"
         role, answers = s.get("role"), s.get("answers")
-        if s.get("round") not in round_ids:
+        if not _among(s.get("round"), round_ids):
             raise check.fail(where, f"names unknown round {s.get('round')!r}")
-        if role not in items:
+        if not _among(role, items):
             raise check.fail(where, f"has unknown role {role!r}")
         key = check.text(s, "key", where)
         if (s["round"], role, key) in response_keys:
@@ -187,10 +193,9 @@ def parse_content(
         known, scale = items[role]
         if not isinstance(answers, dict) or not known.issuperset(answers):
             raise check.fail(where, "has answers that are not item ids of its instrument")
-        values = answers.values()
-        if not scale.issuperset(values) or not all(type(v) is int for v in values):
-            bad = next(v for v in values if not _whole(v, range(min(scale), max(scale) + 1)))
-            raise check.fail(where, f"has answer value {bad!r} outside the scale")
+        outside = [v for v in answers.values() if not _whole(v, scale)]
+        if outside:
+            raise check.fail(where, f"has answer value {outside[0]!r} outside the scale")
         responses.append(
             {
                 "round": s["round"],
