@@ -16,7 +16,6 @@ import codecs
 import csv
 import io
 import itertools
-import sqlite3
 import zipfile
 
 from hypothesis import given
@@ -24,8 +23,8 @@ from hypothesis import strategies as st
 
 from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.surveys import import_survey, inspect_survey
-from onpoint_desktop.workspace import responses as resp_store
 from tests.conftest import SAMPLES
+from tests.crash_harness import aggregates_match_rebuild
 from tests.hostile_support import (
     Mutated,
     byte_flips,
@@ -121,23 +120,7 @@ def _check_whole_import(ws, round_id: str, role: str, summary) -> None:
         assert records[0]["id"] == summary.import_id
     else:
         assert records == []
-    assert _aggregates_match_rebuild(ws.path)
-
-
-def _aggregates_match_rebuild(db) -> bool:
-    conn = sqlite3.connect(db, isolation_level=None)
-    try:
-        tables = ("survey_item_stats", "survey_component_counts")
-        conn.execute("BEGIN")
-        stored = [sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables]
-        from onpoint_desktop.framework import model
-
-        resp_store.rebuild_aggregates(conn, model())
-        rebuilt = [sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables]
-        conn.execute("ROLLBACK")
-        return stored == rebuilt
-    finally:
-        conn.close()
+    assert aggregates_match_rebuild(ws.path)
 
 
 # --- content-preserving changes: must import exactly ---------------------------------------
