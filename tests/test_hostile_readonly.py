@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from onpoint_desktop.errors import WorkspaceError
+from onpoint_desktop.errors import DamagedWorkspaceError, WorkspaceError
 from onpoint_desktop.report import write_report
 from onpoint_desktop.surveys import import_survey
 from onpoint_desktop.sync import export_bundle
@@ -188,3 +188,12 @@ def test_the_window_shows_an_error_on_a_rating_and_keeps_running(qtbot, district
     assert window.panel.total_label.text()
     assert window.isVisible()
     assert digest(district) == before
+
+
+def test_a_damaged_read_only_workspace_is_reported_as_damaged(district):
+    """Read-only or not, damage is named as damage (the restore flow keys on it)."""
+    data = bytearray(district.read_bytes())
+    data[100:4096] = b"\x00" * (4096 - 100)  # wipe the schema page
+    district.write_bytes(bytes(data))
+    with pytest.raises(DamagedWorkspaceError, match="damaged"):
+        Workspace.open(district, read_only=True)

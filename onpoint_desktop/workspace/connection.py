@@ -36,8 +36,11 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.OperationalError:  # no -shm and none can be created
-        conn.close()
+    except sqlite3.DatabaseError as exc:
+        text = str(exc).lower()
+        if "readonly" not in text and "unable to open" not in text:
+            return conn  # damage: the identity check names it (and offers the backups)
+        conn.close()  # no -shm, and none can be created
     wal = Path(str(path) + "-wal")
     if wal.exists() and wal.stat().st_size:
         raise WorkspaceError(
