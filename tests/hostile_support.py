@@ -24,6 +24,13 @@ from hypothesis import strategies as st
 SOAK = os.environ.get("HYPOTHESIS_PROFILE") == "soak"
 EXAMPLE_SECONDS = 20  # a hang: one example (one file read or merged) taking this long
 TEST_SECONDS = 1800 if SOAK else 300  # the whole property, as a last-resort guard
+MAX_MESSAGE = 2000  # characters: a refusal is a few sentences, whatever the file holds
+
+
+def check_refusal(message: str, name: str) -> None:
+    """A refusal a person can read: it names the file and stays a few sentences long."""
+    assert name in message, f"refusal does not name the file: {message[:500]}"
+    assert len(message) <= MAX_MESSAGE, f"{len(message):,}-character refusal: {message[:500]}"
 
 
 def hostile_settings(default_examples: int) -> settings:

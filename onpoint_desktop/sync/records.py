@@ -23,6 +23,7 @@ from onpoint_desktop.sync.format import (
     SURVEY_RESPONSES,
     TIMESTAMP_PATTERN,
     BundleRefused,
+    quoted,
 )
 
 _TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
@@ -63,12 +64,12 @@ class _Checker:
         try:
             return str(uuid.UUID(value))
         except ValueError:
-            raise self.fail(where, f"has '{key}' {value!r}, which is not a UUID") from None
+            raise self.fail(where, f"has '{key}' {quoted(value)}, which is not a UUID") from None
 
     def timestamp(self, obj: dict, key: str, where: str) -> str:
         value = obj.get(key)
         if not isinstance(value, str) or not _TIMESTAMP.fullmatch(value):
-            raise self.fail(where, f"has '{key}' {value!r}, not a UTC timestamp")
+            raise self.fail(where, f"has '{key}' {quoted(value)}, not a UTC timestamp")
         return value
 
     def json(self, blob: bytes, name: str) -> Any:
@@ -132,7 +133,7 @@ def parse_content(
         if rid in round_ids:
             raise check.fail(where, f"repeats round '{rid}'")
         if not _among(r.get("stage"), fw.stage_ids):
-            raise check.fail(where, f"has unknown stage {r.get('stage')!r}")
+            raise check.fail(where, f"has unknown stage {quoted(r.get('stage'))}")
         position = r.get("position")
         if isinstance(position, bool) or not isinstance(position, int):
             raise check.fail(where, "has no whole-number 'position'")
@@ -156,12 +157,13 @@ def parse_content(
             raise check.fail(where, f"repeats rating event {event_uuid}")
         event_ids.add(event_uuid)
         if not _among(e.get("round"), round_ids):
-            raise check.fail(where, f"names unknown round {e.get('round')!r}")
+            raise check.fail(where, f"names unknown round {quoted(e.get('round'))}")
         if not _among(e.get("area"), fw.areas):
-            raise check.fail(where, f"names unknown focus area {e.get('area')!r}")
+            raise check.fail(where, f"names unknown focus area {quoted(e.get('area'))}")
         level = e.get("level")
         if level is not None and not _whole(level, levels):
-            raise check.fail(where, f"has rating level {level!r}, not 1–{fw.max_level} or null")
+            top = fw.max_level
+            raise check.fail(where, f"has rating level {quoted(level)}, not 1–{top} or null")
         events.append(
             {
                 "uuid": event_uuid,
@@ -183,19 +185,19 @@ def parse_content(
         where = f"{SURVEY_RESPONSES} line {number}"
         role, answers = s.get("role"), s.get("answers")
         if not _among(s.get("round"), round_ids):
-            raise check.fail(where, f"names unknown round {s.get('round')!r}")
+            raise check.fail(where, f"names unknown round {quoted(s.get('round'))}")
         if not _among(role, items):
-            raise check.fail(where, f"has unknown role {role!r}")
+            raise check.fail(where, f"has unknown role {quoted(role)}")
         key = check.text(s, "key", where)
         if (s["round"], role, key) in response_keys:
-            raise check.fail(where, f"repeats response key {key!r}")
+            raise check.fail(where, f"repeats response key {quoted(key)}")
         response_keys.add((s["round"], role, key))
         known, scale = items[role]
         if not isinstance(answers, dict) or not known.issuperset(answers):
             raise check.fail(where, "has answers that are not item ids of its instrument")
         outside = [v for v in answers.values() if not _whole(v, scale)]
         if outside:
-            raise check.fail(where, f"has answer value {outside[0]!r} outside the scale")
+            raise check.fail(where, f"has answer value {quoted(outside[0])} outside the scale")
         responses.append(
             {
                 "round": s["round"],
