@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 
 SOAK = os.environ.get("HYPOTHESIS_PROFILE") == "soak"
 EXAMPLE_SECONDS = 20  # a hang: one example (one file read or merged) taking this long
-TEST_SECONDS = 1800 if SOAK else 300  # the whole property, as a last-resort guard
 MAX_MESSAGE = 2000  # characters: a refusal is a few sentences, whatever the file holds
 
 
@@ -55,29 +54,26 @@ class Hang(AssertionError):
 
 @contextlib.contextmanager
 def time_limit(seconds: float = EXAMPLE_SECONDS) -> Iterator[None]:
-    """Interrupt the block with :class:`Hang` after ``seconds`` (SIGALRM, main thread)."""
+    """Guard one example against a hang, twice over.
+
+    After ``seconds`` SIGALRM interrupts the block with :class:`Hang` (a failing example
+    Hypothesis shrinks and reports). A hang inside C code that never returns to Python
+    cannot be interrupted that way: after three times ``seconds`` faulthandler dumps every
+    thread's stack and ends the run rather than letting it wait forever.
+    """
 
     def expire(signum, frame):
         raise Hang(f"no answer after {seconds} s: the reader hangs on this input")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-@contextlib.contextmanager
-def whole_test_guard(seconds: float = TEST_SECONDS) -> Iterator[None]:
-    """If the whole property runs past ``seconds`` (a hang in C code that SIGALRM cannot
-    interrupt), dump every thread's stack and end the run instead of waiting forever."""
-    faulthandler.dump_traceback_later(seconds, exit=True, file=sys.stderr)
+    faulthandler.dump_traceback_later(3 * seconds, exit=True, file=sys.stderr)
     try:
         yield
     finally:
         faulthandler.cancel_dump_traceback_later()
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # --- byte-level mutations ------------------------------------------------------------------

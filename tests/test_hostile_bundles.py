@@ -37,7 +37,6 @@ from tests.hostile_support import (
     hostile_settings,
     time_limit,
     truncations,
-    whole_test_guard,
 )
 from tests.sync_support import district, export, full_dump, members, resign, rezip, signer
 
@@ -172,8 +171,7 @@ def test_byte_damage_is_refused_or_verifies_as_the_original(scene, hq, tmp_path)
     def property(blob):
         check_bundle(hq, tmp_path, blob, original=scene["content"])
 
-    with whole_test_guard():
-        property()
+    property()
 
 
 NAMES = st.sampled_from(
@@ -250,8 +248,7 @@ def test_archive_damage_is_refused_or_verifies_as_the_original(scene, hq, tmp_pa
     def property(blob):
         check_bundle(hq, tmp_path, blob, original=scene["content"])
 
-    with whole_test_guard():
-        property()
+    property()
 
 
 # --- re-signed hostile manifests and records --------------------------------------------------
@@ -340,8 +337,7 @@ def test_resigned_hostile_content_is_refused_or_merged_soundly(scene, hq, tmp_pa
     def property(blob):
         statuses.append(check_bundle(hq, tmp_path, blob))
 
-    with whole_test_guard():
-        property()
+    property()
     assert "refused" in statuses
 
 

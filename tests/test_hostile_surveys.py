@@ -18,6 +18,7 @@ import io
 import itertools
 import zipfile
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ from onpoint_desktop.surveys import import_survey, inspect_survey
 from tests.conftest import SAMPLES
 from tests.crash_harness import aggregates_match_rebuild
 from tests.hostile_support import (
+    Hang,
     Mutated,
     byte_flips,
     check_refusal,
@@ -33,7 +35,6 @@ from tests.hostile_support import (
     splices,
     time_limit,
     truncations,
-    whole_test_guard,
 )
 from tests.survey_helpers import dump, expected_answers, stored_answers
 
@@ -156,8 +157,7 @@ def preserving_csv(draw):
 @hostile_settings(25)
 def test_content_preserving_changes_import_the_true_answers(ws, tmp_path, case):
     name, blob = case
-    with whole_test_guard():
-        check_import(ws, tmp_path, name, blob, exact=True)
+    check_import(ws, tmp_path, name, blob, exact=True)
 
 
 # --- damaged CSV / TSV -----------------------------------------------------------------------
@@ -187,8 +187,7 @@ def damaged_bytes(draw):
 @given(case=damaged_bytes())
 @hostile_settings(50)
 def test_damaged_text_files_import_whole_or_are_refused_clearly(ws, tmp_path, case):
-    with whole_test_guard():
-        check_import(ws, tmp_path, *case)
+    check_import(ws, tmp_path, *case)
 
 
 ROW_DAMAGE = ["dup-header", "drop-header", "cell", "huge", "blank", "width"]
@@ -230,8 +229,7 @@ def damaged_rows(draw):
 @given(case=damaged_rows())
 @hostile_settings(40)
 def test_structurally_damaged_files_import_whole_or_are_refused_clearly(ws, tmp_path, case):
-    with whole_test_guard():
-        check_import(ws, tmp_path, *case)
+    check_import(ws, tmp_path, *case)
 
 
 # --- damaged workbooks -----------------------------------------------------------------------
@@ -281,8 +279,7 @@ def damaged_workbooks(draw):
 @given(case=damaged_workbooks())
 @hostile_settings(40)
 def test_damaged_workbooks_import_whole_or_are_refused_clearly(ws, tmp_path, case):
-    with whole_test_guard():
-        check_import(ws, tmp_path, *case)
+    check_import(ws, tmp_path, *case)
 
 
 @st.composite
@@ -316,8 +313,7 @@ def edited_workbooks(draw):
 @given(case=edited_workbooks())
 @hostile_settings(25)
 def test_edited_workbooks_import_whole_or_are_refused_clearly(ws, tmp_path, case):
-    with whole_test_guard():
-        check_import(ws, tmp_path, *case)
+    check_import(ws, tmp_path, *case)
 
 
 def test_every_sample_passes_the_property_unchanged(ws, tmp_path):
@@ -341,3 +337,22 @@ def test_a_huge_unknown_answer_is_quoted_briefly(ws, tmp_path):
     rows = rows_of("teacher_qualtrics_text.csv")
     rows[10][20] = "é" * 1_100_000  # an answer cell
     assert not check_import(ws, tmp_path, "teacher_qualtrics_text.csv", encode_rows(rows))
+
+
+def test_the_hang_guard_interrupts_a_stuck_example():
+    """The guard every property relies on to turn a hang into a failing example."""
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(Hang), time_limit(0.2):
+        while True:
+            time.sleep(0.01)
+    assert time.monotonic() - started < 2
+
+
+def test_a_mapping_problem_names_the_file(ws, tmp_path):
+    """Regression (found by the truncation property): a header cut short after "L1" maps
+    a second column to L01, and that refusal did not say which file it was about."""
+    blob = RAW["leader_template.csv"][:61]
+    assert blob.decode().splitlines()[0].endswith(",L1")
+    assert not check_import(ws, tmp_path, "leader_template.csv", blob)
