@@ -283,8 +283,8 @@ def _open_workbook(path: Path) -> SourceFile:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise SurveyImportError(
-            f"{path.name} is not an Excel workbook that can be read ({exc}); export the "
-            "responses again as .xlsx or CSV."
+            f"{path.name} is not an Excel workbook that can be read ({str(exc)[:200]}); "
+            "export the responses again as .xlsx or CSV."
         ) from None
     except Exception as exc:  # zipfile.BadZipFile and parser errors from damaged files
         raise _damaged_workbook(path, exc) from None

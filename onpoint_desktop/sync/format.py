@@ -71,8 +71,12 @@ SHOWN_CHARS = 60  # of a value quoted in a refusal
 
 def quoted(value: object) -> str:
     """A value from a bundle as quoted in a refusal: one short line, whatever its size."""
-    text = repr(value)
-    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+    return brief(repr(value))
+
+
+def brief(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (a library's message may quote hostile bytes)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def canonical_json(obj: Any) -> bytes:

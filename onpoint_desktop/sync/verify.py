@@ -45,6 +45,7 @@ from onpoint_desktop.sync.format import (
     TIMESTAMP_PATTERN,
     BundleRefused,
     Limits,
+    brief,
     quoted,
 )
 from onpoint_desktop.sync.records import parse_content
@@ -249,8 +250,8 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, source: str
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise BundleRefused(
             "truncated" if isinstance(exc, EOFError) else "corrupt",
-            f"{source} is damaged: entry {quoted(info.filename)} cannot be read ({exc}). Copy the "
-            "file again, or ask for a fresh export.",
+            f"{source} is damaged: entry {quoted(info.filename)} cannot be read "
+            f"({brief(str(exc), 200)}). Copy the file again, or ask for a fresh export.",
         ) from None
     return b"".join(chunks)
 
