@@ -4,7 +4,7 @@ For each scenario, each trial starts a child process doing the work, kills it at
 moment, then checks the file: ``PRAGMA integrity_check`` is ok, every change the child
 acknowledged is present, and nothing is half-applied.
 
-    python bench/soak.py [--trials 50] [--scenario rate ...]
+    python bench/soak.py [--trials 50] [--scenario rate|merge|import ...]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -43,7 +44,29 @@ def merge_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harness
     return crash_harness.merge_trial(hq_db, _bundles, rng)
 
 
-SCENARIOS = {"rate": rate_trial, "merge": merge_trial}
+IMPORT_ROWS = 100_000
+IMPORT_ROUNDS = ["r1", "r2"]
+_export: list[tuple[Path, int]] = []
+
+
+def import_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harness.Outcome:
+    """Two 100,000-row Qualtrics imports, one after the other (about 2 s each on the
+    2-core machine this was tuned on), killed at a random moment between their start and
+    a little after both finish, so most kills land inside an import."""
+    from onpoint_desktop.workspace import Workspace
+
+    if not _export:
+        export = crash_harness.big_qualtrics_export(shared / "big.csv", IMPORT_ROWS)
+        _export.append((export, crash_harness.importable_rows(export)))
+    export, whole = _export[0]
+    db = folder / "import.onpoint.db"
+    with Workspace.create(db, "Soak district (imports)") as ws:
+        for round_id in IMPORT_ROUNDS:
+            ws.add_round(round_id, "year1")
+    return crash_harness.import_trial(db, export, IMPORT_ROUNDS, whole, rng.uniform(0.0, 4.5))
+
+
+SCENARIOS = {"rate": rate_trial, "merge": merge_trial, "import": import_trial}
 
 
 def main() -> int:
@@ -56,11 +79,13 @@ def main() -> int:
     for scenario in args.scenario or list(SCENARIOS):
         rng = random.Random(scenario)
         ok = acked = 0
+        found: Counter = Counter()
         started = time.perf_counter()
         for _ in range(args.trials):
             with tempfile.TemporaryDirectory() as tmp:
                 outcome = SCENARIOS[scenario](Path(tmp), rng, shared)
             acked += len(outcome.acknowledged)
+            found[outcome.found] += bool(outcome.found)
             if outcome.ok:
                 ok += 1
             else:
@@ -70,6 +95,9 @@ def main() -> int:
             f"{scenario:<8} {ok}/{args.trials} trials intact, {acked} acknowledged changes "
             f"checked, {time.perf_counter() - started:.0f}s"
         )
+        for state, trials in sorted(found.items()):
+            if state:
+                print(f"           {trials:>3} trials found {state}")
     return 1 if failures else 0
 
 

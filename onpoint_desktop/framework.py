@@ -8,6 +8,7 @@ may ask for it freely.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -238,13 +239,17 @@ def _load_model(path: Path, framework: Framework) -> ScoringModel:
     )
 
 
+_MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
 @functools.cache
 def load(model_id: str = "onpoint-1") -> Resources:
     """Load and validate the framework and a scoring model (cached)."""
     root = resources_dir()
     framework = _load_framework(root / "framework.json")
     model_path = root / "models" / f"{model_id}.json"
-    if not model_path.exists():
+    # An id comes from files (bundles, packs) too: only a plain name can be a model's.
+    if not _MODEL_ID.fullmatch(model_id) or not model_path.exists():
         raise ResourceError(f"Scoring model '{model_id}' is not installed ({model_path}).")
     return Resources(framework, _load_model(model_path, framework))
 

@@ -6,8 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# HYPOTHESIS_PROFILE=soak runs the hostile-input properties with many more examples
+# (tests/hostile_support.py); the default profile keeps the everyday run fast.
+settings.register_profile("soak", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # A copy of ../shared/samples (real-layout exports with truth.json), kept in the repo so
 # the tests run from any clean clone.

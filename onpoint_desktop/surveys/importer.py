@@ -127,7 +127,7 @@ def _open(path: Path, role: str, mapping: ColumnMapping | Path | str | None) -> 
         chosen = fit_mapping(read_mapping(Path(mapping)), layout, instrument, Path(mapping))
     else:
         chosen = remembered(layout, instrument) or auto_mapping(layout, instrument)
-    problems = chosen.problems(instrument)
+    problems = [f"{source.name}: {problem}" for problem in chosen.problems(instrument)]
     if not chosen.item_columns:
         problems.insert(0, _no_items(source, layout, instrument))
     elif chosen.origin == "automatic":

@@ -28,6 +28,7 @@ from onpoint_desktop.surveys.text import normalise
 from onpoint_desktop.workspace.response_table import ResponseTable
 
 MAX_LISTED = 10  # unknown answers listed in a message or preview
+SHOWN_CHARS = 60  # of an unknown answer, in a message or preview
 EMPTY, DUPLICATE = "empty", "duplicate"
 
 Progress = Callable[[int, int], None]
@@ -171,7 +172,7 @@ class ResponseReader:
                 texts = _text(frame[use.column.index])[filled]
                 for pos in bad[: max(0, MAX_LISTED - len(totals.unknown))]:
                     totals.unknown.append(
-                        UnknownAnswer(int(rows[pos]), use.column.label, str(texts[pos]))
+                        UnknownAnswer(int(rows[pos]), use.column.label, _shown(str(texts[pos])))
                     )
             values[:, j] = np.where(codes == UNKNOWN_CODE, 0, codes)[keep]
         kept_rows = np.flatnonzero(keep)
@@ -231,6 +232,11 @@ class ResponseReader:
         ]
         self.totals.comments += sum(1 for c in joined if c)
         return joined
+
+
+def _shown(value: str) -> str:
+    """An answer as quoted in messages: a cell of any length stays one readable line."""
+    return value if len(value) <= SHOWN_CHARS else value[: SHOWN_CHARS - 3].rstrip() + "..."
 
 
 def _text(cells: pd.Series) -> np.ndarray:

@@ -283,14 +283,11 @@ def _open_workbook(path: Path) -> SourceFile:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise SurveyImportError(
-            f"{path.name} is not an Excel workbook that can be read ({exc}); export the "
-            "responses again as .xlsx or CSV."
+            f"{path.name} is not an Excel workbook that can be read ({str(exc)[:200]}); "
+            "export the responses again as .xlsx or CSV."
         ) from None
     except Exception as exc:  # zipfile.BadZipFile and parser errors from damaged files
-        raise SurveyImportError(
-            f"{path.name} is damaged or not an Excel workbook ({type(exc).__name__}); export "
-            "the responses again as .xlsx or CSV."
-        ) from None
+        raise _damaged_workbook(path, exc) from None
     try:
         for sheet in book.worksheets:
             rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -298,9 +295,20 @@ def _open_workbook(path: Path) -> SourceFile:
                 rows.pop()
             if rows:
                 return SourceFile(path, "workbook", _rows=_trim_columns(rows))
+    except Exception as exc:  # a sheet is read lazily: its damage shows only now
+        raise _damaged_workbook(path, exc) from None
     finally:
         book.close()
     raise SurveyImportError(f"{path.name} is empty: none of its sheets holds any cells.")
+
+
+def _damaged_workbook(path: Path, exc: Exception) -> SurveyImportError:
+    """openpyxl reports a damaged archive or sheet with whatever its parsers raise
+    (BadZipFile, zlib.error, XML ParseError, KeyError, ValueError...)."""
+    return SurveyImportError(
+        f"{path.name} is damaged or not an Excel workbook ({type(exc).__name__}); export "
+        "the responses again as .xlsx or CSV."
+    )
 
 
 def _trim_columns(rows: list[list[str]]) -> list[list[str]]:

@@ -66,6 +66,19 @@ class BundleRefused(BundleError):
         self.reason = reason
 
 
+SHOWN_CHARS = 60  # of a value quoted in a refusal
+
+
+def quoted(value: object) -> str:
+    """A value from a bundle as quoted in a refusal: one short line, whatever its size."""
+    return brief(repr(value))
+
+
+def brief(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (a library's message may quote hostile bytes)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def canonical_json(obj: Any) -> bytes:
     """The one byte form of a JSON document that is signed and hashed."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from onpoint_desktop.errors import BundleError, Cancelled
+from onpoint_desktop.errors import BundleError, Cancelled, WorkspaceError
 from onpoint_desktop.sync import keys
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
 from onpoint_desktop.sync.format import BundleRefused
@@ -116,6 +116,12 @@ def merge_bundles(
                     "the HQ store (from your backup) and merge again.",
                 )
             outcome = _refused(str(path), exc, bundle)
+        except WorkspaceError as exc:  # the store cannot be written (full disk, read-only)
+            merged = sum(1 for o in outcomes if o.status == "merged")
+            raise WorkspaceError(
+                f"{exc} The merge stopped at {path}; the {merged} bundle(s) merged before it "
+                "in this run are complete, and merging the same files again is safe."
+            ) from None
         outcomes.append(outcome)
         if outcome.status == "merged":
             touched.add(outcome.district_uuid)

@@ -23,6 +23,7 @@ from onpoint_desktop.sync.format import (
     SURVEY_RESPONSES,
     TIMESTAMP_PATTERN,
     BundleRefused,
+    quoted,
 )
 
 _TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
@@ -31,6 +32,12 @@ MAX_TEXT = 20_000  # characters in a name, label, note or key
 
 def _whole(value: object, allowed: range) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value in allowed
+
+
+def _among(value: object, known: object) -> bool:
+    """Whether a record's id is one of ``known``: ids are text, and a list or an object
+    in their place (unhashable) is simply not one of them."""
+    return isinstance(value, str) and value in known  # type: ignore[operator]
 
 
 class _Checker:
@@ -57,12 +64,12 @@ class _Checker:
         try:
             return str(uuid.UUID(value))
         except ValueError:
-            raise self.fail(where, f"has '{key}' {value!r}, which is not a UUID") from None
+            raise self.fail(where, f"has '{key}' {quoted(value)}, which is not a UUID") from None
 
     def timestamp(self, obj: dict, key: str, where: str) -> str:
         value = obj.get(key)
         if not isinstance(value, str) or not _TIMESTAMP.fullmatch(value):
-            raise self.fail(where, f"has '{key}' {value!r}, not a UTC timestamp")
+            raise self.fail(where, f"has '{key}' {quoted(value)}, not a UTC timestamp")
         return value
 
     def json(self, blob: bytes, name: str) -> Any:
@@ -125,8 +132,8 @@ def parse_content(
         rid = (check.text(r, "id", where) or "").strip()
         if rid in round_ids:
             raise check.fail(where, f"repeats round '{rid}'")
-        if r.get("stage") not in fw.stage_ids:
-            raise check.fail(where, f"has unknown stage {r.get('stage')!r}")
+        if not _among(r.get("stage"), fw.stage_ids):
+            raise check.fail(where, f"has unknown stage {quoted(r.get('stage'))}")
         position = r.get("position")
         if isinstance(position, bool) or not isinstance(position, int):
             raise check.fail(where, "has no whole-number 'position'")
@@ -149,13 +156,14 @@ def parse_content(
         if event_uuid in event_ids:
             raise check.fail(where, f"repeats rating event {event_uuid}")
         event_ids.add(event_uuid)
-        if e.get("round") not in round_ids:
-            raise check.fail(where, f"names unknown round {e.get('round')!r}")
-        if e.get("area") not in fw.areas:
-            raise check.fail(where, f"names unknown focus area {e.get('area')!r}")
+        if not _among(e.get("round"), round_ids):
+            raise check.fail(where, f"names unknown round {quoted(e.get('round'))}")
+        if not _among(e.get("area"), fw.areas):
+            raise check.fail(where, f"names unknown focus area {quoted(e.get('area'))}")
         level = e.get("level")
         if level is not None and not _whole(level, levels):
-            raise check.fail(where, f"has rating level {level!r}, not 1–{fw.max_level} or null")
+            top = fw.max_level
+            raise check.fail(where, f"has rating level {quoted(level)}, not 1–{top} or null")
         events.append(
             {
                 "uuid": event_uuid,
@@ -169,28 +177,27 @@ def parse_content(
         )
 
     items = {
-        role: (set(inst.item_ids), set(range(inst.scale_min, inst.scale_max + 1)))
+        role: (set(inst.item_ids), range(inst.scale_min, inst.scale_max + 1))
         for role, inst in model.instruments.items()
     }
     responses, response_keys = [], set()
     for number, s in enumerate(check.lines(entries[SURVEY_RESPONSES], SURVEY_RESPONSES), 1):
         where = f"{SURVEY_RESPONSES} line {number}"
         role, answers = s.get("role"), s.get("answers")
-        if s.get("round") not in round_ids:
-            raise check.fail(where, f"names unknown round {s.get('round')!r}")
-        if role not in items:
-            raise check.fail(where, f"has unknown role {role!r}")
+        if not _among(s.get("round"), round_ids):
+            raise check.fail(where, f"names unknown round {quoted(s.get('round'))}")
+        if not _among(role, items):
+            raise check.fail(where, f"has unknown role {quoted(role)}")
         key = check.text(s, "key", where)
         if (s["round"], role, key) in response_keys:
-            raise check.fail(where, f"repeats response key {key!r}")
+            raise check.fail(where, f"repeats response key {quoted(key)}")
         response_keys.add((s["round"], role, key))
         known, scale = items[role]
         if not isinstance(answers, dict) or not known.issuperset(answers):
             raise check.fail(where, "has answers that are not item ids of its instrument")
-        values = answers.values()
-        if not scale.issuperset(values) or not all(type(v) is int for v in values):
-            bad = next(v for v in values if not _whole(v, range(min(scale), max(scale) + 1)))
-            raise check.fail(where, f"has answer value {bad!r} outside the scale")
+        outside = [v for v in answers.values() if not _whole(v, scale)]
+        if outside:
+            raise check.fail(where, f"has answer value {quoted(outside[0])} outside the scale")
         responses.append(
             {
                 "round": s["round"],

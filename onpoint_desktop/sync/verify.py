@@ -45,6 +45,8 @@ from onpoint_desktop.sync.format import (
     TIMESTAMP_PATTERN,
     BundleRefused,
     Limits,
+    brief,
+    quoted,
 )
 from onpoint_desktop.sync.records import parse_content
 
@@ -181,32 +183,32 @@ def _check_members(
         if _unsafe(name) or _unsafe(info.orig_filename):
             raise BundleRefused(
                 "unsafe-name",
-                f"{source} contains an entry named {name!r} that points outside the bundle "
+                f"{source} contains an entry named {quoted(name)} that points outside the bundle "
                 "(absolute path or '..'); it was refused as hostile.",
             )
         if name not in KNOWN_MEMBERS:
             raise BundleRefused(
-                "unexpected-entry", f"{source} contains an unexpected entry {name!r}."
+                "unexpected-entry", f"{source} contains an unexpected entry {quoted(name)}."
             )
         if name in members:
             raise BundleRefused(
-                "duplicate-entry", f"{source} contains the entry {name!r} twice; refused."
+                "duplicate-entry", f"{source} contains the entry {quoted(name)} twice; refused."
             )
         if info.flag_bits & 0x1 or info.compress_type not in ALLOWED_COMPRESSION:
             raise BundleRefused(
-                "corrupt", f"{source}: entry {name!r} uses an encoding bundles never use."
+                "corrupt", f"{source}: entry {quoted(name)} uses an encoding bundles never use."
             )
         if info.file_size > limits.entry_bytes:
             raise BundleRefused(
                 "too-large",
-                f"{source}: entry {name!r} declares {info.file_size:,} bytes, over the "
+                f"{source}: entry {quoted(name)} declares {info.file_size:,} bytes, over the "
                 f"{limits.entry_bytes:,}-byte limit; refused.",
             )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_floor and ratio > limits.ratio:
             raise BundleRefused(
                 "zip-bomb",
-                f"{source}: entry {name!r} would expand {ratio:,.0f} times "
+                f"{source}: entry {quoted(name)} would expand {ratio:,.0f} times "
                 f"({info.file_size:,} bytes); refused as a zip bomb.",
             )
         total += info.file_size
@@ -241,14 +243,15 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, source: str
                 size += len(chunk)
                 if size > cap:
                     raise BundleRefused(
-                        "too-large", f"{source}: entry {info.filename!r} is larger than allowed."
+                        "too-large",
+                        f"{source}: entry {quoted(info.filename)} is larger than allowed.",
                     )
                 chunks.append(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise BundleRefused(
             "truncated" if isinstance(exc, EOFError) else "corrupt",
-            f"{source} is damaged: entry {info.filename!r} cannot be read ({exc}). Copy the "
-            "file again, or ask for a fresh export.",
+            f"{source} is damaged: entry {quoted(info.filename)} cannot be read "
+            f"({brief(str(exc), 200)}). Copy the file again, or ask for a fresh export.",
         ) from None
     return b"".join(chunks)
 
@@ -264,7 +267,7 @@ def _manifest(blob: bytes, source: str) -> dict[str, Any]:
     if fmt != BUNDLE_FORMAT:
         raise BundleRefused(
             "unknown-format",
-            f"{source} has bundle format {fmt!r}; this version of Onpoint Desktop reads "
+            f"{source} has bundle format {quoted(fmt)}; this version of Onpoint Desktop reads "
             f"'{BUNDLE_FORMAT}'. Update the app (or ask for an export from a matching one).",
         )
     consultant = manifest.get("consultant")
@@ -325,20 +328,21 @@ def _read_entries(
     for name, spec in signed.items():
         if name not in members:
             raise BundleRefused(
-                "missing-entry", f"{source}: entry {name!r} listed in the manifest is missing."
+                "missing-entry",
+                f"{source}: entry {quoted(name)} listed in the manifest is missing.",
             )
         size = spec.get("size")
         if not isinstance(size, int) or members[name].file_size != size:
             raise BundleRefused(
                 "tampered",
-                f"{source}: entry {name!r} is not the size the signed manifest gives; it was "
+                f"{source}: entry {quoted(name)} is not the size the signed manifest gives; it was "
                 "altered after signing. Refused.",
             )
         blob = _read(archive, members[name], min(size, limits.entry_bytes), source)
         if len(blob) != size or hashlib.sha256(blob).hexdigest() != spec.get("sha256"):
             raise BundleRefused(
                 "tampered",
-                f"{source}: entry {name!r} does not match its signed SHA-256; it was altered "
+                f"{source}: entry {quoted(name)} does not match its signed SHA-256; it was altered "
                 "after signing. Refused.",
             )
         entries[name] = blob

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -14,6 +15,49 @@ def connect(path: Path, configure: bool = True) -> sqlite3.Connection:
     if configure:
         configure_connection(conn, path)
     return conn
+
+
+def writable(path: Path) -> bool:
+    """Whether this user may change the file: the file and its folder (where SQLite keeps
+    the WAL beside it) are both writable."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that can only read (SQLite refuses every write on it).
+
+    A WAL database needs its ``-shm`` index beside it even to read; in a read-only folder
+    none can be created, so the file is then opened as immutable (read as it is on disk).
+    That is only sound when no committed work waits in a ``-wal`` file, which a cleanly
+    closed workspace never leaves; otherwise the file is refused.
+    """
+    uri = path.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.DatabaseError as exc:
+        text = str(exc).lower()
+        if "readonly" not in text and "unable to open" not in text:
+            return conn  # damage: the identity check names it (and offers the backups)
+        conn.close()  # no -shm, and none can be created
+    wal = Path(str(path) + "-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise WorkspaceError(
+            f"{path} is in a read-only folder and was not closed cleanly (its recent changes "
+            f"are still in {wal.name}); copy the file together with {wal.name} to a writable "
+            "folder and open the copy there."
+        )
+    return sqlite3.connect(
+        uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False
+    )
+
+
+def read_only_error(path: Path) -> WorkspaceError:
+    return WorkspaceError(
+        f"Could not save to {path}: the file or its folder is read-only. Copy the "
+        "workspace somewhere writable and open the copy; nothing was changed."
+    )
 
 
 def configure_connection(conn: sqlite3.Connection, path: Path) -> None:
@@ -37,10 +81,7 @@ def write_error(path: Path, exc: sqlite3.OperationalError) -> WorkspaceError:
             "nothing was changed."
         )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return WorkspaceError(
-            f"Could not save to {path}: the file or its folder is read-only. Copy the "
-            "workspace somewhere writable and open the copy; nothing was changed."
-        )
+        return read_only_error(path)
     if "locked" in text or "busy" in text:
         return WorkspaceError(
             f"{path} is busy in another program or window; close it there and try again."

@@ -32,7 +32,10 @@ from onpoint_desktop.workspace.backup import backup_name, backup_to, rolling_bac
 from onpoint_desktop.workspace.connection import (
     configure_connection,
     connect,
+    connect_read_only,
+    read_only_error,
     remove_database,
+    writable,
     write_error,
 )
 
@@ -105,9 +108,11 @@ _IMPORT_COLUMNS = (
 class Workspace:
     """An open district workspace. Use :meth:`create` or :meth:`open`; close when done."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
         self.path = path
         self.conn = conn
+        self.read_only = read_only
+        self.backup_problem: str | None = None  # why the rolling backup on open failed
         self.resources = fw.load()
         self._aggregates: dict[tuple[str, str], tuple[str, SurveyAggregates]] = {}
         self._benchmark: tuple[int, Benchmark] | None = None
@@ -162,20 +167,35 @@ class Workspace:
         return ws
 
     @classmethod
-    def open(cls, path: str | Path, *, backup: bool = True) -> Workspace:
+    def open(
+        cls, path: str | Path, *, backup: bool = True, read_only: bool | None = None
+    ) -> Workspace:
         """Open an existing workspace, migrating an older format after a backup.
 
-        With ``backup`` (the default), a rolling backup is taken on open (see ``backup``).
+        With ``backup`` (the default), a rolling backup is taken on open (see ``backup``);
+        if it cannot be written (full disk...), the workspace still opens and
+        ``backup_problem`` says why. ``read_only`` (default: when this user cannot write
+        the file or its folder) opens it for looking only: every change then raises a
+        ``WorkspaceError`` saying so, and ``read_only_notice`` is the sentence to show.
         """
         path = Path(path)
         schema.check_file(path)
+        if read_only is None:
+            read_only = not writable(path)
         try:
-            conn = connect(path, configure=False)
+            conn = connect_read_only(path) if read_only else connect(path, configure=False)
         except sqlite3.Error as exc:
             raise WorkspaceError(f"{path} cannot be opened: {exc}.") from None
         try:
             version = schema.check_identity(conn, path)
-            if version < schema.SCHEMA_VERSION:
+            if read_only:
+                if version < schema.SCHEMA_VERSION:
+                    raise WorkspaceError(
+                        f"{path} is in an older workspace format and cannot be upgraded where "
+                        "it is (read-only); copy it somewhere writable and open the copy."
+                    )
+                conn.execute("PRAGMA foreign_keys = ON")
+            elif version < schema.SCHEMA_VERSION:
                 backup = backup_to(conn, backup_name(path, f"before-migration-v{version}"))
                 try:
                     schema.migrate(conn, version)
@@ -184,14 +204,29 @@ class Workspace:
                         f"Could not upgrade {path} from workspace format {version}: {exc}. "
                         f"The file is unchanged; a copy is at {backup}."
                     ) from None
-            configure_connection(conn, path)
+            if not read_only:
+                configure_connection(conn, path)
         except BaseException:
             conn.close()
             raise
-        ws = cls(path, conn)
+        ws = cls(path, conn, read_only=read_only)
         if backup:
-            rolling_backup(conn, path, ws.workspace_uuid)
+            try:
+                rolling_backup(conn, path, ws.workspace_uuid)
+            except (OSError, WorkspaceError) as exc:  # a missed backup must not lock work out
+                ws.backup_problem = f"No backup was taken on opening {path.name}: {exc}"
         return ws
+
+    @property
+    def read_only_notice(self) -> str | None:
+        """The sentence to show while the workspace is open read-only (else None)."""
+        if not self.read_only:
+            return None
+        return (
+            f"{self.path.name} is open read-only: this user cannot change the file or its "
+            "folder. You can look at it, score it and export it; to change it, save a copy "
+            "somewhere writable and open the copy."
+        )
 
     def close(self) -> None:
         self.conn.close()
@@ -216,6 +251,8 @@ class Workspace:
                 raise
             self.conn.execute("RELEASE SAVEPOINT nested_action")
             return
+        if self.read_only:
+            raise read_only_error(self.path)
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

@@ -1,0 +1,358 @@
+"""Damaged and hostile survey files: imported correctly, or refused clearly with nothing changed.
+
+Every property starts from the real-layout samples in ``tests/samples`` and mutates
+them. For each mutated file, ``inspect_survey`` and ``import_survey`` either succeed or
+raise an ``OnpointError`` whose message names the file; never another exception, never a
+hang; a refused import leaves every table of the workspace exactly as it was; an
+accepted one is whole (its ``survey_imports`` record counts the rows stored, and the
+stored aggregates equal a rebuild from the rows) and agrees with the preview. Mutations
+that keep the content (another encoding, line endings, delimiter, blank lines) must
+import exactly the true answers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import zipfile
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from onpoint_desktop.errors import OnpointError
+from onpoint_desktop.surveys import import_survey, inspect_survey
+from tests.conftest import SAMPLES
+from tests.crash_harness import aggregates_match_rebuild
+from tests.hostile_support import (
+    Hang,
+    Mutated,
+    byte_flips,
+    check_refusal,
+    hostile_settings,
+    splices,
+    time_limit,
+    truncations,
+)
+from tests.survey_helpers import dump, expected_answers, stored_answers
+
+CSV_SAMPLES = sorted(p.name for p in SAMPLES.glob("*.csv"))
+XLSX_SAMPLES = sorted(p.name for p in SAMPLES.glob("*.xlsx"))
+RAW = {name: (SAMPLES / name).read_bytes() for name in CSV_SAMPLES + XLSX_SAMPLES}
+HEADER_ROWS = {"qualtrics": 3, "surveymonkey": 2}
+CSV_PIECES = [b",", b"\t", b";", b'"', b"\r", b"\n", b"\r\n", b"\x00", b"\xff", b"\xef\xbb\xbf"]
+_counter = itertools.count()
+UNICODE = st.characters(codec="utf-8")  # any character a file can hold (no lone surrogates)
+
+
+def role_of(name: str) -> str:
+    return name.split("_", 1)[0]
+
+
+def header_rows(name: str) -> int:
+    return next((n for fmt, n in HEADER_ROWS.items() if fmt in name), 1)
+
+
+def rows_of(name: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(RAW[name].decode("utf-8-sig"), newline="")))
+
+
+def encode_rows(rows, *, delimiter=",", endings=("\r\n",), encoding="utf-8", draw=None) -> bytes:
+    """Rows as CSV text, each row ending with one of ``endings`` (drawn when several)."""
+    out = io.StringIO()
+    for row in rows:
+        ending = draw(st.sampled_from(endings)) if draw and len(endings) > 1 else endings[0]
+        csv.writer(out, delimiter=delimiter, lineterminator=ending).writerow(row)
+    text = out.getvalue()
+    if encoding == "utf-16-be-bom":
+        return codecs.BOM_UTF16_BE + text.encode("utf-16-be")
+    return text.encode(encoding)
+
+
+# --- the property ----------------------------------------------------------------------------
+
+
+def check_import(ws, tmp_path, name: str, blob: bytes, *, exact: bool = False) -> bool:
+    """Import ``blob`` (a mutated ``name``) into a fresh round; True if it was accepted.
+
+    ``exact``: the mutation kept the content, so the import must succeed with the true
+    answers."""
+    role = role_of(name)
+    suffix = name.rsplit(".", 1)[1]
+    path = tmp_path / f"mutated-{next(_counter)}-{name.rsplit('.', 1)[0]}.{suffix}"
+    path.write_bytes(blob)
+    round_id = f"h{next(_counter)}"
+    ws.add_round(round_id, "year1")
+    before = dump(ws)
+    preview = refusal = None
+    with time_limit():
+        try:
+            preview = inspect_survey(path, role)
+        except OnpointError as exc:
+            check_refusal(str(exc), path.name)
+        try:
+            summary = import_survey(ws, path, round_id, role)
+        except OnpointError as exc:
+            refusal = exc
+    path.unlink()
+    if refusal is not None:
+        check_refusal(str(refusal), path.name)
+        assert dump(ws) == before, f"a refused import changed the workspace: {refusal}"
+        assert preview is None or not preview.ready, f"preview was ready, import: {refusal}"
+        assert not exact, f"a content-preserving change was refused: {refusal}"
+        return False
+    assert preview is not None and preview.ready, "imported a file the preview refused"
+    assert summary.rows_imported == preview.rows_to_import
+    _check_whole_import(ws, round_id, role, summary)
+    if exact:
+        assert stored_answers(ws, role, round_id) == expected_answers(ws, role)
+    return True
+
+
+def _check_whole_import(ws, round_id: str, role: str, summary) -> None:
+    stored = ws.conn.execute(
+        "SELECT count(*) FROM survey_responses WHERE round_id = ?", (round_id,)
+    ).fetchone()[0]
+    assert stored == summary.rows_imported
+    records = [r for r in ws.survey_imports(round_id)]
+    if stored:
+        assert [r["rows_imported"] for r in records] == [stored]
+        assert records[0]["id"] == summary.import_id
+    else:
+        assert records == []
+    assert aggregates_match_rebuild(ws.path)
+
+
+# --- content-preserving changes: must import exactly ---------------------------------------
+
+
+@st.composite
+def preserving_csv(draw):
+    name = draw(st.sampled_from(CSV_SAMPLES))
+    rows = rows_of(name)
+    head = header_rows(name)
+    blanks = draw(st.lists(st.integers(head, len(rows)), max_size=4))
+    for at in sorted(blanks, reverse=True):
+        rows.insert(at, [])
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be-bom", "cp1252"]))
+    text = "".join(",".join(r) for r in rows)
+    if encoding == "cp1252":
+        try:
+            text.encode("cp1252")
+        except UnicodeEncodeError:
+            encoding = "utf-8-sig"
+    blob = encode_rows(
+        rows,
+        delimiter=draw(st.sampled_from([",", "\t", ";"])),
+        endings=draw(st.sampled_from([("\r\n",), ("\n",), ("\r\n", "\n")])),
+        encoding=encoding,
+        draw=draw,
+    )
+    return name, Mutated(blob, f"{name} re-encoded {encoding}")
+
+
+@given(case=preserving_csv())
+@hostile_settings(25)
+def test_content_preserving_changes_import_the_true_answers(ws, tmp_path, case):
+    name, blob = case
+    check_import(ws, tmp_path, name, blob, exact=True)
+
+
+# --- damaged CSV / TSV -----------------------------------------------------------------------
+
+
+@st.composite
+def damaged_bytes(draw):
+    name = draw(st.sampled_from(CSV_SAMPLES))
+    blob = RAW[name]
+    kind = draw(st.sampled_from(["flip", "truncate", "splice", "garbage", "reencode"]))
+    if kind == "flip":
+        blob = draw(byte_flips(blob))
+    elif kind == "truncate":
+        blob = draw(truncations(blob))
+    elif kind == "splice":
+        blob = draw(splices(blob, CSV_PIECES))
+    elif kind == "garbage":
+        at = draw(st.integers(0, len(blob)))
+        blob = blob[:at] + draw(st.binary(min_size=1, max_size=64)) + blob[at:]
+    else:
+        text = blob.decode("utf-8-sig")
+        encoding = draw(st.sampled_from(["latin-1", "cp1252", "utf-16-le", "utf-32", "cp037"]))
+        blob = text.encode(encoding, errors="replace")
+    return name, Mutated(blob, f"{name} {kind}")
+
+
+@given(case=damaged_bytes())
+@hostile_settings(50)
+def test_damaged_text_files_import_whole_or_are_refused_clearly(ws, tmp_path, case):
+    check_import(ws, tmp_path, *case)
+
+
+ROW_DAMAGE = ["dup-header", "drop-header", "cell", "huge", "blank", "width"]
+
+
+@st.composite
+def damaged_rows(draw):
+    """Structural damage: header rows repeated or lost, random cells, huge cells, blank
+    lines anywhere, rows of another width."""
+    name = draw(st.sampled_from(CSV_SAMPLES))
+    rows = rows_of(name)
+    head = header_rows(name)
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(ROW_DAMAGE))
+        if kind == "dup-header":
+            at = draw(st.integers(0, head))
+            rows.insert(at, list(rows[draw(st.integers(0, head - 1))]))
+        elif kind == "drop-header" and len(rows) > 1:
+            del rows[draw(st.integers(0, min(head, len(rows)) - 1))]
+        elif kind in ("cell", "huge"):
+            r = draw(st.integers(0, len(rows) - 1))
+            if rows[r]:
+                c = draw(st.integers(0, len(rows[r]) - 1))
+                if kind == "cell":
+                    rows[r][c] = draw(st.text(UNICODE, max_size=40))
+                else:
+                    size = draw(st.sampled_from([70_000, 140_000, 1_100_000]))
+                    rows[r][c] = draw(UNICODE) * size
+        elif kind == "blank":
+            rows.insert(draw(st.integers(0, len(rows))), [])
+        elif kind == "width":
+            r = draw(st.integers(0, len(rows) - 1))
+            extra = draw(st.integers(-3, 3))
+            rows[r] = rows[r][:extra] if extra < 0 else rows[r] + ["x"] * extra
+    blob = encode_rows(rows, endings=("\r\n", "\n", "\r"), draw=draw)
+    return name, Mutated(blob, f"{name} with damaged rows")
+
+
+@given(case=damaged_rows())
+@hostile_settings(40)
+def test_structurally_damaged_files_import_whole_or_are_refused_clearly(ws, tmp_path, case):
+    check_import(ws, tmp_path, *case)
+
+
+# --- damaged workbooks -----------------------------------------------------------------------
+
+
+def _members(blob: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        return [(info, zf.read(info)) for info in zf.infolist()]
+
+
+def _zip(members: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            zf.writestr(zipfile.ZipInfo(name), data)
+    return buffer.getvalue()
+
+
+@st.composite
+def damaged_workbooks(draw):
+    name = draw(st.sampled_from(XLSX_SAMPLES))
+    blob = RAW[name]
+    kind = draw(st.sampled_from(["flip", "truncate", "member"]))
+    if kind == "flip":
+        return name, Mutated(draw(byte_flips(blob)), f"{name} flipped")
+    if kind == "truncate":
+        return name, Mutated(draw(truncations(blob)), f"{name} truncated")
+    members = [(info.filename, data) for info, data in _members(blob)]
+    index = draw(st.integers(0, len(members) - 1))
+    member, data = members[index]
+    action = draw(st.sampled_from(["drop", "rename", "duplicate", "cut", "flip", "garbage"]))
+    if action == "drop":
+        del members[index]
+    elif action == "rename":
+        members[index] = (member + draw(st.sampled_from(["x", ".bak", "/"])), data)
+    elif action == "duplicate":
+        members.insert(index, (member, draw(st.sampled_from([data, data[: len(data) // 2]]))))
+    elif action == "cut":
+        members[index] = (member, data[: draw(st.integers(0, max(len(data) - 1, 0)))])
+    elif action == "flip" and data:
+        members[index] = (member, draw(byte_flips(data)))
+    else:
+        members[index] = (member, draw(st.binary(max_size=200)))
+    return name, Mutated(_zip(members), f"{name} member {member} {action}")
+
+
+@given(case=damaged_workbooks())
+@hostile_settings(40)
+def test_damaged_workbooks_import_whole_or_are_refused_clearly(ws, tmp_path, case):
+    check_import(ws, tmp_path, *case)
+
+
+@st.composite
+def edited_workbooks(draw):
+    """Workbooks re-saved with cells replaced (random unicode, huge text), blank rows."""
+    from openpyxl import load_workbook
+
+    name = draw(st.sampled_from(XLSX_SAMPLES))
+    book = load_workbook(io.BytesIO(RAW[name]))
+    sheet = book.worksheets[0]
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["cell", "huge", "blank", "number"]))
+        if kind == "blank":
+            sheet.insert_rows(draw(st.integers(1, sheet.max_row + 1)))
+            continue
+        cell = sheet.cell(
+            draw(st.integers(1, sheet.max_row)), draw(st.integers(1, sheet.max_column))
+        )
+        if kind == "cell":
+            text = draw(st.text(st.characters(codec="utf-8", exclude_categories=["Cc"])))
+            cell.value = text or None
+        elif kind == "huge":
+            cell.value = "é" * 32_000  # Excel's limit is 32,767 characters per cell
+        else:
+            cell.value = draw(st.one_of(st.integers(-(10**12), 10**12), st.floats()))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return name, Mutated(buffer.getvalue(), f"{name} edited")
+
+
+@given(case=edited_workbooks())
+@hostile_settings(25)
+def test_edited_workbooks_import_whole_or_are_refused_clearly(ws, tmp_path, case):
+    check_import(ws, tmp_path, *case)
+
+
+def test_every_sample_passes_the_property_unchanged(ws, tmp_path):
+    """The property's own baseline: the untouched samples import exactly."""
+    for name in CSV_SAMPLES + XLSX_SAMPLES:
+        assert check_import(ws, tmp_path, name, RAW[name], exact=True)
+
+
+def test_a_workbook_whose_sheet_is_cut_short_is_refused_clearly(ws, tmp_path):
+    """Regression: openpyxl reads a sheet lazily, so damage inside the sheet's XML used to
+    escape as an XML ParseError (a traceback) instead of a refusal."""
+    cut = [
+        (info.filename, data[: len(data) // 2] if "worksheets/" in info.filename else data)
+        for info, data in _members(RAW["leader_msforms.xlsx"])
+    ]
+    assert not check_import(ws, tmp_path, "leader_msforms.xlsx", _zip(cut))
+
+
+def test_a_huge_unknown_answer_is_quoted_briefly(ws, tmp_path):
+    """Regression: the refusal quoted an unknown answer whole (a megabyte-long dialog)."""
+    rows = rows_of("teacher_qualtrics_text.csv")
+    rows[10][20] = "é" * 1_100_000  # an answer cell
+    assert not check_import(ws, tmp_path, "teacher_qualtrics_text.csv", encode_rows(rows))
+
+
+def test_the_hang_guard_interrupts_a_stuck_example():
+    """The guard every property relies on to turn a hang into a failing example."""
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(Hang), time_limit(0.2):
+        while True:
+            time.sleep(0.01)
+    assert time.monotonic() - started < 2
+
+
+def test_a_mapping_problem_names_the_file(ws, tmp_path):
+    """Regression (found by the truncation property): a header cut short after "L1" maps
+    a second column to L01, and that refusal did not say which file it was about."""
+    blob = RAW["leader_template.csv"][:61]
+    assert blob.decode().splitlines()[0].endswith(",L1")
+    assert not check_import(ws, tmp_path, "leader_template.csv", blob)
