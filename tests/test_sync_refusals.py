@@ -227,8 +227,21 @@ def sealed_in_a_future_envelope(s, out):
     return out
 
 
+def mangled_local_name(s, out):
+    """The central directory is fine, but the first entry's local header claims a UTF-8
+    name that is not valid UTF-8 (zipfile raises UnicodeDecodeError, not BadZipFile)."""
+    blob = bytearray(s["base"].read_bytes())
+    assert blob[:4] == b"PK\x03\x04"
+    flags = struct.unpack_from("<H", blob, 6)[0]
+    struct.pack_into("<H", blob, 6, flags | 0x800)
+    blob[30] = 0x93  # first byte of the name
+    out.write_bytes(bytes(blob))
+    return out
+
+
 CASES = [
     (truncated, "truncated", "truncated"),
+    (mangled_local_name, "corrupt", "is damaged"),
     (not_a_bundle, "not-a-bundle", "not an Onpoint bundle"),
     (tampered_entry, "tampered", "does not match its signed SHA-256"),
     (tampered_manifest, "bad-signature", "altered after signing"),

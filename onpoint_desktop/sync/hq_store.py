@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,11 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from onpoint_desktop.errors import BundleError, WorkspaceError
 from onpoint_desktop.sync import keys
-from onpoint_desktop.workspace.connection import configure_connection, connect, write_error
+from onpoint_desktop.workspace.connection import (
+    configure_connection,
+    connect,
+    transaction,
+)
 
 APPLICATION_ID = 0x4F4E4851  # "ONHQ"
 SCHEMA_VERSION = 1
@@ -241,38 +244,9 @@ class HQStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """All of the block is written, or none of it."""
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise write_error(self.path, exc) from None
-        try:
-            yield
-            self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            self._rollback()
-            raise write_error(self.path, exc) from None
-        except BaseException:
-            self._rollback()
-            raise
-
-    @contextlib.contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A nested all-or-nothing step inside :meth:`transaction` (one bundle)."""
-        self.conn.execute("SAVEPOINT bundle")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK TO bundle")
-            self.conn.execute("RELEASE bundle")
-            raise
-        self.conn.execute("RELEASE bundle")
-
-    def _rollback(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """All of the block is written, or none of it (nested: a savepoint)."""
+        return transaction(self.conn, self.path)
 
     # --- keys ------------------------------------------------------------------------------
 

@@ -247,7 +247,15 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, source: str
                         f"{source}: entry {quoted(info.filename)} is larger than allowed.",
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        UnicodeDecodeError,  # a local header's name that is not valid UTF-8
+        NotImplementedError,  # compression or encryption features a bundle never uses
+        RuntimeError,  # "File is encrypted, password required"
+    ) as exc:
         raise BundleRefused(
             "truncated" if isinstance(exc, EOFError) else "corrupt",
             f"{source} is damaged: entry {quoted(info.filename)} cannot be read "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from onpoint_desktop.errors import WorkspaceError
@@ -93,3 +95,41 @@ def remove_database(path: Path) -> None:
     """Delete a database file and its WAL/SHM/journal companions."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """All of the block is written, or none of it (``BEGIN IMMEDIATE`` … ``COMMIT``).
+
+    Inside another transaction the block is a savepoint: it rolls back alone. A failed
+    write becomes a sentence (:func:`write_error`).
+    """
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT nested_action")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO SAVEPOINT nested_action")
+                conn.execute("RELEASE SAVEPOINT nested_action")
+            raise
+        conn.execute("RELEASE SAVEPOINT nested_action")
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise write_error(path, exc) from None
+    try:
+        yield
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        _rollback(conn)
+        raise write_error(path, exc) from None
+    except BaseException:
+        _rollback(conn)
+        raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")

@@ -9,24 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import getpass
-import json
-import os
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
-from dataclasses import astuple, dataclass
-from datetime import datetime, timedelta, timezone
-from difflib import get_close_matches
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from onpoint_desktop import framework as fw
 from onpoint_desktop.benchmark import Benchmark, benchmark_from_json, default_benchmark
-from onpoint_desktop.breakdown import SchoolBreakdown, school_breakdown
 from onpoint_desktop.errors import InputError, WorkspaceError
 from onpoint_desktop.scoring import RoundScore, SurveyAggregates, compute
-from onpoint_desktop.workspace import responses as resp_store
 from onpoint_desktop.workspace import schema
 from onpoint_desktop.workspace.backup import backup_name, backup_to, rolling_backup
 from onpoint_desktop.workspace.connection import (
@@ -35,77 +27,18 @@ from onpoint_desktop.workspace.connection import (
     connect_read_only,
     read_only_error,
     remove_database,
+    transaction,
     writable,
-    write_error,
 )
+from onpoint_desktop.workspace.ratings import RatingLog
+from onpoint_desktop.workspace.records import District, Round, utc_now
+from onpoint_desktop.workspace.survey_store import SurveyStore
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from onpoint_desktop.workspace.response_table import ResponseWriter
 
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime(TIME_FORMAT)
-
-
-def default_author() -> str:
-    """Who is recording: ``ONPOINT_AUTHOR``, else the operating-system user."""
-    name = os.environ.get("ONPOINT_AUTHOR", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "consultant"
-
-
-@dataclass(frozen=True)
-class District:
-    uuid: str
-    name: str
-    created_at: str
-
-
-@dataclass(frozen=True)
-class Round:
-    id: str
-    label: str
-    stage: str
-    position: int
-    created_at: str
-
-
-@dataclass(frozen=True)
-class RatingEvent:
-    uuid: str
-    round_id: str
-    area_id: str
-    level: int | None  # None: the rating was cleared
-    note: str | None
-    author: str
-    created_at: str
-
-
-_EVENT_COLUMNS = "uuid, round_id, area_id, level, note, author, created_at"
-_IMPORT_COLUMNS = (
-    "id",
-    "round_id",
-    "role",
-    "source_name",
-    "source_format",
-    "rows_read",
-    "rows_imported",
-    "rows_skipped",
-    "summary",
-    "author",
-    "imported_at",
-)
-
-
-class Workspace:
+class Workspace(RatingLog, SurveyStore):
     """An open district workspace. Use :meth:`create` or :meth:`open`; close when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
@@ -239,37 +172,11 @@ class Workspace:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """One user action: all of it is written, or none of it."""
-        if self.conn.in_transaction:  # nested: a savepoint inside the caller's action
-            self.conn.execute("SAVEPOINT nested_action")
-            try:
-                yield
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK TO SAVEPOINT nested_action")
-                    self.conn.execute("RELEASE SAVEPOINT nested_action")
-                raise
-            self.conn.execute("RELEASE SAVEPOINT nested_action")
-            return
-        if self.read_only:
+        """One user action: all of it is written, or none of it (nested: a savepoint)."""
+        if self.read_only and not self.conn.in_transaction:
             raise read_only_error(self.path)
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise write_error(self.path, exc) from None
-        try:
+        with transaction(self.conn, self.path):
             yield
-            self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            self._rollback()
-            raise write_error(self.path, exc) from None
-        except BaseException:
-            self._rollback()
-            raise
-
-    def _rollback(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
 
     # --- identity --------------------------------------------------------------------------
 
@@ -355,224 +262,6 @@ class Workspace:
         stages = self.framework.stage_ids
         if stage not in stages:
             raise InputError(f"Unknown stage '{stage}'; use one of: {', '.join(stages)}.")
-
-    # --- ratings ---------------------------------------------------------------------------
-
-    def rate(
-        self,
-        round_id: str,
-        area_id: str,
-        level: int | None,
-        note: str | None = None,
-        author: str | None = None,
-    ) -> RatingEvent:
-        """Record a rating (``level`` None clears it) as a new rating event."""
-        self.get_round(round_id)
-        self.check_area(area_id)
-        top = self.framework.max_level
-        if level is not None and (isinstance(level, bool) or level not in range(1, top + 1)):
-            raise InputError(f"Rating level must be 1–{top} (or 0 to clear), not {level}.")
-        note = note.strip() if note and note.strip() else None
-        with self.transaction():
-            event = RatingEvent(
-                uuid=str(uuid.uuid4()),
-                round_id=round_id,
-                area_id=area_id,
-                level=level,
-                note=note,
-                author=(author or default_author()).strip() or "consultant",
-                created_at=self._next_timestamp(),
-            )
-            # Plain SQL on the hot path: no table introspection, no pandas import.
-            self.conn.execute(
-                f"INSERT INTO rating_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                astuple(event),
-            )
-        return event
-
-    def check_area(self, area_id: str) -> None:
-        areas = self.framework.areas
-        if area_id not in areas:
-            close = get_close_matches(area_id, list(areas), n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
-            raise InputError(
-                f"Unknown focus area '{area_id}'.{hint} 'onpoint areas' lists them all."
-            )
-
-    def _next_timestamp(self) -> str:
-        """Now, but strictly after every recorded event (so order never depends on clocks)."""
-        now = datetime.now(timezone.utc)
-        last = self.conn.execute("SELECT max(created_at) FROM rating_events").fetchone()[0]
-        if last:
-            floor = datetime.strptime(last, TIME_FORMAT).replace(tzinfo=timezone.utc)
-            if now <= floor:
-                now = floor + timedelta(microseconds=1)
-        return now.strftime(TIME_FORMAT)
-
-    def board(self, round_id: str) -> dict[str, RatingEvent]:
-        """The current rating of each rated area: its latest event (time, then UUID)."""
-        rows = self.conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM ("
-            f"  SELECT {_EVENT_COLUMNS}, row_number() OVER ("
-            "    PARTITION BY area_id ORDER BY created_at DESC, uuid DESC) AS rank"
-            "  FROM rating_events WHERE round_id = ?"
-            ") WHERE rank = 1 AND level IS NOT NULL",
-            (round_id,),
-        )
-        return {r[2]: RatingEvent(*r) for r in rows}
-
-    def levels(self, round_id: str) -> dict[str, int]:
-        rows = self.conn.execute(
-            "SELECT area_id, level FROM ("
-            "  SELECT area_id, level, row_number() OVER ("
-            "    PARTITION BY area_id ORDER BY created_at DESC, uuid DESC) AS rank"
-            "  FROM rating_events WHERE round_id = ?"
-            ") WHERE rank = 1 AND level IS NOT NULL",
-            (round_id,),
-        )
-        return dict(rows.fetchall())
-
-    def history(self, round_id: str, area_id: str | None = None) -> list[RatingEvent]:
-        """Rating events of a round (or one area), oldest first."""
-        sql = f"SELECT {_EVENT_COLUMNS} FROM rating_events WHERE round_id = ?"
-        args: tuple[str, ...] = (round_id,)
-        if area_id is not None:
-            sql += " AND area_id = ?"
-            args += (area_id,)
-        rows = self.conn.execute(sql + " ORDER BY created_at, uuid", args)
-        return [RatingEvent(*r) for r in rows]
-
-    # --- survey responses -------------------------------------------------------------------
-
-    def add_survey_responses(
-        self,
-        round_id: str,
-        role: str,
-        responses: Iterable[resp_store.Response],
-        *,
-        source_name: str = "generated",
-        source_format: str = "generated",
-        rows_read: int | None = None,
-        summary: dict | None = None,
-        author: str | None = None,
-    ) -> int:
-        """Store parsed responses in one transaction; returns how many were new."""
-        self.get_round(round_id)
-        if role not in self.model.role_weights:
-            raise InputError(f"Unknown role '{role}'; use teacher or leader.")
-        responses = list(responses)
-        with self.transaction():
-            import_id = (
-                self.db["survey_imports"]
-                .insert(
-                    {
-                        "round_id": round_id,
-                        "role": role,
-                        "source_name": source_name,
-                        "source_format": source_format,
-                        "rows_read": rows_read or len(responses),
-                        "rows_imported": 0,
-                        "rows_skipped": 0,
-                        "summary": json.dumps(summary or {}),
-                        "author": author or default_author(),
-                        "imported_at": utc_now(),
-                    }
-                )
-                .last_pk
-            )
-            added = resp_store.insert_responses(
-                self.conn, self.model, round_id, role, responses, import_id
-            )
-            self.conn.execute(
-                "UPDATE survey_imports SET rows_imported = ?, rows_skipped = ? WHERE id = ?",
-                (added, (rows_read or len(responses)) - added, import_id),
-            )
-            self._bump_survey_generation()
-        return added
-
-    @contextlib.contextmanager
-    def response_import(
-        self,
-        round_id: str,
-        role: str,
-        *,
-        source_name: str,
-        source_format: str,
-        author: str | None = None,
-    ) -> Iterator[ResponseWriter]:
-        """One survey import as one transaction: add ``ResponseTable`` batches to the
-        yielded writer, then ``finish`` it. An exception (or ``Cancelled``) inside the
-        block leaves the workspace unchanged; an import that stores nothing records
-        nothing."""
-        from onpoint_desktop.workspace.response_table import ResponseWriter
-
-        self.get_round(round_id)
-        if role not in self.model.role_weights:
-            raise InputError(f"Unknown role '{role}'; use teacher or leader.")
-        record = {
-            "round_id": round_id,
-            "role": role,
-            "source_name": source_name,
-            "source_format": source_format,
-            "rows_read": 0,
-            "rows_imported": 0,
-            "rows_skipped": 0,
-            "summary": "{}",
-            "author": author or default_author(),
-            "imported_at": utc_now(),
-        }
-        with self.transaction():
-            writer = ResponseWriter(self.conn, self.model, round_id, role, record)
-            yield writer
-            if writer.inserted:
-                self._bump_survey_generation()
-
-    def survey_imports(self, round_id: str | None = None) -> list[dict]:
-        """The recorded survey imports (oldest first), with their summaries parsed."""
-        sql = (
-            "SELECT id, round_id, role, source_name, source_format, rows_read, rows_imported, "
-            "rows_skipped, summary, author, imported_at FROM survey_imports"
-        )
-        args: tuple[str, ...] = ()
-        if round_id is not None:
-            sql += " WHERE round_id = ?"
-            args = (round_id,)
-        rows = [
-            dict(zip(_IMPORT_COLUMNS, r, strict=False))
-            for r in self.conn.execute(sql + " ORDER BY id", args)
-        ]
-        for row in rows:
-            row["summary"] = json.loads(row["summary"] or "{}")
-        return rows
-
-    def _bump_survey_generation(self) -> None:
-        self.conn.execute(
-            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'survey_generation'"
-        )
-
-    def survey_aggregates(
-        self, round_id: str, school: str = resp_store.ALL_SCHOOLS
-    ) -> SurveyAggregates:
-        """Aggregates of a round, cached until any connection imports responses."""
-        generation = self.meta("survey_generation", "0") or "0"
-        cached = self._aggregates.get((round_id, school))
-        if cached and cached[0] == generation:
-            return cached[1]
-        aggregates = resp_store.load_aggregates(self.conn, round_id, school)
-        self._aggregates[round_id, school] = (generation, aggregates)
-        return aggregates
-
-    def respondent_counts(self, round_id: str) -> dict[str, int]:
-        return resp_store.respondent_counts(self.conn, round_id)
-
-    def schools(self, round_id: str) -> list[str]:
-        return resp_store.schools(self.conn, round_id)
-
-    def school_breakdown(self, round_id: str) -> SchoolBreakdown:
-        """Survey sub-scores by school, small cells suppressed (see ``breakdown``)."""
-        self.get_round(round_id)
-        by_school = {s: self.survey_aggregates(round_id, s) for s in self.schools(round_id)}
-        return school_breakdown(self.model, self.survey_aggregates(round_id), by_school)
 
     # --- benchmark and score ----------------------------------------------------------------
 

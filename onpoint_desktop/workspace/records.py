@@ -1,0 +1,52 @@
+"""The records a workspace holds: district, rounds, rating events; times and authors."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime(TIME_FORMAT)
+
+
+def default_author() -> str:
+    """Who is recording: ``ONPOINT_AUTHOR``, else the operating-system user."""
+    name = os.environ.get("ONPOINT_AUTHOR", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "consultant"
+
+
+@dataclass(frozen=True)
+class District:
+    uuid: str
+    name: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Round:
+    id: str
+    label: str
+    stage: str
+    position: int
+    created_at: str
+
+
+@dataclass(frozen=True)
+class RatingEvent:
+    uuid: str
+    round_id: str
+    area_id: str
+    level: int | None  # None: the rating was cleared
+    note: str | None
+    author: str
+    created_at: str
