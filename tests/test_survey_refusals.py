@@ -132,6 +132,26 @@ def test_a_row_wider_than_the_header(loaded, tmp_path):
     assert "ragged.csv cannot be read as CSV" in message and "line 6" in message
 
 
+@pytest.mark.parametrize("sample", ["teacher_qualtrics_text.csv", "teacher_surveymonkey.csv"])
+def test_a_row_shifted_by_a_stray_cell_is_refused_by_row(loaded, tmp_path, sample):
+    """A value with an unquoted comma shifts the rest of its row: answers land in the
+    wrong columns, which the answer check catches, naming the row."""
+    rows = read_rows(SAMPLES / sample)
+    target = len(rows) - 5  # spreadsheet row number of a late answer row
+    row = rows[target - 1]
+    rows[target - 1] = [*row[:3], "stray", *row[3:]]
+    path = write_rows(tmp_path / sample, rows)
+    message = refused(loaded, path)
+    assert f"row {target}," in message
+
+
+def test_blank_cells_beyond_the_header_are_harmless(ws, tmp_path):
+    rows = read_rows(SAMPLES / "teacher_qualtrics_text.csv")
+    rows = [*rows[:3], *([*r, "", ""] for r in rows[3:])]  # trailing delimiters
+    path = write_rows(tmp_path / "trailing.csv", rows)
+    assert import_survey(ws, path, "r1", "teacher").rows_imported == 40
+
+
 def test_missing_file_and_unknown_round(loaded, tmp_path):
     assert "No file at" in refused(loaded, tmp_path / "nope.csv")
     before = dump(loaded)
