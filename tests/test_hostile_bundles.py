@@ -379,6 +379,7 @@ def _resigned_with(scene, entry: str, change) -> bytes:
         ("rating_events.jsonl", "round", ["2023-24"]),
         ("rating_events.jsonl", "area", {"id": "workforce_plan"}),
         (MANIFEST, "model", "x" * 300),
+        (MANIFEST, "model", {"id": "m" * 5000}),  # quoted briefly
         ("rating_events.jsonl", "created_at", "2024-" * 100_000),  # quoted briefly
         (MANIFEST, "model", "../framework"),
     ],
