@@ -247,7 +247,16 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, source: str
                         f"{source}: entry {quoted(info.filename)} is larger than allowed.",
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    # A member's local header can contradict the directory (a name that is not the UTF-8
+    # it claims: UnicodeDecodeError; a feature zipfile lacks: NotImplementedError).
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
         raise BundleRefused(
             "truncated" if isinstance(exc, EOFError) else "corrupt",
             f"{source} is damaged: entry {quoted(info.filename)} cannot be read "
