@@ -379,6 +379,7 @@ def _resigned_with(scene, entry: str, change) -> bytes:
         ("rating_events.jsonl", "round", ["2023-24"]),
         ("rating_events.jsonl", "area", {"id": "workforce_plan"}),
         (MANIFEST, "model", "x" * 300),
+        (MANIFEST, "model", {"id": "m" * 5000}),  # quoted briefly
         ("rating_events.jsonl", "created_at", "2024-" * 100_000),  # quoted briefly
         (MANIFEST, "model", "../framework"),
     ],
@@ -403,3 +404,23 @@ def test_signed_records_of_the_wrong_shape_are_refused_as_invalid(
         open_bundle(path)
     assert refused.value.reason == "invalid-content"
     assert check_bundle(hq, tmp_path, blob) == "refused"
+
+
+@pytest.mark.parametrize(
+    ("header", "flag"),
+    [(b"PK\x03\x04", 0x0800), (b"PK\x01\x02", 0x0020)],
+    ids=["local-name-not-utf8", "directory-unsupported-feature"],
+)
+def test_a_member_header_zipfile_cannot_read_is_refused(scene, hq, tmp_path, header, flag):
+    """Regression (found by the byte-flip soak): the first member's local header claims a
+    UTF-8 name that is not UTF-8 (UnicodeDecodeError), or its directory entry a zip
+    feature Python does not implement, "compressed patched data" (NotImplementedError);
+    both escaped the reader instead of a refusal."""
+    blob = bytearray(scene["plain"])
+    at = blob.index(header)
+    flags_at = at + (6 if header == b"PK\x03\x04" else 8)
+    flags = int.from_bytes(blob[flags_at : flags_at + 2], "little") | flag
+    blob[flags_at : flags_at + 2] = flags.to_bytes(2, "little")
+    if header == b"PK\x03\x04":
+        blob[at + 30] = 0x93  # the first byte of the member's name: not UTF-8
+    assert check_bundle(hq, tmp_path, bytes(blob)) == "refused"

@@ -239,9 +239,21 @@ def mangled_local_name(s, out):
     return out
 
 
+def claims_encryption(s, out):
+    """The first entry's directory record says it is password-encrypted (zipfile raises
+    RuntimeError, "password required")."""
+    blob = bytearray(s["base"].read_bytes())
+    central = blob.index(b"PK\x01\x02")
+    flags = struct.unpack_from("<H", blob, central + 8)[0]
+    struct.pack_into("<H", blob, central + 8, flags | 0x1)
+    out.write_bytes(bytes(blob))
+    return out
+
+
 CASES = [
     (truncated, "truncated", "truncated"),
     (mangled_local_name, "corrupt", "is damaged"),
+    (claims_encryption, "corrupt", "is damaged"),
     (not_a_bundle, "not-a-bundle", "not an Onpoint bundle"),
     (tampered_entry, "tampered", "does not match its signed SHA-256"),
     (tampered_manifest, "bad-signature", "altered after signing"),

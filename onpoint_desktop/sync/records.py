@@ -104,7 +104,7 @@ def parse_content(
     except ResourceError:
         raise BundleRefused(
             "invalid-content",
-            f"{source} was scored with model '{model_id}', which is not installed here; "
+            f"{source} was scored with model {quoted(model_id)}, which is not installed here; "
             "update Onpoint Desktop to merge it.",
         ) from None
     fw, model = res.framework, res.model

@@ -247,14 +247,17 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, source: str
                         f"{source}: entry {quoted(info.filename)} is larger than allowed.",
                     )
                 chunks.append(chunk)
+    # A member's local header can contradict the directory (a name that is not the UTF-8
+    # it claims: UnicodeDecodeError, a ValueError), use a feature zipfile lacks
+    # (NotImplementedError), or claim encryption ("password required": RuntimeError).
     except (
         zipfile.BadZipFile,
         zlib.error,
         EOFError,
         OSError,
-        UnicodeDecodeError,  # a local header's name that is not valid UTF-8
-        NotImplementedError,  # compression or encryption features a bundle never uses
-        RuntimeError,  # "File is encrypted, password required"
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
     ) as exc:
         raise BundleRefused(
             "truncated" if isinstance(exc, EOFError) else "corrupt",
