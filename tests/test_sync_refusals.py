@@ -253,7 +253,7 @@ def claims_encryption(s, out):
 CASES = [
     (truncated, "truncated", "truncated"),
     (mangled_local_name, "corrupt", "is damaged"),
-    (claims_encryption, "corrupt", "is damaged"),
+    (claims_encryption, "corrupt", "uses an encoding bundles never use"),
     (not_a_bundle, "not-a-bundle", "not an Onpoint bundle"),
     (tampered_entry, "tampered", "does not match its signed SHA-256"),
     (tampered_manifest, "bad-signature", "altered after signing"),

@@ -248,8 +248,9 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, source: str
                     )
                 chunks.append(chunk)
     # A member's local header can contradict the directory (a name that is not the UTF-8
-    # it claims: UnicodeDecodeError, a ValueError), use a feature zipfile lacks
-    # (NotImplementedError), or claim encryption ("password required": RuntimeError).
+    # it claims: UnicodeDecodeError, a ValueError), or use a feature zipfile lacks
+    # (NotImplementedError); encryption flags are refused before reading, RuntimeError
+    # ("password required") is caught all the same.
     except (
         zipfile.BadZipFile,
         zlib.error,
