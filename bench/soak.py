@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -74,8 +75,15 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS))
     args = parser.parse_args()
+    shared = Path(tempfile.mkdtemp(prefix="onpoint-soak-"))  # bundles, the big export
+    try:
+        return _run(args, shared)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, shared: Path) -> int:
     failures = 0
-    shared = Path(tempfile.mkdtemp(prefix="onpoint-soak-"))
     for scenario in args.scenario or list(SCENARIOS):
         rng = random.Random(scenario)
         ok = acked = 0
