@@ -232,3 +232,17 @@ def test_preferences_author_is_recorded_with_ratings(qtbot, window):
     window.model.set_level("workforce_plan", 4)
     event = window.model.workspace.board(window.model.round_id)["workforce_plan"]
     assert event.author == "Dana Whitfield"
+
+
+def test_closing_before_the_charts_are_built_is_harmless(qtbot, demo_copy):
+    from onpoint_desktop.workspace import Workspace
+    from ui.main_window import MainWindow
+    from ui.models import DistrictModel
+    from ui.settings import AppSettings
+
+    window = MainWindow(DistrictModel(Workspace.open(demo_copy)), AppSettings())
+    window.show()
+    window.close()
+    window.shutdown()  # the workspace is closed while build_charts may still be queued
+    window.panel.build_charts()  # ...so when it runs, it must do nothing
+    assert window.panel.component_chart is None

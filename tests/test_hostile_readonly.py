@@ -172,6 +172,9 @@ def test_the_window_shows_an_error_on_a_rating_and_keeps_running(qtbot, district
     qtbot.waitUntil(lambda: window.panel.component_chart is not None)  # the window is settled
     ws = window.model.workspace
     assert ws.read_only
+    assert "[read-only]" in window.windowTitle()
+    assert window.path_label.text().startswith("Read-only")
+    assert "save a copy" in window.path_label.toolTip()
     area = "pl_rollout_plan"
     level = window.board.tiles[area].rating.level
     tile = window.board.tiles[area]

@@ -197,10 +197,24 @@ class MainWindow(QMainWindow):
             self._remember_round(old)
             old.close()
         self.settings.add_recent(model.path)
-        self.path_label.setText(f"Saved automatically · {model.path.name}")
-        self.path_label.setToolTip(str(model.path))
+        self._show_file_state(model)
         self._fill_rounds()
         self._round_shown()
+
+    def _show_file_state(self, model: DistrictModel) -> None:
+        """Say how the file is kept: saved automatically, or read-only (and why); and warn
+        when the rolling backup on open could not be taken."""
+        workspace = model.workspace
+        notice = workspace.read_only_notice
+        if notice:
+            self.path_label.setText(f"Read-only · {model.path.name}")
+            self.path_label.setToolTip(notice)
+            self.statusBar().showMessage(notice, 0)
+        else:
+            self.path_label.setText(f"Saved automatically · {model.path.name}")
+            self.path_label.setToolTip(str(model.path))
+        if workspace.backup_problem:
+            self.statusBar().showMessage(workspace.backup_problem, 0)
 
     def _undo_failed(self, message: str) -> None:
         show_error(self, "Could not undo or redo", message)
@@ -227,7 +241,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{district} — no rounds yet — {APP_NAME}")
             return
         stage = self.model.workspace.framework.stage_label(rnd.stage)
-        self.setWindowTitle(f"{district} — {rnd.label} ({stage}) — {APP_NAME}")
+        read_only = " [read-only]" if self.model.workspace.read_only else ""
+        self.setWindowTitle(f"{district} — {rnd.label} ({stage}){read_only} — {APP_NAME}")
 
     def _rating_saved(self, area_id: str) -> None:
         area = self.model.workspace.framework.areas[area_id]

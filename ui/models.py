@@ -172,6 +172,10 @@ class DistrictModel(QObject):
         self.benchmarkChanged.emit()
         return benchmark
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         """Close the workspace (idempotent). Everything is already saved."""
         if self._closed:

@@ -192,8 +192,8 @@ class ScorePanel(QWidget):
 
     def build_charts(self) -> None:
         """Create the matplotlib charts (imports matplotlib); called after first show."""
-        if self.component_chart is not None:
-            return
+        if self.component_chart is not None or self.model is None or self.model.closed:
+            return  # built already, or the window closed before its charts were due
         from ui.charts import ChartInk, ComponentChart, TrendChart
 
         ink = ChartInk.of(self.palette())
