@@ -47,3 +47,13 @@ def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.onpoint.db"
     build_demo(path).close()
     return path
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path) -> Path:
+    """A private copy of the demo district, free to change."""
+    import shutil
+
+    path = tmp_path / "demo.onpoint.db"
+    shutil.copy(demo_db, path)
+    return path

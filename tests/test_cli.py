@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
@@ -11,19 +10,7 @@ import pytest
 
 from onpoint_desktop.cli import main
 from onpoint_desktop.workspace import Workspace
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def demo_copy(demo_db, tmp_path):
-    path = tmp_path / "demo.onpoint.db"
-    shutil.copy(demo_db, path)
-    return path
+from tests.cli_support import run
 
 
 def test_demo_then_score_json_matches_the_core(capsys, tmp_path):

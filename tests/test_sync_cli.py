@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import stat
 import sys
 
-import pytest
-
-from onpoint_desktop.cli import main
 from onpoint_desktop.sync import keys
 from onpoint_desktop.workspace import Workspace
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def demo_copy(demo_db, tmp_path):
-    path = tmp_path / "demo.onpoint.db"
-    shutil.copy(demo_db, path)
-    return path
+from tests.cli_support import run
 
 
 def test_consultant_to_hq_and_back(capsys, demo_copy, tmp_path):

@@ -188,6 +188,12 @@ def total_trend_chart(content: ReportContent) -> bytes:
     ax.set_ylim(*_score_limits(content, ["total"]))
     ax.set_ylabel("Onpoint score", fontsize=8, color="#333333")
     _style(ax, grid_axis="y")
+    _trend_legend(fig)
+    return _png(fig)
+
+
+def _trend_legend(fig) -> None:
+    """The legend of the trend charts, centred under them."""
     fig.legend(
         handles=_legend_handles(" at each round's stage"),
         loc="lower center",
@@ -196,7 +202,6 @@ def total_trend_chart(content: ReportContent) -> bytes:
         frameon=False,
         bbox_to_anchor=(0.5, 0.0),
     )
-    return _png(fig)
 
 
 def component_trend_chart(content: ReportContent) -> bytes:
@@ -233,12 +238,5 @@ def component_trend_chart(content: ReportContent) -> bytes:
         ax.tick_params(axis="y", labelsize=7)
         if index % cols:
             ax.tick_params(axis="y", labelleft=False)
-    fig.legend(
-        handles=_legend_handles(" at each round's stage"),
-        loc="lower center",
-        ncol=3,
-        fontsize=7.5,
-        frameon=False,
-        bbox_to_anchor=(0.5, 0.0),
-    )
+    _trend_legend(fig)
     return _png(fig)

@@ -39,6 +39,7 @@ from onpoint_desktop.workspace.connection import (
     connect,
     transaction,
 )
+from onpoint_desktop.workspace.schema import ddl_statements
 
 APPLICATION_ID = 0x4F4E4851  # "ONHQ"
 SCHEMA_VERSION = 1
@@ -145,16 +146,6 @@ HAVING count(DISTINCT coalesce(level, 0)) > 1;
 """
 
 
-def _statements(script: str) -> list[str]:
-    statements, buffer = [], ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
-            buffer = ""
-    return statements
-
-
 def name_key(name: str) -> str:
     """How district names are compared: case and spacing do not make a different name."""
     return " ".join(name.casefold().split())
@@ -184,7 +175,7 @@ class HQStore:
             conn = connect(path)
             public = keys.create_hq_key(path, utc_now())
             conn.execute("BEGIN IMMEDIATE")
-            for statement in _statements(SCHEMA):
+            for statement in ddl_statements(SCHEMA):
                 conn.execute(statement)
             conn.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)",

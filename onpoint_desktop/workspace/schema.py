@@ -110,7 +110,7 @@ MIGRATIONS: dict[int, Migration] = {}
 
 def create_schema(conn: sqlite3.Connection) -> None:
     """Create the current schema in an empty database (inside the caller's transaction)."""
-    for statement in _statements(SCHEMA_V1):
+    for statement in ddl_statements(SCHEMA_V1):
         conn.execute(statement)
     for version in range(1, SCHEMA_VERSION):
         MIGRATIONS[version](conn)
@@ -118,7 +118,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _statements(script: str) -> list[str]:
+def ddl_statements(script: str) -> list[str]:
     """Split a DDL script into statements (triggers keep their inner semicolons)."""
     statements, buffer = [], ""
     for line in script.splitlines(keepends=True):
