@@ -106,10 +106,10 @@ def test_enter_opens_the_evidence_note_dialog(qtbot, window):
 
 
 def test_a_note_needs_a_level(qtbot, ws):
-    from ui.models import DistrictModel
     from ui.note_dialog import NoteDialog
+    from ui.session import DistrictSession
 
-    model = DistrictModel(ws)
+    model = DistrictSession(ws)
     dialog = NoteDialog(model, "it_support_plan")
     qtbot.addWidget(dialog)
     dialog.note_edit.setPlainText("Ticket backlog of 3 weeks.")

@@ -36,10 +36,10 @@ def test_component_bars_follow_every_rating(qtbot, window):
 
 
 def test_provisional_components_are_marked(qtbot, ws):
-    from ui.models import DistrictModel
     from ui.score_panel import ScorePanel
+    from ui.session import DistrictSession
 
-    model = DistrictModel(ws)
+    model = DistrictSession(ws)
     panel = ScorePanel(model)
     qtbot.addWidget(panel)
     panel.build_charts()

@@ -237,10 +237,10 @@ def test_preferences_author_is_recorded_with_ratings(qtbot, window):
 def test_closing_before_the_charts_are_built_is_harmless(qtbot, demo_copy):
     from onpoint_desktop.workspace import Workspace
     from ui.main_window import MainWindow
-    from ui.models import DistrictModel
+    from ui.session import DistrictSession
     from ui.settings import AppSettings
 
-    window = MainWindow(DistrictModel(Workspace.open(demo_copy)), AppSettings())
+    window = MainWindow(DistrictSession(Workspace.open(demo_copy)), AppSettings())
     window.show()
     window.close()
     window.shutdown()  # the workspace is closed while build_charts may still be queued

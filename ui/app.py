@@ -152,7 +152,7 @@ def run(argv: Sequence[str] | None = None, on_shown: Callable[[], None] | None =
     from onpoint_desktop.errors import DamagedWorkspaceError, OnpointError
     from ui.dialogs import show_error
     from ui.main_window import MainWindow, app_icon
-    from ui.models import DistrictModel
+    from ui.session import DistrictSession
     from ui.settings import AppSettings
 
     app.setWindowIcon(app_icon())
@@ -162,7 +162,7 @@ def run(argv: Sequence[str] | None = None, on_shown: Callable[[], None] | None =
     except OnpointError as exc:
         QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start: {exc}")
         return 1
-    model = DistrictModel(workspace, settings.last_round(workspace.workspace_uuid))
+    model = DistrictSession(workspace, settings.last_round(workspace.workspace_uuid))
     window = MainWindow(model, settings)
     if on_shown is not None:
         window.firstShown.connect(on_shown)

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMenu, QSizePoli
 from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.framework import FocusArea, Framework
 from ui.dialogs import show_error
-from ui.models import DistrictModel, Rating
 from ui.palette import level_colours, luminance, text_on
+from ui.session import DistrictSession, Rating
 
 CLEAR_KEYS = (Qt.Key.Key_0, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -249,11 +249,11 @@ def _swatch(fill: QColor | None, text: str) -> QLabel:
 
 
 class Board(QWidget):
-    """The whole framework for the round on screen, wired to a :class:`DistrictModel`."""
+    """The whole framework for the round on screen, wired to a :class:`DistrictSession`."""
 
-    def __init__(self, model: DistrictModel, parent: QWidget | None = None):
+    def __init__(self, model: DistrictSession, parent: QWidget | None = None):
         super().__init__(parent)
-        self.model: DistrictModel | None = None
+        self.model: DistrictSession | None = None
         framework = model.workspace.framework
         self.framework = framework
         self.tiles: dict[str, Tile] = {}
@@ -296,7 +296,7 @@ class Board(QWidget):
         self.tiles[area.id] = tile
         return tile
 
-    def set_model(self, model: DistrictModel) -> None:
+    def set_model(self, model: DistrictSession) -> None:
         if self.model is not None:
             self.model.ratingChanged.disconnect(self._refresh_area)
             self.model.roundChanged.disconnect(self.refresh)

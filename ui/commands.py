@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoCommand
 from onpoint_desktop.errors import OnpointError
 
 if TYPE_CHECKING:
-    from ui.models import DistrictModel, Rating
+    from ui.session import DistrictSession, Rating
 
 
 class RateCommand(QUndoCommand):
@@ -26,7 +26,7 @@ class RateCommand(QUndoCommand):
 
     def __init__(
         self,
-        model: DistrictModel,
+        model: DistrictSession,
         round_id: str,
         area_id: str,
         before: Rating,

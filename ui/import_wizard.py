@@ -33,7 +33,7 @@ from onpoint_desktop.surveys import ImportSummary, import_survey, inspect_survey
 from onpoint_desktop.workspace import Workspace
 from ui.dialogs import show_error
 from ui.mapping_page import MappingPage, describe_skipped
-from ui.models import DistrictModel
+from ui.session import DistrictSession
 from ui.workers import Worker
 
 SURVEY_FILTER = "Survey exports (*.csv *.tsv *.txt *.xlsx);;All files (*)"
@@ -80,7 +80,7 @@ def _progress_to(bar: QProgressBar):
 class FilePage(QWizardPage):
     """Which file, whose survey (role), and into which round."""
 
-    def __init__(self, model: DistrictModel, parent: QWidget | None = None):
+    def __init__(self, model: DistrictSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.setTitle("Choose a survey file")
         self.setSubTitle(
@@ -178,7 +178,7 @@ class SummaryPage(QWizardPage):
 class ImportWizard(QWizard):
     """The survey import wizard for the district on screen."""
 
-    def __init__(self, model: DistrictModel, parent: QWidget | None = None):
+    def __init__(self, model: DistrictSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = model
         self.setWindowTitle("Import survey")
@@ -366,7 +366,7 @@ class ImportWizard(QWizard):
         return f"<table cellspacing=4>{body}</table>{notes}"
 
 
-def open_import_wizard(model: DistrictModel, parent: QWidget) -> ImportWizard:
+def open_import_wizard(model: DistrictSession, parent: QWidget) -> ImportWizard:
     wizard = ImportWizard(model, parent)
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     wizard.open()

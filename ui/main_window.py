@@ -23,10 +23,10 @@ from onpoint_desktop.errors import DamagedWorkspaceError, OnpointError
 from ui.board import Board
 from ui.dialogs import AddRoundDialog, PreferencesDialog, show_error
 from ui.hq_actions import HQActions
-from ui.models import DistrictModel
 from ui.recovery import open_workspace_or_recover, recover
 from ui.report_actions import ReportActions
 from ui.score_panel import ScorePanel
+from ui.session import DistrictSession
 from ui.settings import AppSettings
 from ui.sync_actions import SyncActions
 from ui.workspace_actions import WorkspaceActions
@@ -35,10 +35,10 @@ from ui.workspace_actions import WorkspaceActions
 class MainWindow(QMainWindow):
     firstShown = Signal()  # after the first paint; the charts are built right after
 
-    def __init__(self, model: DistrictModel, settings: AppSettings):
+    def __init__(self, model: DistrictSession, settings: AppSettings):
         super().__init__()
         self.settings = settings
-        self.model: DistrictModel | None = None
+        self.model: DistrictSession | None = None
         self._painted = False
         self.undo_group = QUndoGroup(self)
         self.board = Board(model)
@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
 
     # --- the district on screen ------------------------------------------------------------
 
-    def set_model(self, model: DistrictModel) -> None:
+    def set_model(self, model: DistrictSession) -> None:
         """Show another district (the previous workspace is closed)."""
         old = self.model
         if old is not None:
@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
         self._fill_rounds()
         self._round_shown()
 
-    def _show_file_state(self, model: DistrictModel) -> None:
+    def _show_file_state(self, model: DistrictSession) -> None:
         """Say how the file is kept: saved automatically, or read-only (and why); and warn
         when the rolling backup on open could not be taken."""
         workspace = model.workspace
@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
             if 0 <= index < len(ids):
                 self.show_round(ids[index])
 
-    def _remember_round(self, model: DistrictModel) -> None:
+    def _remember_round(self, model: DistrictSession) -> None:
         if model.round_id:
             self.settings.set_last_round(model.workspace.workspace_uuid, model.round_id)
 
@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
 
     def show_workspace(self, workspace) -> None:
         last = self.settings.last_round(workspace.workspace_uuid)
-        self.set_model(DistrictModel(workspace, last))
+        self.set_model(DistrictSession(workspace, last))
 
     def offer_recovery(self, damage: DamagedWorkspaceError) -> bool:
         """At start-up the last workspace was damaged: offer its backup, then show it."""

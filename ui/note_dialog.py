@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.models import DistrictModel
+from ui.session import DistrictSession
 
 
 class NoteDialog(QDialog):
@@ -21,7 +21,7 @@ class NoteDialog(QDialog):
     A note belongs to a rating, so a note needs a level; clearing the level clears the note.
     """
 
-    def __init__(self, model: DistrictModel, area_id: str, parent: QWidget | None = None):
+    def __init__(self, model: DistrictSession, area_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         framework = model.workspace.framework
         area = framework.areas[area_id]

@@ -6,7 +6,7 @@ their expert and survey parts, respondent counts and provisional markers; streng
 focus areas with their recommendations; and a trend across rounds. The benchmark's name
 (and "illustrative" when it is) is always visible.
 
-Every number comes from ``DistrictModel.score`` (the core's ``Workspace.score``). The
+Every number comes from ``DistrictSession.score`` (the core's ``Workspace.score``). The
 charts (matplotlib) are created by :meth:`ScorePanel.build_charts`, which the main window
 calls just after it is first shown, so start-up never waits for matplotlib.
 """
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from onpoint_desktop.benchmark import TOTAL, recommendations
 from onpoint_desktop.scoring import ComponentScore, RoundScore, recommendations_for
-from ui.models import DistrictModel
+from ui.session import DistrictSession
 
 BAND_WORDS = {"below": "Below benchmark", "within": "Within benchmark", "above": "Above benchmark"}
 STATUS_WORDS = {
@@ -54,9 +54,9 @@ def _number(value: float | None, digits: int = 0) -> str:
 class ScorePanel(QWidget):
     chartsReady = Signal()
 
-    def __init__(self, model: DistrictModel, parent: QWidget | None = None):
+    def __init__(self, model: DistrictSession, parent: QWidget | None = None):
         super().__init__(parent)
-        self.model: DistrictModel | None = None
+        self.model: DistrictSession | None = None
         self.component_chart = None
         self.trend_chart = None
         self._trend_stale = True
@@ -157,7 +157,7 @@ class ScorePanel(QWidget):
 
     # --- model -----------------------------------------------------------------------------
 
-    def set_model(self, model: DistrictModel) -> None:
+    def set_model(self, model: DistrictSession) -> None:
         if self.model is not None:
             for signal in self._signals(self.model):
                 signal.disconnect(self.refresh)
@@ -170,7 +170,7 @@ class ScorePanel(QWidget):
         self.refresh()
 
     @staticmethod
-    def _signals(model: DistrictModel):
+    def _signals(model: DistrictSession):
         return (
             model.ratingChanged,
             model.roundChanged,

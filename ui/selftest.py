@@ -91,13 +91,13 @@ def _window(state: dict) -> str:
     from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
-    from ui.models import DistrictModel
+    from ui.session import DistrictSession
     from ui.settings import AppSettings
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     from onpoint_desktop.workspace import Workspace
 
-    window = MainWindow(DistrictModel(Workspace.open(state["path"])), AppSettings())
+    window = MainWindow(DistrictSession(Workspace.open(state["path"])), AppSettings())
     window.show()
     app.processEvents()
     shown = window.panel.total_label.text()

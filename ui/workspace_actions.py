@@ -24,7 +24,7 @@ from ui.dialogs import (
     show_failure,
     show_message,
 )
-from ui.models import DistrictModel
+from ui.session import DistrictSession
 from ui.settings import AppSettings
 from ui.workers import Worker, run_with_progress
 
@@ -106,7 +106,7 @@ class WorkspaceActions:
             remove_database(path)
             show_error(self.window, title, exc)
             return False
-        self.window.set_model(DistrictModel(workspace))
+        self.window.set_model(DistrictSession(workspace))
         return True
 
     def save_copy(self) -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from onpoint_desktop import framework
-from onpoint_desktop.wording import counted
+from onpoint_desktop.english import counted
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from onpoint_desktop.english import counted
 from onpoint_desktop.sync import envelope, keys
 from onpoint_desktop.sync.format import BundleRefused
-from onpoint_desktop.wording import counted
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from onpoint_desktop.errors import BundleError
 from onpoint_desktop.sync import envelope, keys
 from onpoint_desktop.sync.bundle import BundleContent
+from onpoint_desktop.sync.content_reader import parse_content
 from onpoint_desktop.sync.format import (
     BUNDLE_FORMAT,
     DATA_ENTRIES,
@@ -48,7 +49,6 @@ from onpoint_desktop.sync.format import (
     brief,
     quoted,
 )
-from onpoint_desktop.sync.records import parse_content
 
 _TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
 KNOWN_MEMBERS = frozenset((MANIFEST, SIGNATURE, *DATA_ENTRIES))

@@ -1,6 +1,6 @@
 """The Qt face of an open district workspace.
 
-``DistrictModel`` owns the :class:`~onpoint_desktop.workspace.Workspace`, the round being
+``DistrictSession`` owns the :class:`~onpoint_desktop.workspace.Workspace`, the round being
 viewed and the undo stack. Views never write to the workspace themselves: they call the
 model, which records the change through the core and emits a signal; every view redraws
 from those signals. The score is always the core's (``Workspace.score``).
@@ -31,7 +31,7 @@ class Rating:
         return cls(event.level, event.note) if event else cls()
 
 
-class DistrictModel(QObject):
+class DistrictSession(QObject):
     """One open district: its workspace, the round on screen and the undo history."""
 
     ratingChanged = Signal(str)  # area id
