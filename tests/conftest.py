@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -26,6 +27,23 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("ONPOINT_HOME", str(home))
     monkeypatch.setenv("ONPOINT_AUTHOR", "Test Consultant")
+
+
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage_on_the_gui_thread(request):
+    """End a GUI test cleanly: stop its pending modal answers (a stray poll must not answer
+    a later test's dialog) and finalise its dead widgets here, on the GUI thread.
+
+    Python's cycle collector runs in whichever thread happens to allocate. Left for later,
+    a test's dead windows (held in reference cycles) could be collected on a worker
+    thread of a later test, deleting Qt widgets off the GUI thread: a segmentation fault.
+    """
+    yield
+    if "qtbot" in request.fixturenames:
+        from gui_support import stop_modal_answers
+
+        stop_modal_answers()
+        gc.collect()
 
 
 @pytest.fixture

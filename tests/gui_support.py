@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 def open_window(qtbot, path: Path):
     from onpoint_desktop.workspace import Workspace
     from ui.main_window import MainWindow
-    from ui.models import DistrictModel
+    from ui.session import DistrictSession
     from ui.settings import AppSettings
 
-    window = MainWindow(DistrictModel(Workspace.open(path)), AppSettings())
+    window = MainWindow(DistrictSession(Workspace.open(path)), AppSettings())
     qtbot.addWidget(window, before_close_func=lambda w: (w.close(), w.shutdown()))
     window.resize(1366, 700)
     window.show()
@@ -38,20 +38,39 @@ def window(qtbot, demo_copy):
     return open_window(qtbot, demo_copy)
 
 
-def answer_modal(qtbot, act: Callable[[QWidget], None]) -> list[QWidget]:
-    """Arrange for ``act`` to run on the next modal dialog (opened with ``exec``)."""
+_POLLS: list[QTimer] = []  # answer_modal's timers, stopped when each GUI test ends
+
+
+def answer_modal(qtbot, act: Callable[[QWidget], None], timeout_ms: int = 10_000) -> list[QWidget]:
+    """Arrange for ``act`` to run on the next modal dialog (opened with ``exec``).
+
+    Polls every 10 ms until a modal dialog shows, at most ``timeout_ms`` and never beyond
+    the test: a stray poll must not answer a later test's dialog.
+    """
     seen: list[QWidget] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    left = [timeout_ms // 10]
 
     def poll() -> None:
+        left[0] -= 1
         dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, poll)
+        if dialog is None and left[0] > 0:
             return
-        seen.append(dialog)
-        act(dialog)
+        timer.stop()
+        if dialog is not None:
+            seen.append(dialog)
+            act(dialog)
 
-    QTimer.singleShot(0, poll)
+    timer.timeout.connect(poll)
+    _POLLS.append(timer)
+    timer.start()
     return seen
+
+
+def stop_modal_answers() -> None:
+    while _POLLS:
+        _POLLS.pop().stop()
 
 
 def error_boxes(parent: QWidget) -> list[QMessageBox]:

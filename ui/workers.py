@@ -47,6 +47,7 @@ class Worker(QRunnable):
         self.kwargs = kwargs
         self.signals = WorkerSignals()
         self._cancel = threading.Event()
+        self._delivered = False  # ``finished`` has reached the GUI thread
         self.setAutoDelete(False)  # the GUI keeps it until ``finished``
 
     def cancel(self) -> None:
@@ -60,10 +61,17 @@ class Worker(QRunnable):
     def start(self, pool: QThreadPool | None = None) -> Worker:
         """Queue the work. The worker stays alive until ``finished``, even if the caller
         drops it (e.g. a dialog closed while its work was being cancelled)."""
+        # Workers whose ``finished`` was delivered are let go here, never inside their own
+        # ``finished`` slot: dropping the last reference there deletes ``signals`` (the
+        # sender) while Qt is still dispatching to it, a use-after-free.
+        _RUNNING.difference_update([w for w in _RUNNING if w._delivered])
         _RUNNING.add(self)
-        self.signals.finished.connect(lambda: _RUNNING.discard(self))
+        self.signals.finished.connect(self._mark_delivered)
         (pool or QThreadPool.globalInstance()).start(self)
         return self
+
+    def _mark_delivered(self) -> None:
+        self._delivered = True
 
     def detach(self) -> None:
         """Stop reporting to whoever started the work (its window is going away)."""
