@@ -153,7 +153,7 @@ def test_cancelled_export_writes_nothing(demo_copy, tmp_path):
         export_bundle(
             demo_copy, out, progress=lambda d, t: calls.append((d, t)), cancel=lambda: bool(calls)
         )
-    assert not out.exists() and not list(tmp_path.glob("*.partial"))
+    assert not out.exists() and not list(tmp_path.glob(".*.part"))
 
 
 def test_progress_reaches_the_end(demo_copy, tmp_path):

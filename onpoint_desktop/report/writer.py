@@ -8,11 +8,11 @@ and an existing report at that path is untouched.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from onpoint_desktop.atomic import atomic_stream, os_reason
 from onpoint_desktop.errors import Cancelled, InputError, ReportError
 from onpoint_desktop.report import charts
 from onpoint_desktop.report.content import ReportContent, gather
@@ -124,26 +124,10 @@ class _Steps:
 
 
 def _save_atomically(document, out_path: Path) -> None:
-    # A fresh hidden name beside the target (same file system, so the rename is atomic);
-    # opened with "x" so the usual permissions (umask) apply, unlike mkstemp's 0600.
-    temp = out_path.with_name(f".{out_path.stem}-{uuid.uuid4().hex[:12]}.docx.part")
     try:
-        stream = open(temp, "xb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise ReportError(
-            f"Cannot write {out_path}: {exc.strerror or exc}. No file was written."
-        ) from None
-    try:
-        with stream:
+        with atomic_stream(out_path) as stream:
             document.save(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, out_path)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         raise ReportError(
-            f"Cannot write {out_path}: {exc.strerror or exc}. No file was written."
+            f"Cannot write {out_path}: {os_reason(exc)}. No file was written."
         ) from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

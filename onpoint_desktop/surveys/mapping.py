@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from onpoint_desktop.atomic import write_atomically
 from onpoint_desktop.errors import SurveyImportError
 from onpoint_desktop.framework import Instrument
 from onpoint_desktop.surveys.formats import (
@@ -173,11 +174,7 @@ class ColumnMapping:
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".partial")
-            tmp.write_text(
-                json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-            )
-            tmp.replace(path)
+            write_atomically(path, json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
         except OSError as exc:
             raise SurveyImportError(f"Could not save the mapping to {path}: {exc}.") from None
         return path

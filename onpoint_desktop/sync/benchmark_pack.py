@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from onpoint_desktop import framework
+from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.benchmark import BENCHMARK_FORMAT, TOTAL, Benchmark, parse_benchmark
 from onpoint_desktop.errors import BundleError, OnpointError
 from onpoint_desktop.sync.hq_overview import HQRound, hq_rounds
@@ -130,13 +131,10 @@ def write_pack(
     result = build_pack(hq_rounds(hq, progress=progress), name=name, date=date, source=source)
     text = json.dumps(result.document, indent=2, ensure_ascii=False) + "\n"
     out = Path(out)
-    tmp = out.with_name(out.name + ".partial")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
+        write_atomically(out, text)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BundleError(f"Could not write {out}: {exc.strerror or exc}.") from None
+        raise BundleError(f"Could not write {out}: {os_reason(exc)}.") from None
     return result
 
 

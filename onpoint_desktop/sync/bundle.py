@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from onpoint_desktop import __version__
+from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.errors import BundleError, Cancelled
 from onpoint_desktop.sync import envelope, keys
 from onpoint_desktop.sync.format import (
@@ -234,13 +235,10 @@ def write_bundle(
     blob = envelope.seal(payload, hq_key) if hq_key is not None else payload
     step(3)
     out = Path(out)
-    tmp = out.with_name(out.name + ".partial")
     try:
-        tmp.write_bytes(blob)
-        tmp.replace(out)
+        write_atomically(out, blob, private=True)  # a bundle holds survey responses
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BundleError(f"Could not write the bundle to {out}: {exc.strerror or exc}.") from None
+        raise BundleError(f"Could not write the bundle to {out}: {os_reason(exc)}.") from None
     step(4)
     return ExportResult(
         path=out,

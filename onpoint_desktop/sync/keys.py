@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from onpoint_desktop import paths
+from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.errors import BundleError, InputError
 
 HQ_KEY_FORMAT = "onpoint-hq-key/1"
@@ -64,17 +65,7 @@ def raw_public(key: Ed25519PublicKey | X25519PublicKey) -> bytes:
 
 def write_private(path: Path, content: bytes) -> None:
     """Write a secret file readable by its owner only (created 0600, then renamed)."""
-    tmp = path.with_name(path.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, content)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    tmp.replace(path)
-    with contextlib.suppress(OSError):
-        os.chmod(path, 0o600)
+    write_atomically(path, content, private=True)
 
 
 def _private_dir(path: Path) -> Path:
@@ -245,9 +236,10 @@ def import_hq_key(path: Path) -> tuple[HQPublicKey, HQPublicKey | None]:
     key = parse_hq_key(text, str(path))
     previous = configured_hq_key()
     target = paths.config_dir() / HQ_PUBLIC_KEY_FILE
-    tmp = target.with_name(target.name + ".partial")
-    tmp.write_text(json.dumps(key.to_json(), indent=2) + "\n", encoding="utf-8")
-    tmp.replace(target)
+    try:
+        write_atomically(target, json.dumps(key.to_json(), indent=2) + "\n")
+    except OSError as exc:
+        raise InputError(f"Could not save HQ's key to {target}: {os_reason(exc)}.") from None
     return key, previous
 
 

@@ -13,7 +13,6 @@ taken when a workspace is opened (at most one every few minutes), and the newest
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from onpoint_desktop import paths
+from onpoint_desktop.atomic import atomic_path
 from onpoint_desktop.errors import WorkspaceError
 
 KEEP = 10
@@ -31,20 +31,15 @@ SUFFIX = ".onpoint.db"
 def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
     """Write a consistent copy of the database behind ``conn`` to ``dest`` (replaced)."""
     dest = Path(dest)
-    tmp = dest.with_name(dest.name + ".partial")
     try:
-        tmp.unlink(missing_ok=True)
-        target = sqlite3.connect(tmp)
-        try:
-            conn.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            target.close()
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        tmp.replace(dest)
+        with atomic_path(dest, private=True) as tmp:  # backups hold survey data: owner only
+            target = sqlite3.connect(tmp)
+            try:
+                conn.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
     except (OSError, sqlite3.Error) as exc:
-        tmp.unlink(missing_ok=True)
         raise WorkspaceError(f"Could not write a backup to {dest}: {exc}.") from None
     return dest
 

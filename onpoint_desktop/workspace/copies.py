@@ -10,15 +10,14 @@ came from in its ``meta`` table (``copied_from``).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from onpoint_desktop.atomic import atomic_path
 from onpoint_desktop.errors import Cancelled, WorkspaceError
-from onpoint_desktop.workspace.connection import remove_database
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -52,12 +51,10 @@ def save_copy(
         raise WorkspaceError(f"There is no workspace at {source} to copy.")
     if not dest.parent.is_dir():
         raise WorkspaceError(f"Cannot save a copy to {dest}: folder {dest.parent} does not exist.")
-    staged = dest.with_name(dest.name + ".copying")
     steps = 3
 
     def step(done: int) -> None:
         if cancel is not None and cancel():
-            remove_database(staged)
             raise Cancelled(f"Copy cancelled; {dest} was not written.")
         if progress is not None:
             progress(done, steps)
@@ -65,29 +62,23 @@ def save_copy(
     step(0)
     new_uuid = str(uuid.uuid4())
     try:
-        source_conn = sqlite3.connect(source)
-        try:
-            remove_database(staged)
-            copy = sqlite3.connect(staged, isolation_level=None)
+        # A copy holds survey responses: owner-only, like the backups.
+        with atomic_path(dest, private=True) as staged:
+            source_conn = sqlite3.connect(source)
             try:
-                source_conn.backup(copy)
-                step(1)
-                copy.execute("PRAGMA journal_mode = DELETE")
-                copied_from = _give_new_identity(copy, staged, new_uuid)
+                copy = sqlite3.connect(staged, isolation_level=None)
+                try:
+                    source_conn.backup(copy)
+                    step(1)
+                    copy.execute("PRAGMA journal_mode = DELETE")
+                    copied_from = _give_new_identity(copy, staged, new_uuid)
+                finally:
+                    copy.close()
             finally:
-                copy.close()
-        finally:
-            source_conn.close()
-        with staged.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        step(2)
-        staged.replace(dest)
+                source_conn.close()
+            step(2)
     except (OSError, sqlite3.Error) as exc:
-        remove_database(staged)
         raise WorkspaceError(f"Could not save a copy to {dest}: {exc}.") from None
-    except BaseException:
-        remove_database(staged)
-        raise
     if progress is not None:
         progress(steps, steps)
     return WorkspaceCopy(dest, new_uuid, copied_from)
