@@ -183,57 +183,55 @@ def test_damaged_pages_are_detected(tmp_path):
     assert path.read_bytes() == bytes(data)
 
 
-@pytest.fixture
-def schema_v2(monkeypatch):
-    """Pretend the app is one schema version ahead, with a migration adding a column."""
-
-    def add_visit_column(conn):
-        conn.execute("ALTER TABLE rounds ADD COLUMN visit_date TEXT")
-
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 1, add_visit_column)
-    return add_visit_column
+def add_visit_column(conn):
+    conn.execute("ALTER TABLE rounds ADD COLUMN visit_date TEXT")
 
 
-def _make_v1(path):
+def one_version_ahead(monkeypatch, migration) -> int:
+    """Pretend the app is one schema version ahead, with ``migration`` as its last step;
+    returns the version files written before that have."""
+    old = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, migration])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", old + 1)
+    return old
+
+
+def _make_old(path):
     with Workspace.create(path, "Old District") as ws:
         ws.add_round("r1", "year1")
         ws.rate("r1", "it_support_plan", 3)
 
 
-def test_older_workspace_is_migrated_after_a_backup(tmp_path, monkeypatch, schema_v2):
+def test_older_workspace_is_migrated_after_a_backup(tmp_path, monkeypatch):
     path = tmp_path / "old.onpoint.db"
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
-    _make_v1(path)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    _make_old(path)
+    old = one_version_ahead(monkeypatch, add_visit_column)
     with Workspace.open(path) as ws:
-        assert ws.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert ws.conn.execute("PRAGMA user_version").fetchone()[0] == old + 1
         columns = [r[1] for r in ws.conn.execute("PRAGMA table_info(rounds)")]
         assert "visit_date" in columns
         assert ws.levels("r1") == {"it_support_plan": 3}
-    backups = list(tmp_path.glob("old.onpoint.db.before-migration-v1-*.bak"))
+    backups = list(tmp_path.glob(f"old.onpoint.db.before-migration-v{old}-*.bak"))
     assert len(backups) == 1
-    old = sqlite3.connect(backups[0])
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
-    assert old.execute("SELECT count(*) FROM rating_events").fetchone()[0] == 1
-    old.close()
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == old
+    assert copy.execute("SELECT count(*) FROM rating_events").fetchone()[0] == 1
+    copy.close()
 
 
-def test_failed_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch, schema_v2):
+def test_failed_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "old.onpoint.db"
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
-    _make_v1(path)
+    _make_old(path)
 
     def broken(conn):
         conn.execute("ALTER TABLE rounds ADD COLUMN visit_date TEXT")
         conn.execute("SELECT * FROM no_such_table")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 1, broken)
+    old = one_version_ahead(monkeypatch, broken)
     with pytest.raises(WorkspaceError, match="file is unchanged"):
         Workspace.open(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == old
     assert "visit_date" not in [r[1] for r in conn.execute("PRAGMA table_info(rounds)")]
     conn.close()
 

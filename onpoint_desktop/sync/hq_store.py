@@ -32,17 +32,18 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.errors import BundleError, WorkspaceError
 from onpoint_desktop.sync import keys
+from onpoint_desktop.workspace.backup import backup_name, backup_to
 from onpoint_desktop.workspace.connection import (
     configure_connection,
     connect,
     transaction,
 )
-from onpoint_desktop.workspace.schema import ddl_statements
+from onpoint_desktop.workspace.schema import Migration, ddl_statements, migrate
 
 APPLICATION_ID = 0x4F4E4851  # "ONHQ"
-SCHEMA_VERSION = 1
 ORDER_DEPENDENT_COLUMNS = {"merged_bundles": ("merged_at",)}
 
 SCHEMA = """
@@ -146,6 +147,14 @@ HAVING count(DISTINCT coalesce(level, 0)) > 1;
 """
 
 
+# The HQ store's schema history after SCHEMA, oldest first (as the workspace's:
+# MIGRATIONS[i] upgrades version i + 1 to i + 2, after a backup, in one transaction).
+# Append only.
+MIGRATIONS: list[Migration] = []
+
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
+
+
 def name_key(name: str) -> str:
     """How district names are compared: case and spacing do not make a different name."""
     return " ".join(name.casefold().split())
@@ -177,6 +186,8 @@ class HQStore:
             conn.execute("BEGIN IMMEDIATE")
             for statement in ddl_statements(SCHEMA):
                 conn.execute(statement)
+            for migration in MIGRATIONS:
+                migration(conn)
             conn.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)",
                 [
@@ -217,12 +228,25 @@ class HQStore:
         if app_id != APPLICATION_ID:
             conn.close()
             raise WorkspaceError(f"{path} is a SQLite database but not an Onpoint HQ store.")
-        if version != SCHEMA_VERSION:
+        if version > SCHEMA_VERSION or version < 1:
             conn.close()
             raise WorkspaceError(
-                f"{path} is HQ store format {version}; this version reads {SCHEMA_VERSION}. "
-                "Update Onpoint Desktop."
+                f"{path} is HQ store format {version}; this version reads up to "
+                f"{SCHEMA_VERSION}. Update Onpoint Desktop."
             )
+        if version < SCHEMA_VERSION:
+            try:
+                backup = backup_to(conn, backup_name(path, f"before-migration-v{version}"))
+                try:
+                    migrate(conn, version, MIGRATIONS)
+                except sqlite3.Error as exc:
+                    raise WorkspaceError(
+                        f"Could not upgrade the HQ store {path} from format {version}: {exc}. "
+                        f"The file is unchanged; a copy is at {backup}."
+                    ) from None
+            except BaseException:
+                conn.close()
+                raise
         configure_connection(conn, path)
         return cls(path, conn)
 
@@ -292,19 +316,16 @@ def create_hq(path: str | Path, public_key_out: str | Path) -> tuple[HQStore, ke
     if out.exists():
         raise WorkspaceError(f"{out} already exists; choose another name for HQ's public key.")
     hq, public = HQStore.create(path)
-    tmp = out.with_name(out.name + ".partial")
     try:
-        tmp.write_text(json.dumps(public.to_json(), indent=2) + "\n", encoding="utf-8")
-        tmp.replace(out)
+        write_atomically(out, json.dumps(public.to_json(), indent=2) + "\n")
     except OSError as exc:
         hq.close()
-        tmp.unlink(missing_ok=True)
         for leftover in (hq.path, keys.hq_private_key_path(hq.path)):
             leftover.unlink(missing_ok=True)
         for suffix in ("-wal", "-shm"):
             Path(str(hq.path) + suffix).unlink(missing_ok=True)
         raise WorkspaceError(
-            f"Could not write HQ's public key to {out}: {exc.strerror or exc}; nothing was created."
+            f"Could not write HQ's public key to {out}: {os_reason(exc)}; nothing was created."
         ) from None
     return hq, public
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from onpoint_desktop.errors import DamagedWorkspaceError, WorkspaceError
 
 APPLICATION_ID = 0x4F4E5054  # "ONPT"
-SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 SCHEMA_V1 = """
@@ -103,17 +102,21 @@ CREATE TABLE benchmark_packs (
 
 Migration = Callable[[sqlite3.Connection], None]
 
-# MIGRATIONS[v] upgrades a file at schema version v to v + 1. Each runs inside the
-# transaction that also bumps user_version, after a backup of the file has been taken.
-MIGRATIONS: dict[int, Migration] = {}
+# The schema's history after SCHEMA_V1, oldest first: MIGRATIONS[i] upgrades a file at
+# version i + 1 to version i + 2. Each runs inside the transaction that also bumps
+# user_version, after a backup of the file has been taken. Append only: a released
+# migration is never edited, and a new schema change is one new function at the end.
+MIGRATIONS: list[Migration] = []
+
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
     """Create the current schema in an empty database (inside the caller's transaction)."""
     for statement in ddl_statements(SCHEMA_V1):
         conn.execute(statement)
-    for version in range(1, SCHEMA_VERSION):
-        MIGRATIONS[version](conn)
+    for migration in MIGRATIONS:
+        migration(conn)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -178,12 +181,18 @@ def check_identity(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-def migrate(conn: sqlite3.Connection, from_version: int) -> None:
-    """Upgrade to SCHEMA_VERSION in one transaction (the caller has taken a backup)."""
+def migrate(
+    conn: sqlite3.Connection, from_version: int, migrations: list[Migration] | None = None
+) -> None:
+    """Upgrade to the latest version in one transaction (the caller has taken a backup).
+
+    ``migrations`` defaults to the workspace's; the HQ store passes its own list.
+    """
+    steps = MIGRATIONS if migrations is None else migrations
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for version in range(from_version, SCHEMA_VERSION):
-            MIGRATIONS[version](conn)
+        for version in range(from_version, 1 + len(steps)):
+            steps[version - 1](conn)
             conn.execute(f"PRAGMA user_version = {version + 1}")
         conn.execute("COMMIT")
     except BaseException:
