@@ -86,6 +86,18 @@ class ComponentScore:
         return [r for r, n in self.role_n.items() if 0 < n < min_n]
 
     @property
+    def held_back_roles(self) -> list[str]:
+        """Roles that answered this component but were too few to be used (n < min_n)."""
+        return [r for r, n in self.role_n.items() if n > 0 and self.role_survey.get(r) is None]
+
+    @property
+    def provisional(self) -> bool:
+        """A score that rests on part of its evidence: one source only (expert ratings or
+        surveys), or a role's answers set aside for too few respondents. The one
+        definition the panel, charts, report and HQ use."""
+        return self.score is not None and (self.status != "complete" or bool(self.held_back_roles))
+
+    @property
     def delta(self) -> float | None:
         """Distance from the stage median (positive: above it)."""
         if self.score is None or self.median is None:
@@ -110,6 +122,12 @@ class RoundScore:
 
     def component(self, component_id: str) -> ComponentScore:
         return next(c for c in self.components if c.id == component_id)
+
+    @property
+    def provisional(self) -> bool:
+        """A total that exists but not every component has both expert and survey parts
+        (SPEC §1.5 ``complete``): compare it with complete rounds only with that said."""
+        return self.total is not None and not self.complete
 
     def to_json(self) -> dict[str, Any]:
         """The ``score --json`` object of SPEC §6."""

@@ -124,7 +124,7 @@ class ComponentChart:
                 band.set_width(pct.p75 - pct.p25)
                 median.set_data([pct.p50, pct.p50], [y - 0.42, y + 0.42])
             bar, label = self.bars[i], self.labels[i]
-            provisional = comp.status != "complete" or bool(comp.suppressed_roles(min_n))
+            provisional = comp.provisional
             bar.set_width((comp.score - self.lo) if comp.score is not None else 0)
             bar.set_facecolor("none" if provisional else BAR)
             bar.set_hatch("/////" if provisional else None)
