@@ -65,13 +65,17 @@ def kill_during(args: list[str], kill_after: float) -> list[str]:
     reader.start()
     if not ready.wait(timeout=120):
         child.kill()
+        child.communicate()
         raise RuntimeError(f"scenario {args[0]} never became ready")
     time.sleep(kill_after)
     child.send_signal(signal.SIGKILL)
     child.wait()
     reader.join(timeout=10)
+    errors = child.stderr.read()
+    child.stdout.close()
+    child.stderr.close()
     if child.returncode != -signal.SIGKILL:
-        raise RuntimeError(f"scenario {args[0]} ended by itself: {child.stderr.read()[-2000:]}")
+        raise RuntimeError(f"scenario {args[0]} ended by itself: {errors[-2000:]}")
     return [line.strip() for line in lines if line.strip()]
 
 

@@ -60,7 +60,9 @@ def test_import_survey_refusal_exits_non_zero(tmp_path, capsys):
 
 
 def test_inspect_then_edit_then_import_with_the_mapping(tmp_path, capsys):
-    rows = list(csv.reader((SAMPLES / "leader_template.csv").open(encoding="utf-8")))
+    rows = list(
+        csv.reader((SAMPLES / "leader_template.csv").read_text(encoding="utf-8").splitlines())
+    )
     rows[0][3] = "Q-risk"
     export = tmp_path / "leaders.csv"
     with export.open("w", newline="", encoding="utf-8") as fh:
@@ -106,7 +108,9 @@ def test_templates_are_written_and_read_back(tmp_path, capsys):
     for suffix in ("csv", "xlsx"):
         path = tmp_path / f"teacher.{suffix}"
         assert main(["survey", "template", "--role", "teacher", "-o", str(path)]) == 0
-    header = next(csv.reader((tmp_path / "teacher.csv").open(encoding="utf-8-sig")))
+    header = next(
+        csv.reader((tmp_path / "teacher.csv").read_text(encoding="utf-8-sig").splitlines())
+    )
     assert header[0] == "School" and header[1] == "T01" and header[-1] == "Comments"
     from openpyxl import load_workbook
 

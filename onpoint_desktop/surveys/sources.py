@@ -276,11 +276,18 @@ def _sniff_delimiter(sample: str) -> str:
 
 
 def _open_workbook(path: Path) -> SourceFile:
+    # The file is ours to close: openpyxl leaves its archive open when a damaged
+    # workbook fails part-way through loading.
+    with path.open("rb") as stream:
+        return _read_workbook(path, stream)
+
+
+def _read_workbook(path: Path, stream) -> SourceFile:
     import openpyxl  # deferred: only workbooks need it
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise SurveyImportError(
             f"{path.name} is not an Excel workbook that can be read ({str(exc)[:200]}); "
