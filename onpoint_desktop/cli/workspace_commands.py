@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from onpoint_desktop import framework
+from onpoint_desktop.cli.survey_commands import register_round_invited
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.workspace import Workspace
 
@@ -34,6 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list the rounds of a district")
     p.add_argument("db", metavar="DB", type=Path)
     p.set_defaults(run=run_round_list)
+    register_round_invited(sub)
 
     p = commands.add_parser("rate", help="rate a focus area (LEVEL 1-4, or 0 to clear)")
     p.add_argument("db", metavar="DB", type=Path)
