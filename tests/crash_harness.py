@@ -228,9 +228,11 @@ def big_qualtrics_export(out: Path, rows: int) -> Path:
 
 def importable_rows(export: Path) -> int:
     """How many responses a whole import of ``export`` stores (previews, tests skipped)."""
+    from onpoint_desktop.framework import load
     from onpoint_desktop.surveys import inspect_survey
 
-    return inspect_survey(export, "teacher").rows_to_import
+    instruments = load("onpoint-1").model.instruments
+    return inspect_survey(export, "teacher", instruments=instruments).rows_to_import
 
 
 def aggregates_match_rebuild(db: Path) -> bool:
@@ -322,7 +324,8 @@ def _child_merge(hq_db: str, *files: str) -> None:
 
 
 def _child_import(db: str, export: str, *rounds: str) -> None:
-    import onpoint_desktop.surveys.reading  # noqa: F401 - imported before the clock starts
+    import onpoint_desktop.surveys.importer  # noqa: F401 - imported before the clock starts
+
     from onpoint_desktop.surveys import import_survey
     from onpoint_desktop.workspace import Workspace
 

@@ -8,7 +8,11 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+from onpoint_desktop import framework
 from tests.conftest import SAMPLES
+
+# The instruments of the installed scoring model, for inspections outside a workspace.
+INSTRUMENTS = framework.load("onpoint-1").model.instruments
 
 TABLES = (
     "meta",

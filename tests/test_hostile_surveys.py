@@ -38,7 +38,7 @@ from tests.hostile_support import (
     time_limit,
     truncations,
 )
-from tests.survey_helpers import dump, expected_answers, stored_answers
+from tests.survey_helpers import INSTRUMENTS, dump, expected_answers, stored_answers
 
 CSV_SAMPLES = sorted(p.name for p in SAMPLES.glob("*.csv"))
 XLSX_SAMPLES = sorted(p.name for p in SAMPLES.glob("*.xlsx"))
@@ -91,7 +91,7 @@ def check_import(ws, tmp_path, name: str, blob: bytes, *, exact: bool = False) -
     preview = refusal = None
     with time_limit():
         try:
-            preview = inspect_survey(path, role)
+            preview = inspect_survey(path, role, instruments=INSTRUMENTS)
         except OnpointError as exc:
             check_refusal(str(exc), path.name)
         try:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from onpoint_desktop.errors import Cancelled, OnpointError
-from onpoint_desktop.surveys import ImportSummary, import_survey, inspect_survey, remember
+from onpoint_desktop.surveys import ImportSummary, import_survey, inspect_survey
 from onpoint_desktop.workspace import Workspace
 from ui.dialogs import show_error
 from ui.mapping_page import MappingPage, describe_skipped
@@ -223,7 +223,8 @@ class ImportWizard(QWizard):
             page.progress.show()
             page.progress.setRange(0, 0)
             page.completeChanged.emit()
-        self.worker = Worker(inspect_survey, key[0], key[1], mapping)
+        instruments = self.model.workspace.survey_instruments(self.file_page.round.currentData())
+        self.worker = Worker(inspect_survey, key[0], key[1], mapping, instruments=instruments)
         if fresh:
             self.worker.signals.progress.connect(_progress_to(page.progress))
         self.worker.signals.result.connect(
@@ -276,6 +277,7 @@ class ImportWizard(QWizard):
         page.label.setText(f"Importing {html.escape(self.file_page.file().name)} into round {rnd}…")
         self.button(QWizard.WizardButton.CancelButton).setText("Cancel import")
         mapping = self.mapping_page.mapping
+        mapping.confirm()  # accepted on the wizard's pages: remembered once imported
         self.worker = Worker(
             import_into,
             self.model.path,
@@ -295,10 +297,6 @@ class ImportWizard(QWizard):
 
     def _imported(self, summary: ImportSummary) -> None:
         self.import_page.summary = summary
-        try:
-            remember(self.mapping_page.mapping)
-        except OnpointError as exc:  # remembering is a convenience; the import stands
-            summary.notes.append(f"The mapping was not remembered: {exc}")
         self.model.notify_surveys_changed()
         self.summary_page.text.setHtml(self.summary_html(summary))
         self.import_page.completeChanged.emit()

@@ -1,0 +1,169 @@
+"""Read the rows: a survey file's body, read once, as a table of distinct texts.
+
+Every column the import may use (questions, school, comments, the response id, status and
+partial-response fields; never identifying or tool metadata) is kept as its distinct texts
+and, per row, the index of its text: a Likert column of 100,000 answers is five or six
+texts and 100,000 small integers. Mapping columns and answers then looks at every distinct
+text once, and coding rows is a lookup. Blank rows are dropped (not counted as read); rows
+without a response id get a hash of the whole row, so their key is stable (SPEC §2).
+
+What the table keeps is charged to the file's memory budget as it grows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from onpoint_desktop.errors import Cancelled
+from onpoint_desktop.surveys.budget import text_cost
+from onpoint_desktop.surveys.layouts import Layout
+from onpoint_desktop.surveys.readers import SourceFile
+from onpoint_desktop.surveys.text import normalise
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+DIGEST_COST = 100  # bytes a row's hash costs where it is kept
+
+
+@dataclass
+class FileColumn:
+    """One column of the file: its distinct texts (code 0 is the blank cell), and per row
+    the code of its text."""
+
+    texts: list[str]
+    codes: np.ndarray  # int32 per table row
+
+    def counts(self) -> np.ndarray:
+        """How many rows hold each text."""
+        return np.bincount(self.codes, minlength=len(self.texts))
+
+    def cells(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The texts of the rows (all rows, or those selected), as an object array."""
+        codes = self.codes if rows is None else self.codes[rows]
+        return np.asarray(self.texts, dtype=object)[codes]
+
+    def blank_codes(self) -> np.ndarray:
+        """Per code: the text is blank or only spaces."""
+        return np.array([not t.strip() for t in self.texts], dtype=bool)
+
+
+@dataclass
+class SurveyTable:
+    """The body of a survey file, read: data rows only (blank rows dropped)."""
+
+    rows: np.ndarray  # spreadsheet row number of each data row
+    columns: dict[int, FileColumn]  # by the file's column position
+    digests: np.ndarray  # object: a hash of the whole row where it has no response id
+    marked: np.ndarray  # object: why the tool marks the row ("preview", "test", "spam"), or ""
+    scanned: int = 0  # rows read, blank ones included
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class _ColumnBuilder:
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {"": 0}
+        self.texts: list[str] = [""]
+        self.parts: list[np.ndarray] = []
+
+    def codes_for(self, uniques, budget) -> np.ndarray:
+        index, texts = self.index, self.texts
+        out = np.empty(len(uniques), dtype=np.int32)
+        for i, text in enumerate(uniques):
+            code = index.get(text)
+            if code is None:
+                budget.charge(text_cost(text), "the distinct answers of its columns")
+                code = index[text] = len(texts)
+                texts.append(text)
+            out[i] = code
+        return out
+
+
+def read_table(
+    source: SourceFile,
+    layout: Layout,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> SurveyTable:
+    """Read the file's body once; the columns ``layout.read_columns`` are kept."""
+    kept = layout.read_columns
+    others = [c for c in range(layout.width) if c not in set(kept)]
+    keys = [k for k in layout.key_columns if k in set(kept)]
+    builders = {c: _ColumnBuilder() for c in kept}
+    rows: list[np.ndarray] = []
+    digests: list[np.ndarray] = []
+    total = source.estimated_rows(layout.header_rows)
+    done = 0
+    for chunk in source.body(layout.header_rows, layout.width):
+        if cancel is not None and cancel():
+            raise Cancelled()
+        frame = chunk.frame
+        codes, filled = {}, np.zeros(len(frame), dtype=bool)
+        no_id = np.ones(len(frame), dtype=bool)  # rows whose response id is blank
+        for c in kept:
+            positions, uniques = pd.factorize(frame[c], use_na_sentinel=False)
+            codes[c] = builders[c].codes_for(uniques, source.budget)[positions]
+            filled |= codes[c] != 0
+            if c in keys:
+                blank = np.array([not str(u).strip() for u in uniques], dtype=bool)
+                no_id &= blank[positions]
+        if others and not filled.all():
+            rest = np.flatnonzero(~filled)
+            cells = frame.iloc[rest, others].to_numpy(dtype=object)
+            filled[rest] = (cells != "").any(axis=1)
+        n = int(filled.sum())
+        source.budget.charge(n * (4 * len(kept) + 8), "its rows")
+        for c in kept:
+            builders[c].parts.append(codes[c][filled])
+        rows.append(chunk.rows[filled])
+        digests.append(_digests(frame, filled & no_id, source)[filled])
+        done += len(frame)
+        if progress is not None:
+            progress(done, max(total, done))
+    columns = {
+        c: FileColumn(b.texts, np.concatenate(b.parts) if b.parts else np.zeros(0, np.int32))
+        for c, b in builders.items()
+    }
+    numbers = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    return SurveyTable(
+        numbers,
+        columns,
+        np.concatenate(digests) if digests else np.zeros(0, dtype=object),
+        _marked(columns, layout, len(numbers)),
+        done,
+    )
+
+
+def _marked(columns: dict[int, FileColumn], layout: Layout, n: int) -> np.ndarray:
+    """Per row, the first reason a status column gives to skip it ("preview"...), or ""."""
+    reasons = np.full(n, "", dtype=object)
+    for index, values in layout.skip_values.items():
+        column = columns[index]
+        lookup = np.array([values.get(normalise(t), "") for t in column.texts], dtype=object)
+        reasons = np.where(reasons == "", lookup[column.codes], reasons)
+    return reasons
+
+
+def _digests(frame: pd.DataFrame, need: np.ndarray, source: SourceFile) -> np.ndarray:
+    """Per row: a hash of the whole row (every column) where ``need``, else None."""
+    out = np.full(len(frame), None, dtype=object)
+    if need.any():
+        source.budget.charge(int(need.sum()) * DIGEST_COST, "the keys of its rows")
+        joined = None
+        part = frame.iloc[np.flatnonzero(need)]
+        for col in part.columns:
+            cells = part[col].to_numpy(dtype=object)
+            joined = cells if joined is None else joined + "\x1f" + cells
+        out[need] = [_digest(text) for text in joined.tolist()]
+    return out
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
