@@ -325,7 +325,6 @@ def _child_merge(hq_db: str, *files: str) -> None:
 
 def _child_import(db: str, export: str, *rounds: str) -> None:
     import onpoint_desktop.surveys.importer  # noqa: F401 - imported before the clock starts
-
     from onpoint_desktop.surveys import import_survey
     from onpoint_desktop.workspace import Workspace
 

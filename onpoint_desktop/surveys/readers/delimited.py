@@ -18,6 +18,7 @@ import csv
 import io
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,6 +93,9 @@ class DelimitedFile(SourceFile):
     def body(self, header_rows: int, width: int) -> Iterator[Chunk]:
         skip = self.skip_lines + self.leading_rows + header_rows
         extra, done = 0, 0
+        first = self._record_width(skip - self.skip_lines)
+        if first > width:  # e.g. a trailing delimiter on every row
+            extra = self._room(width, extra, first, skip - self.skip_lines + 1)
         while True:
             try:
                 for frame in self._frames(skip + done, width + extra, chunk_rows(width + extra)):
@@ -100,42 +104,79 @@ class DelimitedFile(SourceFile):
                     yield Chunk.consecutive(frame, self.first_body_row(header_rows) + done)
                     done += len(frame)
                 return
+            except pd.errors.ParserWarning:
+                # The first row pandas reads is wider than the names given (pandas would
+                # cut it): measure that row and read on with room for it.
+                seen = self._record_width(skip - self.skip_lines + done)
+                extra = self._room(width, extra, seen, skip - self.skip_lines + done + 1)
             except pd.errors.ParserError as exc:
                 wider = _WIDER.search(str(exc))
                 if wider is None:
                     raise SurveyImportError(
-                        f"{self.name} cannot be read as {self.kind_label}: {_parser_problem(exc)}."
+                        f"{self.name} cannot be read as {self.kind_label}: "
+                        f"{_parser_problem(exc)}."
                     ) from None
-                line, seen = int(wider.group(2)), int(wider.group(3))
-                if seen - width > MAX_EXTRA_CELLS:
-                    raise SurveyImportError(
-                        f"{self.name}, line {line - self.skip_lines} has {seen:,} cells but the "
-                        f"header has {width}: the row is not part of the survey's table. "
-                        "Correct it in the file, or export the responses again."
-                    ) from None
-                extra = max(seen - width, 2 * extra)  # read on with room for the wider rows
+                line = int(wider.group(2)) - self.skip_lines
+                extra = self._room(width, extra, int(wider.group(3)), line)
             except UnicodeDecodeError:
                 raise SurveyImportError(
-                    f"{self.name} is not valid {self.encoding_label} text; re-save it as CSV UTF-8."
+                    f"{self.name} is not valid {self.encoding_label} text; re-save it as CSV "
+                    "UTF-8."
                 ) from None
 
+    def _room(self, width: int, extra: int, seen: int, row: int) -> int:
+        """How many cells past the header to read with, now that a row of ``seen`` cells
+        was found (growing geometrically: a file of ever wider rows is read a few times)."""
+        grow = max(seen - width, 2 * extra, 1)
+        if grow > MAX_EXTRA_CELLS:
+            cells = f"{seen:,} cells" if seen > width else "more cells than it can hold"
+            raise SurveyImportError(
+                f"{self.name}, row {row} has {cells} but the header has {width}: the row is "
+                "not part of the survey's table. Correct it in the file, or export the "
+                "responses again."
+            )
+        return grow
+
+    def _record_width(self, index: int) -> int:
+        """How many cells record ``index`` (0: the first after any "sep=" line) has."""
+        with self.path.open("r", encoding=self.encoding, newline="") as fh:
+            for _ in range(self.skip_lines):
+                fh.readline()
+            try:
+                for n, row in enumerate(csv.reader(fh, delimiter=self.delimiter)):
+                    if n == index:
+                        return len(row)
+            except csv.Error:
+                pass
+        return 0
+
     def _frames(self, skip: int, names: int, rows: int) -> Iterator[pd.DataFrame]:
-        reader = pd.read_csv(
-            self.path,
-            sep=self.delimiter,
-            encoding=self.encoding,
-            header=None,
-            names=range(names),
-            index_col=False,
-            skiprows=skip,
-            dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            chunksize=rows,
-            engine="c",
-        )
+        """The body from record ``skip`` in frames of ``names`` columns. A first row wider
+        than ``names`` is only a warning to pandas (it would cut the row): here it is an
+        error the body decides on (the filter is set for each step, never across a yield)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            reader = pd.read_csv(
+                self.path,
+                sep=self.delimiter,
+                encoding=self.encoding,
+                header=None,
+                names=range(names),
+                index_col=False,
+                skiprows=skip,
+                dtype=str,
+                na_filter=False,
+                skip_blank_lines=False,
+                chunksize=rows,
+                engine="c",
+            )
         with reader:
-            for frame in reader:
+            while True:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error", pd.errors.ParserWarning)
+                    frame = next(reader, None)
+                if frame is None:
+                    return
                 yield frame.reset_index(drop=True)
 
     def _without_extra_cells(self, frame: pd.DataFrame, width: int, skipped: int) -> pd.DataFrame:
