@@ -38,7 +38,7 @@ class RoleRate:
     def phrase(self, noun: str) -> str:
         """ "teachers 62% (40 of 65)", "leaders 38% (8 of 21), low response"."""
         if self.rate is None:
-            return f"{noun} not known"
+            return f"{noun}: number invited not recorded"
         text = f"{noun} {self.rate:.0%} ({self.respondents:,} of {self.invited:,})"
         return f"{text}, {LOW_WORDS}" if self.low else text
 

@@ -75,6 +75,9 @@ def code_rows(
     for j, col in enumerate(items):
         values[:, j] = col.lookup[table.columns[col.use.column.index].codes]
     unknown = values == UNKNOWN_CODE
+    for j, col in enumerate(items):
+        if col.refused:  # another scale: refused as such, its answers are not "unknown"
+            unknown[:, j] = False
     if unknown_as_missing:
         values[unknown] = 0
     reasons = table.marked.copy()

@@ -70,14 +70,19 @@ class _Plan:
             AnswerScale.for_instrument(instrument),
             self.source.declared_answers,
         )
-        self.problems = [f"{self.source.name}: {p}" for p in self.mapping.problems(instrument)]
+        found = [f"{self.source.name}: {p}" for p in self.mapping.problems(instrument)]
         if not self.mapping.item_columns:
-            self.problems.insert(0, self._no_items(instruments))
+            found.insert(0, self._no_items(instruments))
         elif self.mapping.origin == "automatic":
             wrong = self._wrong_role(instruments, len(self.mapping.item_columns))
             if wrong:
-                self.problems.insert(0, wrong)
-        self.problems += self.answers.problems(self.source.name)
+                found.insert(0, wrong)
+        self.column_problems = found
+        self.scale_problems = self.answers.problems(self.source.name)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.column_problems + self.scale_problems
 
     def _column_mapping(self, given) -> ColumnMapping:
         layout, table, instrument = self.layout, self.table, self.instrument
@@ -166,7 +171,6 @@ def inspect_survey(
     (the round's, from ``Workspace.survey_instruments``)."""
     plan = _Plan(Path(path), role, mapping, instruments, progress, cancel)
     coded = plan.code(unknown_as_missing=False, keep_comments=False)
-    problems = plan.problems + plan.answer_problems(coded, unknown_as_missing=False)
     return SurveyPreview(
         path=Path(path),
         role=role,
@@ -184,7 +188,8 @@ def inspect_survey(
         unknown_answers=list(coded.unknown),
         unknown_count=coded.unknown_count,
         missing_recodes=dict(coded.recodes),
-        problems=problems,
+        column_problems=plan.column_problems,
+        answer_problems=plan.scale_problems + plan.answer_problems(coded, unknown_as_missing=False),
     )
 
 

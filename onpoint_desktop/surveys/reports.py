@@ -75,7 +75,13 @@ class SurveyPreview:
     unknown_answers: list[UnknownAnswer]  # the first few
     unknown_count: int
     missing_recodes: dict[str, int]
-    problems: list[str]  # each stops the import (empty: ready to import)
+    column_problems: list[str]  # the file or its column mapping (each stops the import)
+    answer_problems: list[str]  # unknown answers, another scale (each stops the import)
+
+    @property
+    def problems(self) -> list[str]:
+        """Everything that stops the import (empty: ready to import)."""
+        return self.column_problems + self.answer_problems
 
     @property
     def ready(self) -> bool:

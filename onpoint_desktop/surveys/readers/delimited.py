@@ -113,15 +113,13 @@ class DelimitedFile(SourceFile):
                 wider = _WIDER.search(str(exc))
                 if wider is None:
                     raise SurveyImportError(
-                        f"{self.name} cannot be read as {self.kind_label}: "
-                        f"{_parser_problem(exc)}."
+                        f"{self.name} cannot be read as {self.kind_label}: {_parser_problem(exc)}."
                     ) from None
                 line = int(wider.group(2)) - self.skip_lines
                 extra = self._room(width, extra, int(wider.group(3)), line)
             except UnicodeDecodeError:
                 raise SurveyImportError(
-                    f"{self.name} is not valid {self.encoding_label} text; re-save it as CSV "
-                    "UTF-8."
+                    f"{self.name} is not valid {self.encoding_label} text; re-save it as CSV UTF-8."
                 ) from None
 
     def _room(self, width: int, extra: int, seen: int, row: int) -> int:
