@@ -169,6 +169,6 @@ def test_a_row_with_hundreds_of_cells_past_the_header_is_refused_naming_it(ws, t
 
 
 def _letters(index: int) -> str:
-    from onpoint_desktop.surveys.layouts import column_letter
+    from onpoint_desktop.surveys.header import column_letter
 
     return column_letter(index)

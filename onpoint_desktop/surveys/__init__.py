@@ -1,12 +1,14 @@
 """Survey import: from a tool's export to stored responses, in stages each visited once.
 
-    open the source (``readers``) → recognise its layout (``layouts``, ``tool_layouts``)
-    → read the rows (``table``) → map columns (``columns``) → map answers
-    (``answer_mapping``) → code rows (``coding``) → store (``workspace.response_table``)
+    open the source (``readers``) → recognise its layout (``layouts``) → read the rows
+    (``table``) → map columns (``columns``) → map answers (``answer_mapping``) → code
+    rows (``coding``) → store (``workspace.response_table``)
 
-``importer`` walks the stages; ``saved_mappings`` keeps mappings as JSON and holds the one
-rule for remembering a confirmed mapping; ``reports`` says what was done. A new kind of
-file is one new reader. The public API (used by the CLI and the GUI import wizard):
+Each stage reads what the earlier ones made (the header types are in ``header``,
+answer reading in ``answers``, memory accounting in ``budget``) and never calls back into
+a later one. ``importer`` walks the stages; ``saved_mappings`` keeps mappings as JSON and
+holds the one rule for remembering a confirmed mapping; ``reports`` says what was done. A
+new kind of file is one new reader. The public API (used by the CLI and the GUI import wizard):
 
 - ``inspect_survey(path, role, instruments=...)`` → ``SurveyPreview``;
 - ``import_survey(ws, path, round_id, role, ...)`` → ``ImportSummary``;

@@ -22,7 +22,7 @@ import pandas as pd
 from onpoint_desktop.framework import Instrument
 from onpoint_desktop.surveys.answer_mapping import UNKNOWN_CODE, AnswerMapping
 from onpoint_desktop.surveys.columns import COMMENT, ColumnMapping
-from onpoint_desktop.surveys.layouts import FINISHED, Layout
+from onpoint_desktop.surveys.header import FINISHED, Layout
 from onpoint_desktop.surveys.table import SurveyTable
 from onpoint_desktop.surveys.text import normalise
 from onpoint_desktop.workspace.response_table import ResponseTable

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from onpoint_desktop.framework import Instrument
 from onpoint_desktop.surveys.answers import MISSING, RECODE, UNKNOWN, VALUE, AnswerScale, is_prose
-from onpoint_desktop.surveys.layouts import (
+from onpoint_desktop.surveys.header import (
     COMMENT,
     IDENTIFYING,
     METADATA,

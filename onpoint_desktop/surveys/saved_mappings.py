@@ -36,7 +36,7 @@ from onpoint_desktop.surveys.columns import (
     ColumnUse,
     map_columns,
 )
-from onpoint_desktop.surveys.layouts import Layout
+from onpoint_desktop.surveys.header import Layout
 from onpoint_desktop.surveys.table import SurveyTable
 from onpoint_desktop.surveys.text import normalise
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from onpoint_desktop.errors import Cancelled
 from onpoint_desktop.surveys.budget import text_cost
-from onpoint_desktop.surveys.layouts import Layout
+from onpoint_desktop.surveys.header import Layout
 from onpoint_desktop.surveys.readers import SourceFile
 from onpoint_desktop.surveys.text import normalise
 
