@@ -286,8 +286,9 @@ def test_a_seven_point_column_is_refused_naming_the_scale(ws, tmp_path):
     with pytest.raises(SurveyImportError) as refused:
         import_survey(ws, path, "r1", "teacher")
     message = str(refused.value)
-    assert message.startswith('seven.csv, column R "Q2_1: ...I understand our district')
-    assert "form a 7-point scale (answers 1–7)" in message
+    assert message.startswith('seven.csv, column V "Q2_5: ...I am confident taking risks')
+    assert "and 22 other columns: the answers (" in message and '"7"' in message
+    assert "form a 7-point scale (answers 1–7), not the five-point agreement scale" in message
     assert dump(ws) == before
 
 
@@ -327,7 +328,7 @@ def test_a_frequency_column_is_refused_naming_the_scale(ws, tmp_path):
     words = ["Never", "Rarely", "Sometimes", "Often", "Always"]
     for row in rows[1:]:
         row[4] = words[int(row[4]) - 1] if row[4] else ""
-    with pytest.raises(SurveyImportError, match=r'column E "T04": its answers .* form a freq'):
+    with pytest.raises(SurveyImportError, match=r'column E "T04": the answers .* form a freq'):
         import_survey(ws, write_rows(tmp_path / "freq.csv", rows), "r1", "teacher")
 
 

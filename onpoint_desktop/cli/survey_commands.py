@@ -254,18 +254,16 @@ def render_preview(p: SurveyPreview) -> str:
 
 
 def _answer_lines(p: SurveyPreview) -> list[str]:
-    """The answers that are not plain scale answers, per column (all answers are in the
-    mapping written with --save-mapping)."""
+    """The answers that need a value or were given one by hand, one line per column (every
+    answer is in the mapping written with --save-mapping)."""
     lines = []
     for col in p.answers.columns:
         odd = [c for c in col.choices if c.kind == "unknown" or c.how.startswith("set by hand")]
-        if not odd and not col.other_scale:
+        if not odd:
             continue
-        scale = f" — {col.other_scale}" if col.other_scale else ""
-        lines.append(f"  {col.use.column.letter:>3}  {col.use.item}{scale}:")
-        for c in odd or col.choices:
-            lines.append(f'         "{c.text}" ×{c.count:,} → {c.shown_value} ({c.how})')
+        scale = f" ({col.other_scale.split(',')[0]})" if col.other_scale else ""
+        listed = ", ".join(f'"{c.text}" ×{c.count:,} → {c.shown_value}' for c in odd)
+        lines.append(f"  {col.use.column.letter:>3}  {col.use.item}{scale}: {listed}")
     if lines:
-        lines.insert(0, "")
-        lines.insert(1, "Answers that need a value (give one in the mapping file's 'answers'):")
+        lines[:0] = ["", "Answers to give a value (in the mapping file's 'answers'; ? = none yet):"]
     return lines

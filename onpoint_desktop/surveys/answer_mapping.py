@@ -79,17 +79,24 @@ class AnswerMapping:
         return next((c for c in self.columns if c.use.column.index == index), None)
 
     def problems(self, file_name: str) -> list[str]:
-        """Columns on another scale (each stops the import)."""
-        found = []
+        """Columns on another scale, one sentence per scale (each stops the import)."""
+        by_scale: dict[str, list[ColumnAnswers]] = {}
         for col in self.columns:
             if col.refused:
-                shown = ", ".join(f'"{c.text}"' for c in col.choices if c.kind != MISSING)
-                found.append(
-                    f"{file_name}, {col.use.column.label}: its answers ({_brief(shown)}) form "
-                    f"{col.other_scale}, not the five-point agreement scale. Map each answer "
-                    "to the agreement scale by hand (the answer mapping) to import it, or do "
-                    "not import the column."
-                )
+                by_scale.setdefault(col.other_scale.split(", like")[0], []).append(col)
+        found = []
+        for scale, columns in by_scale.items():
+            evident = [c for c in columns if ", like" not in c.other_scale] or columns[:1]
+            first = evident[0]
+            shown = ", ".join(f'"{c.text}"' for c in first.choices if c.kind == UNKNOWN)
+            others = len(columns) - 1
+            also = f" and {others} other column{'s' if others != 1 else ''}" if others else ""
+            found.append(
+                f"{file_name}, {first.use.column.label}{also}: the answers ({_brief(shown)}) "
+                f"form {scale}, not the five-point agreement scale. Map each answer to the "
+                "agreement scale by hand (the answer mapping) to import them, or do not "
+                "import these columns."
+            )
         return found
 
 
