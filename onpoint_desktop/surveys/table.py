@@ -70,7 +70,16 @@ class _ColumnBuilder:
     def __init__(self) -> None:
         self.index: dict[str, int] = {"": 0}
         self.texts: list[str] = [""]
-        self.parts: list[np.ndarray] = []
+        self.parts: list[tuple[int, np.ndarray]] = []  # (first table row, codes)
+
+    def codes(self, rows: int) -> np.ndarray:
+        """The code of every table row (0, the blank cell, where nothing was stored)."""
+        if len(self.parts) == 1 and self.parts[0][0] == 0 and len(self.parts[0][1]) == rows:
+            return self.parts[0][1]
+        out = np.zeros(rows, dtype=np.int32)
+        for start, codes in self.parts:
+            out[start : start + len(codes)] = codes
+        return out
 
     def codes_for(self, uniques, budget) -> np.ndarray:
         index, texts = self.index, self.texts
@@ -92,45 +101,44 @@ def read_table(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> SurveyTable:
-    """Read the file's body once; the columns ``layout.read_columns`` are kept."""
+    """Read the file's body once; the columns ``layout.read_columns`` are kept.
+
+    A column is stored only for the chunks where it holds something, so the blank columns
+    of a very wide sheet cost nothing per row."""
     kept = layout.read_columns
-    others = [c for c in range(layout.width) if c not in set(kept)]
     keys = [k for k in layout.key_columns if k in set(kept)]
     builders = {c: _ColumnBuilder() for c in kept}
     rows: list[np.ndarray] = []
     digests: list[np.ndarray] = []
     total = source.estimated_rows(layout.header_rows)
-    done = 0
+    done = stored = 0
     for chunk in source.body(layout.header_rows, layout.width):
         if cancel is not None and cancel():
             raise Cancelled()
         frame = chunk.frame
-        codes, filled = {}, np.zeros(len(frame), dtype=bool)
+        cells = frame.to_numpy(dtype=object)
+        written = cells != ""
+        filled = written.any(axis=1)
+        used = written[filled].any(axis=0)
+        n = int(filled.sum())
         no_id = np.ones(len(frame), dtype=bool)  # rows whose response id is blank
         for c in kept:
-            positions, uniques = pd.factorize(frame[c], use_na_sentinel=False)
-            codes[c] = builders[c].codes_for(uniques, source.budget)[positions]
-            filled |= codes[c] != 0
+            if not used[c]:
+                continue
+            positions, uniques = pd.factorize(cells[:, c], use_na_sentinel=False)
+            codes = builders[c].codes_for(uniques, source.budget)[positions]
+            source.budget.charge(4 * n, "its rows")
+            builders[c].parts.append((stored, codes[filled]))
             if c in keys:
                 blank = np.array([not str(u).strip() for u in uniques], dtype=bool)
                 no_id &= blank[positions]
-        if others and not filled.all():
-            rest = np.flatnonzero(~filled)
-            cells = frame.iloc[rest, others].to_numpy(dtype=object)
-            filled[rest] = (cells != "").any(axis=1)
-        n = int(filled.sum())
-        source.budget.charge(n * (4 * len(kept) + 8), "its rows")
-        for c in kept:
-            builders[c].parts.append(codes[c][filled])
         rows.append(chunk.rows[filled])
         digests.append(_digests(frame, filled & no_id, source)[filled])
+        stored += n
         done += len(frame)
         if progress is not None:
             progress(done, max(total, done))
-    columns = {
-        c: FileColumn(b.texts, np.concatenate(b.parts) if b.parts else np.zeros(0, np.int32))
-        for c, b in builders.items()
-    }
+    columns = {c: FileColumn(b.texts, b.codes(stored)) for c, b in builders.items()}
     numbers = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     return SurveyTable(
         numbers,
