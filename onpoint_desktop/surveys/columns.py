@@ -281,6 +281,9 @@ def map_columns(layout: Layout, table: SurveyTable | None, instrument: Instrumen
         if col.hint != QUESTION:
             uses.append(ColumnUse(col, col.hint, reason=HINT_REASONS[col.hint]))
             continue
+        if not col.text.strip() and not col.name.strip():
+            uses.append(ColumnUse(col, IGNORED, confidence=0.0, reason="no header"))
+            continue
         accepted, suggestion = matcher.match(col)
         content = content_of(columns.get(col.index), scale) if table is not None else EMPTY
         if accepted and (accepted.by_id or content != FREE_TEXT):

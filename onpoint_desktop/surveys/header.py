@@ -145,7 +145,7 @@ class Layout:
 def field_hint(*names: str) -> str:
     """METADATA or IDENTIFYING for a field the tools add or a respondent's identity, else
     QUESTION (short headers only are read as identity fields: questions are longer)."""
-    keys = [normalise(n) for n in names if n]
+    keys = [normalise(n) for n in names if n and n.strip()]
     if any(k in METADATA_NAMES for k in keys):
         return METADATA
     for key in keys:

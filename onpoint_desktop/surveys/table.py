@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from onpoint_desktop.errors import Cancelled
-from onpoint_desktop.surveys.budget import text_cost
+from onpoint_desktop.surveys.budget import TEXT_OVERHEAD
 from onpoint_desktop.surveys.header import Layout
 from onpoint_desktop.surveys.readers import SourceFile
 from onpoint_desktop.surveys.text import normalise
@@ -28,6 +28,7 @@ from onpoint_desktop.surveys.text import normalise
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 DIGEST_COST = 100  # bytes a row's hash costs where it is kept
+WIDE = 256  # columns from which blank columns are found for the whole chunk at once
 
 
 @dataclass
@@ -67,31 +68,29 @@ class SurveyTable:
 
 
 class _ColumnBuilder:
+    """One column as it is read: per chunk, each row's index into that chunk's distinct
+    texts; the texts of all chunks are merged once at the end (vectorised)."""
+
     def __init__(self) -> None:
-        self.index: dict[str, int] = {"": 0}
-        self.texts: list[str] = [""]
-        self.parts: list[tuple[int, np.ndarray]] = []  # (first table row, codes)
+        self.parts: list[tuple[int, np.ndarray, np.ndarray]] = []  # (first row, codes, texts)
 
-    def codes(self, rows: int) -> np.ndarray:
-        """The code of every table row (0, the blank cell, where nothing was stored)."""
-        if len(self.parts) == 1 and self.parts[0][0] == 0 and len(self.parts[0][1]) == rows:
-            return self.parts[0][1]
+    def add(self, start: int, positions: np.ndarray, uniques: np.ndarray, budget) -> None:
+        texts = sum(map(len, uniques)) + TEXT_OVERHEAD * len(uniques)
+        budget.charge(4 * len(positions) + texts, "the distinct answers of its columns")
+        self.parts.append((start, positions.astype(np.int32, copy=False), uniques))
+
+    def column(self, rows: int) -> FileColumn:
+        """The whole column: distinct texts (the blank cell first) and each row's code."""
+        if not self.parts:  # blank all along
+            return FileColumn([""], np.zeros(rows, dtype=np.int32))
+        merged = np.concatenate([np.array([""], dtype=object)] + [u for _, _, u in self.parts])
+        codes_of, texts = pd.factorize(merged, use_na_sentinel=False)
         out = np.zeros(rows, dtype=np.int32)
-        for start, codes in self.parts:
-            out[start : start + len(codes)] = codes
-        return out
-
-    def codes_for(self, uniques, budget) -> np.ndarray:
-        index, texts = self.index, self.texts
-        out = np.empty(len(uniques), dtype=np.int32)
-        for i, text in enumerate(uniques):
-            code = index.get(text)
-            if code is None:
-                budget.charge(text_cost(text), "the distinct answers of its columns")
-                code = index[text] = len(texts)
-                texts.append(text)
-            out[i] = code
-        return out
+        offset = 1
+        for start, positions, uniques in self.parts:
+            out[start : start + len(positions)] = codes_of[offset + positions]
+            offset += len(uniques)
+        return FileColumn([str(t) for t in texts], out)
 
 
 def read_table(
@@ -106,7 +105,10 @@ def read_table(
     A column is stored only for the chunks where it holds something, so the blank columns
     of a very wide sheet cost nothing per row."""
     kept = layout.read_columns
-    keys = [k for k in layout.key_columns if k in set(kept)]
+    kept_set = set(kept)
+    wide = layout.width > WIDE
+    others = [c for c in range(layout.width) if c not in kept_set]
+    keys = [k for k in layout.key_columns if k in kept_set]
     builders = {c: _ColumnBuilder() for c in kept}
     rows: list[np.ndarray] = []
     digests: list[np.ndarray] = []
@@ -116,29 +118,34 @@ def read_table(
         if cancel is not None and cancel():
             raise Cancelled()
         frame = chunk.frame
-        cells = frame.to_numpy(dtype=object)
-        written = cells != ""
-        filled = written.any(axis=1)
-        used = written[filled].any(axis=0)
-        n = int(filled.sum())
+        if wide:  # find the columns that hold anything at once (most hold nothing)
+            written = frame.to_numpy(dtype=object) != ""
+            used = set(np.flatnonzero(written.any(axis=0)).tolist())
+        read, filled = {}, np.zeros(len(frame), dtype=bool)
         no_id = np.ones(len(frame), dtype=bool)  # rows whose response id is blank
         for c in kept:
-            if not used[c]:
+            if wide and c not in used:
                 continue
-            positions, uniques = pd.factorize(cells[:, c], use_na_sentinel=False)
-            codes = builders[c].codes_for(uniques, source.budget)[positions]
-            source.budget.charge(4 * n, "its rows")
-            builders[c].parts.append((stored, codes[filled]))
+            positions, uniques = pd.factorize(frame[c], use_na_sentinel=False)
+            uniques = np.asarray(uniques, dtype=object)
+            read[c] = positions, uniques
+            filled |= (uniques != "")[positions]
             if c in keys:
-                blank = np.array([not str(u).strip() for u in uniques], dtype=bool)
+                blank = pd.Series(uniques, dtype=object).str.strip().to_numpy() == ""
                 no_id &= blank[positions]
+        if others and not filled.all():
+            rest = np.flatnonzero(~filled)
+            filled[rest] = (frame.iloc[rest, others].to_numpy(dtype=object) != "").any(axis=1)
+        n = int(filled.sum())
+        for c, (positions, uniques) in read.items():
+            builders[c].add(stored, positions[filled], uniques, source.budget)
         rows.append(chunk.rows[filled])
         digests.append(_digests(frame, filled & no_id, source)[filled])
         stored += n
         done += len(frame)
         if progress is not None:
             progress(done, max(total, done))
-    columns = {c: FileColumn(b.texts, b.codes(stored)) for c, b in builders.items()}
+    columns = {c: b.column(stored) for c, b in builders.items()}
     numbers = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     return SurveyTable(
         numbers,

@@ -77,16 +77,18 @@ class ResponseTable:
 
 
 def answers_json(item_ids: Sequence[str], values: np.ndarray) -> list[str]:
-    """Each row's answers as ``{"T01":3,"T04":5}`` (missing answers left out), vectorised."""
-    n = values.shape[0]
-    if n == 0:
+    """Each row's answers as ``{"T01":3,"T04":5}`` (missing answers left out): each item's
+    fragments are gathered for the whole column, then joined once per row."""
+    if values.shape[0] == 0:
         return []
     top = int(values.max(initial=0))
-    text = np.full(n, "", dtype=object)
-    for j, item in enumerate(item_ids):
-        fragments = np.array([""] + [f'"{item}":{v},' for v in range(1, top + 1)], dtype=object)
-        text = text + fragments[values[:, j]]
-    return ["{" + s[:-1] + "}" for s in text.tolist()]
+    columns = [
+        np.array(["", *(f'"{item}":{v},' for v in range(1, top + 1))], dtype=object)[
+            values[:, j]
+        ].tolist()
+        for j, item in enumerate(item_ids)
+    ]
+    return ["{" + "".join(parts)[:-1] + "}" for parts in zip(*columns, strict=True)]
 
 
 def aggregates_of(
