@@ -54,14 +54,6 @@ def test_windows_1252_text_with_curly_apostrophes(ws, tmp_path):
     assert inspect_survey(path, "teacher", instruments=INSTRUMENTS).encoding == "cp1252"
 
 
-def test_semicolons_and_excel_sep_line(ws, tmp_path):
-    rows = read_rows(SAMPLES / "teacher_template.csv")
-    path = tmp_path / "europe.csv"
-    write_rows(path, rows, delimiter=";")
-    path.write_bytes(b"sep=;\r\n" + path.read_bytes())
-    imports_truth(ws, path)
-
-
 # --- header wordings ---------------------------------------------------------------------
 
 
