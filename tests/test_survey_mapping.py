@@ -157,3 +157,29 @@ def test_editing_rejects_uses_that_are_not_choices():
     mapping.set_item(2, "T01")  # now T01 twice
     problems = mapping.problems(model().instruments["teacher"])
     assert any("Item T01 is in more than one column" in p for p in problems)
+
+
+def test_one_rule_remembers_a_mapping_for_cli_and_wizard_alike(ws, tmp_path):
+    """The import remembers a mapping only once the consultant confirmed it: given as a
+    mapping file (the CLI's --mapping) or accepted on the wizard's pages (``confirm``)."""
+    path = renamed_export(tmp_path)
+    edited = inspect_survey(path, "teacher", instruments=INSTRUMENTS).mapping
+    edited.set_item(5, "T05")
+    import_survey(ws, path, "r1", "teacher", edited)  # edited, but never confirmed
+    assert inspect_survey(path, "teacher", instruments=INSTRUMENTS).mapping.origin == "automatic"
+    edited.confirm()  # what the wizard does when Import is pressed
+    ws.add_round("r2", "year1")
+    import_survey(ws, path, "r2", "teacher", edited)
+    again = inspect_survey(path, "teacher", instruments=INSTRUMENTS)
+    assert again.mapping.origin == "remembered" and again.mapping.of(5).item == "T05"
+    # A mapping file is the consultant's own: importing with it remembers it too.
+    other = renamed_export(tmp_path, "other.csv")
+    rows = read_rows(other)
+    rows[0][6] = "Another own label"  # a new layout
+    other = write_rows(tmp_path / "other.csv", rows)
+    saved = inspect_survey(other, "teacher", instruments=INSTRUMENTS).save_mapping(
+        tmp_path / "m.json"
+    )
+    ws.add_round("r3", "year1")
+    import_survey(ws, other, "r3", "teacher", saved)
+    assert inspect_survey(other, "teacher", instruments=INSTRUMENTS).mapping.origin == "remembered"
