@@ -39,6 +39,7 @@ class Round:
     stage: str
     position: int
     created_at: str
+    model: str  # the id of the scoring model the round is scored with
 
 
 @dataclass(frozen=True)
