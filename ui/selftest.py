@@ -75,8 +75,7 @@ def _resources() -> str:
     areas = len(framework().areas)
     model = shipped_model(DEFAULT_MODEL_ID)
     return (
-        f"{areas} focus areas, model {model.id}, "
-        f"{len(model.recommendations)} recommendation texts"
+        f"{areas} focus areas, model {model.id}, {len(model.recommendations)} recommendation texts"
     )
 
 

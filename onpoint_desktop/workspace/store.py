@@ -245,15 +245,10 @@ class Workspace(RatingLog, SurveyStore):
             position = self.conn.execute(
                 "SELECT coalesce(max(position), 0) + 1 FROM rounds"
             ).fetchone()[0]
-            self.db["rounds"].insert(
-                {
-                    "id": round_id,
-                    "label": (label or round_id).strip(),
-                    "stage": stage,
-                    "position": position,
-                    "created_at": utc_now(),
-                    "model": model_id,
-                }
+            self.conn.execute(
+                "INSERT INTO rounds (id, label, stage, position, created_at, model) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (round_id, (label or round_id).strip(), stage, position, utc_now(), model_id),
             )
         return self.get_round(round_id)
 
@@ -302,6 +297,7 @@ class Workspace(RatingLog, SurveyStore):
         with self.transaction():
             self.conn.execute("UPDATE rounds SET model = ? WHERE id = ?", (model_id, round_id))
             rebuild_aggregates(self.conn, round_id, model)
+            self._bump_survey_generation()  # cached aggregates are stale now
         return self.score(round_id)
 
     def install_model(
