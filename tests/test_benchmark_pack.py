@@ -15,7 +15,7 @@ from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.sync import HQStore, import_pack, merge_bundles, write_pack
 from onpoint_desktop.sync.benchmark_pack import percentiles
 from onpoint_desktop.workspace import Workspace
-from tests.sync_support import FULL_BOARD, district, export, signer
+from tests.sync_support import FULL_BOARD, district, export, signed_pack, signer, trusted_hq
 
 
 def test_percentiles_interpolate_between_order_statistics():
@@ -55,7 +55,7 @@ def test_hq_pack_uses_latest_complete_rounds_and_withholds_small_stages(national
     out = tmp_path / "pack.json"
     with HQStore.open(national["hq"]) as hq:
         result = write_pack(hq, out, name="HQ benchmark 2025", date="2025-06-30")
-    doc = json.loads(out.read_text())
+    doc = json.loads(out.read_text())["document"]
     assert set(doc["stages"]) == {"planning"}
     assert result.stages_withheld == {"year1": 4, "year2": 0, "year3": 0}
     planning = doc["stages"]["planning"]
@@ -83,7 +83,9 @@ def test_hq_pack_has_exactly_the_shipped_benchmark_format(national, tmp_path):
     out = tmp_path / "pack.json"
     with HQStore.open(national["hq"]) as hq:
         write_pack(hq, out, name="HQ benchmark 2025", date="2025-06-30")
-    doc = json.loads(out.read_text())
+    signed = json.loads(out.read_text())
+    assert signed["format"] == "onpoint-signed/1" and signed["kind"] == "benchmark-pack"
+    doc = signed["document"]
     shipped = shipped_model("onpoint-1").benchmark.to_dict()
     assert set(doc) == set(shipped)
     assert doc["format"] == "onpoint-benchmark/1" and doc["illustrative"] is False
@@ -125,13 +127,18 @@ def demo_copy(demo_db, tmp_path):
     return path
 
 
-def test_imported_pack_changes_bands_and_labels(demo_copy, tmp_path, capsys):
+@pytest.fixture
+def hq_key(tmp_path):
+    """HQ's signing key, its public key trusted here (as after 'hq-key import')."""
+    return trusted_hq(tmp_path / "hq")[1]
+
+
+def test_imported_pack_changes_bands_and_labels(demo_copy, tmp_path, capsys, hq_key):
     with Workspace.open(demo_copy) as ws:
         before = ws.score()
     assert before.stage == "year2" and before.total_band == "within"
     assert "illustrative" in before.benchmark.label
-    pack = tmp_path / "pack.json"
-    pack.write_text(json.dumps(_pack()))
+    pack = signed_pack(_pack(), tmp_path / "pack.json", hq_key)
     assert main(["benchmark", "import", str(demo_copy), str(pack)]) == 0
     out = capsys.readouterr().out
     assert "HQ pack 2025-26" in out and "below the benchmark" in out
@@ -149,6 +156,10 @@ def test_hq_pack_round_trip_through_the_cli(national, tmp_path, capsys):
     pack = tmp_path / "pack.json"
     assert main(["hq", "benchmark", str(national["hq"]), "-o", str(pack), "--name", "HQ 2025"]) == 0
     assert "withheld: 4 district(s)" in capsys.readouterr().out
+    key_file = tmp_path / "hq-public-key.json"
+    assert main(["hq", "public-key", str(national["hq"]), "-o", str(key_file)]) == 0
+    assert main(["hq-key", "import", str(key_file)]) == 0
+    capsys.readouterr()
     db = tmp_path / "p0.onpoint.db"
     shutil.copy(national["dbs"]["p0"], db)
     assert main(["benchmark", "import", str(db), str(pack)]) == 0
@@ -175,10 +186,13 @@ def _bad_packs():
 
 
 @pytest.mark.parametrize("case", list(_bad_packs()))
-def test_malformed_packs_are_refused_and_nothing_is_stored(demo_copy, tmp_path, case):
+def test_malformed_packs_are_refused_and_nothing_is_stored(demo_copy, tmp_path, case, hq_key):
     doc = _bad_packs()[case]
     pack = tmp_path / "pack.json"
-    pack.write_text(doc if isinstance(doc, str) else json.dumps(doc))
+    if isinstance(doc, str):
+        pack.write_text(doc)
+    else:
+        signed_pack(doc, pack, hq_key)
     with Workspace.open(demo_copy) as ws:
         with pytest.raises(BundleError) as err:
             import_pack(ws, pack)

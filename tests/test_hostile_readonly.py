@@ -56,8 +56,12 @@ def every_change(ws: Workspace, tmp_path: Path) -> dict:
 
 def _import_pack(ws, pack: Path):
     from onpoint_desktop.sync import import_pack
+    from tests.sync_support import signed_pack, trusted_hq
 
-    shutil.copy(ROOT / "resources" / "benchmarks" / "illustrative-default.json", pack)
+    document = json.loads(
+        (ROOT / "resources" / "benchmarks" / "illustrative-default.json").read_text()
+    )
+    signed_pack(document, pack, trusted_hq(pack.parent / "hq")[1])  # as HQ sends it
     return import_pack(ws, pack)
 
 

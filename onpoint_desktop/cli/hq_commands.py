@@ -15,12 +15,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     hq = commands.add_parser("hq", help="headquarters: merge bundles, list, build benchmarks")
     sub = hq.add_subparsers(dest="hq_command", metavar="ACTION")
     sub.required = True
-    p = sub.add_parser("init", help="create an HQ store and HQ's encryption key pair")
+    p = sub.add_parser("init", help="create an HQ store and HQ's encryption and signing keys")
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
     p.add_argument(
         "--public-key", required=True, metavar="OUT", type=Path, help="shareable public key file"
     )
     p.set_defaults(run=run_init)
+
+    p = sub.add_parser("public-key", help="write HQ's shareable public key file again")
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path)
+    p.set_defaults(run=run_public_key)
 
     p = sub.add_parser("merge", help="verify and merge bundles into the HQ store")
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
@@ -52,12 +57,25 @@ def run_init(args: argparse.Namespace) -> int:
     hq, public = create_hq(args.hq_db, args.public_key)
     hq.close()
     print(f"Created HQ store {args.hq_db}.")
-    print(f"HQ key {public.fingerprint}: public key written to {args.public_key}; send it to")
-    print("consultants ('onpoint hq-key import FILE').")
+    print(f"HQ's {public.describe()}.")
+    print(f"Public keys written to {args.public_key}; send it to consultants")
+    print("('onpoint hq-key import FILE').")
     print(
-        f"The private key is {keys.hq_private_key_path(args.hq_db)} (owner-only); keep it "
-        "with the store and back both up: without it, encrypted bundles cannot be opened."
+        f"The private keys are {keys.hq_private_key_path(args.hq_db)} and "
+        f"{keys.hq_signing_key_path(args.hq_db)} (owner-only); keep them with the store and "
+        "back all three up: without them, encrypted bundles cannot be opened and packs "
+        "cannot be signed."
     )
+    return 0
+
+
+def run_public_key(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.hq_store import HQStore, write_public_key
+
+    with HQStore.open(args.hq_db) as hq:
+        public = write_public_key(hq, args.output)
+    print(f"Wrote HQ's public keys to {args.output}: {public.describe()}.")
+    print("Consultants import it with 'onpoint hq-key import FILE' (--replace if asked).")
     return 0
 
 

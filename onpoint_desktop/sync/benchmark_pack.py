@@ -8,15 +8,18 @@ and of each component are computed over those districts (linear interpolation be
 order statistics, ``statistics.quantiles(method="inclusive")``, the same as spreadsheet
 ``PERCENTILE.INC``), with the number of districts. A stage with fewer than
 ``MIN_DISTRICTS`` (5) districts is withheld: too few to describe a national picture, and
-too few to keep a district from being recognised. The pack has exactly the format of the
-shipped benchmark (``onpoint-benchmark/1``) and is checked with ``parse_benchmark``.
+too few to keep a district from being recognised. The pack's document has exactly the
+format of the shipped benchmark (``onpoint-benchmark/1``, checked with
+``parse_benchmark``), and the file HQ writes is that document signed with HQ's signing key
+(``signed``, kind ``benchmark-pack``).
 
 HQ keeps every pack it builds (``benchmark_packs`` in the HQ store, with its model).
 
-Consultant side. :func:`import_pack` validates a pack and stores it in the workspace's
-``benchmark_packs`` table in one transaction; from then on the scores and reports of the
-workspace's rounds scored with the pack's model use it (per model, the latest imported
-pack wins), labelled with its name.
+Consultant side. :func:`import_pack` accepts only a pack signed by the HQ key the
+consultant trusts (``hq-key import``), validates it against the components of the model it
+names and stores it in the workspace's ``benchmark_packs`` table in one transaction; from
+then on the scores and reports of the workspace's rounds scored with that model use it
+(per model, the latest imported pack wins), labelled with its name.
 """
 
 from __future__ import annotations
@@ -29,10 +32,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.benchmark import BENCHMARK_FORMAT, TOTAL, Benchmark, parse_benchmark
 from onpoint_desktop.errors import BundleError, OnpointError
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
+from onpoint_desktop.sync import keys, signed
 from onpoint_desktop.sync.hq_overview import HQRound, hq_rounds
 from onpoint_desktop.sync.hq_store import HQStore
 
@@ -129,10 +132,11 @@ def write_pack(
     model_id: str = DEFAULT_MODEL_ID,
     progress: Progress | None = None,
 ) -> PackResult:
-    """Build the benchmark pack of model ``model_id`` from the HQ store, keep it in the
-    store's history and write it to ``out`` (JSON)."""
+    """Build the benchmark pack of model ``model_id`` from the HQ store, sign it with HQ's
+    key, keep it in the store's history and write it to ``out``."""
     from onpoint_desktop.workspace import utc_now
 
+    signing_key = hq.signing_key()  # refused before any work when the key is not there
     model = hq.models.get(model_id)
     date = date or datetime.now(timezone.utc).strftime("%Y-%m-%d")
     name = name or "Onpoint national benchmark"  # the date is a field of its own
@@ -150,37 +154,27 @@ def write_pack(
         model=model,
         stage_ids=hq.models.framework.stage_ids,
     )
-    text = json.dumps(result.document, indent=2, ensure_ascii=False) + "\n"
-    out = Path(out)
     with hq.transaction():  # kept only if the file is written too
         hq.conn.execute(
             "INSERT INTO benchmark_packs (model, name, date, content, built_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (model.id, name, date, text, utc_now()),
+            (model.id, name, date, json.dumps(result.document, ensure_ascii=False), utc_now()),
         )
-        try:
-            write_atomically(out, text)
-        except OSError as exc:
-            raise BundleError(f"Could not write {out}: {os_reason(exc)}.") from None
+        signed.write_signed(out, signed.BENCHMARK_PACK, result.document, signing_key)
     return result
 
 
-def read_pack(path: Path, component_ids: Callable[[str], tuple[str, ...]]) -> tuple[Benchmark, str]:
-    """Validate a benchmark pack file against the components of the model it names
-    (``component_ids(model_id)``); returns it and its canonical JSON text."""
+def read_pack(
+    path: Path,
+    component_ids: Callable[[str], tuple[str, ...]],
+    trusted: keys.HQPublicKey | None = None,
+) -> tuple[Benchmark, str]:
+    """Check a benchmark pack file (signed by the trusted HQ key, default the one imported
+    with ``hq-key import``) against the components of the model it names
+    (``component_ids(model_id)``); returns the benchmark and its document's canonical JSON."""
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_PACK_BYTES:
-            raise BundleError(f"{path} is too large to be a benchmark pack.")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{path} cannot be read as a benchmark pack: {exc}.") from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BundleError(
-            f"{path} is not a benchmark pack (not valid JSON at line {exc.lineno})."
-        ) from None
+    doc = signed.read_signed(path, signed.BENCHMARK_PACK, trusted, max_bytes=MAX_PACK_BYTES)
+    doc = doc.document
     try:
         model_id = doc.get("model") if isinstance(doc, dict) else None
         benchmark = parse_benchmark(doc, str(path), component_ids(str(model_id)))
