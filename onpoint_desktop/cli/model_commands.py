@@ -1,4 +1,4 @@
-"""Scoring-model commands (SPEC §10): ``model list``, ``model use``.
+"""Scoring-model commands (SPEC §10): ``model list``, ``model import``, ``model use``.
 
 ``round set-model`` lives with the other round commands (``workspace_commands``).
 """
@@ -20,6 +20,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("db", metavar="DB", type=Path)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run_list)
+
+    p = sub.add_parser("import", help="install a model pack HQ published (signed by HQ)")
+    p.add_argument("db", metavar="DB", type=Path)
+    p.add_argument("pack", metavar="PACK", type=Path)
+    p.add_argument(
+        "--keep-current",
+        action="store_true",
+        help="keep scoring new rounds with the current model (default: with the new one)",
+    )
+    p.set_defaults(run=run_import)
 
     p = sub.add_parser("use", help="score new rounds with an installed model")
     p.add_argument("db", metavar="DB", type=Path)
@@ -54,6 +64,23 @@ def run_list(args: argparse.Namespace) -> int:
         rounds = ", ".join(m.rounds) or "no rounds"
         print(f"{mark} {m.id:<16} {m.name} ({origin}); {rounds}")
     print("* new rounds are scored with this model ('onpoint model use DB MODEL' to change)")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.model_pack import import_model_pack
+
+    with Workspace.open(args.db) as ws:
+        before = ws.current_model_id
+        model, new = import_model_pack(ws, args.pack)
+        if not args.keep_current:
+            ws.set_current_model(model.id)
+        now = ws.current_model_id
+    verb = "Installed" if new else "Already installed:"
+    print(f"{verb} scoring model {model.id} ({model.name}) in {args.db}.")
+    if now != before:
+        print(f"New rounds are scored with {model.id} (was {before}).")
+    print(f"To score an existing round with it: onpoint round set-model {args.db} ROUND {model.id}")
     return 0
 
 
