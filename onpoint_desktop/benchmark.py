@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from onpoint_desktop.errors import ResourceError
-from onpoint_desktop.resources import Fields, read_json
+from onpoint_desktop.resources import Fields
 
 BANDS = ("below", "within", "above")
 BENCHMARK_FORMAT = "onpoint-benchmark/1"
@@ -55,7 +54,7 @@ class Benchmark:
     date: str
     source: str
     illustrative: bool
-    model: str  # the id of the scoring model whose scores it describes
+    model_id: str  # the scoring model whose scores it describes
     stages: dict[str, StageBenchmark]
     id: str = ""  # shipped benchmarks and HQ's packs carry an id and a version
     version: int = 1
@@ -86,7 +85,7 @@ class Benchmark:
             "date": self.date,
             "source": self.source,
             "illustrative": self.illustrative,
-            "model": self.model,
+            "model": self.model_id,
             "stages": {
                 stage: {
                     "n_districts": sb.n_districts,
@@ -105,9 +104,7 @@ def parse_benchmark(obj: Any, source: str, component_ids: tuple[str, ...] = ()) 
     withholds stages with too few districts), but a present stage must be complete.
     """
     doc = Fields(obj, source)
-    fmt = doc.str("format")
-    if fmt != BENCHMARK_FORMAT:
-        raise doc.fail("format", f"is '{fmt}', expected '{BENCHMARK_FORMAT}'")
+    doc.require_format(BENCHMARK_FORMAT)
 
     def pct(f: Fields) -> Percentiles:
         p = Percentiles(f.number("p25"), f.number("p50"), f.number("p75"))
@@ -136,15 +133,11 @@ def parse_benchmark(obj: Any, source: str, component_ids: tuple[str, ...] = ()) 
         date=doc.str("date"),
         source=doc.str("source"),
         illustrative=doc.bool("illustrative", False),
-        model=doc.str("model"),
+        model_id=doc.str("model"),
         stages=stages,
         id=doc.str("id", ""),
         version=doc.int("version", 1),
     )
-
-
-def load_benchmark_file(path: Path, component_ids: tuple[str, ...] = ()) -> Benchmark:
-    return parse_benchmark(read_json(path), str(path), component_ids)
 
 
 def benchmark_from_json(text: str, source: str, component_ids: tuple[str, ...]) -> Benchmark:
@@ -200,9 +193,7 @@ def parse_recommendations(
     doc: Fields, component_ids: tuple[str, ...], stage_ids: tuple[str, ...]
 ) -> RecommendationLibrary:
     """A model's recommendation set: every component and band covered, no repeats."""
-    fmt = doc.str("format")
-    if fmt != RECOMMENDATIONS_FORMAT:
-        raise doc.fail("format", f"is '{fmt[:60]}', expected '{RECOMMENDATIONS_FORMAT}'")
+    doc.require_format(RECOMMENDATIONS_FORMAT)
     valid_stages = (*stage_ids, "*")
     entries: list[Recommendation] = []
     seen: set[tuple[str, str, str]] = set()

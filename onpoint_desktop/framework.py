@@ -220,15 +220,9 @@ def _document_id(doc: Fields, key: str, value: object = None) -> str:
 # --- parsing -------------------------------------------------------------------------------
 
 
-def _check_format(doc: Fields, expected: str) -> None:
-    fmt = doc.str("format")
-    if fmt != expected:
-        raise doc.fail("format", f"is '{fmt[:60]}', expected '{expected}'")
-
-
 def parse_framework(obj: Any, source: str) -> Framework:
     doc = Fields(obj, source)
-    _check_format(doc, FRAMEWORK_FORMAT)
+    doc.require_format(FRAMEWORK_FORMAT)
     seen: set[str] = set()
 
     def category(f: Fields, cross_cutting: bool) -> Category:
@@ -254,7 +248,7 @@ def parse_framework(obj: Any, source: str) -> Framework:
 
 
 def parse_instrument(doc: Fields, components: set[str]) -> Instrument:
-    _check_format(doc, INSTRUMENT_FORMAT)
+    doc.require_format(INSTRUMENT_FORMAT)
     role = doc.str("role")
     if not ROLE_ID.fullmatch(role):
         raise doc.fail("role", "must be a lower-case word such as 'teacher'")
@@ -285,7 +279,7 @@ def parse_model(docs: ModelDocuments, framework: Framework) -> ScoringModel:
     """Validate a model's documents against the framework; every error names its file."""
     path = ModelDocuments.model_path(docs.model_id)
     doc = docs.fields(path)
-    _check_format(doc, MODEL_FORMAT)
+    doc.require_format(MODEL_FORMAT)
     if doc.str("id") != docs.model_id:
         raise doc.fail("id", f"must be '{docs.model_id}', the name of its file")
     if doc.str("framework") != framework.id:
@@ -331,7 +325,7 @@ def parse_model(docs: ModelDocuments, framework: Framework) -> ScoringModel:
     )
     benchmark_doc = docs.fields(benchmark_path)
     benchmark = parse_benchmark(benchmark_doc.obj, benchmark_doc.source, tuple(component_ids))
-    if benchmark.model != docs.model_id:
+    if benchmark.model_id != docs.model_id:
         raise benchmark_doc.fail("model", f"must be '{docs.model_id}', the model naming it")
     return ScoringModel(
         id=docs.model_id,

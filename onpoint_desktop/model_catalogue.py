@@ -106,11 +106,6 @@ class ModelCatalogue:
             self._parsed[model_id] = model
         return model
 
-    def __contains__(self, model_id: object) -> bool:
-        return isinstance(model_id, str) and (
-            model_id in self.ids() or self._installed(model_id) is not None
-        )
-
     def ids(self) -> tuple[str, ...]:
         """Every model id available, shipped and installed, sorted."""
         return tuple(sorted({*shipped_model_ids(), *self._installed_ids()}))

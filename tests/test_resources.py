@@ -65,7 +65,7 @@ def test_model_matches_spec():
 def test_default_benchmark_is_the_spec_table_and_illustrative():
     bm = shipped_model("onpoint-1").benchmark
     assert bm.illustrative and "illustrative" in bm.label
-    assert (bm.id, bm.version, bm.model) == ("illustrative-default", 1, "onpoint-1")
+    assert (bm.id, bm.version, bm.model_id) == ("illustrative-default", 1, "onpoint-1")
     for k, stage in enumerate(STAGES):
         sb = bm.stages[stage]
         assert sb.n_districts == SPEC_DISTRICTS[k]

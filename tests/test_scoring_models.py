@@ -43,8 +43,8 @@ def test_a_new_round_takes_the_workspaces_current_model(tmp_path):
         ws.install_model(pilot_documents(), published_by="test")
         ws.set_current_model("pilot-2")
         ws.add_round("after", "planning")
-        assert ws.get_round("before").model == "onpoint-1"
-        assert ws.get_round("after").model == "pilot-2"
+        assert ws.get_round("before").model_id == "onpoint-1"
+        assert ws.get_round("after").model_id == "pilot-2"
         assert ws.score("after").model.id == "pilot-2"
         assert ws.score("before").model.id == "onpoint-1"
 
@@ -79,7 +79,7 @@ def test_benchmark_and_recommendations_follow_the_rounds_model(pilot_ws):
     fill_round(pilot_ws)
     score = pilot_ws.score(ROUND)
     assert score.benchmark.label == "Pilot-2 illustrative benchmark (illustrative)"
-    assert score.benchmark.model == "pilot-2"
+    assert score.benchmark.model_id == "pilot-2"
     from onpoint_desktop.scoring import recommendations_for
 
     found = recommendations_for(score)
@@ -116,7 +116,7 @@ def test_set_model_to_a_model_not_installed_changes_nothing(pilot_ws):
     fill_round(pilot_ws)
     with pytest.raises(InputError, match="'onpoint-7' is not installed"):
         pilot_ws.set_round_model(ROUND, "onpoint-7")
-    assert pilot_ws.get_round(ROUND).model == "pilot-2"
+    assert pilot_ws.get_round(ROUND).model_id == "pilot-2"
 
 
 def test_model_list_names_origin_rounds_and_current(pilot_ws):
@@ -223,7 +223,7 @@ def test_an_old_workspace_keeps_its_rounds_on_onpoint_1_after_a_backup(tmp_path)
     path = tmp_path / WORKSPACE_V1
     shutil.copy(FIXTURES / WORKSPACE_V1, path)
     with Workspace.open(path) as ws:
-        assert {r.model for r in ws.rounds()} == {"onpoint-1"}
+        assert {r.model_id for r in ws.rounds()} == {"onpoint-1"}
         assert ws.current_model_id == "onpoint-1"
         assert ws.score("2024-25").total == pytest.approx(V1_TOTALS["2024-25"], abs=1e-3)
     backups = list(tmp_path.rglob("*before-migration-v1*"))

@@ -212,7 +212,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
         result = write_pack(hq, args.output, name=args.name, date=args.date, model_id=args.model)
     fw = framework.framework()
     bm = result.benchmark
-    print(f"Wrote benchmark pack '{bm.name}' ({bm.date}, model {bm.model}) to {args.output}.")
+    print(f"Wrote benchmark pack '{bm.name}' ({bm.date}, model {bm.model_id}) to {args.output}.")
     for stage, sb in bm.stages.items():
         t = sb.total
         print(

@@ -85,7 +85,7 @@ def run_round_add(args: argparse.Namespace) -> int:
         rnd = ws.add_round(args.round, args.stage, args.label)
         print(
             f"Added round {rnd.id} ({ws.framework.stage_label(rnd.stage)}), scored with "
-            f"model {rnd.model}."
+            f"model {rnd.model_id}."
         )
     return 0
 
@@ -101,7 +101,7 @@ def run_round_list(args: argparse.Namespace) -> int:
             print(
                 f"{rnd.id:<12} {ws.framework.stage_label(rnd.stage):<9} "
                 f"{rated:>2}/{len(ws.framework.areas)} areas rated  {respondents}  "
-                f"model {rnd.model}"
+                f"model {rnd.model_id}"
             )
     return 0
 

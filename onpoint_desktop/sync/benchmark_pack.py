@@ -204,6 +204,6 @@ def import_pack(ws: Workspace, path: Path) -> Benchmark:
         ws.conn.execute(
             "INSERT INTO benchmark_packs (name, date, content, imported_at, model) "
             "VALUES (?, ?, ?, ?, ?)",
-            (benchmark.name, benchmark.date, text, utc_now(), benchmark.model),
+            (benchmark.name, benchmark.date, text, utc_now(), benchmark.model_id),
         )
     return benchmark

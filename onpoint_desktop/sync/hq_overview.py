@@ -82,7 +82,7 @@ def hq_rounds(
                 board,
                 aggregate_responses(model, rows),
                 stage,
-                benchmark if benchmark and benchmark.model == model.id else model.benchmark,
+                benchmark if benchmark and benchmark.model_id == model.id else model.benchmark,
                 district=name,
                 round_id=rid,
             )

@@ -46,7 +46,7 @@ from onpoint_desktop.workspace.connection import (
     connect,
     transaction,
 )
-from onpoint_desktop.workspace.model_store import ModelTable
+from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE, ModelTable
 from onpoint_desktop.workspace.schema import Migration, ddl_statements, migrate
 
 APPLICATION_ID = 0x4F4E4851  # "ONHQ"
@@ -176,15 +176,7 @@ def _models_as_data(conn: sqlite3.Connection) -> None:
     scored with (bundles of release 1: onpoint-1); HQ keeps the models it published and
     the benchmark packs it built, per model."""
     conn.execute("ALTER TABLE rounds ADD COLUMN model TEXT NOT NULL DEFAULT 'onpoint-1'")
-    conn.execute(
-        "CREATE TABLE scoring_models ("
-        " id TEXT PRIMARY KEY,"
-        " version INTEGER NOT NULL,"
-        " name TEXT NOT NULL,"
-        " documents TEXT NOT NULL,"
-        " published_by TEXT NOT NULL,"
-        " installed_at TEXT NOT NULL)"
-    )
+    conn.execute(SCORING_MODELS_TABLE)
     conn.execute(
         "CREATE TABLE benchmark_packs ("
         " id INTEGER PRIMARY KEY,"

@@ -19,6 +19,19 @@ from onpoint_desktop.framework import ModelDocuments, ScoringModel
 from onpoint_desktop.model_catalogue import ModelCatalogue, canonical, check_installable
 from onpoint_desktop.workspace.records import utc_now
 
+# The table both a workspace and the HQ store keep the models they installed in (created by
+# each file's migration to models as data).
+SCORING_MODELS_TABLE = """
+CREATE TABLE scoring_models (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    documents TEXT NOT NULL,  -- the model's documents, canonical JSON
+    published_by TEXT NOT NULL,  -- fingerprint of the HQ signing key of the pack
+    installed_at TEXT NOT NULL
+)
+"""
+
 
 @dataclass(frozen=True)
 class InstalledModel:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from onpoint_desktop.errors import DamagedWorkspaceError, WorkspaceError
+from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE
 
 APPLICATION_ID = 0x4F4E5054  # "ONPT"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -111,15 +112,7 @@ def _models_as_data(conn: sqlite3.Connection) -> None:
     come from the model's instruments, so the survey tables lose their teacher/leader CHECK.
     """
     conn.execute("ALTER TABLE rounds ADD COLUMN model TEXT NOT NULL DEFAULT 'onpoint-1'")
-    conn.execute(
-        "CREATE TABLE scoring_models ("
-        " id TEXT PRIMARY KEY,"
-        " version INTEGER NOT NULL,"
-        " name TEXT NOT NULL,"
-        " documents TEXT NOT NULL,"  # the model's documents as canonical JSON
-        " published_by TEXT NOT NULL,"  # the HQ signing key's fingerprint
-        " installed_at TEXT NOT NULL)"
-    )
+    conn.execute(SCORING_MODELS_TABLE)
     conn.execute("ALTER TABLE benchmark_packs ADD COLUMN model TEXT NOT NULL DEFAULT 'onpoint-1'")
     conn.execute(
         "UPDATE benchmark_packs SET model = json_extract(content, '$.model') "

@@ -287,7 +287,7 @@ class Workspace(RatingLog, SurveyStore):
 
     def round_model(self, round_id: str) -> fw.ScoringModel:
         """The scoring model a round records (SPEC §10)."""
-        return self._installed_model(self.get_round(round_id).model)
+        return self._installed_model(self.get_round(round_id).model_id)
 
     def set_round_model(self, round_id: str, model_id: str) -> RoundScore:
         """Score a round with another installed model, in one transaction: the round names
@@ -310,7 +310,7 @@ class Workspace(RatingLog, SurveyStore):
         """Every model this workspace can score with, and the rounds scored with each."""
         rounds: dict[str, list[str]] = {}
         for rnd in self.rounds():
-            rounds.setdefault(rnd.model, []).append(rnd.id)
+            rounds.setdefault(rnd.model_id, []).append(rnd.id)
         return self.model_table.listing(rounds, self.current_model_id)
 
     def _installed_model(self, model_id: str) -> fw.ScoringModel:
@@ -345,7 +345,7 @@ class Workspace(RatingLog, SurveyStore):
         rnd = self.get_round(round_id) if round_id else self.latest_round()
         if rnd is None:
             raise InputError(f"{self.district.name} has no rounds yet; add one with 'round add'.")
-        model = self.models.get(rnd.model)
+        model = self.models.get(rnd.model_id)
         return compute(
             model,
             self.framework,
