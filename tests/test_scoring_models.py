@@ -230,3 +230,32 @@ def test_an_old_workspace_keeps_its_rounds_on_onpoint_1_after_a_backup(tmp_path)
     assert backups, "the file is backed up before it is migrated"
     with sqlite3.connect(backups[0]) as old:
         assert old.execute("PRAGMA user_version").fetchone() == (1,)
+
+
+def test_an_old_hq_store_and_bundle_name_onpoint_1_for_their_rounds(tmp_path):
+    from test_old_files import BUNDLE_V1, FIXTURES, HQ_V1
+
+    from onpoint_desktop.sync import open_bundle
+    from onpoint_desktop.sync.hq_overview import overview
+    from onpoint_desktop.sync.hq_store import HQStore
+
+    for name in (HQ_V1, HQ_V1 + ".private-key.pem"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    with HQStore.open(tmp_path / HQ_V1) as hq:
+        (district,) = overview(hq)["districts"]
+        assert {r["model"] for r in district["rounds"]} == {"onpoint-1"}
+        bundle = open_bundle(FIXTURES / BUNDLE_V1, hq_private_key=hq.private_key())
+        assert "model" not in json.loads(_rounds_entry(FIXTURES / BUNDLE_V1, hq))[0]
+    assert {r["model"] for r in bundle.content.rounds} == {"onpoint-1"}
+
+
+def _rounds_entry(path, hq) -> bytes:
+    """rounds.json as the release-1 bundle carries it (decrypted with the HQ key)."""
+    import io
+    import zipfile
+
+    from onpoint_desktop.sync import envelope
+
+    payload = envelope.open_sealed(path.read_bytes(), hq.private_key(), str(path))
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        return archive.read("rounds.json")
