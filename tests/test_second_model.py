@@ -202,3 +202,6 @@ def test_hq_lists_the_round_with_the_published_model(published, tmp_path, capsys
     assert rounds["2024-25"]["model"] == "onpoint-1"
     _assert_hand_computed(rounds[ROUND])
     assert rounds[ROUND]["respondents"] == {"teacher": 3, "leader": 3}
+    code, out, _ = run(capsys, "hq", "list", hq)
+    (line,) = [x for x in out.splitlines() if x.strip().startswith(ROUND)]
+    assert f"{TOTAL:.1f}" in line and line.endswith("pilot-2")

@@ -186,14 +186,14 @@ def render_list(doc: dict) -> str:
         ]
         lines.append(
             f"  {'Round':<10} {'Stage':<9} {'Levels':<31} {'Teachers':>8} {'Leaders':>7} "
-            f"{'Total':>6}  Complete"
+            f"{'Total':>6}  Complete  Model"
         )
         for r in d["rounds"]:
             total = "—" if r["total"] is None else f"{r['total']:.1f}"
             lines.append(
                 f"  {r['id']:<10} {fw.stage_label(r['stage']):<9} {_levels(fw, r['levels']):<31} "
                 f"{r['respondents'].get('teacher', 0):>8} {r['respondents'].get('leader', 0):>7} "
-                f"{total:>6}  {'yes' if r['complete'] else 'no'}"
+                f"{total:>6}  {'yes' if r['complete'] else 'no':<8}  {r['model']}"
             )
     return "\n".join(lines)
 
