@@ -259,3 +259,18 @@ def _rounds_entry(path, hq) -> bytes:
     payload = envelope.open_sealed(path.read_bytes(), hq.private_key(), str(path))
     with zipfile.ZipFile(io.BytesIO(payload)) as archive:
         return archive.read("rounds.json")
+
+
+def test_the_report_calls_provisional_what_the_core_does(ws):
+    """One meaning of provisional (ComponentScore.provisional): a component with both
+    parts whose teachers were too few to use is provisional in the report too."""
+    from onpoint_desktop.report.content import gather
+    from onpoint_desktop.report.wording import provisional_sentence
+
+    ws.rate("r1", "culture_of_innovation", 3)
+    ws.add_survey_responses("r1", "leader", [Response(f"l{i}", {"L03": 4}) for i in range(5)])
+    ws.add_survey_responses("r1", "teacher", [Response(f"t{i}", {"T04": 2}) for i in range(2)])
+    culture = ws.score("r1").component("culture_of_innovation")
+    assert culture.status == "complete" and culture.provisional
+    sentence = provisional_sentence(gather(ws, "r1"))
+    assert "Culture of Innovation without a role that had too few respondents" in sentence
