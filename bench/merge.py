@@ -245,6 +245,7 @@ def main() -> None:
             db = root / f"hq-{n}.db"
             shutil.copy(template.path, db)
             shutil.copy(template_key, keys.hq_private_key_path(db))
+            shutil.copy(keys.hq_signing_key_path(template.path), keys.hq_signing_key_path(db))
             hq = HQStore.open(db)
             t = time.perf_counter()
             summary = merge_bundles(hq, order[:n], trust_new_signers=True)
