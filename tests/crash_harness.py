@@ -228,17 +228,17 @@ def big_qualtrics_export(out: Path, rows: int) -> Path:
 
 def importable_rows(export: Path) -> int:
     """How many responses a whole import of ``export`` stores (previews, tests skipped)."""
-    from onpoint_desktop.framework import load
+    from onpoint_desktop.model_catalogue import shipped_model
     from onpoint_desktop.surveys import inspect_survey
 
-    instruments = load("onpoint-1").model.instruments
+    instruments = shipped_model("onpoint-1").instruments
     return inspect_survey(export, "teacher", instruments=instruments).rows_to_import
 
 
 def aggregates_match_rebuild(db: Path) -> bool:
     """Whether the stored survey aggregates equal a rebuild from the stored responses
     (checked inside a transaction that is rolled back: the file is not changed)."""
-    from onpoint_desktop.framework import model
+    from onpoint_desktop.model_catalogue import shipped_model
     from onpoint_desktop.workspace import responses as resp_store
 
     tables = ("survey_item_stats", "survey_component_counts")
@@ -246,7 +246,8 @@ def aggregates_match_rebuild(db: Path) -> bool:
     try:
         conn.execute("BEGIN")
         stored = [sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables]
-        resp_store.rebuild_aggregates(conn, model())
+        for round_id, model_id in conn.execute("SELECT id, model FROM rounds").fetchall():
+            resp_store.rebuild_aggregates(conn, round_id, shipped_model(model_id))
         rebuilt = [sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables]
         conn.execute("ROLLBACK")
     finally:

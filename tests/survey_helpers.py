@@ -8,11 +8,11 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from onpoint_desktop import framework
+from onpoint_desktop.model_catalogue import shipped_model
 from tests.conftest import SAMPLES
 
 # The instruments of the installed scoring model, for inspections outside a workspace.
-INSTRUMENTS = framework.load("onpoint-1").model.instruments
+INSTRUMENTS = shipped_model("onpoint-1").instruments
 
 TABLES = (
     "meta",
@@ -48,11 +48,13 @@ def stored_answers(ws, role: str, round_id: str = "r1") -> Counter:
     rows = ws.conn.execute(
         "SELECT answers FROM survey_responses WHERE round_id = ? AND role = ?", (round_id, role)
     )
-    return as_multiset([json.loads(a) for (a,) in rows], ws.model.instruments[role].item_ids)
+    return as_multiset(
+        [json.loads(a) for (a,) in rows], ws.current_model.instruments[role].item_ids
+    )
 
 
 def expected_answers(ws, role: str) -> Counter:
-    return as_multiset(truth()[role], ws.model.instruments[role].item_ids)
+    return as_multiset(truth()[role], ws.current_model.instruments[role].item_ids)
 
 
 def read_rows(path: Path) -> list[list[str]]:

@@ -46,7 +46,7 @@ class FilePage(QWizardPage):
         where.addWidget(self.path, 1)
         where.addWidget(browse)
         self.role = QComboBox()
-        for role in model.workspace.model.role_weights:
+        for role in model.workspace.current_model.roles:
             self.role.addItem(ROLE_LABELS.get(role, role), role)
         self.role.currentIndexChanged.connect(self._target_changed)
         self.round = QComboBox()

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from onpoint_desktop import framework
 from onpoint_desktop.english import counted
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.workspace import Workspace
@@ -132,9 +131,11 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_inspect(args: argparse.Namespace) -> int:
+    from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID, shipped_model
     from onpoint_desktop.surveys import inspect_survey
 
-    instruments = framework.model().instruments  # no workspace: the installed model's
+    # No workspace: the file is read with the default scoring model's instruments.
+    instruments = shipped_model(DEFAULT_MODEL_ID).instruments
     preview = inspect_survey(
         args.file,
         args.role,
@@ -159,9 +160,11 @@ def run_inspect(args: argparse.Namespace) -> int:
 
 
 def run_template(args: argparse.Namespace) -> int:
+    from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID, shipped_model
     from onpoint_desktop.surveys import write_template
 
-    path = write_template(args.output, framework.model().instruments[args.role])
+    instruments = shipped_model(DEFAULT_MODEL_ID).instruments  # the default model's surveys
+    path = write_template(args.output, instruments[args.role])
     print(f"Wrote a blank {args.role} survey template to {path}.")
     return 0
 

@@ -85,8 +85,8 @@ class AnswerScale:
     def read(self, text: object) -> Reading:
         """Read one answer as the file holds it.
 
-        >>> from onpoint_desktop.framework import load
-        >>> scale = AnswerScale.for_instrument(load("onpoint-1").model.instruments["teacher"])
+        >>> from onpoint_desktop.model_catalogue import shipped_model
+        >>> scale = AnswerScale.for_instrument(shipped_model("onpoint-1").instruments["teacher"])
         >>> [scale.read(t).kind for t in ("Somewhat agree", "", "N/A", "-99", "Maybe")]
         ['value', 'blank', 'missing', 'recode', 'unknown']
         >>> scale.read("5 - Strongly agree").value, scale.read("AGREE ").value
@@ -125,8 +125,8 @@ class AnswerScale:
     def other_scale(self, text: object) -> str | None:
         """The other scale an answer's wording belongs to ("a frequency scale"), if any.
 
-        >>> from onpoint_desktop.framework import load
-        >>> scale = AnswerScale.for_instrument(load("onpoint-1").model.instruments["teacher"])
+        >>> from onpoint_desktop.model_catalogue import shipped_model
+        >>> scale = AnswerScale.for_instrument(shipped_model("onpoint-1").instruments["teacher"])
         >>> scale.other_scale("Sometimes"), scale.other_scale("Slightly agree")
         ('a frequency scale', 'a seven-point agreement scale')
         >>> scale.other_scale("Disgree") is None

@@ -3,13 +3,15 @@
 Facts are stored under their natural keys, never under ids that depend on merge order:
 
 ``districts``          one row per district UUID; name and model from the newest bundle
-``rounds``             (district, round id); label, stage and position from the newest bundle
-                       that carries the round
+``rounds``             (district, round id); label, stage, position and scoring model from
+                       the newest bundle that carries the round
 ``rating_events``      the union of all rating events, by event UUID
 ``rating_event_signers`` which signers' bundles carried each event (a union too)
 ``survey_responses``   the union by (district, round, role, response key)
 ``signers``            trusted consultant ids → Ed25519 public key (name from newest bundle)
 ``merged_bundles``     every merged bundle: id, payload SHA-256, district, signer, counts
+``scoring_models``     the models HQ published (model packs), to score their rounds with
+``benchmark_packs``    the benchmark packs HQ built, each for one model
 
 "Newest bundle" is the largest (manifest created_at, bundle id): a total order fixed by
 the bundles themselves, so each "keep the newest" update is commutative. The derived
@@ -44,10 +46,15 @@ from onpoint_desktop.workspace.connection import (
     connect,
     transaction,
 )
+from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE, ModelTable
 from onpoint_desktop.workspace.schema import Migration, ddl_statements, migrate
 
 APPLICATION_ID = 0x4F4E4851  # "ONHQ"
-ORDER_DEPENDENT_COLUMNS = {"merged_bundles": ("merged_at",)}
+ORDER_DEPENDENT_COLUMNS = {
+    "merged_bundles": ("merged_at",),
+    "scoring_models": ("installed_at",),
+    "benchmark_packs": ("built_at",),
+}
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -164,10 +171,27 @@ def _v2_signing_key(conn: sqlite3.Connection) -> None:
     )
 
 
+def _models_as_data(conn: sqlite3.Connection) -> None:
+    """Scoring models are published data (SPEC §10): each round names the model it is
+    scored with (bundles of release 1: onpoint-1); HQ keeps the models it published and
+    the benchmark packs it built, per model."""
+    conn.execute("ALTER TABLE rounds ADD COLUMN model TEXT NOT NULL DEFAULT 'onpoint-1'")
+    conn.execute(SCORING_MODELS_TABLE)
+    conn.execute(
+        "CREATE TABLE benchmark_packs ("
+        " id INTEGER PRIMARY KEY,"
+        " model TEXT NOT NULL,"
+        " name TEXT NOT NULL,"
+        " date TEXT NOT NULL,"
+        " content TEXT NOT NULL,"
+        " built_at TEXT NOT NULL)"
+    )
+
+
 # The HQ store's schema history after SCHEMA, oldest first (as the workspace's:
 # MIGRATIONS[i] upgrades version i + 1 to i + 2, after a backup, in one transaction).
 # Append only.
-MIGRATIONS: list[Migration] = [_v2_signing_key]
+MIGRATIONS: list[Migration] = [_v2_signing_key, _models_as_data]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
@@ -183,6 +207,8 @@ class HQStore:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self.model_table = ModelTable(conn, path.name, self.transaction)
+        self.models = self.model_table.catalogue  # the models HQ scores rounds with
 
     @classmethod
     def create(cls, path: str | Path) -> tuple[HQStore, keys.HQPublicKey]:

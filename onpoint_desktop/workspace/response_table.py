@@ -19,18 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ALL_SCHOOLS = ""  # the school key of district-wide aggregates
-ANY_COMPONENT = "*"  # component key counting respondents with any valid answer
-
-
-@dataclass(frozen=True)
-class Response:
-    """One respondent's answers, already parsed: item id → raw value (1–5), missing omitted."""
-
-    key: str
-    answers: dict[str, int]
-    school: str | None = None
-    comment: str | None = None
+from onpoint_desktop.workspace.responses import ALL_SCHOOLS, ANY_COMPONENT, Response
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,17 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.scoring import ItemStat, RoleAggregate, SurveyAggregates
-from onpoint_desktop.workspace.response_table import (
-    ALL_SCHOOLS,
-    ANY_COMPONENT,
-    Response,
-    ResponseTable,
-    aggregates_of,
-    upsert_aggregates,
-)
+
+if TYPE_CHECKING:  # the columnar machinery (numpy) is loaded only by what writes or rebuilds
+    from onpoint_desktop.workspace.response_table import ResponseTable
+
+ALL_SCHOOLS = ""  # the school key of district-wide aggregates
+ANY_COMPONENT = "*"  # component key counting respondents with any valid answer
 
 __all__ = [
     "ALL_SCHOOLS",
@@ -40,12 +40,24 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class Response:
+    """One respondent's answers, already parsed: item id → raw value (1–5), missing omitted."""
+
+    key: str
+    answers: dict[str, int]
+    school: str | None = None
+    comment: str | None = None
+
+
 def component_of(model: ScoringModel, role: str) -> dict[str, str]:
     """Item → component of one role's instrument in a scoring model."""
     return {item.id: item.component for item in model.instruments[role].items}
 
 
 def _table(model: ScoringModel, role: str, rows: list[tuple[dict, str | None]]) -> ResponseTable:
+    from onpoint_desktop.workspace.response_table import ResponseTable
+
     items = list(model.instruments[role].item_ids)
     extra = sorted({i for answers, _ in rows for i in answers} - set(items))
     responses = [Response(str(n), answers, school) for n, (answers, school) in enumerate(rows)]
@@ -61,6 +73,8 @@ def aggregate_responses(
     that hold the responses themselves (HQ rebuilds each round's aggregates from merged
     responses).
     """
+    from onpoint_desktop.workspace.response_table import aggregates_of
+
     by_role: dict[str, list[tuple[dict, str | None]]] = defaultdict(list)
     for role, answers, school in responses:
         by_role[role].append((answers, school))
@@ -108,16 +122,23 @@ def schools(conn: sqlite3.Connection, round_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def rebuild_aggregates(conn: sqlite3.Connection, model: ScoringModel) -> None:
-    """Recompute every aggregate from the stored responses (inside the caller's transaction).
+def rebuild_aggregates(conn: sqlite3.Connection, round_id: str, model: ScoringModel) -> None:
+    """Recompute a round's aggregates from its stored responses with ``model`` (inside the
+    caller's transaction).
 
-    Used when a scoring model changes the item → component mapping, and by tests to
-    check that the incremental aggregates are exact.
+    Used when a round changes scoring model (another item → component mapping), and by
+    tests to check that the incremental aggregates are exact.
     """
-    conn.execute("DELETE FROM survey_item_stats")
-    conn.execute("DELETE FROM survey_component_counts")
-    groups = conn.execute("SELECT DISTINCT round_id, role FROM survey_responses").fetchall()
-    for round_id, role in groups:
+    from onpoint_desktop.workspace.response_table import aggregates_of, upsert_aggregates
+
+    conn.execute("DELETE FROM survey_item_stats WHERE round_id = ?", (round_id,))
+    conn.execute("DELETE FROM survey_component_counts WHERE round_id = ?", (round_id,))
+    roles = conn.execute(
+        "SELECT DISTINCT role FROM survey_responses WHERE round_id = ?", (round_id,)
+    ).fetchall()
+    for (role,) in roles:
+        if role not in model.instruments:
+            continue  # answers to an instrument the model does not use: kept, not scored
         rows = [
             (json.loads(answers), school)
             for school, answers in conn.execute(

@@ -42,7 +42,7 @@ class SurveyStore:
 
     # Provided by Workspace:
     conn: sqlite3.Connection
-    model: ScoringModel
+    round_model: Callable[[str], ScoringModel]
     transaction: Callable[[], AbstractContextManager[None]]
     get_round: Callable[[str], Round]
     meta: Callable[..., str | None]
@@ -51,8 +51,7 @@ class SurveyStore:
     def survey_model(self, round_id: str) -> ScoringModel:
         """The scoring model a round is scored with: its instruments read the round's
         survey files and its components aggregate them."""
-        self.get_round(round_id)
-        return self.model
+        return self.round_model(round_id)
 
     def survey_instruments(self, round_id: str) -> dict[str, Instrument]:
         """The instruments (per role) survey files of a round are read with."""
@@ -73,11 +72,9 @@ class SurveyStore:
         """Store parsed responses in one transaction; returns how many were new."""
         from onpoint_desktop.workspace.response_table import ResponseTable
 
+        model = self._model_with_role(round_id, role)
         responses = list(responses)
-        instruments = self.survey_instruments(round_id)
-        if role not in instruments:
-            raise InputError(f"Unknown role '{role}'; use {' or '.join(instruments)}.")
-        items = list(instruments[role].item_ids)
+        items = list(model.instruments[role].item_ids)
         items += sorted({i for r in responses for i in r.answers} - set(items))
         with self.response_import(
             round_id, role, source_name=source_name, source_format=source_format, author=author
@@ -102,9 +99,7 @@ class SurveyStore:
         nothing."""
         from onpoint_desktop.workspace.response_table import ResponseWriter
 
-        model = self.survey_model(round_id)
-        if role not in model.role_weights:
-            raise InputError(f"Unknown role '{role}'; use {' or '.join(model.role_weights)}.")
+        model = self._model_with_role(round_id, role)
         record = {
             "round_id": round_id,
             "role": role,
@@ -123,6 +118,16 @@ class SurveyStore:
             yield writer
             if writer.inserted:
                 self._bump_survey_generation()
+
+    def _model_with_role(self, round_id: str, role: str) -> ScoringModel:
+        """The round's scoring model, which must have an instrument for ``role``."""
+        model = self.round_model(round_id)
+        if role not in model.instruments:
+            raise InputError(
+                f"Unknown role '{role}' for round {round_id} (model {model.id}); use "
+                f"{' or '.join(model.roles)}."
+            )
+        return model
 
     def survey_imports(self, round_id: str | None = None) -> list[dict]:
         """The recorded survey imports (oldest first), with their summaries parsed."""
@@ -172,7 +177,7 @@ class SurveyStore:
     ) -> None:
         """Record how many of ``role`` a round's survey went to (district-wide, or in one
         ``school``); 0 forgets the number. One transaction."""
-        roles = self.survey_model(round_id).role_weights
+        roles = self.survey_model(round_id).roles
         if role not in roles:
             raise InputError(f"Unknown role '{role}'; use {' or '.join(roles)}.")
         if isinstance(invited, bool) or not isinstance(invited, int) or invited < 0:
@@ -208,6 +213,6 @@ class SurveyStore:
 
     def school_breakdown(self, round_id: str) -> SchoolBreakdown:
         """Survey sub-scores by school, small cells suppressed (see ``breakdown``)."""
-        self.get_round(round_id)
+        model = self.round_model(round_id)
         by_school = {s: self.survey_aggregates(round_id, s) for s in self.schools(round_id)}
-        return school_breakdown(self.model, self.survey_aggregates(round_id), by_school)
+        return school_breakdown(model, self.survey_aggregates(round_id), by_school)
