@@ -14,24 +14,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHeaderView,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
-    QWizardPage,
 )
 
 from onpoint_desktop.english import counted
 from onpoint_desktop.framework import Instrument
-from onpoint_desktop.surveys import MISSING_VALUE, ColumnMapping, SurveyPreview
+from onpoint_desktop.surveys import MISSING_VALUE, SurveyPreview
 from onpoint_desktop.surveys.text import normalise
+from ui.review_page import ReviewPage
 
 HEADERS = ("Answer", "Respondents", "In columns", "Value", "Why")
 NEEDS_VALUE = "needs"  # combobox data of "— give it a value —"
@@ -71,31 +69,19 @@ def answer_rows(preview: SurveyPreview) -> list[AnswerRow]:
     )
 
 
-class AnswerPage(QWizardPage):
+class AnswerPage(ReviewPage):
     """Shows the answer mapping of a preview; sets values by hand; asks for a re-inspection."""
 
-    reinspect = Signal(object)  # the ColumnMapping with its answer values
-
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(HEADERS, "Answer mapping", parent)
         self.setTitle("Check the answers")
         self.setSubTitle(
             "Every answer in the survey's columns and the value it will be scored as. Give a "
             "value to answers that are not on the agreement scale, or make them missing."
         )
-        self.preview: SurveyPreview | None = None
-        self.instrument: Instrument | None = None
         self.rows: list[AnswerRow] = []
-        self.inspecting = False
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setAccessibleName("Answer mapping")
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
@@ -103,23 +89,11 @@ class AnswerPage(QWizardPage):
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.unknown_as_missing = QCheckBox("Import answers without a value as &missing")
         self.unknown_as_missing.toggled.connect(self._refresh_problems)
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.unknown_as_missing)
         layout.addWidget(self.problems)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(lambda: self.reinspect.emit(self.mapping))
-
-    @property
-    def mapping(self) -> ColumnMapping | None:
-        return self.preview.mapping if self.preview else None
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -215,10 +189,7 @@ class AnswerPage(QWizardPage):
         row = self.rows[r]
         for index in row.columns:
             self.mapping.set_answer(index, row.text, None if value == NEEDS_VALUE else value)
-        self.inspecting = True
-        self.problems.setText("Checking the file with the new values…")
-        self.completeChanged.emit()
-        self._debounce.start()
+        self.changed("Checking the file with the new values…")
 
     def row_of(self, answer: str, item: str | None = None) -> int:
         """The table row of ``answer`` (in the column of ``item``, for another scale)."""

@@ -222,7 +222,7 @@ class ImportWizard(QWizard):
 
     def _reinspect(self, mapping) -> None:
         if self.worker is not None:  # an inspection is running: try again shortly
-            self.sender()._debounce.start()
+            self.sender().retry_soon()
             return
         self._run_inspection((self.file_page.file(), self.role, self.round_id), mapping)
 

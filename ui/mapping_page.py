@@ -10,26 +10,24 @@ are shortened at a word, never cut inside one; the full text is in their tooltip
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHeaderView,
     QLabel,
     QStyle,
     QStyleOptionComboBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
-    QWizardPage,
 )
 
 from onpoint_desktop.english import counted
 from onpoint_desktop.framework import Instrument
-from onpoint_desktop.surveys import ColumnMapping, ColumnUse, SurveyPreview
+from onpoint_desktop.surveys import ColumnUse, SurveyPreview
+from ui.review_page import ReviewPage
 
 ITEM, SCHOOL, COMMENT, IGNORED = "item", "school", "comment", "ignored"
 IDENTIFYING = "identifying"
@@ -109,34 +107,22 @@ def detected_text(p: SurveyPreview, instrument: Instrument) -> str:
     )
 
 
-class MappingPage(QWizardPage):
+class MappingPage(ReviewPage):
     """Shows a :class:`SurveyPreview`; edits its column mapping; asks for a re-inspection."""
 
-    reinspect = Signal(object)  # the edited ColumnMapping
-
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(HEADERS, "Column mapping", parent)
         self.setTitle("Check the column mapping")
         self.setSubTitle(
             "Each question column should be matched to an item of the survey. Change any "
             "row's “Used as” if it is wrong; the counts above update after each change."
         )
-        self.preview: SurveyPreview | None = None
-        self.instrument: Instrument | None = None
         self.original: list[ColumnUse] = []
         self.rows: list[int] = []  # table row → column index (questions first)
-        self.inspecting = False
         self.detected = QLabel()
         self.detected.setWordWrap(True)
         self.detected.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setAccessibleName("Column mapping")
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -144,26 +130,14 @@ class MappingPage(QWizardPage):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(4, 220)
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addWidget(self.detected)
         layout.addWidget(self.table, 1)
         self.keep_comments = QCheckBox("&Keep free-text comments (columns used as comments)")
         layout.addWidget(self.keep_comments)
         layout.addWidget(self.problems)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(lambda: self.reinspect.emit(self.mapping))
 
     # --- showing a preview -----------------------------------------------------------------
-
-    @property
-    def mapping(self) -> ColumnMapping | None:
-        return self.preview.mapping if self.preview else None
 
     def show_preview(self, preview: SurveyPreview, instrument: Instrument, fresh: bool) -> None:
         """Show an inspection; ``fresh`` when it is a new file (not a re-inspection)."""
@@ -276,10 +250,7 @@ class MappingPage(QWizardPage):
         else:
             mapping.set_use(index, use)
         self._show_confidence(row, mapping.uses[index])
-        self.inspecting = True
-        self.problems.setText("Checking the file with the new mapping…")
-        self.completeChanged.emit()
-        self._debounce.start()
+        self.changed("Checking the file with the new mapping…")
 
     def row_of(self, letter: str) -> int:
         """The table row showing the file's column ``letter`` (e.g. "R")."""

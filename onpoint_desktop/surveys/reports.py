@@ -38,6 +38,29 @@ def format_label(layout, source, answers: AnswerMapping, coded) -> str:
     return label
 
 
+def report_json(
+    fmt: str,
+    rows_read: int,
+    imported: int,
+    skipped: dict[str, int],
+    partial: int,
+    schools: dict[str, int],
+    mapping: ColumnMapping | None,
+    unknown: list[UnknownAnswer],
+) -> dict:
+    """The one ``--json`` object of import-survey and inspect-survey (SPEC §8)."""
+    return {
+        "format": fmt,
+        "rows_read": rows_read,
+        "imported": imported,
+        "skipped": dict(skipped),
+        "partial": partial,
+        "respondents_by_school": dict(schools),
+        "columns": _columns_json(mapping) if mapping is not None else [],
+        "unknown_answers": _unknown_json(unknown),
+    }
+
+
 def _columns_json(mapping: ColumnMapping) -> list[dict]:
     return [
         {
@@ -94,16 +117,17 @@ class SurveyPreview:
         return save_mapping(self.mapping, path, self.answers)
 
     def to_json(self) -> dict:
-        return {
-            "format": self.format,
-            "rows_read": self.rows_read,
-            "imported": self.rows_to_import,
-            "skipped": dict(self.skipped),
-            "partial": self.partial,
-            "respondents_by_school": dict(self.schools),
-            "columns": _columns_json(self.mapping),
-            "unknown_answers": _unknown_json(self.unknown_answers),
-        }
+        """The ``inspect-survey --json`` object (SPEC §8): what importing would do."""
+        return report_json(
+            self.format,
+            self.rows_read,
+            self.rows_to_import,
+            self.skipped,
+            self.partial,
+            self.schools,
+            self.mapping,
+            self.unknown_answers,
+        )
 
 
 @dataclass
@@ -181,13 +205,13 @@ class ImportSummary:
 
     def to_json(self) -> dict:
         """The ``import-survey --json`` object (SPEC §8)."""
-        return {
-            "format": self.format,
-            "rows_read": self.rows_read,
-            "imported": self.rows_imported,
-            "skipped": dict(self.skipped),
-            "partial": self.partial,
-            "respondents_by_school": dict(self.schools),
-            "columns": _columns_json(self.column_mapping) if self.column_mapping else [],
-            "unknown_answers": _unknown_json(self.unknown_answers),
-        }
+        return report_json(
+            self.format,
+            self.rows_read,
+            self.rows_imported,
+            self.skipped,
+            self.partial,
+            self.schools,
+            self.column_mapping,
+            self.unknown_answers,
+        )
