@@ -22,8 +22,8 @@ from ui.report_actions import safe_file_name
 from ui.workers import Worker, run_with_progress
 
 if TYPE_CHECKING:  # the sync package (cryptography) is imported on first use, not at start-up
-    from onpoint_desktop.sync import ExportResult, Identity
-    from ui.bundle_check import BundleCheck, BundleCheckDialog
+    from onpoint_desktop.sync import BundleCheck, ExportResult, Identity
+    from ui.bundle_check import BundleCheckDialog
 
 KEY_FILTER = "HQ public key (*.json);;All files (*)"
 PACK_FILTER = "Benchmark packs (*.json);;All files (*)"
@@ -155,12 +155,12 @@ class SyncActions:
 
     def verify(self, path: Path, hq_path: Path | None = None) -> Worker:
         """Verify ``path`` on a worker, then show what it holds or why it is refused."""
-        from ui.bundle_check import check_bundle
+        from ui.bundle_check import check_file
 
         self.worker = run_with_progress(
             self.window,
             "Verifying the bundle",
-            check_bundle,
+            check_file,
             path,
             hq_path,
             on_result=self._verified,

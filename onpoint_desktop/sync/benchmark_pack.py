@@ -12,15 +12,21 @@ format of the shipped benchmark (``onpoint-benchmark/1``, checked with
 ``parse_benchmark``), and the file HQ writes is that document signed with HQ's signing key
 (``signed``, kind ``benchmark-pack``).
 
+HQ keeps each pack it builds (``published_packs``) and scores against the latest one.
+:func:`pack_readiness` says beforehand whether a pack can be built, in plain words.
+
 Consultant side. :func:`import_pack` accepts only a pack signed by the HQ key the
-consultant trusts (``hq-key import``), validates it and stores it in the workspace's
-``benchmark_packs`` table in one transaction; from then on the workspace's scores and
+consultant trusts (``hq-key import``) whose values pass :func:`check_pack_values` (SPEC
+§9: finite, 200 ≤ p25 ≤ median ≤ p75 ≤ 1000, known stages and components, at least
+``MIN_DISTRICTS`` districts per stage, printable names of at most 200 characters), and
+stores it in the workspace in one transaction; from then on the workspace's scores and
 reports use it (the latest imported pack wins), labelled with its name.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,8 +34,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from onpoint_desktop import framework
+from onpoint_desktop import clock, framework, limits
 from onpoint_desktop.benchmark import BENCHMARK_FORMAT, TOTAL, Benchmark, parse_benchmark
+from onpoint_desktop.english import counted
 from onpoint_desktop.errors import BundleError, OnpointError
 from onpoint_desktop.sync import keys, signed
 from onpoint_desktop.sync.hq_overview import HQRound, hq_rounds
@@ -39,6 +46,7 @@ if TYPE_CHECKING:
     from onpoint_desktop.workspace import Workspace
 
 MIN_DISTRICTS = 5
+SCORE_MIN, SCORE_MAX = 200, 1000  # the Onpoint score's scale
 MAX_PACK_BYTES = 5 * 1024**2
 Progress = Callable[[int, int], None]
 
@@ -66,6 +74,59 @@ def latest_complete_rounds(rounds: list[HQRound]) -> dict[str, HQRound]:
     return latest
 
 
+def _by_stage(rounds: list[HQRound], model_id: str) -> dict[str, list[HQRound]]:
+    """Each stage's districts (their latest complete round at that stage), all stages."""
+    by_stage: dict[str, list[HQRound]] = {
+        s: [] for s in framework.load(model_id).framework.stage_ids
+    }
+    chosen = latest_complete_rounds([r for r in rounds if r.score.model == model_id])
+    for rnd in chosen.values():
+        by_stage.setdefault(rnd.stage, []).append(rnd)
+    return by_stage
+
+
+@dataclass(frozen=True)
+class PackReadiness:
+    """Whether HQ can build a benchmark pack now, and what it would hold."""
+
+    districts: dict[str, int]  # stage → districts with a complete round there
+    min_districts: int
+
+    @property
+    def stages(self) -> list[str]:
+        """The stages a pack would hold."""
+        return [s for s, n in self.districts.items() if n >= self.min_districts]
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.stages)
+
+    def explanation(self) -> str:
+        """In plain words, why no pack can be built yet (or what one would hold)."""
+        fw = framework.framework()
+        each = "; ".join(
+            f"{fw.stage_label(s)}: {counted(n, 'district') if n else 'none'}"
+            for s, n in self.districts.items()
+        )
+        if self.ready:
+            held = ", ".join(fw.stage_label(s) for s in self.stages)
+            return f"A pack would cover {held}. Districts with a complete round: {each}."
+        return (
+            f"A benchmark pack needs at least {self.min_districts} districts with a complete "
+            "round (expert ratings and surveys in every component) at the same stage, and no "
+            f"stage has that many yet. Districts with a complete round: {each}. Merge more "
+            "bundles first."
+        )
+
+
+def pack_readiness(
+    hq: HQStore, *, model_id: str = "onpoint-1", progress: Progress | None = None
+) -> PackReadiness:
+    """What a pack built now would hold (``PackReadiness.explanation`` says it)."""
+    groups = _by_stage(hq_rounds(hq, progress=progress), model_id)
+    return PackReadiness({s: len(g) for s, g in groups.items()}, MIN_DISTRICTS)
+
+
 def build_pack(
     rounds: list[HQRound],
     *,
@@ -77,13 +138,12 @@ def build_pack(
 ) -> PackResult:
     """A benchmark pack document from scored HQ rounds (see the module docstring)."""
     model = framework.load(model_id).model
-    by_stage: dict[str, list[HQRound]] = {}
-    chosen = latest_complete_rounds([r for r in rounds if r.score.model == model_id])
-    for rnd in chosen.values():
-        by_stage.setdefault(rnd.stage, []).append(rnd)
+    by_stage = _by_stage(rounds, model_id)
+    readiness = PackReadiness({s: len(g) for s, g in by_stage.items()}, min_districts)
+    if not readiness.ready:
+        raise BundleError(f"No benchmark pack was written. {readiness.explanation()}")
     stages, withheld = {}, {}
-    for stage in framework.load(model_id).framework.stage_ids:
-        group = by_stage.get(stage, [])
+    for stage, group in by_stage.items():
         if len(group) < min_districts:
             withheld[stage] = len(group)
             continue
@@ -95,12 +155,6 @@ def build_pack(
                 for c in model.component_ids
             },
         }
-    if not stages:
-        counts = ", ".join(f"{s} {n}" for s, n in withheld.items())
-        raise BundleError(
-            f"No stage has {min_districts} or more districts with a complete round "
-            f"({counts}); no benchmark pack was written. Merge more bundles first."
-        )
     document = {
         "format": BENCHMARK_FORMAT,
         "name": name,
@@ -110,8 +164,60 @@ def build_pack(
         "model": model_id,
         "stages": stages,
     }
-    benchmark = parse_benchmark(document, f"benchmark pack '{name}'", model.component_ids)
+    benchmark = check_pack_values(document, f"benchmark pack '{name}'", model_id, min_districts)
     return PackResult(benchmark, document, withheld, sum(len(g) for g in by_stage.values()))
+
+
+def check_pack_values(
+    doc: Any, source: str, model_id: str | None = None, min_districts: int = MIN_DISTRICTS
+) -> Benchmark:
+    """A benchmark pack's document, checked as SPEC §9 asks (see the module docstring);
+    a :class:`BundleError` naming ``source`` and the value otherwise."""
+    if model_id is None:
+        model_id = str(doc.get("model")) if isinstance(doc, dict) else ""
+    try:
+        res = framework.load(model_id)
+    except OnpointError:
+        raise BundleError(
+            f"{source} is a benchmark for scoring model {model_id!r}, which is not installed "
+            "here; ask HQ for a pack of your model."
+        ) from None
+    try:
+        benchmark = parse_benchmark(doc, source, res.model.component_ids)
+    except OnpointError as exc:
+        raise BundleError(str(exc)) from None
+
+    def refuse(where: str, problem: str) -> BundleError:
+        return BundleError(f"{source}: {where} {problem}.")
+
+    for what, value in (("the name", benchmark.name), ("the date", benchmark.date)):
+        problem = limits.name_problem(value)
+        if problem:
+            raise refuse(what, problem)
+    if limits.note_problem(benchmark.source):
+        raise refuse("the source", limits.note_problem(benchmark.source))
+    for stage, sb in benchmark.stages.items():
+        if stage not in res.framework.stage_ids:
+            raise refuse(f"stage {stage!r}", "is not a stage of the framework")
+        if sb.n_districts < min_districts:
+            raise refuse(
+                f"stage {stage!r}",
+                f"rests on {sb.n_districts} districts (at least {min_districts})",
+            )
+        unknown = set(sb.components) - set(res.model.component_ids)
+        if unknown:
+            raise refuse(f"stage {stage!r}", f"names unknown component {sorted(unknown)[0]!r}")
+        for key, pct in (("total", sb.total), *sb.components.items()):
+            values = (pct.p25, pct.p50, pct.p75)
+            if not all(math.isfinite(v) for v in values) or not (
+                SCORE_MIN <= pct.p25 <= pct.p50 <= pct.p75 <= SCORE_MAX
+            ):
+                raise refuse(
+                    f"stage {stage!r}, {key}",
+                    f"has p25/median/p75 {values}, not {SCORE_MIN} ≤ p25 ≤ median ≤ p75 ≤ "
+                    f"{SCORE_MAX}",
+                )
+    return benchmark
 
 
 def write_pack(
@@ -134,6 +240,18 @@ def write_pack(
     )
     result = build_pack(hq_rounds(hq, progress=progress), name=name, date=date, source=source)
     signed.write_signed(out, signed.BENCHMARK_PACK, result.document, signing_key)
+    with hq.transaction():  # HQ scores against the pack it published from now on
+        hq.conn.execute(
+            "INSERT INTO published_packs (model, name, date, document, built_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                result.benchmark.model,
+                result.benchmark.name,
+                result.benchmark.date,
+                json.dumps(result.document, ensure_ascii=False, sort_keys=True),
+                clock.utc_now(),
+            ),
+        )
     return result
 
 
@@ -147,6 +265,7 @@ def read_pack(
     doc = doc.document
     try:
         benchmark = parse_benchmark(doc, str(path), component_ids)
+        benchmark = check_pack_values(doc, str(path), benchmark.model)
     except OnpointError as exc:
         raise BundleError(f"{exc} The benchmark pack was not imported.") from None
     return benchmark, json.dumps(doc, ensure_ascii=False, sort_keys=True)
@@ -154,7 +273,7 @@ def read_pack(
 
 def import_pack(ws: Workspace, path: Path) -> Benchmark:
     """Store a benchmark pack in an open workspace; its scores use it from now on."""
-    from onpoint_desktop.workspace import utc_now
+    from onpoint_desktop.workspace.exchange import add_benchmark_pack
 
     benchmark, text = read_pack(path, ws.model.component_ids)
     if benchmark.model != ws.model.id:
@@ -164,9 +283,5 @@ def import_pack(ws: Workspace, path: Path) -> Benchmark:
         )
     if not benchmark.stages:
         raise BundleError(f"{path} has no stages; the benchmark pack was not imported.")
-    with ws.transaction():
-        ws.conn.execute(
-            "INSERT INTO benchmark_packs (name, date, content, imported_at) VALUES (?, ?, ?, ?)",
-            (benchmark.name, benchmark.date, text, utc_now()),
-        )
+    add_benchmark_pack(ws, benchmark.name, benchmark.date, text)
     return benchmark

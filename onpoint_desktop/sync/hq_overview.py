@@ -1,10 +1,12 @@
 """What the HQ store holds, scored: districts, rounds, current levels, respondents, conflicts.
 
 Every round is scored with ``scoring.compute`` from HQ's own data — the current level of
-each area (``current_levels``) and survey aggregates rebuilt from the merged responses
-with the workspace's own accumulation (``workspace.responses.aggregate_responses``) — so a
-round's HQ score equals the consultant's score for the same facts. The overview is a pure
-function of the store's facts: the same bundles merged in any order list identically.
+each area (``current_levels``: HQ's decision, else the provisional winner) and survey
+aggregates rebuilt from the merged responses (``scored_responses``) with the workspace's
+own accumulation (``workspace.responses.aggregate_responses``) — so a round's HQ score
+equals the consultant's score for the same facts. HQ scores against the latest benchmark
+pack it built (else the shipped illustrative one). The overview is a pure function of the
+store's facts: the same bundles merged in any order list identically.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from onpoint_desktop import framework
-from onpoint_desktop.benchmark import Benchmark, default_benchmark
+from onpoint_desktop.benchmark import Benchmark, benchmark_from_json, default_benchmark
 from onpoint_desktop.scoring import RoundScore, compute
 from onpoint_desktop.sync.conflicts import conflicts
-from onpoint_desktop.sync.hq_store import HQStore
+from onpoint_desktop.sync.hq_signers import signers
+from onpoint_desktop.sync.hq_store import HQStore, name_key
 from onpoint_desktop.workspace.responses import aggregate_responses
 
 LIST_FORMAT = "onpoint-hq-list/1"
@@ -40,12 +43,22 @@ class HQRound:
     score: RoundScore
 
 
+def hq_benchmark(hq: HQStore) -> Benchmark:
+    """What HQ scores against: the latest benchmark pack it built, else the shipped one."""
+    row = hq.conn.execute(
+        "SELECT document, name FROM published_packs ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return default_benchmark()
+    return benchmark_from_json(row[0], f"benchmark pack '{row[1]}' in {hq.path}")
+
+
 def hq_rounds(
     hq: HQStore, benchmark: Benchmark | None = None, progress: Progress | None = None
 ) -> list[HQRound]:
     """Every round in the store, scored; districts by name, rounds in their order."""
     conn = hq.conn
-    benchmark = benchmark or default_benchmark()
+    benchmark = benchmark or hq_benchmark(hq)
     districts = conn.execute(
         "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
     ).fetchall()
@@ -62,7 +75,7 @@ def hq_rounds(
         levels[d, rid][area] = level
     responses: dict[tuple[str, str], list[tuple[str, dict[str, int], None]]] = defaultdict(list)
     for d, rid, role, answers in conn.execute(
-        "SELECT district_uuid, round_id, role, answers FROM survey_responses"
+        "SELECT district_uuid, round_id, role, answers FROM scored_responses"
     ):
         responses[d, rid].append((role, json.loads(answers), None))
 
@@ -96,7 +109,7 @@ def hq_rounds(
 def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
     """The ``hq list --json`` document (``onpoint-hq-list/1``)."""
     conn = hq.conn
-    benchmark = benchmark or default_benchmark()
+    benchmark = benchmark or hq_benchmark(hq)
     by_district: dict[str, list[HQRound]] = defaultdict(list)
     for rnd in hq_rounds(hq, benchmark):
         by_district[rnd.district_uuid].append(rnd)
@@ -104,11 +117,12 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
     for conflict in conflicts(conn):
         found[conflict.district_uuid].append(conflict.to_json())
     signers_of: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for d, cid, name in conn.execute(
-        "SELECT DISTINCT b.district_uuid, s.consultant_id, s.name FROM merged_bundles b "
-        "JOIN signers s USING (consultant_id) ORDER BY b.district_uuid, s.consultant_id"
+    for d, fp, cid, name in conn.execute(
+        "SELECT DISTINCT b.district_uuid, s.fingerprint, s.consultant_id, s.name "
+        "FROM merged_bundles b JOIN signer_keys s ON s.fingerprint = b.signer "
+        "ORDER BY b.district_uuid, s.name, s.fingerprint"
     ):
-        signers_of[d].append({"consultant_id": cid, "name": name})
+        signers_of[d].append({"fingerprint": fp, "consultant_id": cid, "name": name})
     bundle_counts = {
         d: (n, w)
         for d, n, w in conn.execute(
@@ -116,16 +130,20 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
             "GROUP BY district_uuid"
         )
     }
+    rows = conn.execute("SELECT uuid, name, model FROM districts ORDER BY name_key, uuid")
+    rows = rows.fetchall()
+    same_name: dict[str, list[str]] = defaultdict(list)
+    for d, name, _ in rows:
+        same_name[name_key(name)].append(d)
     districts = []
-    for d, name, model_id in conn.execute(
-        "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
-    ):
+    for d, name, model_id in rows:
         n_bundles, n_workspaces = bundle_counts.get(d, (0, 0))
         districts.append(
             {
                 "uuid": d,
                 "name": name,
                 "model": model_id,
+                "same_name_as": [u for u in same_name[name_key(name)] if u != d],
                 "bundles": n_bundles,
                 "workspaces": n_workspaces,
                 "signers": signers_of[d],
@@ -133,21 +151,16 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
                 "conflicts": found[d],
             }
         )
-    signers = [
-        {"consultant_id": cid, "name": name, "fingerprint": fp, "bundles": n}
-        for cid, name, fp, n in conn.execute(
-            "SELECT s.consultant_id, s.name, s.fingerprint, count(b.bundle_id) FROM signers s "
-            "LEFT JOIN merged_bundles b USING (consultant_id) GROUP BY s.consultant_id "
-            "ORDER BY s.consultant_id"
-        )
-    ]
+    listed = [s.to_json() for s in signers(hq)]
     return {
         "format": LIST_FORMAT,
         "benchmark": benchmark.label,
+        "benchmark_illustrative": benchmark.illustrative,
         "counts": hq.counts(),
         "conflicts": sum(len(c) for c in found.values()),
+        "unresolved_conflicts": sum(c["status"] == "conflicted" for v in found.values() for c in v),
         "districts": districts,
-        "signers": signers,
+        "signers": listed,
     }
 
 
