@@ -68,6 +68,20 @@ def checked_note(value: str | None) -> str | None:
     return note
 
 
+def check_schools(names) -> None:
+    """Refuse a batch of survey responses whose School values break the name limits
+    (:class:`InputError` quoting the first, briefly)."""
+    for name in {n for n in names if n}:
+        problem = name_problem(name)
+        if problem:
+            shown = escaped(name[:40]) + ("…" if len(name) > 40 else "")
+            raise InputError(
+                f"A School value in this file ('{shown}') {problem}: school names hold at most "
+                f"{MAX_NAME} printable characters. Fix the School column and import again; "
+                "nothing was imported."
+            )
+
+
 def name_problem(value: object) -> str | None:
     """Why ``value`` is not an acceptable name (as a bundle reader says it), or None."""
     if not isinstance(value, str) or not value.strip():
@@ -95,14 +109,16 @@ def note_problem(value: object) -> str | None:
 def fitted_name(value: str) -> str:
     """A name from an older file in a form the limits accept (control characters become
     spaces, over-long names are cut and end with "…")."""
+    if name_problem(value) is None:
+        return value
     name = " ".join(_CONTROL.sub(" ", value).split()) or "(unnamed)"
     return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"
 
 
 def fitted_note(value: str | None) -> str | None:
     """An evidence note from an older file in a form the limits accept."""
-    if value is None:
-        return None
+    if value is None or note_problem(value) is None:
+        return value
     note = _CONTROL_IN_NOTE.sub(" ", value).strip() or None
     if note is None or len(note) <= MAX_NOTE:
         return note

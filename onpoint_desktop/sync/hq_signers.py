@@ -228,10 +228,11 @@ def forget_pending(hq: HQStore, payload_sha256: str) -> None:
     row = hq.conn.execute(
         "SELECT file FROM pending_bundles WHERE payload_sha256 = ?", (payload_sha256,)
     ).fetchone()
+    if row is None:
+        return
     with hq.transaction():
         hq.conn.execute("DELETE FROM pending_bundles WHERE payload_sha256 = ?", (payload_sha256,))
-    if row:
-        (hq.pending_folder / row[0]).unlink(missing_ok=True)
+    (hq.pending_folder / row[0]).unlink(missing_ok=True)
 
 
 def set_status(hq: HQStore, fingerprint: str, status: str) -> None:

@@ -157,10 +157,14 @@ def merge_file(
         )
         if check.verdict == "acceptable":
             with hq.transaction():
-                return apply(hq, check)
-        if check.verdict == "pending":
-            hq_signers.hold_aside(hq, path, check.header)
-        return _outcome(check)
+                outcome = apply(hq, check)
+        else:
+            if check.verdict == "pending":
+                hq_signers.hold_aside(hq, path, check.header)
+            outcome = _outcome(check)
+        if outcome.status in ("merged", "already-merged"):  # no need to hold it any more
+            hq_signers.forget_pending(hq, check.header.payload_sha256)
+        return outcome
     except BundleError as exc:  # found while applying (inconsistent), or holding aside
         header = check.header if check is not None else None
         return _outcome(BundleCheck(Path(path), "refused", header=header, refusal=exc))
