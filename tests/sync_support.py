@@ -73,7 +73,7 @@ def signer(name: str, consultant_id: str | None = None) -> keys.Identity:
 
 def responses(ws: Workspace, role: str, count: int, seed: str, lean: float = 0.0) -> list[Response]:
     rng = random.Random(seed)
-    inst = ws.model.instruments[role]
+    inst = ws.current_model.instruments[role]
     out = []
     for n in range(count):
         answers = {

@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from onpoint_desktop.benchmark import default_benchmark, parse_benchmark
+from onpoint_desktop.benchmark import parse_benchmark
 from onpoint_desktop.cli import main
 from onpoint_desktop.errors import BundleError
-from onpoint_desktop.framework import model
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.sync import HQStore, import_pack, merge_bundles, write_pack
 from onpoint_desktop.sync.benchmark_pack import percentiles
 from onpoint_desktop.workspace import Workspace
@@ -86,15 +86,15 @@ def test_hq_pack_has_exactly_the_shipped_benchmark_format(national, tmp_path):
     signed = json.loads(out.read_text())
     assert signed["format"] == "onpoint-signed/1" and signed["kind"] == "benchmark-pack"
     doc = signed["document"]
-    shipped = default_benchmark().to_dict()
+    shipped = shipped_model("onpoint-1").benchmark.to_dict()
     assert set(doc) == set(shipped)
     assert doc["format"] == "onpoint-benchmark/1" and doc["illustrative"] is False
     assert doc["name"] == "HQ benchmark 2025" and doc["date"] == "2025-06-30"
     assert "latest complete round" in doc["source"]
     stage = doc["stages"]["planning"]
     assert set(stage) == set(shipped["stages"]["planning"])
-    assert list(stage["components"]) == list(model().component_ids)
-    parse_benchmark(doc, "pack", model().component_ids)  # raises if malformed
+    assert list(stage["components"]) == list(shipped_model("onpoint-1").component_ids)
+    parse_benchmark(doc, "pack", shipped_model("onpoint-1").component_ids)  # raises if malformed
 
 
 def test_no_pack_when_every_stage_is_too_small(tmp_path):
@@ -110,7 +110,7 @@ def test_no_pack_when_every_stage_is_too_small(tmp_path):
 
 
 def _pack(name="HQ pack 2025-26", **year2_total):
-    doc = default_benchmark().to_dict()
+    doc = shipped_model("onpoint-1").benchmark.to_dict()
     doc.update(name=name, date="2025-09-01", source="Onpoint HQ test", illustrative=False)
     doc["stages"] = {"year2": copy.deepcopy(doc["stages"]["year2"])}
     doc["stages"]["year2"]["n_districts"] = 12
@@ -137,14 +137,14 @@ def test_imported_pack_changes_bands_and_labels(demo_copy, tmp_path, capsys, hq_
     with Workspace.open(demo_copy) as ws:
         before = ws.score()
     assert before.stage == "year2" and before.total_band == "within"
-    assert "illustrative" in before.benchmark
+    assert "illustrative" in before.benchmark.label
     pack = signed_pack(_pack(), tmp_path / "pack.json", hq_key)
     assert main(["benchmark", "import", str(demo_copy), str(pack)]) == 0
     out = capsys.readouterr().out
     assert "HQ pack 2025-26" in out and "below the benchmark" in out
     with Workspace.open(demo_copy) as ws:
         after = ws.score()
-    assert after.benchmark == "HQ pack 2025-26"
+    assert after.benchmark.label == "HQ pack 2025-26"
     assert after.total_band == "below"
     assert {c.band for c in after.components} == {"below"}
     assert after.total_median == 950
@@ -165,7 +165,7 @@ def test_hq_pack_round_trip_through_the_cli(national, tmp_path, capsys):
     assert main(["benchmark", "import", str(db), str(pack)]) == 0
     with Workspace.open(db) as ws:
         score = ws.score("2023-24")
-    assert score.benchmark == "HQ 2025" and score.total_band in ("below", "within", "above")
+    assert score.benchmark.label == "HQ 2025" and score.total_band in ("below", "within", "above")
 
 
 def _bad_packs():
@@ -198,4 +198,4 @@ def test_malformed_packs_are_refused_and_nothing_is_stored(demo_copy, tmp_path, 
             import_pack(ws, pack)
         assert str(pack) in str(err.value)
         assert ws.conn.execute("SELECT count(*) FROM benchmark_packs").fetchone() == (0,)
-        assert "illustrative" in ws.score().benchmark
+        assert "illustrative" in ws.score().benchmark.label

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import json
 
-from onpoint_desktop.benchmark import default_benchmark
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.sync import keys, open_bundle
 from onpoint_desktop.sync.hq_store import create_hq
 from tests.gui_support import choose_file, demo_copy, error_boxes, message_boxes, window
@@ -89,7 +89,7 @@ def test_verify_shows_why_a_damaged_bundle_is_refused(qtbot, window, tmp_path):
 def _pack(tmp_path, name="HQ pack 2025-26"):
     """A pack whose Year 2 figures sit far above the demo district, signed by an HQ whose
     key this computer trusts."""
-    doc = default_benchmark().to_dict()
+    doc = shipped_model("onpoint-1").benchmark.to_dict()
     doc.update(name=name, date="2025-09-01", source="Onpoint HQ test", illustrative=False)
     year2 = copy.deepcopy(doc["stages"]["year2"])
     year2["n_districts"] = 12
@@ -129,7 +129,7 @@ def test_a_bad_pack_is_refused_and_changes_nothing(qtbot, window, tmp_path, monk
     window.sync.pack_action.trigger()
     assert error_boxes(window) and str(bad) in error_boxes(window)[0].informativeText()
     assert window.panel.benchmark_label.text() == before
-    assert window.model.workspace.benchmark().illustrative
+    assert window.model.benchmark().illustrative
 
 
 def test_replacing_hqs_key_asks_first_and_shows_both_fingerprints(qtbot, window, tmp_path):

@@ -18,7 +18,7 @@ import sys
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from onpoint_desktop.benchmark import default_benchmark
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.sync import keys
 from onpoint_desktop.sync.hq_store import HQStore, create_hq
 from onpoint_desktop.sync.signed import (
@@ -36,7 +36,7 @@ from tests.test_old_files import FIXTURES, HQ_V1
 
 
 def _pack_document(name="HQ pack 2026", **change):
-    doc = default_benchmark().to_dict()
+    doc = shipped_model("onpoint-1").benchmark.to_dict()
     doc.update(name=name, date="2026-06-30", source="Onpoint HQ", illustrative=False)
     doc.update(change)
     return doc
@@ -96,7 +96,7 @@ def test_a_forged_unsigned_pack_is_refused_and_changes_nothing(demo_copy, tmp_pa
     assert code == 1 and out == ""
     assert str(forged) in err and "not a benchmark pack signed by HQ" in err
     with Workspace.open(demo_copy) as ws:
-        assert ws.benchmark().illustrative
+        assert ws.score().benchmark.illustrative
 
 
 def _refusal(path, trusted=None):

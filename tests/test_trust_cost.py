@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from onpoint_desktop import framework
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.sync import HQStore, merge_bundles, verify
 from onpoint_desktop.sync.bundle import BundleContent, signed_payload, write_bundle
 from onpoint_desktop.sync.format import MANIFEST, RATING_EVENTS, SIGNATURE
@@ -31,7 +31,7 @@ def big_content(responses: int, seed: int = 1) -> BundleContent:
     """A district whose one round holds ``responses`` teacher responses (~250 bytes each
     as JSON lines)."""
     rng = random.Random(seed)
-    items = framework.load().model.instruments["teacher"].items
+    items = shipped_model("onpoint-1").instruments["teacher"].items
     created = "2024-09-01T00:00:00.000000Z"
     return BundleContent(
         district={

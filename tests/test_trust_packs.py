@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from onpoint_desktop.benchmark import default_benchmark
 from onpoint_desktop.errors import BundleError
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.sync import import_pack
 from onpoint_desktop.workspace import Workspace
 from tests.cli_support import run
@@ -20,7 +20,7 @@ from tests.sync_support import signed_pack, trusted_hq
 
 
 def _doc(**stage_change):
-    doc = default_benchmark().to_dict()
+    doc = shipped_model("onpoint-1").benchmark.to_dict()
     doc.update(name="HQ pack 2026", date="2026-06-30", source="Onpoint HQ", illustrative=False)
     year2 = copy.deepcopy(doc["stages"]["year2"])
     year2.update(stage_change)
@@ -66,7 +66,7 @@ def test_a_signed_pack_with_values_out_of_bounds_is_refused(demo_copy, tmp_path,
         with pytest.raises(BundleError) as refused:
             import_pack(ws, pack)
         assert words in str(refused.value) and str(pack) in str(refused.value)
-        assert ws.benchmark().illustrative  # nothing was stored
+        assert ws.benchmark("onpoint-1").illustrative  # nothing was stored
 
 
 def test_infinity_never_reaches_a_score(demo_copy, tmp_path, capsys):
@@ -84,7 +84,7 @@ def test_infinity_never_reaches_a_score(demo_copy, tmp_path, capsys):
     code, out, err = run(capsys, "benchmark", "import", demo_copy, pack)
     assert code == 1 and out == "" and "non-number" in err
     with Workspace.open(demo_copy) as ws:
-        assert ws.benchmark().illustrative
+        assert ws.benchmark("onpoint-1").illustrative
 
 
 def test_a_sound_signed_pack_is_used(demo_copy, tmp_path):
@@ -93,5 +93,5 @@ def test_a_sound_signed_pack_is_used(demo_copy, tmp_path):
     )
     with Workspace.open(demo_copy) as ws:
         assert import_pack(ws, pack).name == "HQ pack 2026"
-        assert ws.score().benchmark == "HQ pack 2026"
+        assert ws.score().benchmark.name == "HQ pack 2026"
     assert json.loads(pack.read_text())["kind"] == "benchmark-pack"

@@ -15,6 +15,7 @@ from pathlib import Path
 from onpoint_desktop import framework
 from onpoint_desktop.english import counted
 from onpoint_desktop.limits import escaped
+from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -52,9 +53,25 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = sub.add_parser("benchmark", help="build the signed benchmark pack consultants import")
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
     p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path)
+    p.add_argument(
+        "--model",
+        default=DEFAULT_MODEL_ID,
+        help=f"the scoring model whose rounds it describes (default: {DEFAULT_MODEL_ID})",
+    )
     p.add_argument("--name", help="the pack's name (default: Onpoint national benchmark)")
     p.add_argument("--date", help="the pack's date, YYYY-MM-DD (default: today)")
     p.set_defaults(run=run_benchmark)
+
+    p = sub.add_parser(
+        "model-pack", help="publish a new scoring model: a signed model pack from a folder"
+    )
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument(
+        "folder", metavar="DIR", type=Path, help="laid out like resources/, with the new model"
+    )
+    p.add_argument("-o", "--output", required=True, metavar="PACK", type=Path)
+    p.add_argument("--model", help="the model to publish, when DIR/models holds several new ones")
+    p.set_defaults(run=run_model_pack)
 
     from onpoint_desktop.cli import hq_decision_commands
 
@@ -216,7 +233,7 @@ def render_list(doc: dict) -> str:
         lines += [
             f"  {counted(d['bundles'], 'bundle')} by {signers}",
             f"  {'Round':<10} {'Stage':<9} {'Levels':<31} {'Teachers':>8} {'Leaders':>7} "
-            f"{'Total':>6}  Complete",
+            f"{'Total':>6}  Complete  Model",
         ]
         for r in d["rounds"]:
             total = "—" if r["total"] is None else f"{r['total']:.1f}"
@@ -224,7 +241,7 @@ def render_list(doc: dict) -> str:
                 f"  {escaped(r['id']):<10} {fw.stage_label(r['stage']):<9} "
                 f"{_levels(fw, r['levels']):<31} "
                 f"{r['respondents'].get('teacher', 0):>8} {r['respondents'].get('leader', 0):>7} "
-                f"{total:>6}  {'yes' if r['complete'] else 'no'}"
+                f"{total:>6}  {'yes' if r['complete'] else 'no':<8}  {r['model']}"
             )
     return "\n".join(lines)
 
@@ -240,10 +257,13 @@ def run_benchmark(args: argparse.Namespace) -> int:
     from onpoint_desktop.sync.hq_store import HQStore
 
     with HQStore.open(args.hq_db) as hq:
-        result = write_pack(hq, args.output, name=args.name, date=args.date)
+        result = write_pack(hq, args.output, name=args.name, date=args.date, model_id=args.model)
     fw = framework.framework()
     bm = result.benchmark
-    print(f"Wrote benchmark pack '{escaped(bm.name)}' ({bm.date}) to {args.output}, signed by HQ.")
+    print(
+        f"Wrote benchmark pack '{escaped(bm.name)}' ({bm.date}, model {bm.model_id}) to "
+        f"{args.output}, signed by HQ."
+    )
     for stage, sb in bm.stages.items():
         t = sb.total
         print(
@@ -256,4 +276,21 @@ def run_benchmark(args: argparse.Namespace) -> int:
             f"{MIN_DISTRICTS}"
         )
     print("HQ's lists now score against this pack.")
+    return 0
+
+
+def run_model_pack(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.hq_store import HQStore
+    from onpoint_desktop.sync.model_pack import build_model_pack
+
+    with HQStore.open(args.hq_db) as hq:
+        model = build_model_pack(hq, args.folder, args.output, model_id=args.model)
+    components = ", ".join(c.name for c in model.components)
+    print(f"Wrote model pack {model.id} ({model.name}) to {args.output}, signed by HQ.")
+    print(f"  {len(model.components)} components: {components}")
+    print(
+        f"  instruments: {', '.join(i.id for i in model.instruments.values())}; min_n {model.min_n}"
+    )
+    print(f"HQ scores rounds with {model.id} from now on. Consultants install it with")
+    print(f"'onpoint model import DB {args.output}'.")
     return 0

@@ -1,8 +1,9 @@
 """Benchmark packs: HQ builds them from merged bundles, consultants import them.
 
-HQ side. For each district, the *latest complete round* (the last round in the
-district's order whose score has both an expert and a survey part in every component) is
-taken at that round's stage. Per stage, the 25th, 50th and 75th percentiles of the total
+HQ side. A pack describes the scores of one scoring model. For each district, the
+*latest complete round* scored with that model (the last such round in the district's
+order whose score has both an expert and a survey part in every component) is taken at
+that round's stage. Per stage, the 25th, 50th and 75th percentiles of the total
 and of each component are computed over those districts (linear interpolation between
 order statistics, ``statistics.quantiles(method="inclusive")``, the same as spreadsheet
 ``PERCENTILE.INC``), with the number of districts. A stage with fewer than
@@ -12,15 +13,18 @@ format of the shipped benchmark (``onpoint-benchmark/1``, checked with
 ``parse_benchmark``), and the file HQ writes is that document signed with HQ's signing key
 (``signed``, kind ``benchmark-pack``).
 
-HQ keeps each pack it builds (``published_packs``) and scores against the latest one.
-:func:`pack_readiness` says beforehand whether a pack can be built, in plain words.
+HQ keeps every pack it builds (``benchmark_packs`` in the HQ store, with its model) and
+scores that model's rounds against the latest one. :func:`pack_readiness` says beforehand,
+in plain words, whether a pack can be built.
 
 Consultant side. :func:`import_pack` accepts only a pack signed by the HQ key the
 consultant trusts (``hq-key import``) whose values pass :func:`check_pack_values` (SPEC
-§9: finite, 200 ≤ p25 ≤ median ≤ p75 ≤ 1000, known stages and components, at least
-``MIN_DISTRICTS`` districts per stage, printable names of at most 200 characters), and
-stores it in the workspace in one transaction; from then on the workspace's scores and
-reports use it (the latest imported pack wins), labelled with its name.
+§9: finite, within the model's scale — 200 ≤ p25 ≤ median ≤ p75 ≤ 1000 for onpoint-1 —,
+known stages and components of the model it names, at least ``MIN_DISTRICTS`` districts
+per stage, printable names of at most 200 characters), and stores it in the workspace
+(``workspace.exchange``) in one transaction; from then on the scores and reports of the
+workspace's rounds scored with that model use it (per model, the latest imported pack
+wins), labelled with its name.
 """
 
 from __future__ import annotations
@@ -38,15 +42,16 @@ from onpoint_desktop import clock, framework, limits
 from onpoint_desktop.benchmark import BENCHMARK_FORMAT, TOTAL, Benchmark, parse_benchmark
 from onpoint_desktop.english import counted
 from onpoint_desktop.errors import BundleError, OnpointError
+from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.sync import keys, signed
 from onpoint_desktop.sync.hq_overview import HQRound, hq_rounds
 from onpoint_desktop.sync.hq_store import HQStore
 
 if TYPE_CHECKING:
+    from onpoint_desktop.framework import ScoringModel
     from onpoint_desktop.workspace import Workspace
 
 MIN_DISTRICTS = 5
-SCORE_MIN, SCORE_MAX = 200, 1000  # the Onpoint score's scale
 MAX_PACK_BYTES = 5 * 1024**2
 Progress = Callable[[int, int], None]
 
@@ -74,12 +79,13 @@ def latest_complete_rounds(rounds: list[HQRound]) -> dict[str, HQRound]:
     return latest
 
 
-def _by_stage(rounds: list[HQRound], model_id: str) -> dict[str, list[HQRound]]:
-    """Each stage's districts (their latest complete round at that stage), all stages."""
-    by_stage: dict[str, list[HQRound]] = {
-        s: [] for s in framework.load(model_id).framework.stage_ids
-    }
-    chosen = latest_complete_rounds([r for r in rounds if r.score.model == model_id])
+def _by_stage(
+    rounds: list[HQRound], model_id: str, stage_ids: tuple[str, ...]
+) -> dict[str, list[HQRound]]:
+    """Each stage's districts (their latest complete round scored with ``model_id``, at
+    that round's stage), every stage listed."""
+    by_stage: dict[str, list[HQRound]] = {s: [] for s in stage_ids}
+    chosen = latest_complete_rounds([r for r in rounds if r.score.model.id == model_id])
     for rnd in chosen.values():
         by_stage.setdefault(rnd.stage, []).append(rnd)
     return by_stage
@@ -91,6 +97,7 @@ class PackReadiness:
 
     districts: dict[str, int]  # stage → districts with a complete round there
     min_districts: int
+    model_id: str = DEFAULT_MODEL_ID
 
     @property
     def stages(self) -> list[str]:
@@ -113,18 +120,18 @@ class PackReadiness:
             return f"A pack would cover {held}. Districts with a complete round: {each}."
         return (
             f"A benchmark pack needs at least {self.min_districts} districts with a complete "
-            "round (expert ratings and surveys in every component) at the same stage, and no "
-            f"stage has that many yet. Districts with a complete round: {each}. Merge more "
-            "bundles first."
+            f"round scored with model {self.model_id} (expert ratings and surveys in every "
+            "component) at the same stage, and no stage has that many yet. Districts with a "
+            f"complete round: {each}. Merge more bundles first."
         )
 
 
 def pack_readiness(
-    hq: HQStore, *, model_id: str = "onpoint-1", progress: Progress | None = None
+    hq: HQStore, *, model_id: str = DEFAULT_MODEL_ID, progress: Progress | None = None
 ) -> PackReadiness:
-    """What a pack built now would hold (``PackReadiness.explanation`` says it)."""
-    groups = _by_stage(hq_rounds(hq, progress=progress), model_id)
-    return PackReadiness({s: len(g) for s, g in groups.items()}, MIN_DISTRICTS)
+    """What a pack of ``model_id`` built now would hold (its ``explanation`` says it)."""
+    groups = _by_stage(hq_rounds(hq, progress=progress), model_id, hq.models.framework.stage_ids)
+    return PackReadiness({s: len(g) for s, g in groups.items()}, MIN_DISTRICTS, model_id)
 
 
 def build_pack(
@@ -133,13 +140,14 @@ def build_pack(
     name: str,
     date: str,
     source: str,
-    model_id: str = "onpoint-1",
+    model: ScoringModel,
+    stage_ids: tuple[str, ...],
     min_districts: int = MIN_DISTRICTS,
 ) -> PackResult:
-    """A benchmark pack document from scored HQ rounds (see the module docstring)."""
-    model = framework.load(model_id).model
-    by_stage = _by_stage(rounds, model_id)
-    readiness = PackReadiness({s: len(g) for s, g in by_stage.items()}, min_districts)
+    """A benchmark pack document for ``model`` from scored HQ rounds (see the module
+    docstring); rounds scored with other models are left out."""
+    by_stage = _by_stage(rounds, model.id, stage_ids)
+    readiness = PackReadiness({s: len(g) for s, g in by_stage.items()}, min_districts, model.id)
     if not readiness.ready:
         raise BundleError(f"No benchmark pack was written. {readiness.explanation()}")
     stages, withheld = {}, {}
@@ -157,35 +165,30 @@ def build_pack(
         }
     document = {
         "format": BENCHMARK_FORMAT,
+        "id": f"hq-{model.id}-{date}",
+        "version": 1,
         "name": name,
         "date": date,
         "source": source,
         "illustrative": False,
-        "model": model_id,
+        "model": model.id,
         "stages": stages,
     }
-    benchmark = check_pack_values(document, f"benchmark pack '{name}'", model_id, min_districts)
+    benchmark = check_pack_values(document, f"benchmark pack '{name}'", model, min_districts)
     return PackResult(benchmark, document, withheld, sum(len(g) for g in by_stage.values()))
 
 
 def check_pack_values(
-    doc: Any, source: str, model_id: str | None = None, min_districts: int = MIN_DISTRICTS
+    doc: Any, source: str, model: ScoringModel, min_districts: int = MIN_DISTRICTS
 ) -> Benchmark:
-    """A benchmark pack's document, checked as SPEC §9 asks (see the module docstring);
-    a :class:`BundleError` naming ``source`` and the value otherwise."""
-    if model_id is None:
-        model_id = str(doc.get("model")) if isinstance(doc, dict) else ""
+    """A benchmark pack's document for ``model``, checked as SPEC §9 asks (see the module
+    docstring); a :class:`BundleError` naming ``source`` and the value otherwise."""
     try:
-        res = framework.load(model_id)
-    except OnpointError:
-        raise BundleError(
-            f"{source} is a benchmark for scoring model {model_id!r}, which is not installed "
-            "here; ask HQ for a pack of your model."
-        ) from None
-    try:
-        benchmark = parse_benchmark(doc, source, res.model.component_ids)
+        benchmark = parse_benchmark(doc, source, model.component_ids)
     except OnpointError as exc:
         raise BundleError(str(exc)) from None
+    stage_ids = framework.framework().stage_ids
+    low, high = model.score_min, model.score_max
 
     def refuse(where: str, problem: str) -> BundleError:
         return BundleError(f"{source}: {where} {problem}.")
@@ -197,25 +200,24 @@ def check_pack_values(
     if limits.note_problem(benchmark.source):
         raise refuse("the source", limits.note_problem(benchmark.source))
     for stage, sb in benchmark.stages.items():
-        if stage not in res.framework.stage_ids:
+        if stage not in stage_ids:
             raise refuse(f"stage {stage!r}", "is not a stage of the framework")
         if sb.n_districts < min_districts:
             raise refuse(
                 f"stage {stage!r}",
                 f"rests on {sb.n_districts} districts (at least {min_districts})",
             )
-        unknown = set(sb.components) - set(res.model.component_ids)
+        unknown = set(sb.components) - set(model.component_ids)
         if unknown:
             raise refuse(f"stage {stage!r}", f"names unknown component {sorted(unknown)[0]!r}")
         for key, pct in (("total", sb.total), *sb.components.items()):
             values = (pct.p25, pct.p50, pct.p75)
             if not all(math.isfinite(v) for v in values) or not (
-                SCORE_MIN <= pct.p25 <= pct.p50 <= pct.p75 <= SCORE_MAX
+                low <= pct.p25 <= pct.p50 <= pct.p75 <= high
             ):
                 raise refuse(
                     f"stage {stage!r}, {key}",
-                    f"has p25/median/p75 {values}, not {SCORE_MIN} ≤ p25 ≤ median ≤ p75 ≤ "
-                    f"{SCORE_MAX}",
+                    f"has p25/median/p75 {values}, not {low:g} ≤ p25 ≤ median ≤ p75 ≤ {high:g}",
                 )
     return benchmark
 
@@ -226,10 +228,13 @@ def write_pack(
     *,
     name: str | None = None,
     date: str | None = None,
+    model_id: str = DEFAULT_MODEL_ID,
     progress: Progress | None = None,
 ) -> PackResult:
-    """Build the benchmark pack of the HQ store, sign it with HQ's key, write it to ``out``."""
+    """Build the benchmark pack of model ``model_id`` from the HQ store, sign it with HQ's
+    key, keep it in the store's history and write it to ``out``."""
     signing_key = hq.signing_key()  # refused before any work when the key is not there
+    model = hq.models.get(model_id)
     date = date or datetime.now(timezone.utc).strftime("%Y-%m-%d")
     name = name or "Onpoint national benchmark"  # the date is a field of its own
     counts = hq.counts()
@@ -238,50 +243,65 @@ def write_pack(
         f"({counts['districts']} districts, {counts['merged_bundles']} bundles merged); "
         f"stages with fewer than {MIN_DISTRICTS} districts withheld."
     )
-    result = build_pack(hq_rounds(hq, progress=progress), name=name, date=date, source=source)
-    signed.write_signed(out, signed.BENCHMARK_PACK, result.document, signing_key)
-    with hq.transaction():  # HQ scores against the pack it published from now on
+    result = build_pack(
+        hq_rounds(hq, progress=progress),
+        name=name,
+        date=date,
+        source=source,
+        model=model,
+        stage_ids=hq.models.framework.stage_ids,
+    )
+    with hq.transaction():  # kept (and scored against) only if the file is written too
         hq.conn.execute(
-            "INSERT INTO published_packs (model, name, date, document, built_at) "
+            "INSERT INTO benchmark_packs (model, name, date, content, built_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (
-                result.benchmark.model,
-                result.benchmark.name,
-                result.benchmark.date,
-                json.dumps(result.document, ensure_ascii=False, sort_keys=True),
+                model.id,
+                name,
+                date,
+                json.dumps(result.document, ensure_ascii=False),
                 clock.utc_now(),
             ),
         )
+        signed.write_signed(out, signed.BENCHMARK_PACK, result.document, signing_key)
     return result
 
 
 def read_pack(
-    path: Path, component_ids: tuple[str, ...], trusted: keys.HQPublicKey | None = None
+    path: Path,
+    model_of: Callable[[str], ScoringModel],
+    trusted: keys.HQPublicKey | None = None,
 ) -> tuple[Benchmark, str]:
     """Check a benchmark pack file (signed by the trusted HQ key, default the one imported
-    with ``hq-key import``); returns the benchmark and its document's canonical JSON."""
+    with ``hq-key import``) and its values, for the model it names (``model_of(model_id)``);
+    returns the benchmark and its document's canonical JSON."""
     path = Path(path)
     doc = signed.read_signed(path, signed.BENCHMARK_PACK, trusted, max_bytes=MAX_PACK_BYTES)
     doc = doc.document
     try:
-        benchmark = parse_benchmark(doc, str(path), component_ids)
-        benchmark = check_pack_values(doc, str(path), benchmark.model)
+        model_id = doc.get("model") if isinstance(doc, dict) else None
+        benchmark = check_pack_values(doc, str(path), model_of(str(model_id)))
     except OnpointError as exc:
         raise BundleError(f"{exc} The benchmark pack was not imported.") from None
     return benchmark, json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 
 def import_pack(ws: Workspace, path: Path) -> Benchmark:
-    """Store a benchmark pack in an open workspace; its scores use it from now on."""
+    """Store a benchmark pack in an open workspace: from now on, the rounds scored with the
+    pack's model are compared with it."""
     from onpoint_desktop.workspace.exchange import add_benchmark_pack
 
-    benchmark, text = read_pack(path, ws.model.component_ids)
-    if benchmark.model != ws.model.id:
-        raise BundleError(
-            f"{path} is a benchmark for scoring model '{benchmark.model}', but this "
-            f"workspace scores with '{ws.model.id}'; ask HQ for a matching pack."
-        )
+    def model_of(model_id: str) -> ScoringModel:
+        if model_id not in ws.models.ids():
+            raise BundleError(
+                f"{path} is a benchmark for scoring model '{model_id[:60]}', which this "
+                f"workspace does not have ({', '.join(ws.models.ids())}); import that model's "
+                "pack first, or ask HQ for a matching benchmark."
+            )
+        return ws.models.get(model_id)
+
+    benchmark, text = read_pack(path, model_of)
     if not benchmark.stages:
         raise BundleError(f"{path} has no stages; the benchmark pack was not imported.")
-    add_benchmark_pack(ws, benchmark.name, benchmark.date, text)
+    add_benchmark_pack(ws, benchmark.model_id, benchmark.name, benchmark.date, text)
     return benchmark

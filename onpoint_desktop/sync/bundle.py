@@ -5,7 +5,8 @@ memory), never a raw file copy, so an export taken while the app is writing is s
 state the workspace really was in. The bundle holds:
 
 ``district.json``          the district's UUID, name and creation time
-``rounds.json``            the rounds: id, label, stage, position, creation time
+``rounds.json``            the rounds: id, label, stage, position, creation time, and the
+                           scoring model each round is scored with
 ``rating_events.jsonl``    every rating event (append-only history), one per line, in the
                            workspace's own order (``seq``)
 ``survey_responses.jsonl`` every stored survey response: round, role, response key (as
@@ -36,6 +37,7 @@ from typing import Any
 from onpoint_desktop import __version__, limits
 from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.errors import BundleError, Cancelled
+from onpoint_desktop.model_catalogue import ModelCatalogue
 from onpoint_desktop.sync import envelope, keys
 from onpoint_desktop.sync.format import (
     BUNDLE_FORMAT,
@@ -186,10 +188,12 @@ def write_bundle(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     fitted: int = 0,
+    models: ModelCatalogue | None = None,
 ) -> ExportResult:
     """Sign ``content``, check it reads back, seal it for ``hq_key`` if given, write ``out``.
 
-    The file appears complete or not at all (written beside, then renamed).
+    ``models``: the scoring models the content's rounds name (the workspace's). The file
+    appears complete or not at all (written beside, then renamed).
     """
     from onpoint_desktop.sync.verify import read_payload
 
@@ -204,7 +208,8 @@ def write_bundle(
     step(0)
     payload, manifest = signed_payload(content, signer, created_at=created_at)
     step(1)
-    checked = read_payload(payload, "the bundle being exported")  # never ship what HQ refuses
+    # Never ship what HQ would refuse.
+    checked = read_payload(payload, "the bundle being exported", models=models)
     checked.staging.close()
     step(2)
     blob = envelope.seal(payload, hq_key) if hq_key is not None else payload
@@ -252,12 +257,13 @@ def export_bundle(
         hq_key = keys.configured_hq_key()
     with Workspace.open(db, backup=False) as ws:
         content, fitted = snapshot(ws.conn)
-    return write_bundle(
-        content,
-        out,
-        signer,
-        hq_key if seal else None,
-        progress=progress,
-        cancel=cancel,
-        fitted=fitted,
-    )
+        return write_bundle(
+            content,
+            out,
+            signer,
+            hq_key if seal else None,
+            progress=progress,
+            cancel=cancel,
+            fitted=fitted,
+            models=ws.models,
+        )

@@ -129,6 +129,7 @@ def check_bundle(
             gate=gate,
             not_after=clock.now() + FUTURE_ALLOWANCE,
             staging=staging,
+            models=hq.models,
         )
         sealed_for = bundle.sealed_for
     except _Stop as stop:

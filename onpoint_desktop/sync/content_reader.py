@@ -2,13 +2,15 @@
 
 A signature proves who sent a bundle, not that the sending app was sound, so every
 record is checked against the framework and the scoring model before HQ stores it:
-known rounds, stages, focus areas, levels, roles, items and answer values; keys that
-are not repeated; times that are valid UTC instants, none later than HQ's clock allows
+known rounds, stages, models, focus areas, levels, roles, items and answer values; keys
+that are not repeated; times that are valid UTC instants, none later than HQ's clock allows
 (``not_after``: the reason ``from-the-future``); the limits every workspace applies at
 entry (``limits``: names of at most 200 printable characters, notes of at most 20,000);
 and counts that match the manifest. JSON nested deeper than any record is refused
 (``safe_json``). Any failure is a :class:`BundleRefused` naming the file, the entry, the
-line and the field.
+line and the field. Each round names its scoring model (bundles of release 1 name one
+model, in the manifest, for all); a round's responses are checked against the instruments
+of the round's model.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from onpoint_desktop import clock, framework, limits
+from onpoint_desktop import clock, limits
 from onpoint_desktop.errors import ResourceError
+from onpoint_desktop.framework import ScoringModel
+from onpoint_desktop.model_catalogue import ModelCatalogue
 from onpoint_desktop.sync import safe_json
 from onpoint_desktop.sync.format import (
     BUNDLE_FORMAT_1,
@@ -48,15 +52,17 @@ def _among(value: object, known: object) -> bool:
     return isinstance(value, str) and value in known  # type: ignore[operator]
 
 
-def model_resources(model_id: object, source: str) -> framework.Resources:
-    """The framework and scoring model a bundle names (refused when not installed)."""
+def scoring_model(models: ModelCatalogue, model_id: object, source: str) -> ScoringModel:
+    """A scoring model a bundle names (refused when it is not installed here)."""
     try:
-        return framework.load(str(model_id))
+        if not isinstance(model_id, str):
+            raise ResourceError("a model id is text")
+        return models.get(model_id)
     except ResourceError:
         raise BundleRefused(
             "invalid-content",
             f"{source} was scored with model {quoted(model_id)}, which is not installed here; "
-            "update Onpoint Desktop to merge it.",
+            "update Onpoint Desktop, or publish that model here, to merge it.",
         ) from None
 
 
@@ -70,22 +76,23 @@ class ContentReader:
         staging: Staging,
         *,
         not_after: datetime | None = None,
+        models: ModelCatalogue | None = None,
     ) -> None:
         self.manifest = manifest
         self.source = source
         self.staging = staging
         self.not_after = not_after
         self.first_format = manifest.get("format") == BUNDLE_FORMAT_1
-        res = model_resources(manifest.get("model"), source)
-        self.framework, self.model = res.framework, res.model
+        self.models = models or ModelCatalogue()
+        self.model_id = manifest.get("model")
+        scoring_model(self.models, self.model_id, source)
+        self.framework = self.models.framework
         self.round_ids: set[str] = set()
         self.events = 0
         self.responses = 0
         self.levels = range(1, self.framework.max_level + 1)
-        self.items = {
-            role: (set(inst.item_ids), range(inst.scale_min, inst.scale_max + 1))
-            for role, inst in self.model.instruments.items()
-        }
+        # (round, role) → the items and answer scale of that round's model's instrument
+        self.items: dict[tuple[str, str], tuple[set[str], range]] = {}
 
     # --- refusals and fields ----------------------------------------------------------------
 
@@ -170,6 +177,11 @@ class ContentReader:
             if isinstance(position, bool) or not isinstance(position, int):
                 raise self.fail(where, "has no whole-number 'position'")
             self.round_ids.add(rid)
+            round_model = r.get("model", self.model_id)
+            model = scoring_model(self.models, round_model, self.source)
+            for role, inst in model.instruments.items():
+                items = (set(inst.item_ids), range(inst.scale_min, inst.scale_max + 1))
+                self.items[rid, role] = items
             rounds.append(
                 {
                     "id": rid,
@@ -177,6 +189,7 @@ class ContentReader:
                     "stage": r["stage"],
                     "position": position,
                     "created_at": self.instant(r, "created_at", where),
+                    "model": round_model,
                 }
             )
         return rounds
@@ -223,14 +236,14 @@ class ContentReader:
         role, answers, key = s.get("role"), s.get("answers"), s.get("key")
         if not _among(s.get("round"), self.round_ids):
             raise self.fail(where, f"names unknown round {quoted(s.get('round'))}")
-        if not _among(role, self.items):
+        if not isinstance(role, str) or (s["round"], role) not in self.items:
             raise self.fail(where, f"has unknown role {quoted(role)}")
         if self.first_format:
             if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY:
                 raise self.fail(where, "has no valid 'key'")
         elif not isinstance(key, str) or _HMAC_KEY.fullmatch(key) is None:
             raise self.fail(where, f"has 'key' {quoted(key)}, not an HMAC-SHA256 response key")
-        known, scale = self.items[role]
+        known, scale = self.items[s["round"], role]
         if not isinstance(answers, dict) or not known.issuperset(answers):
             raise self.fail(where, "has answers that are not item ids of its instrument")
         values = answers.values()

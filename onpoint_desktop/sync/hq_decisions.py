@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from onpoint_desktop import clock, framework
+from onpoint_desktop import clock
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.sync import hq_signers
 from onpoint_desktop.sync.hq_signers import Signer
@@ -95,8 +95,7 @@ def resolve(
         raise InputError("Give either --level LEVEL or --keep FINGERPRINT.")
     uuid_, name = find_district(hq, district)
     conn = hq.conn
-    model = conn.execute("SELECT model FROM districts WHERE uuid = ?", (uuid_,)).fetchone()[0]
-    fw = framework.load(model).framework
+    fw = hq.models.framework
     if not conn.execute(
         "SELECT 1 FROM rounds WHERE district_uuid = ? AND round_id = ?", (uuid_, round_id)
     ).fetchone():

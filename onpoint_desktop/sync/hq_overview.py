@@ -3,10 +3,11 @@
 Every round is scored with ``scoring.compute`` from HQ's own data — the current level of
 each area (``current_levels``: HQ's decision, else the provisional winner) and survey
 aggregates rebuilt from the merged responses (``scored_responses``) with the workspace's
-own accumulation (``workspace.responses.aggregate_responses``) — so a round's HQ score
-equals the consultant's score for the same facts. HQ scores against the latest benchmark
-pack it built (else the shipped illustrative one). The overview is a pure function of the
-store's facts: the same bundles merged in any order list identically.
+own accumulation (``workspace.responses.aggregate_responses``) — and with the scoring
+model the round names (shipped, or published by HQ), so a round's HQ score equals the
+consultant's score for the same facts. A model's rounds are compared with the latest
+benchmark pack HQ built for it, else the model's own benchmark. The overview is a pure
+function of the store's facts: the same bundles merged in any order list identically.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from onpoint_desktop import framework
-from onpoint_desktop.benchmark import Benchmark, benchmark_from_json, default_benchmark
+from onpoint_desktop.benchmark import Benchmark, benchmark_from_json
+from onpoint_desktop.framework import ScoringModel
+from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.scoring import RoundScore, compute
 from onpoint_desktop.sync.conflicts import conflicts
 from onpoint_desktop.sync.hq_signers import signers
@@ -43,31 +45,34 @@ class HQRound:
     score: RoundScore
 
 
-def hq_benchmark(hq: HQStore) -> Benchmark:
-    """What HQ scores against: the latest benchmark pack it built, else the shipped one."""
+def hq_benchmark(hq: HQStore, model: ScoringModel) -> Benchmark:
+    """What HQ compares a model's rounds with: the latest pack it built for the model,
+    else the model's own benchmark (for onpoint-1, the shipped illustrative one)."""
     row = hq.conn.execute(
-        "SELECT document, name FROM published_packs ORDER BY id DESC LIMIT 1"
+        "SELECT content, name FROM benchmark_packs WHERE model = ? ORDER BY id DESC LIMIT 1",
+        (model.id,),
     ).fetchone()
     if row is None:
-        return default_benchmark()
-    return benchmark_from_json(row[0], f"benchmark pack '{row[1]}' in {hq.path}")
+        return model.benchmark
+    return benchmark_from_json(
+        row[0], f"benchmark pack '{row[1]}' in {hq.path}", model.component_ids
+    )
 
 
 def hq_rounds(
     hq: HQStore, benchmark: Benchmark | None = None, progress: Progress | None = None
 ) -> list[HQRound]:
-    """Every round in the store, scored; districts by name, rounds in their order."""
+    """Every round in the store, scored with its own model against that model's benchmark
+    (``benchmark`` instead, for the rounds of the model it describes); districts by name,
+    rounds in their order."""
     conn = hq.conn
-    benchmark = benchmark or hq_benchmark(hq)
-    districts = conn.execute(
-        "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
-    ).fetchall()
-    rounds: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for d, rid, label, stage in conn.execute(
-        "SELECT district_uuid, round_id, label, stage FROM rounds "
+    districts = conn.execute("SELECT uuid, name FROM districts ORDER BY name_key, uuid").fetchall()
+    rounds: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for d, rid, label, stage, model_id in conn.execute(
+        "SELECT district_uuid, round_id, label, stage, model FROM rounds "
         "ORDER BY district_uuid, position, created_at, round_id"
     ):
-        rounds[d].append((rid, label, stage))
+        rounds[d].append((rid, label, stage, model_id))
     levels: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for d, rid, area, level in conn.execute(
         "SELECT district_uuid, round_id, area_id, level FROM current_levels WHERE level IS NOT NULL"
@@ -80,22 +85,25 @@ def hq_rounds(
         responses[d, rid].append((role, json.loads(answers), None))
 
     out = []
-    for index, (d, name, model_id) in enumerate(districts):
-        res = framework.load(model_id)
-        order = list(res.framework.areas)
-        for rid, label, stage in rounds[d]:
-            rows = responses.get((d, rid), [])
+    order = list(hq.models.framework.areas)
+    compared: dict[str, Benchmark] = {}
+    for index, (d, name) in enumerate(districts):
+        for rid, label, stage, model_id in rounds[d]:
+            model = hq.models.get(model_id)
+            rows = [r for r in responses.get((d, rid), []) if r[0] in model.instruments]
             board = levels.get((d, rid), {})
-            respondents = {role: 0 for role in res.model.role_weights}
+            respondents = {role: 0 for role in model.roles}
             for role, _, _ in rows:
                 respondents[role] += 1
             score = compute(
-                res.model,
-                res.framework,
+                model,
+                hq.models.framework,
                 board,
-                aggregate_responses(res.model, rows),
+                aggregate_responses(model, rows),
                 stage,
-                benchmark,
+                benchmark
+                if benchmark and benchmark.model_id == model.id
+                else compared.setdefault(model.id, hq_benchmark(hq, model)),
                 district=name,
                 round_id=rid,
             )
@@ -109,9 +117,9 @@ def hq_rounds(
 def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
     """The ``hq list --json`` document (``onpoint-hq-list/1``)."""
     conn = hq.conn
-    benchmark = benchmark or hq_benchmark(hq)
     by_district: dict[str, list[HQRound]] = defaultdict(list)
-    for rnd in hq_rounds(hq, benchmark):
+    rounds = hq_rounds(hq, benchmark)
+    for rnd in rounds:
         by_district[rnd.district_uuid].append(rnd)
     found = defaultdict(list)
     for conflict in conflicts(conn):
@@ -130,8 +138,9 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
             "GROUP BY district_uuid"
         )
     }
-    rows = conn.execute("SELECT uuid, name, model FROM districts ORDER BY name_key, uuid")
-    rows = rows.fetchall()
+    rows = conn.execute(
+        "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
+    ).fetchall()
     same_name: dict[str, list[str]] = defaultdict(list)
     for d, name, _ in rows:
         same_name[name_key(name)].append(d)
@@ -152,10 +161,12 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
             }
         )
     listed = [s.to_json() for s in signers(hq)]
+    used = {r.score.model.id: r.score.benchmark.label for r in rounds}
+    default = hq_benchmark(hq, hq.models.get(DEFAULT_MODEL_ID))
     return {
         "format": LIST_FORMAT,
-        "benchmark": benchmark.label,
-        "benchmark_illustrative": benchmark.illustrative,
+        "benchmark": "; ".join(used.values()) or default.label,
+        "benchmarks": used,  # model id → the benchmark its rounds are scored against
         "counts": hq.counts(),
         "conflicts": sum(len(c) for c in found.values()),
         "unresolved_conflicts": sum(c["status"] == "conflicted" for v in found.values() for c in v),
@@ -170,6 +181,7 @@ def _round_json(rnd: HQRound) -> dict[str, Any]:
         "id": rnd.round_id,
         "label": rnd.label,
         "stage": rnd.stage,
+        "model": score["model"],
         "levels": rnd.levels,
         "respondents": rnd.respondents,
         "total": score["total"],

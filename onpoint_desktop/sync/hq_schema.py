@@ -5,8 +5,8 @@ Tables after all migrations (facts under natural keys, never under merge-order i
 ``districts``        one row per district UUID; name and model from the newest bundle.
                      Two districts may share a name (flagged in ``hq list``): a name
                      never decides whose district a bundle belongs to.
-``rounds``           (district, round id); label, stage and position from the newest
-                     bundle that carries the round
+``rounds``           (district, round id); label, stage, position and scoring model from
+                     the newest bundle that carries the round
 ``rating_events``    the union of rating events, keyed by (signer, workspace, event id):
                      an event's identity includes who sent it and from which workspace,
                      so no one can pre-empt another's ids. ``seq`` is its place in its
@@ -18,7 +18,9 @@ Tables after all migrations (facts under natural keys, never under merge-order i
 ``pending_bundles``  bundles held aside until HQ trusts their signer (files beside the
                      store, in ``<HQ_DB>.pending/``)
 ``hq_decisions``     HQ's resolution of a conflict: a level, or "keep this signer's view"
-``published_packs``  the benchmark packs HQ built (the latest is what HQ scores against)
+``scoring_models``   the models HQ published (model packs), to score their rounds with
+``benchmark_packs``  the benchmark packs HQ built, each for one model (the latest of a
+                     model is what HQ scores that model's rounds against)
 ``merged_bundles``   every merged bundle: id, payload SHA-256, district, signer, counts
 
 Views (pure functions of the facts, so any merge order lists the same): ``view_levels``
@@ -35,6 +37,7 @@ from pathlib import Path
 
 from onpoint_desktop.sync import keys
 from onpoint_desktop.workspace.latest import WITHIN_WORKSPACE, latest_events
+from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE
 from onpoint_desktop.workspace.opener import Migration
 
 # The first release's schema: never edited (stores of that release are opened and upgraded).
@@ -155,10 +158,27 @@ def _v2_signing_key(conn: sqlite3.Connection) -> None:
     )
 
 
-def _v3_trust(conn: sqlite3.Connection) -> None:
+def _models_as_data(conn: sqlite3.Connection) -> None:
+    """Scoring models are published data (SPEC §10): each round names the model it is
+    scored with (bundles of release 1: onpoint-1); HQ keeps the models it published and
+    the benchmark packs it built, per model."""
+    conn.execute("ALTER TABLE rounds ADD COLUMN model TEXT NOT NULL DEFAULT 'onpoint-1'")
+    conn.execute(SCORING_MODELS_TABLE)
+    conn.execute(
+        "CREATE TABLE benchmark_packs ("
+        " id INTEGER PRIMARY KEY,"
+        " model TEXT NOT NULL,"
+        " name TEXT NOT NULL,"
+        " date TEXT NOT NULL,"
+        " content TEXT NOT NULL,"
+        " built_at TEXT NOT NULL)"
+    )
+
+
+def _v4_trust(conn: sqlite3.Connection) -> None:
     """Trust at HQ (SPEC §9): signers by key fingerprint (trusted, pending, revoked),
     bundles held aside, event identity with signer and workspace, districts that may share
-    a name, HQ's decisions on conflicts, and the benchmark packs HQ built."""
+    a name, and HQ's decisions on conflicts."""
     now = conn.execute("SELECT value FROM meta WHERE key = 'created_at'").fetchone()
     decided = now[0] if now else "1970-01-01T00:00:00.000000Z"
     for view in ("rating_conflicts", "signer_levels", "current_levels"):
@@ -293,16 +313,7 @@ CREATE TABLE hq_decisions (
     decided_at TEXT NOT NULL,
     PRIMARY KEY (district_uuid, round_id, area_id),
     FOREIGN KEY (district_uuid, round_id) REFERENCES rounds(district_uuid, round_id)
-) WITHOUT ROWID;
-
-CREATE TABLE published_packs (
-    id INTEGER PRIMARY KEY,
-    model TEXT NOT NULL,
-    name TEXT NOT NULL,
-    date TEXT NOT NULL,
-    document TEXT NOT NULL,
-    built_at TEXT NOT NULL
-)
+) WITHOUT ROWID
 """
 
 # The order among views: the latest recorded by the clock; ties by workspace, signer, id.
@@ -371,7 +382,7 @@ def _V3_INDEXES_AND_VIEWS() -> list[str]:
 # The HQ store's schema history after SCHEMA, oldest first (as the workspace's:
 # MIGRATIONS[i] upgrades version i + 1 to i + 2, after a backup, in one transaction).
 # Append only.
-MIGRATIONS: list[Migration] = [_v2_signing_key, _v3_trust]
+MIGRATIONS: list[Migration] = [_v2_signing_key, _models_as_data, _v4_trust]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
@@ -382,5 +393,6 @@ ORDER_DEPENDENT_COLUMNS = {
     "signer_keys": ("status_at",),
     "pending_bundles": ("received_at",),
     "hq_decisions": ("decided_at",),
-    "published_packs": ("id", "built_at"),
+    "scoring_models": ("installed_at",),
+    "benchmark_packs": ("built_at",),
 }

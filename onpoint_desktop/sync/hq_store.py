@@ -36,6 +36,7 @@ from onpoint_desktop.sync.hq_schema import (
     SCHEMA_VERSION,
 )
 from onpoint_desktop.workspace.connection import connect, transaction
+from onpoint_desktop.workspace.model_store import ModelTable
 from onpoint_desktop.workspace.opener import StoreKind, create_owner_only, open_checked
 from onpoint_desktop.workspace.schema import ddl_statements
 
@@ -62,6 +63,8 @@ class HQStore:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self.model_table = ModelTable(conn, path.name, self.transaction)
+        self.models = self.model_table.catalogue  # the models HQ scores rounds with
 
     @classmethod
     def create(cls, path: str | Path) -> tuple[HQStore, keys.HQPublicKey]:

@@ -215,13 +215,22 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
     }
     conn.executemany(
         "INSERT INTO rounds (district_uuid, round_id, label, stage, position, created_at, "
-        "described_by) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "described_by, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (district_uuid, round_id) DO UPDATE SET label = excluded.label, "
         "stage = excluded.stage, position = excluded.position, "
-        "created_at = excluded.created_at, described_by = excluded.described_by "
-        "WHERE excluded.described_by > rounds.described_by",
+        "created_at = excluded.created_at, described_by = excluded.described_by, "
+        "model = excluded.model WHERE excluded.described_by > rounds.described_by",
         [
-            (district, r["id"], r["label"], r["stage"], r["position"], r["created_at"], order)
+            (
+                district,
+                r["id"],
+                r["label"],
+                r["stage"],
+                r["position"],
+                r["created_at"],
+                order,
+                r["model"],
+            )
             for r in bundle.rounds
         ],
     )

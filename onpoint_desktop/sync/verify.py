@@ -43,6 +43,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from onpoint_desktop import clock
 from onpoint_desktop import limits as text_limits
 from onpoint_desktop.errors import BundleError
+from onpoint_desktop.model_catalogue import ModelCatalogue
 from onpoint_desktop.sync import envelope, keys, safe_json
 from onpoint_desktop.sync.bundle import BundleContent
 from onpoint_desktop.sync.content_reader import ContentReader, from_the_future
@@ -181,11 +182,13 @@ def open_bundle(
     gate: Gate | None = None,
     not_after: datetime | None = None,
     staging: Staging | None = None,
+    models: ModelCatalogue | None = None,
 ) -> VerifiedBundle:
     """Read and verify the bundle file at ``path`` (decrypting it with HQ's key if sealed).
 
     ``gate`` sees the signed manifest before any record is read; ``not_after`` refuses
-    times later than it; ``staging`` receives the records (default: a scratch database).
+    times later than it; ``staging`` receives the records (default: a scratch database);
+    ``models`` are the scoring models the reader knows (HQ's; default: those shipped).
     """
     path = Path(path)
     source = str(path)
@@ -209,6 +212,7 @@ def open_bundle(
         gate=gate,
         not_after=not_after,
         staging=staging,
+        models=models,
     )
 
 
@@ -221,6 +225,7 @@ def read_payload(
     gate: Gate | None = None,
     not_after: datetime | None = None,
     staging: Staging | None = None,
+    models: ModelCatalogue | None = None,
 ) -> VerifiedBundle:
     """Verify a signed payload (the zip inside a bundle) and check its records."""
     try:
@@ -248,7 +253,7 @@ def read_payload(
             gate(header)
         if not_after is not None and clock.parse_instant(header.created_at) > not_after:
             raise from_the_future(source, f"the bundle is dated {header.created_at}", not_after)
-        return _read_content(archive, members, header, limits, not_after, staging)
+        return _read_content(archive, members, header, limits, not_after, staging, models)
 
 
 def _read_content(
@@ -258,12 +263,13 @@ def _read_content(
     limits: Limits,
     not_after: datetime | None,
     staging: Staging | None,
+    models: ModelCatalogue | None,
 ) -> VerifiedBundle:
     source = header.source
     specs = _entry_specs(header.manifest, members, source, limits)
     staging = staging or Staging()
     staging.clear()
-    reader = ContentReader(header.manifest, source, staging, not_after=not_after)
+    reader = ContentReader(header.manifest, source, staging, not_after=not_after, models=models)
     small = min(limits.small_entry_bytes, limits.entry_bytes)
     district = reader.district(
         _read_entry(archive, members[DISTRICT], specs[DISTRICT], small, source)

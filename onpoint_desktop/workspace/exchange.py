@@ -82,9 +82,10 @@ def bundle_records(conn: sqlite3.Connection) -> DistrictRecords:
             "stage": r[2],
             "position": r[3],
             "created_at": r[4],
+            "model": r[5],
         }
         for r in conn.execute(
-            "SELECT id, label, stage, position, created_at FROM rounds ORDER BY position, id"
+            "SELECT id, label, stage, position, created_at, model FROM rounds ORDER BY position, id"
         )
     ]
     events = [
@@ -127,12 +128,16 @@ def bundle_records(conn: sqlite3.Connection) -> DistrictRecords:
     )
 
 
-def add_benchmark_pack(ws: Workspace, name: str, date: str, document_json: str) -> None:
-    """Store a checked benchmark pack; the workspace's scores use it from now on."""
+def add_benchmark_pack(
+    ws: Workspace, model_id: str, name: str, date: str, document_json: str
+) -> None:
+    """Store a checked benchmark pack of a model; the workspace's rounds scored with that
+    model use it from now on."""
     from onpoint_desktop.clock import utc_now
 
     with ws.transaction():
         ws.conn.execute(
-            "INSERT INTO benchmark_packs (name, date, content, imported_at) VALUES (?, ?, ?, ?)",
-            (name, date, document_json, utc_now()),
+            "INSERT INTO benchmark_packs (name, date, content, imported_at, model) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (name, date, document_json, utc_now(), model_id),
         )

@@ -36,6 +36,7 @@ class Round:
     stage: str
     position: int
     created_at: str
+    model_id: str  # the scoring model the round is scored with
 
 
 @dataclass(frozen=True)
