@@ -63,6 +63,7 @@ class HQStore:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self._private_key: X25519PrivateKey | None = None
         self.model_table = ModelTable(conn, path.name, self.transaction)
         self.models = self.model_table.catalogue  # the models HQ scores rounds with
 
@@ -163,7 +164,10 @@ class HQStore:
         return key
 
     def private_key(self) -> X25519PrivateKey | None:
-        """HQ's private key from beside the store, or None when it is not there."""
+        """HQ's private key from beside the store, or None when it is not there (read once
+        per open store)."""
+        if self._private_key is not None:
+            return self._private_key
         if not keys.hq_private_key_path(self.path).exists():
             return None
         key = keys.load_hq_private_key(self.path)
@@ -172,6 +176,7 @@ class HQStore:
                 f"{keys.hq_private_key_path(self.path)} is not the key of the HQ store "
                 f"{self.path}; put the store's own key file back beside it."
             )
+        self._private_key = key
         return key
 
     @property
