@@ -117,11 +117,12 @@ def counts_text(view: HQView) -> str:
         + (f" ({unresolved} to resolve)" if unresolved else "")
         + f". Scores against: {doc['benchmark']}."
     )
-    if c.get("pending_bundles"):
+    held = c.get("pending_bundles", 0)
+    if held:
         text += (
-            f" {counted(c['pending_bundles'], 'bundle')} held aside until you trust their "
-            "signer (Signers tab)."
+            f" {counted(held, 'bundle')} held aside until you trust the key that signed "
+            f"{'it' if held == 1 else 'them'} (Signers tab)."
         )
-    if not c["districts"] and not c.get("pending_bundles"):
+    if not c["districts"] and not held:
         text += " No bundles merged yet: choose HQ store ▸ Merge bundles…"
     return text

@@ -236,7 +236,7 @@ class ResolveDialog(QDialog):
             seen.add(view.fingerprint)
             button = QRadioButton(
                 f"Keep {view.name}'s view: {fw.level_label(view.level)} "
-                f"(key {view.fingerprint[:8]}…, {view.created_at[:16].replace('T', ' ')})"
+                f"(key {view.fingerprint[:8]}…, {view.created_at[:16].replace('T', ' ')} UTC)"
             )
             self.choices.addButton(button)
             self.keep_buttons[button] = view.fingerprint

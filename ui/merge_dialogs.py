@@ -118,7 +118,7 @@ def conflict_cells(conflict: Conflict) -> list[str]:
     area = fw.areas[conflict.area_id].label if conflict.area_id in fw.areas else conflict.area_id
     views = "; ".join(
         f"{v.name} [{v.fingerprint[:8]}]: {fw.level_label(v.level)} "
-        f"({v.created_at[:16].replace('T', ' ')})"
+        f"({v.created_at[:16].replace('T', ' ')} UTC)"
         for v in conflict.views
     )
     if conflict.decision is None:
