@@ -22,7 +22,9 @@ Checks, in order, each refusal a :class:`BundleRefused` with a stable ``reason``
    ``from-the-future``) into scratch tables (``staging``), so memory does not grow with
    the file.
 
-The same reader serves ``bundle verify``, HQ merge and the exporter's own self-check.
+The archive's members and entries are read by ``archive`` (steps 2 and 7), the records
+checked by ``content_reader``. The same reader serves ``bundle verify``, HQ merge and the
+exporter's own self-check.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import hashlib
 import io
 import uuid
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,12 +46,18 @@ from onpoint_desktop import limits as text_limits
 from onpoint_desktop.errors import BundleError
 from onpoint_desktop.model_catalogue import ModelCatalogue
 from onpoint_desktop.sync import envelope, keys, safe_json
+from onpoint_desktop.sync.archive import (
+    check_members,
+    entry_lines,
+    entry_specs,
+    read_entry,
+    read_member,
+)
 from onpoint_desktop.sync.bundle import BundleContent
 from onpoint_desktop.sync.content_reader import ContentReader, from_the_future
 from onpoint_desktop.sync.format import (
     BUNDLE_FORMAT,
     BUNDLE_FORMATS,
-    DATA_ENTRIES,
     DEFAULT_LIMITS,
     DISTRICT,
     MANIFEST,
@@ -60,15 +67,11 @@ from onpoint_desktop.sync.format import (
     SURVEY_RESPONSES,
     BundleRefused,
     Limits,
-    brief,
     quoted,
 )
 from onpoint_desktop.sync.staging import Duplicate, Staging
 
-KNOWN_MEMBERS = frozenset((MANIFEST, SIGNATURE, *DATA_ENTRIES))
 MAX_SIGNATURE_BYTES = 1024
-ALLOWED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -237,16 +240,16 @@ def read_payload(
             "file again from its source, or ask for a fresh export.",
         ) from None
     with archive:
-        members = _check_members(archive, source, limits)
+        members = check_members(archive, source, limits)
         if MANIFEST not in members:
             raise BundleRefused("missing-entry", f"{source} has no manifest; it is not a bundle.")
-        manifest_bytes = _read(archive, members[MANIFEST], limits.manifest_bytes, source)
+        manifest_bytes = read_member(archive, members[MANIFEST], limits.manifest_bytes, source)
         manifest = _manifest(manifest_bytes, source)
         if SIGNATURE not in members:
             raise BundleRefused(
                 "unsigned", f"{source} is not signed; HQ only accepts signed bundles."
             )
-        signature = _read(archive, members[SIGNATURE], MAX_SIGNATURE_BYTES, source)
+        signature = read_member(archive, members[SIGNATURE], MAX_SIGNATURE_BYTES, source)
         _check_signature(manifest, manifest_bytes, signature, source)
         header = BundleHeader(source, manifest, hashlib.sha256(payload).hexdigest(), sealed_for)
         if gate is not None:
@@ -266,15 +269,15 @@ def _read_content(
     models: ModelCatalogue | None,
 ) -> VerifiedBundle:
     source = header.source
-    specs = _entry_specs(header.manifest, members, source, limits)
+    specs = entry_specs(header.manifest, members, source, limits)
     staging = staging or Staging()
     staging.clear()
     reader = ContentReader(header.manifest, source, staging, not_after=not_after, models=models)
     small = min(limits.small_entry_bytes, limits.entry_bytes)
     district = reader.district(
-        _read_entry(archive, members[DISTRICT], specs[DISTRICT], small, source)
+        read_entry(archive, members[DISTRICT], specs[DISTRICT], small, source)
     )
-    rounds = reader.rounds(_read_entry(archive, members[ROUNDS], specs[ROUNDS], small, source))
+    rounds = reader.rounds(read_entry(archive, members[ROUNDS], specs[ROUNDS], small, source))
     entries = (
         (RATING_EVENTS, reader.event_line, "a rating event (its id or its place in the order)"),
         (SURVEY_RESPONSES, reader.response_line, "a survey response (round, role and key)"),
@@ -282,7 +285,9 @@ def _read_content(
     with staging.loading():
         for name, take, what in entries:
             try:
-                for number, line in _lines(archive, members[name], specs[name], limits, source):
+                for number, line in entry_lines(
+                    archive, members[name], specs[name], limits, source
+                ):
                     take(number, line)
                 staging.flush()
             except Duplicate:
@@ -298,118 +303,6 @@ def _read_content(
         counts=counts,
         staging=staging,
     )
-
-
-def _check_members(
-    archive: zipfile.ZipFile, source: str, limits: Limits
-) -> dict[str, zipfile.ZipInfo]:
-    infos = archive.infolist()
-    if len(infos) > limits.entries:
-        raise BundleRefused(
-            "unexpected-entry",
-            f"{source} holds {len(infos)} files; a bundle holds at most {len(KNOWN_MEMBERS)}.",
-        )
-    members: dict[str, zipfile.ZipInfo] = {}
-    total = 0
-    for info in infos:
-        name = info.filename
-        if _unsafe(name) or _unsafe(info.orig_filename):
-            raise BundleRefused(
-                "unsafe-name",
-                f"{source} contains an entry named {quoted(name)} that points outside the bundle "
-                "(absolute path or '..'); it was refused as hostile.",
-            )
-        if name not in KNOWN_MEMBERS:
-            raise BundleRefused(
-                "unexpected-entry", f"{source} contains an unexpected entry {quoted(name)}."
-            )
-        if name in members:
-            raise BundleRefused(
-                "duplicate-entry", f"{source} contains the entry {quoted(name)} twice; refused."
-            )
-        if info.flag_bits & 0x1 or info.compress_type not in ALLOWED_COMPRESSION:
-            raise BundleRefused(
-                "corrupt", f"{source}: entry {quoted(name)} uses an encoding bundles never use."
-            )
-        if info.file_size > limits.entry_bytes:
-            raise BundleRefused(
-                "too-large",
-                f"{source}: entry {quoted(name)} declares {info.file_size:,} bytes, over the "
-                f"{limits.entry_bytes:,}-byte limit; refused.",
-            )
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > limits.ratio_floor and ratio > limits.ratio:
-            raise BundleRefused(
-                "zip-bomb",
-                f"{source}: entry {quoted(name)} would expand {ratio:,.0f} times "
-                f"({info.file_size:,} bytes); refused as a zip bomb.",
-            )
-        total += info.file_size
-        members[name] = info
-    if total > limits.total_bytes:
-        raise BundleRefused(
-            "too-large",
-            f"{source} would expand to {total:,} bytes, over the {limits.total_bytes:,}-byte "
-            "limit; refused.",
-        )
-    return members
-
-
-def _unsafe(name: str) -> bool:
-    parts = name.replace("\\", "/").split("/")
-    return (
-        not name
-        or "\\" in name
-        or "\x00" in name
-        or name.startswith("/")
-        or (len(name) > 1 and name[1] == ":")
-        or any(p in ("..", ".") for p in parts)
-    )
-
-
-# A member's local header can contradict the directory (a name that is not the UTF-8 it
-# claims: UnicodeDecodeError, a ValueError), or use a feature zipfile lacks
-# (NotImplementedError); encryption flags are refused before reading, RuntimeError
-# ("password required") is caught all the same.
-_READ_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    OSError,
-    ValueError,
-    NotImplementedError,
-    RuntimeError,
-)
-
-
-def _damaged(info: zipfile.ZipInfo, exc: BaseException, source: str) -> BundleRefused:
-    return BundleRefused(
-        "truncated" if isinstance(exc, EOFError) else "corrupt",
-        f"{source} is damaged: entry {quoted(info.filename)} cannot be read "
-        f"({brief(str(exc), 200)}). Copy the file again, or ask for a fresh export.",
-    )
-
-
-def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, source: str):
-    """A member's bytes in chunks, stopping at ``cap`` bytes whatever its header says."""
-    size = 0
-    try:
-        with archive.open(info) as fh:
-            while chunk := fh.read(min(CHUNK, cap + 1 - size)):
-                size += len(chunk)
-                if size > cap:
-                    raise BundleRefused(
-                        "too-large",
-                        f"{source}: entry {quoted(info.filename)} is larger than allowed.",
-                    )
-                yield chunk
-    except _READ_ERRORS as exc:
-        raise _damaged(info, exc, source) from None
-
-
-def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, source: str) -> bytes:
-    """Read one member whole, stopping at ``cap`` bytes whatever its header says."""
-    return b"".join(_chunks(archive, info, cap, source))
 
 
 def _manifest(blob: bytes, source: str) -> dict[str, Any]:
@@ -467,96 +360,3 @@ def _check_signature(manifest: dict, manifest_bytes: bytes, sig: bytes, source: 
             f"{source}: the signature does not match the manifest and the signer's key; the "
             "bundle was altered after signing, or signed with another key. Refused.",
         )
-
-
-def _entry_specs(
-    manifest: dict[str, Any], members: dict[str, zipfile.ZipInfo], source: str, limits: Limits
-) -> dict[str, dict[str, Any]]:
-    """The signed size and SHA-256 of each data entry, checked against the archive."""
-    listed = manifest["entries"]
-    if not all(isinstance(e, dict) for e in listed):
-        raise BundleRefused("corrupt", f"{source}: the manifest's entry list is malformed.")
-    signed = {str(e.get("name")): e for e in listed}
-    if sorted(signed) != sorted(DATA_ENTRIES) or len(listed) != len(DATA_ENTRIES):
-        raise BundleRefused(
-            "unexpected-entry", f"{source}: the manifest lists entries this format does not have."
-        )
-    for name, spec in signed.items():
-        if name not in members:
-            raise BundleRefused(
-                "missing-entry",
-                f"{source}: entry {quoted(name)} listed in the manifest is missing.",
-            )
-        size = spec.get("size")
-        if not isinstance(size, int) or isinstance(size, bool) or members[name].file_size != size:
-            raise BundleRefused(
-                "tampered",
-                f"{source}: entry {quoted(name)} is not the size the signed manifest gives; it was "
-                "altered after signing. Refused.",
-            )
-        if size > limits.entry_bytes:
-            raise BundleRefused(
-                "too-large", f"{source}: entry {quoted(name)} is larger than allowed; refused."
-            )
-    return signed
-
-
-def _tampered(name: str, source: str) -> BundleRefused:
-    return BundleRefused(
-        "tampered",
-        f"{source}: entry {quoted(name)} does not match its signed SHA-256; it was altered "
-        "after signing. Refused.",
-    )
-
-
-def _read_entry(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, spec: dict[str, Any], cap: int, source: str
-) -> bytes:
-    """A small entry whole, checked against its signed size and hash."""
-    if spec["size"] > cap:
-        raise BundleRefused(
-            "too-large", f"{source}: entry {quoted(info.filename)} is larger than allowed."
-        )
-    blob = _read(archive, info, spec["size"], source)
-    if len(blob) != spec["size"] or hashlib.sha256(blob).hexdigest() != spec.get("sha256"):
-        raise _tampered(info.filename, source)
-    return blob
-
-
-def _lines(
-    archive: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    spec: dict[str, Any],
-    limits: Limits,
-    source: str,
-) -> Iterator[tuple[int, bytes]]:
-    """A JSON-lines entry's non-blank lines (numbered from 1), read as a stream; the
-    entry's signed size and hash are checked when it ends (a mismatch raises then, and the
-    caller drops what it took)."""
-    digest = hashlib.sha256()
-    size, number, rest = 0, 0, b""
-    for chunk in _chunks(archive, info, spec["size"], source):
-        digest.update(chunk)
-        size += len(chunk)
-        lines = (rest + chunk).split(b"\n")
-        rest = lines.pop()
-        if len(rest) > limits.line_bytes:
-            raise _long_line(info.filename, number + len(lines) + 1, limits, source)
-        for line in lines:
-            number += 1
-            if len(line) > limits.line_bytes:
-                raise _long_line(info.filename, number, limits, source)
-            if line.strip():
-                yield number, line
-    if size != spec["size"] or digest.hexdigest() != spec.get("sha256"):
-        raise _tampered(info.filename, source)
-    if rest.strip():
-        yield number + 1, rest
-
-
-def _long_line(name: str, number: int, limits: Limits, source: str) -> BundleRefused:
-    return BundleRefused(
-        "invalid-content",
-        f"{source}: {name} line {number} is longer than {limits.line_bytes:,} bytes, more "
-        "than any record can be; the bundle was refused.",
-    )
