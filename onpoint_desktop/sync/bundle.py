@@ -30,7 +30,7 @@ import sqlite3
 import uuid
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ from onpoint_desktop.sync.format import (
     canonical_json,
     json_lines,
 )
+from onpoint_desktop.workspace.exchange import BundleContent, bundle_records
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -57,23 +58,7 @@ Cancel = Callable[[], bool]
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same content gives the same zip
 
 
-@dataclass(frozen=True)
-class BundleContent:
-    """What a bundle carries about one district, as plain JSON-ready records."""
-
-    district: dict[str, Any]  # uuid, name, created_at
-    workspace_uuid: str
-    model: str
-    rounds: list[dict[str, Any]] = field(default_factory=list)
-    rating_events: list[dict[str, Any]] = field(default_factory=list)
-    survey_responses: list[dict[str, Any]] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "rounds": len(self.rounds),
-            "rating_events": len(self.rating_events),
-            "survey_responses": len(self.survey_responses),
-        }
+__all__ = ["BundleContent", "ExportResult", "export_bundle", "snapshot", "write_bundle"]
 
 
 @dataclass(frozen=True)
@@ -91,23 +76,12 @@ class ExportResult:
 def snapshot(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
     """A workspace's bundle content, read from a consistent in-memory copy of it; and how
     many of its texts were fitted to the limits."""
-    from onpoint_desktop.workspace.exchange import bundle_records
-
     copy = sqlite3.connect(":memory:")
     try:
         conn.backup(copy)
-        records = bundle_records(copy)
+        return bundle_records(copy)
     finally:
         copy.close()
-    content = BundleContent(
-        district=records.district,
-        workspace_uuid=records.workspace_uuid,
-        model=records.model,
-        rounds=records.rounds,
-        rating_events=records.rating_events,
-        survey_responses=records.survey_responses,
-    )
-    return content, records.fitted
 
 
 def _entries(content: BundleContent) -> dict[str, bytes]:

@@ -27,9 +27,10 @@ if TYPE_CHECKING:
 RESPONSE_KEY_PREFIX = "hmac-sha256:"
 
 
-@dataclass
-class DistrictRecords:
-    """A workspace's content as plain JSON-ready records."""
+@dataclass(frozen=True)
+class BundleContent:
+    """What a bundle carries about one district, as plain JSON-ready records (the
+    workspace's content, as ``sync.bundle`` writes it and ``sync.verify`` reads it)."""
 
     district: dict[str, Any]  # uuid, name, created_at
     workspace_uuid: str
@@ -37,7 +38,13 @@ class DistrictRecords:
     rounds: list[dict[str, Any]] = field(default_factory=list)
     rating_events: list[dict[str, Any]] = field(default_factory=list)
     survey_responses: list[dict[str, Any]] = field(default_factory=list)
-    fitted: int = 0  # texts recorded before the limits, cut or cleaned to fit them
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rounds": len(self.rounds),
+            "rating_events": len(self.rating_events),
+            "survey_responses": len(self.survey_responses),
+        }
 
 
 def response_key(secret: str, key: str) -> str:
@@ -67,8 +74,9 @@ class _Fitter:
         return fitted
 
 
-def bundle_records(conn: sqlite3.Connection) -> DistrictRecords:
-    """Everything a bundle carries, read from ``conn`` (a snapshot of a workspace)."""
+def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
+    """Everything a bundle carries, read from ``conn`` (a snapshot of a workspace); and how
+    many texts recorded before the limits were cut or cleaned to fit them."""
     meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     secret = meta.get("response_key_secret")
     if not secret:  # a workspace is given its secret when it is created or upgraded
@@ -117,15 +125,15 @@ def bundle_records(conn: sqlite3.Connection) -> DistrictRecords:
             "ORDER BY round_id, role, response_key"
         )
     ]
-    return DistrictRecords(
+    content = BundleContent(
         district={"uuid": uuid_, "name": fit.name(name), "created_at": created_at},
         workspace_uuid=meta.get("workspace_uuid", ""),
         model=meta.get("model", ""),
         rounds=rounds,
         rating_events=events,
         survey_responses=responses,
-        fitted=fit.changed,
     )
+    return content, fit.changed
 
 
 def add_benchmark_pack(
