@@ -95,3 +95,13 @@ def test_a_sound_signed_pack_is_used(demo_copy, tmp_path):
         assert import_pack(ws, pack).name == "HQ pack 2026"
         assert ws.score().benchmark.name == "HQ pack 2026"
     assert json.loads(pack.read_text())["kind"] == "benchmark-pack"
+
+
+def test_a_pack_date_is_a_real_date(demo_copy, tmp_path):
+    pack = signed_pack(
+        {**_with_total(600, 700, 800), "date": "2026-13-45"},
+        tmp_path / "pack.json",
+        trusted_hq(tmp_path / "hq")[1],
+    )
+    with Workspace.open(demo_copy) as ws, pytest.raises(BundleError, match="not a date"):
+        import_pack(ws, pack)

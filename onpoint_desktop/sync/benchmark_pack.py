@@ -34,7 +34,7 @@ import math
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -197,6 +197,8 @@ def check_pack_values(
         problem = limits.name_problem(value)
         if problem:
             raise refuse(what, problem)
+    if not _is_date(benchmark.date):
+        raise refuse("the date", f"{benchmark.date!r} is not a date like 2026-06-30")
     if limits.note_problem(benchmark.source):
         raise refuse("the source", limits.note_problem(benchmark.source))
     for stage, sb in benchmark.stages.items():
@@ -222,6 +224,13 @@ def check_pack_values(
     return benchmark
 
 
+def _is_date(text: str) -> bool:
+    try:
+        return len(text) == 10 and datetime.strptime(text, "%Y-%m-%d") is not None
+    except ValueError:
+        return False
+
+
 def write_pack(
     hq: HQStore,
     out: Path,
@@ -235,7 +244,9 @@ def write_pack(
     key, keep it in the store's history and write it to ``out``."""
     signing_key = hq.signing_key()  # refused before any work when the key is not there
     model = hq.models.get(model_id)
-    date = date or datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    date = date or clock.now().strftime("%Y-%m-%d")
+    if not _is_date(date):
+        raise BundleError(f"The pack's date {date!r} is not a date like 2026-06-30.")
     name = name or "Onpoint national benchmark"  # the date is a field of its own
     counts = hq.counts()
     source = (
