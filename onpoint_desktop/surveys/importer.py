@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from onpoint_desktop import limits
 from onpoint_desktop.errors import Cancelled, InputError, SurveyImportError
 from onpoint_desktop.framework import Instrument
 from onpoint_desktop.surveys.answer_mapping import LISTED_IN_MESSAGE, map_answers
@@ -143,8 +144,9 @@ class _Plan:
         name = self.source.name
         if coded.rows_read == 0:
             return [f"{name} has header rows but no responses."]
+        found = self._school_problems(coded)
         if not coded.unknown_count or unknown_as_missing:
-            return []
+            return found
         first = coded.unknown[:LISTED_IN_MESSAGE]
         listed = "; ".join(f'row {u.row}, {u.column}: "{u.value}"' for u in first)
         more = coded.unknown_count - len(first)
@@ -152,8 +154,25 @@ class _Plan:
         return [
             f"{name} has {coded.unknown_count:,} answer(s) that are not on the agreement scale "
             f"({listed}{tail}). Correct them in the file, give them a value in the answer "
-            "mapping, or choose to read unknown answers as missing (--unknown-as-missing)."
+            "mapping, or choose to read unknown answers as missing (--unknown-as-missing).",
+            *found,
         ]
+
+    def _school_problems(self, coded: CodedSurvey) -> list[str]:
+        """School names are held to the limits of every name (SPEC §9), so the workspace
+        can always be exported."""
+        school = self.mapping.school_column
+        for value in sorted({s for s in coded.responses.schools if s}):
+            problem = limits.name_problem(value)
+            if problem:
+                shown = limits.escaped(value[:40]) + ("…" if len(value) > 40 else "")
+                where = f", {school.column.label}" if school else ""
+                return [
+                    f"{self.source.name}{where}: the school name '{shown}' {problem}; school "
+                    f"names hold at most {limits.MAX_NAME} printable characters. Correct "
+                    "them in the file."
+                ]
+        return []
 
 
 def inspect_survey(

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from onpoint_desktop import limits
 from onpoint_desktop.breakdown import SchoolBreakdown, school_breakdown
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.scoring import SurveyAggregates
@@ -184,11 +185,7 @@ class SurveyStore:
             raise InputError(
                 f"The number invited must be a whole number, 0 or more (not {invited!r})."
             )
-        place = " ".join((school or "").split())
-        if len(place) > 200 or any(ord(c) < 32 for c in place):
-            raise InputError(
-                "A school name must be at most 200 characters, without control characters."
-            )
+        place = limits.checked_name(" ".join(school.split()), "The school name") if school else ""
         with self.transaction():
             if invited:
                 self.conn.execute(
