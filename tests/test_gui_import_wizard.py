@@ -18,7 +18,7 @@ TRUTH = json.loads((SAMPLES / "truth.json").read_text())
 @pytest.fixture
 def fresh_round(window):
     """The demo window with a new, empty round on screen."""
-    window.model.add_round("2025-26", "year3")
+    window.session.add_round("2025-26", "year3")
     return window
 
 
@@ -37,13 +37,13 @@ def _to_mapping(qtbot, wizard):
 
 
 def _counts(window):
-    ws = window.model.workspace
-    return ws.respondent_counts(window.model.round_id), len(ws.survey_imports())
+    ws = window.session.workspace
+    return ws.respondent_counts(window.session.round_id), len(ws.survey_imports())
 
 
 def test_import_a_sample_through_the_wizard(qtbot, fresh_round):
     window = fresh_round
-    ws = window.model.workspace
+    ws = window.session.workspace
     assert window.panel.total_label.text() == "—"
     wizard = _start(qtbot, window, SAMPLES / "teacher_qualtrics_text.csv", "teacher")
     page = _to_mapping(qtbot, wizard)
@@ -95,7 +95,7 @@ def test_unknown_answers_are_listed_and_can_be_read_as_missing(qtbot, fresh_roun
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=20000)
     assert "Unknown answers read as missing" in wizard.summary_page.text.toPlainText()
-    assert window.model.workspace.respondent_counts("2025-26")["teacher"] == len(lines) - 1
+    assert window.session.workspace.respondent_counts("2025-26")["teacher"] == len(lines) - 1
 
 
 @pytest.mark.parametrize(
@@ -171,5 +171,5 @@ def test_the_import_is_recorded_under_the_name_set_in_preferences(qtbot, fresh_r
     qtbot.waitUntil(page.isComplete, timeout=10000)
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=20000)
-    (record,) = window.model.workspace.survey_imports("2025-26")
+    (record,) = window.session.workspace.survey_imports("2025-26")
     assert record["author"] == "Dana Ortiz"
