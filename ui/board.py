@@ -5,12 +5,17 @@ cross-cutting data row spanning the full width below. A tile shows the area's na
 level as colour *and* word; unrated tiles are hatched and outlined; a folded-corner marker
 means an evidence note exists.
 
-Mouse: click or right-click a tile for the rating menu. Keyboard: arrows move between
-tiles, 1–4 set the level, 0 / Delete clear it, Enter opens the evidence note, the menu
-key (or Shift+F10) opens the rating menu.
+A click never rates: it selects a tile. A level is set by a key (the tile's keys are
+listed in :data:`TILE_KEYS`, which the keyboard help reads), by the level strip under the
+board (its swatches are the legend and act on the selected tile), or by the tile's menu
+(right-click, the menu key or Shift+F10). A double-click opens the evidence note. The board
+is one stop in the Tab order: Tab enters it on the selected tile, arrows move within it.
 """
 
 from __future__ import annotations
+
+import html
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -25,22 +30,74 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
 )
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMenu, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
+from onpoint_desktop.changes import Changes
 from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.framework import FocusArea, Framework
+from ui.commands import Rating
 from ui.dialogs import show_error
-from ui.palette import level_colours, luminance, text_on
-from ui.session import DistrictSession, Rating
+from ui.palette import focus_ring, level_colours, outline_on, text_on
+from ui.session import DistrictSession
 
-CLEAR_KEYS = (Qt.Key.Key_0, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-MOVES = {
-    Qt.Key.Key_Left: (-1, 0),
-    Qt.Key.Key_Right: (1, 0),
-    Qt.Key.Key_Up: (0, -1),
-    Qt.Key.Key_Down: (0, 1),
-}
+TOOLTIP_NOTE_CHARS = 600  # a tooltip shows the start of a long note; the dialog shows all
+
+Key = Qt.Key
+NO_MODIFIER = Qt.KeyboardModifier.NoModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+@dataclass(frozen=True)
+class TileKey:
+    """One key binding of a focused tile: what the keyboard help lists and what the tile
+    does. ``command`` is "rate" (the key's digit is the level), "clear", "note", "menu" or
+    "move" (``step`` is the direction)."""
+
+    keys: tuple[Qt.Key, ...]
+    shown: str
+    does: str
+    command: str
+    modifiers: Qt.KeyboardModifier = NO_MODIFIER
+    step: tuple[int, int] = (0, 0)
+
+
+def tile_keys(framework: Framework) -> tuple[TileKey, ...]:
+    """The keys of a focused tile, in the order the keyboard help lists them."""
+    top = framework.max_level
+    words = f"{framework.level_label(1)} … {top} {framework.level_label(top)}"
+    levels = tuple(Key(Key.Key_1.value + i) for i in range(top))
+    return (
+        TileKey(levels, f"1 – {top}", f"Rate the selected focus area: 1 {words}", "rate"),
+        TileKey(
+            (Key.Key_0, Key.Key_Delete, Key.Key_Backspace), "0, Delete", "Clear the rating", "clear"
+        ),
+        TileKey((Key.Key_Return, Key.Key_Enter), "Enter", "Edit the evidence note", "note"),
+        TileKey((Key.Key_Menu,), "Menu key", "Open the rating menu", "menu"),
+        TileKey((Key.Key_F10,), "Shift+F10", "Open the rating menu", "menu", SHIFT),
+        TileKey((Key.Key_Left,), "Left", "Select the focus area to the left", "move", step=(-1, 0)),
+        TileKey(
+            (Key.Key_Right,), "Right", "Select the focus area to the right", "move", step=(1, 0)
+        ),
+        TileKey((Key.Key_Up,), "Up", "Select the focus area above", "move", step=(0, -1)),
+        TileKey((Key.Key_Down,), "Down", "Select the focus area below", "move", step=(0, 1)),
+    )
+
+
+MOUSE_GESTURES = (
+    ("Click", "Select a focus area (a click never rates)"),
+    ("Double-click", "Edit the evidence note"),
+    ("Right-click", "Open the rating menu"),
+    ("Level strip under the board", "Rate or clear the selected focus area"),
+)
 
 
 def accessible_name(area: FocusArea, rating: Rating, framework: Framework) -> str:
@@ -49,20 +106,42 @@ def accessible_name(area: FocusArea, rating: Rating, framework: Framework) -> st
     return text + ", has note" if rating.note else text
 
 
+def tooltip_html(name: str, note: str | None) -> str:
+    """A tile's tooltip as rich text, so Qt wraps a long note into a readable block."""
+    if not note:
+        return html.escape(name)
+    shown = note if len(note) <= TOOLTIP_NOTE_CHARS else note[:TOOLTIP_NOTE_CHARS].rstrip() + "…"
+    body = html.escape(shown).replace("\n", "<br>")
+    return f"<p><b>{html.escape(name)}</b></p><p>{body}</p>"
+
+
 class Tile(QWidget):
     """One focus area. Paints itself; tells the board what the user asked for."""
 
     levelRequested = Signal(str, object)  # area id, level (None clears)
     noteRequested = Signal(str)
     menuRequested = Signal(str, QPoint)  # area id, global position
+    moveRequested = Signal(str, int, int)  # area id, dx, dy
+    selected = Signal(str)  # area id: the tile took the keyboard focus
 
-    def __init__(self, area: FocusArea, framework: Framework, parent: QWidget | None = None):
+    def __init__(
+        self,
+        area: FocusArea,
+        framework: Framework,
+        keys: tuple[TileKey, ...],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.area = area
         self.framework = framework
+        self.keys = keys
         self.fills = level_colours(len(framework.levels))
         self.rating = Rating()
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.current = False  # the board's selected tile (shown even without focus)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # It paints every pixel (its corners in the window colour), so a rating repaints
+        # this tile alone, not the board and window behind it.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleDescription(
             "Press 1 to 4 to rate, 0 to clear, Enter for the evidence note, "
@@ -74,7 +153,14 @@ class Tile(QWidget):
         self.rating = rating
         name = accessible_name(self.area, rating, self.framework)
         self.setAccessibleName(name)
-        self.setToolTip(f"{name}\n\n{rating.note}" if rating.note else name)
+        self.setToolTip(tooltip_html(name, rating.note))
+        self.update()
+
+    def set_current(self, current: bool) -> None:
+        """Make this the board's one Tab stop (roving focus) and mark it selected."""
+        self.current = current
+        policy = Qt.FocusPolicy.StrongFocus if current else Qt.FocusPolicy.ClickFocus
+        self.setFocusPolicy(policy)
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -85,36 +171,43 @@ class Tile(QWidget):
 
     # --- input -----------------------------------------------------------------------------
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
+    def binding(self, event: QKeyEvent) -> TileKey | None:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         key = event.key()
-        top = self.framework.max_level
-        if Qt.Key.Key_1 <= key <= Qt.Key.Key_1 + top - 1 and not event.modifiers() & ~(
-            Qt.KeyboardModifier.KeypadModifier
-        ):
-            self.levelRequested.emit(self.area.id, key - Qt.Key.Key_0)
-        elif key in CLEAR_KEYS:
+        return next((b for b in self.keys if key in b.keys and modifiers == b.modifiers), None)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        binding = self.binding(event)
+        if binding is None:
+            event.ignore()
+            return
+        command = binding.command
+        if command == "rate":
+            self.levelRequested.emit(self.area.id, event.key() - Key.Key_0.value)
+        elif command == "clear":
             self.levelRequested.emit(self.area.id, None)
-        elif key in ENTER_KEYS:
+        elif command == "note":
             self.noteRequested.emit(self.area.id)
-        elif key == Qt.Key.Key_Menu or (
-            key == Qt.Key.Key_F10 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
+        elif command == "menu":
             self.menuRequested.emit(self.area.id, self.mapToGlobal(self.rect().center()))
-        else:
-            event.ignore()  # arrows go up to the board
+        elif command == "move":
+            self.moveRequested.emit(self.area.id, *binding.step)
 
     def mousePressEvent(self, event) -> None:
-        self.setFocus(Qt.FocusReason.MouseFocusReason)
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.menuRequested.emit(self.area.id, event.globalPosition().toPoint())
+        # Select only. A click never rates, so a double-click that drifts cannot either.
+        if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
 
     def mouseDoubleClickEvent(self, event) -> None:
-        self.noteRequested.emit(self.area.id)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.noteRequested.emit(self.area.id)
 
     def contextMenuEvent(self, event) -> None:
+        self.setFocus(Qt.FocusReason.PopupFocusReason)
         self.menuRequested.emit(self.area.id, event.globalPos())
 
     def focusInEvent(self, event) -> None:
+        self.selected.emit(self.area.id)
         self.update()
         super().focusInEvent(event)
 
@@ -124,20 +217,23 @@ class Tile(QWidget):
 
     # --- painting --------------------------------------------------------------------------
 
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    def colours(self) -> tuple[QColor, QColor, QColor]:
+        """Fill, ink (text) and outline of the tile in the current palette."""
         pal = self.palette()
-        box = QRectF(self.rect()).adjusted(3, 3, -3, -3)
         level = self.rating.level
         if level is None:
-            fill = pal.base().color()
-            ink = pal.text().color()
-            outline = pal.mid().color()
-        else:
-            fill = self.fills[level - 1]
-            ink = text_on(fill)
-            outline = _edge(fill, pal.window().color())
+            return pal.base().color(), pal.text().color(), pal.mid().color()
+        fill = self.fills[level - 1]
+        return fill, text_on(fill), outline_on(fill, pal.window().color())
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        pal = self.palette()
+        painter.fillRect(self.rect(), pal.window())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        box = QRectF(self.rect()).adjusted(4, 4, -4, -4)
+        level = self.rating.level
+        fill, ink, outline = self.colours()
         path = QPainterPath()
         path.addRoundedRect(box, 6, 6)
         painter.fillPath(path, fill)
@@ -149,16 +245,23 @@ class Tile(QWidget):
         else:
             painter.setPen(QPen(outline, 1.2))
         painter.drawPath(path)
-        if self.hasFocus():
-            painter.setPen(QPen(pal.highlight().color(), 3))
-            painter.drawRoundedRect(box.adjusted(-1.5, -1.5, 1.5, 1.5), 7, 7)
+        if self.hasFocus() or self.current:
+            outer, inner = focus_ring(fill, pal.window().color(), pal.highlight().color())
+            if self.hasFocus():
+                # Outside: the highlight, readable against the window; inside: the tile's
+                # ink, readable against its fill. Visible on every level colour.
+                painter.setPen(QPen(outer, 2.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(box.adjusted(-2, -2, 2, 2), 8, 8)
+            painter.setPen(QPen(inner, 2.5 if self.hasFocus() else 1.5))
+            painter.drawRoundedRect(box.adjusted(2.5, 2.5, -2.5, -2.5), 4, 4)
 
-        inner = box.adjusted(8, 5, -8, -5)
+        inner_box = box.adjusted(8, 5, -8, -5)
         painter.setPen(ink)
         label_font = QFont(self.font())
         painter.setFont(label_font)
         word_height = painter.fontMetrics().height()
-        label_box = inner.adjusted(0, 0, -12 if self.rating.note else 0, -word_height)
+        label_box = inner_box.adjusted(0, 0, -12 if self.rating.note else 0, -word_height)
         painter.drawText(
             label_box, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, self.area.label
         )
@@ -168,7 +271,7 @@ class Tile(QWidget):
         word = self.framework.level_label(level)
         if level is not None:
             word = f"{level} · {word}"
-        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, word)
+        painter.drawText(inner_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, word)
         if self.rating.note:
             paint_note_marker(painter, box.right() - 16, box.top() + 6, ink)
         painter.end()
@@ -192,11 +295,6 @@ def paint_note_marker(painter: QPainter, x: float, y: float, ink: QColor) -> Non
         painter.drawLine(QPointF(x + 2, ly), QPointF(x + w - 2, ly))
 
 
-def _edge(fill: QColor, background: QColor) -> QColor:
-    """A tile's outline: darker than the fill on a light window, lighter on a dark one."""
-    return fill.darker(135) if luminance(background) > 0.3 else fill.lighter(170)
-
-
 def swatch_icon(fill: QColor, size: int = 14) -> QIcon:
     """A small square of a level colour, for menus."""
     pixmap = QPixmap(size, size)
@@ -208,54 +306,141 @@ def swatch_icon(fill: QColor, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
-class Legend(QWidget):
-    """The level colours with their words, and what an unrated tile looks like."""
-
-    def __init__(self, framework: Framework, parent: QWidget | None = None):
-        super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(4, 2, 4, 2)
-        row.setSpacing(14)
-        for level, fill in zip(framework.levels, level_colours(len(framework.levels)), strict=True):
-            row.addWidget(_swatch(fill, f"{level.level} {level.label}"))
-        row.addWidget(_swatch(None, "Unrated"))
-        marker = QLabel()
-        marker.setPixmap(_note_marker_pixmap(self.palette().text().color()))
-        row.addWidget(marker)
-        row.addWidget(QLabel("Evidence note"))
-        row.addStretch(1)
-
-
-def _note_marker_pixmap(ink: QColor) -> QPixmap:
+def _note_marker_icon(ink: QColor) -> QIcon:
     pixmap = QPixmap(14, 16)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     paint_note_marker(painter, 2, 1.5, ink)
     painter.end()
-    return pixmap
+    return QIcon(pixmap)
 
 
-def _swatch(fill: QColor | None, text: str) -> QLabel:
-    label = QLabel(text)
-    if fill is None:
-        label.setStyleSheet("QLabel { border: 1.5px dashed palette(mid); padding: 1px 6px; }")
-    else:
-        label.setStyleSheet(
-            f"QLabel {{ background: {fill.name()}; color: {text_on(fill).name()};"
-            f" border: 1px solid {fill.darker(135).name()}; padding: 1px 6px; }}"
-        )
-    return label
+class Swatch(QAbstractButton):
+    """A level's colour and word (or the dashed "Unrated"), as a button of the strip;
+    checked when it is the selected tile's level. Painted directly: a style sheet made
+    every rating's repaint of the strip three times dearer."""
+
+    def __init__(self, text: str, fill: QColor | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setText(text)
+        self.fill = fill
+        self.setCheckable(fill is not None)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAttribute(Qt.WidgetAttribute.WA_Hover)
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        return QSize(metrics.horizontalAdvance(self.text()) + 18, metrics.height() + 10)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        box = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
+        if self.fill is None:
+            painter.setBrush(pal.base())
+            painter.setPen(
+                QPen(outline_on(pal.mid().color(), pal.window().color()), 1.5, Qt.PenStyle.DashLine)
+            )
+            ink = pal.text().color()
+        else:
+            painter.setBrush(self.fill)
+            painter.setPen(QPen(outline_on(self.fill, pal.window().color()), 1))
+            ink = text_on(self.fill)
+        if not self.isEnabled():
+            painter.setOpacity(0.45)
+        painter.drawRoundedRect(box, 4, 4)
+        if self.isChecked() or (self.underMouse() and self.isEnabled()):
+            ring = focus_ring(
+                self.fill or pal.base().color(), pal.window().color(), pal.highlight().color()
+            )
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(
+                QPen(ring[0] if self.isChecked() else ring[1], 3 if self.isChecked() else 1.5)
+            )
+            painter.drawRoundedRect(box.adjusted(1, 1, -1, -1), 3, 3)
+        painter.setPen(ink)
+        font = self.font()
+        font.setBold(self.isChecked())
+        painter.setFont(font)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.text())
+        painter.end()
+
+
+class LevelStrip(QWidget):
+    """The legend that rates: one swatch per level (colour and word), Clear and Evidence
+    note, each acting on the board's selected tile. Its buttons take no focus, so the
+    selected tile keeps it (and its keys) while the mouse rates."""
+
+    levelChosen = Signal(object)  # level, or None to clear
+    noteChosen = Signal()
+
+    def __init__(self, framework: Framework, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("levelStrip")
+        self.setAccessibleName("Level strip")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 2, 4, 2)
+        row.setSpacing(6)
+        self.target = QLabel()
+        self.target.setObjectName("stripTarget")
+        self.target.setMinimumWidth(60)
+        self.target.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row.addWidget(self.target, 1)
+        self.level_buttons: dict[int, Swatch] = {}
+        fills = level_colours(len(framework.levels))
+        for level, fill in zip(framework.levels, fills, strict=True):
+            button = self._explain(
+                Swatch(f"{level.level} {level.label}", fill), f"Rate {level.level} {level.label}"
+            )
+            button.clicked.connect(lambda _=False, lv=level.level: self.levelChosen.emit(lv))
+            self.level_buttons[level.level] = button
+            row.addWidget(button)
+        self.clear_button = self._explain(Swatch("Unrated", None), "Clear the rating")
+        self.clear_button.clicked.connect(lambda: self.levelChosen.emit(None))
+        row.addWidget(self.clear_button)
+        self.note_button = self._explain(QPushButton("Note…"), "Edit the evidence note")
+        self.note_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.note_button.setIcon(_note_marker_icon(self.palette().windowText().color()))
+        self.note_button.setFlat(True)
+        self.note_button.clicked.connect(self.noteChosen.emit)
+        row.addWidget(self.note_button)
+
+    @staticmethod
+    def _explain(button: QAbstractButton, tip: str) -> QAbstractButton:
+        button.setToolTip(f"{tip} (of the selected focus area)")
+        button.setAccessibleName(tip)
+        return button
+
+    def show_target(self, area: FocusArea | None, rating: Rating, enabled: bool) -> None:
+        """Say which area the strip rates and check its current level."""
+        self.target.setText(f"{area.label}:" if area else "")
+        self.target.setToolTip(area.label if area else "")
+        for level, button in self.level_buttons.items():
+            button.setChecked(level == rating.level)
+            button.setEnabled(enabled)
+        self.clear_button.setEnabled(enabled and rating.level is not None)
+        self.note_button.setEnabled(enabled)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == event.Type.PaletteChange:
+            self.note_button.setIcon(_note_marker_icon(self.palette().windowText().color()))
+        super().changeEvent(event)
 
 
 class Board(QWidget):
     """The whole framework for the round on screen, wired to a :class:`DistrictSession`."""
 
-    def __init__(self, model: DistrictSession, parent: QWidget | None = None):
+    selectionChanged = Signal(str)  # area id
+
+    def __init__(self, session: DistrictSession, parent: QWidget | None = None):
         super().__init__(parent)
-        self.model: DistrictSession | None = None
-        framework = model.workspace.framework
+        self.session: DistrictSession | None = None
+        framework = session.framework
         self.framework = framework
+        self.keys = tile_keys(framework)
         self.tiles: dict[str, Tile] = {}
         self.positions: dict[tuple[int, int], str] = {}  # (column, row) → area id
         self.wide_areas: list[str] = []  # the cross-cutting row(s), top to bottom
@@ -263,8 +448,8 @@ class Board(QWidget):
         self.setAccessibleName("Bingo board")
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 6, 6, 6)
-        grid.setHorizontalSpacing(4)
-        grid.setVerticalSpacing(4)
+        grid.setHorizontalSpacing(2)
+        grid.setVerticalSpacing(2)
         columns = [c for c in framework.categories if not c.cross_cutting]
         crossing = [c for c in framework.categories if c.cross_cutting]
         self.depth = max(len(c.areas) for c in columns)
@@ -285,57 +470,96 @@ class Board(QWidget):
                 grid.setRowStretch(next_row, 2)
                 self.wide_areas.append(area.id)
                 next_row += 1
-        grid.addWidget(Legend(framework), next_row, 0, 1, len(columns))
-        self.set_model(model)
+        self.strip = LevelStrip(framework)
+        self.strip.levelChosen.connect(lambda level: self._rate(self.selected_area, level))
+        self.strip.noteChosen.connect(lambda: self.edit_note(self.selected_area))
+        grid.addWidget(self.strip, next_row, 0, 1, len(columns))
+        first = self.positions[0, 0]
+        self.selected_area = first
+        self.tiles[first].set_current(True)
+        self.setFocusProxy(self.tiles[first])
+        self.set_session(session)
 
     def _tile(self, area: FocusArea) -> Tile:
-        tile = Tile(area, self.framework, self)
+        tile = Tile(area, self.framework, self.keys, self)
         tile.levelRequested.connect(self._rate)
         tile.noteRequested.connect(self.edit_note)
         tile.menuRequested.connect(self._menu)
+        tile.moveRequested.connect(self._move)
+        tile.selected.connect(self.select)
         self.tiles[area.id] = tile
         return tile
 
-    def set_model(self, model: DistrictSession) -> None:
-        if self.model is not None:
-            self.model.ratingChanged.disconnect(self._refresh_area)
-            self.model.roundChanged.disconnect(self.refresh)
-        self.model = model
-        model.ratingChanged.connect(self._refresh_area)
-        model.roundChanged.connect(self.refresh)
+    def set_session(self, session: DistrictSession) -> None:
+        if self.session is not None:
+            self.session.changed.disconnect(self._changed)
+            self.session.roundShown.disconnect(self.refresh)
+        self.session = session
+        session.changed.connect(self._changed)
+        session.roundShown.connect(self.refresh)
         self.refresh()
 
     def refresh(self, *_args) -> None:
-        enabled = self.model.round_id is not None
+        """Show every tile of the round on screen."""
+        enabled = self.session.round_id is not None
         for area_id, tile in self.tiles.items():
-            tile.set_rating(self.model.rating(area_id))
+            tile.set_rating(self.session.rating(area_id))
             tile.setEnabled(enabled)
+        self._show_selection()
 
-    def _refresh_area(self, area_id: str) -> None:
-        self.tiles[area_id].set_rating(self.model.rating(area_id))
+    def _changed(self, change: Changes) -> None:
+        if change.rounds:
+            self.refresh()
+            return
+        areas = change.rated_areas(self.session.round_id)
+        for area_id in areas:
+            self.tiles[area_id].set_rating(self.session.rating(area_id))
+        if self.selected_area in areas:
+            self._show_selection()
+
+    # --- selection -------------------------------------------------------------------------
+
+    def select(self, area_id: str) -> None:
+        """Make ``area_id`` the selected tile (the board's Tab stop and the strip's target)."""
+        if area_id != self.selected_area:
+            self.tiles[self.selected_area].set_current(False)
+            self.selected_area = area_id
+            tile = self.tiles[area_id]
+            tile.set_current(True)
+            self.setFocusProxy(tile)
+            self.selectionChanged.emit(area_id)
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        area = self.framework.areas[self.selected_area]
+        enabled = self.session.round_id is not None
+        self.strip.show_target(area, self.session.rating(area.id), enabled)
+
+    def focus_selected(self) -> None:
+        self.tiles[self.selected_area].setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- actions ---------------------------------------------------------------------------
 
     def _rate(self, area_id: str, level: int | None) -> None:
         try:
-            self.model.set_level(area_id, level)
+            self.session.set_level(area_id, level)
         except OnpointError as exc:
             show_error(self, "Could not save the rating", exc)
 
     def edit_note(self, area_id: str) -> None:
         from ui.note_dialog import NoteDialog
 
-        dialog = NoteDialog(self.model, area_id, self)
+        dialog = NoteDialog(self.session, area_id, self)
         if dialog.exec():
             try:
-                self.model.set_rating(area_id, dialog.level(), dialog.note())
+                self.session.set_rating(area_id, dialog.level(), dialog.note())
             except OnpointError as exc:
                 show_error(self, "Could not save the evidence note", exc)
 
     def rating_menu(self, area_id: str) -> QMenu:
         """The menu of a tile: each level (current one checked), clear, evidence note."""
         menu = QMenu(self)
-        current = self.model.rating(area_id).level
+        current = self.session.rating(area_id).level
         fills = level_colours(len(self.framework.levels))
         for level in self.framework.levels:
             action = QAction(f"&{level.level}  {level.label}", menu)
@@ -355,13 +579,8 @@ class Board(QWidget):
     def _menu(self, area_id: str, where: QPoint) -> None:
         self.rating_menu(area_id).exec(where)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        move = MOVES.get(event.key())
-        focused = next((a for a, t in self.tiles.items() if t.hasFocus()), None)
-        if move is None or focused is None:
-            super().keyPressEvent(event)
-            return
-        target = self.neighbour(focused, *move)
+    def _move(self, area_id: str, dx: int, dy: int) -> None:
+        target = self.neighbour(area_id, dx, dy)
         if target:
             self.tiles[target].setFocus(Qt.FocusReason.OtherFocusReason)
 
