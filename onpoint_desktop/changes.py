@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from onpoint_desktop.benchmark import Benchmark
-    from onpoint_desktop.workspace import Round, Workspace
+    from onpoint_desktop.workspace import RatingEvent, Round, Workspace
 
 EVERY_ROUND = "*"  # in ``responses``: responses may have changed in any round
 
@@ -84,10 +84,11 @@ def rate(
     level: int | None,
     note: str | None = None,
     author: str | None = None,
-) -> Changes:
-    """Record a rating (``level`` None clears it) as one rating event."""
-    workspace.rate(round_id, area_id, level, note, author=author)
-    return rate_changes(round_id, area_id)
+) -> tuple[RatingEvent, Changes]:
+    """Record a rating (``level`` None clears it) as one rating event; the event is the
+    area's current rating from now on (it is the latest)."""
+    event = workspace.rate(round_id, area_id, level, note, author=author)
+    return event, rate_changes(round_id, area_id)
 
 
 def add_round(

@@ -180,14 +180,16 @@ class DistrictSession(QObject):
 
     def apply_rating(self, round_id: str, area_id: str, rating: Rating) -> None:
         """Append one rating event (a command's do, undo or redo) and announce it."""
-        change = ops.rate(
+        event, change = ops.rate(
             self.workspace, round_id, area_id, rating.level, rating.note, author=self.author
         )
         if round_id != self._round_id:
             self._show_round(round_id)
             self.roundShown.emit(round_id)
+        elif event.level is None:
+            self._board.pop(area_id, None)
         else:
-            self._board = self.workspace.board(round_id)
+            self._board[area_id] = event
         self._announce(change)
 
     def report_failure(self, error: OnpointError) -> None:
