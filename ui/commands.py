@@ -8,6 +8,7 @@ change: there is one code path for do and redo, and nothing is written before th
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -43,6 +44,10 @@ class RateCommand(QUndoCommand):
     When the core refuses the first write, the command makes itself obsolete (so the
     undo stack drops it) and keeps the error in ``refused`` for the caller to show.
     A refused undo or redo later on is reported to the target, which reloads its views.
+
+    The command holds its target weakly: the target owns the undo stack that owns the
+    command, and a reference cycle through Qt-owned objects is one the garbage collector
+    may break in an order that deletes the commands twice.
     """
 
     def __init__(
@@ -57,7 +62,7 @@ class RateCommand(QUndoCommand):
         # Before the newline: the command's name; after it: the text of the Undo/Redo
         # actions, where "&" must be doubled to be shown ("Online & Offline…").
         super().__init__(f"{text}\n{action_text(text)}")
-        self.target = target
+        self._target = weakref.ref(target)
         self.round_id = round_id
         self.area_id = area_id
         self.before = before
@@ -65,19 +70,29 @@ class RateCommand(QUndoCommand):
         self.done_once = False
         self.refused: OnpointError | None = None
 
+    @property
+    def target(self) -> RatingTarget | None:
+        return self._target()
+
     def redo(self) -> None:
+        target = self.target
+        if target is None:
+            return
         try:
-            self.target.apply_rating(self.round_id, self.area_id, self.after)
+            target.apply_rating(self.round_id, self.area_id, self.after)
         except OnpointError as exc:
             if not self.done_once:
                 self.refused = exc
                 self.setObsolete(True)
                 return
-            self.target.report_failure(exc)
+            target.report_failure(exc)
         self.done_once = True
 
     def undo(self) -> None:
+        target = self.target
+        if target is None:
+            return
         try:
-            self.target.apply_rating(self.round_id, self.area_id, self.before)
+            target.apply_rating(self.round_id, self.area_id, self.before)
         except OnpointError as exc:
-            self.target.report_failure(exc)
+            target.report_failure(exc)
