@@ -88,7 +88,7 @@ class TrendChart(QWidget):
     def plot_area(self) -> QRectF:
         metrics = QFontMetricsF(self.font())
         left = metrics.horizontalAdvance(f"{self.hi:,.0f}") + 10
-        top = metrics.height() * 1.6  # the legend row
+        top = metrics.height() * 2.2  # the legend row, and room for the top label
         bottom = metrics.height() * 2 + 8  # round and stage under each point
         return QRectF(
             left, top, max(self.width() - left - 10, 10), max(self.height() - top - bottom, 10)
