@@ -47,7 +47,7 @@ def build(path: Path, n_responses: int) -> None:
         for area in ws.framework.areas:
             ws.rate(round_id, area, rng.randint(1, 4), author="bench")
     for role, share in (("teacher", 0.85), ("leader", 0.15)):
-        items = ws.model.instruments[role].item_ids
+        items = ws.current_model.instruments[role].item_ids
         batch = [
             Response(
                 f"{role}-{i}",

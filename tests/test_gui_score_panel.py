@@ -3,7 +3,6 @@
 # ruff: noqa: F401, F811 - fixtures are imported from gui_support
 from __future__ import annotations
 
-from onpoint_desktop.benchmark import recommendations
 from onpoint_desktop.scoring import recommendations_for
 from tests.gui_support import demo_copy, window
 
@@ -26,11 +25,10 @@ def test_component_bars_follow_every_rating(qtbot, window):
     session = window.session
     session.set_level("devices_digital_tools", 1)
     score = session.workspace.score()
-    ops = session.workspace.model.component_ids.index("operations")
+    ops = session.workspace.current_model.component_ids.index("operations")
     row = panel.bars.rows[ops]
     assert row.score == score.component("operations").score
-    pct = session.workspace.benchmark().percentiles(score.stage, "operations")
-    assert row.band == pct
+    assert row.band == score.benchmark.percentiles(score.stage, "operations")
 
 
 def test_provisional_components_are_marked(qtbot, ws):
@@ -41,18 +39,18 @@ def test_provisional_components_are_marked(qtbot, ws):
     panel = ScorePanel(session)
     qtbot.addWidget(panel)
     assert panel.total_label.text() == "—"
-    for area in ws.model.by_id["operations"].areas:
+    for area in ws.current_model.by_id["operations"].areas:
         session.set_level(area, 3)
     assert panel.total_label.text() == "733.3"  # SPEC 1.5 worked example
     assert "expert only: Operations" in panel.provisional_label.text()
-    ops = ws.model.component_ids.index("operations")
+    ops = ws.current_model.component_ids.index("operations")
     assert panel.table.item(ops, 6).text() == "expert only"
     assert panel.bars.rows[ops].label == "733*" and panel.bars.rows[ops].provisional
 
 
 def test_strengths_and_focus_areas_carry_the_core_recommendations(window):
     score = window.session.workspace.score()
-    found = recommendations_for(score, recommendations())
+    found = recommendations_for(score)
     window.panel.tabs.setCurrentWidget(window.panel.highlights)
     text = window.panel.highlights.toPlainText()
     assert found["strengths"] or found["focus_areas"]

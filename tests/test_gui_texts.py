@@ -39,12 +39,12 @@ def test_the_toolbar_keeps_its_width_while_rating(qtbot, window):
 
 def _partial_round(ws):
     """11 of 26 areas rated, at least one per component; 40 teachers; no leaders."""
-    for component in ws.model.components:
+    for component in ws.current_model.components:
         ws.rate("r1", component.areas[0], 3)
     extra = [a for a in ws.framework.areas if a not in ws.levels("r1")][:4]
     for area in extra:
         ws.rate("r1", area, 2)
-    items = ws.model.instruments["teacher"].item_ids
+    items = ws.current_model.instruments["teacher"].item_ids
     ws.add_survey_responses(
         "r1", "teacher", [Response(f"t{i}", {item: 4 for item in items}) for i in range(40)]
     )

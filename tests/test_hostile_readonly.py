@@ -56,8 +56,12 @@ def every_change(ws: Workspace, tmp_path: Path) -> dict:
 
 def _import_pack(ws, pack: Path):
     from onpoint_desktop.sync import import_pack
+    from tests.sync_support import signed_pack, trusted_hq
 
-    shutil.copy(ROOT / "resources" / "benchmarks" / "illustrative-default.json", pack)
+    document = json.loads(
+        (ROOT / "resources" / "benchmarks" / "illustrative-default.json").read_text()
+    )
+    signed_pack(document, pack, trusted_hq(pack.parent / "hq")[1])  # as HQ sends it
     return import_pack(ws, pack)
 
 
@@ -106,13 +110,14 @@ def test_an_unwritable_file_or_folder_opens_read_only_by_itself(district, monkey
 
 CHILD = """
 import json, os, sys
-from onpoint_desktop import benchmark, framework
+from onpoint_desktop.framework import framework
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.workspace import Workspace
 # Load what the run needs while the project is still readable: the ordinary user below
 # may not be able to read the checkout or the virtual environment.
-framework.load()
-benchmark.default_benchmark()
+framework()
+shipped_model("onpoint-1")
 if os.getuid() == 0:  # root ignores file modes: look at the folder as an ordinary user
     os.setgid(65534)
     os.setuid(65534)
@@ -174,8 +179,8 @@ def test_the_window_shows_an_error_on_a_rating_and_keeps_running(qtbot, district
     monkeypatch.setattr(store_module, "writable", lambda path: False)
     before = digest(district)
     window = open_window(qtbot, district)
-    qtbot.waitUntil(lambda: window.panel.component_chart is not None)  # the window is settled
-    ws = window.model.workspace
+    qtbot.waitUntil(lambda: window._painted)  # the window is settled
+    ws = window.session.workspace
     assert ws.read_only
     assert "[read-only]" in window.windowTitle()
     assert window.path_label.text().startswith("Read-only")
@@ -191,8 +196,8 @@ def test_the_window_shows_an_error_on_a_rating_and_keeps_running(qtbot, district
     assert tile.rating.level == level  # the tile shows what is stored
     # Still running and responsive: another round can be viewed, the score is shown.
     rounds = ws.rounds()
-    window.model.set_round(rounds[0].id)
-    assert window.model.round_id == rounds[0].id
+    window.session.set_round(rounds[0].id)
+    assert window.session.round_id == rounds[0].id
     assert window.panel.total_label.text()
     assert window.isVisible()
     assert digest(district) == before

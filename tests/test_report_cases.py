@@ -47,7 +47,7 @@ def test_small_school_is_withheld_and_its_count_printed_nowhere(ws, tmp_path):
 
 
 def test_component_table_marks_one_source_components_and_small_roles(ws, tmp_path):
-    ops = ws.model.by_id["operations"].areas
+    ops = ws.current_model.by_id["operations"].areas
     for area in ops:
         ws.rate("r1", area, 3)
     _teachers(ws, "r1", "Adams Middle", 6, ["T01", "T02", "T03"])

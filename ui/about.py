@@ -24,9 +24,10 @@ def _version(package: str) -> str:
 
 
 def about_html(session: DistrictSession) -> str:
-    """The About text: versions, the scoring model's parameters, the benchmark in use."""
-    model = session.scoring_model
-    benchmark = session.benchmark()
+    """The About text: versions, the parameters of the scoring model new rounds are scored
+    with, and its benchmark."""
+    model = session.current_model
+    benchmark = session.model_benchmark(model)
     framework = session.framework
     esc = html.escape
     libraries = ", ".join(f"{name} {_version(name)}" for name in LIBRARIES)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from onpoint_desktop.benchmark import TOTAL, recommendations
+from onpoint_desktop.benchmark import TOTAL
 from onpoint_desktop.changes import Changes
 from onpoint_desktop.english import counted
 from onpoint_desktop.scoring import ComponentScore, RoundScore, recommendations_for
@@ -55,6 +55,15 @@ DASH = "—"
 
 def _number(value: float | None, digits: int = 0) -> str:
     return DASH if value is None else f"{value:.{digits}f}"
+
+
+def _respondents(comp: ComponentScore, role: str, min_n: int) -> str:
+    n = comp.role_n.get(role, 0)
+    return f"{n} (<{min_n})" if 0 < n < min_n else str(n)
+
+
+def _component(score: RoundScore, component_id: str) -> ComponentScore | None:
+    return next((c for c in score.components if c.id == component_id), None)
 
 
 def respondents_text(counts: dict[str, int]) -> str:
@@ -102,7 +111,7 @@ def status_text(
         f"{word}: {'every component' if len(names) == every else ', '.join(names)}"
         for word, names in groups.items()
     ]
-    low = [c.name for c in score.components if c.suppressed_roles(min_n)]
+    low = [c.name for c in score.components if c.held_back_roles]
     if low:
         parts.append(f"fewer than {min_n} respondents of a role (not used): {', '.join(low)}")
     return "Provisional (*) — " + "; ".join(parts) + "."
@@ -115,6 +124,7 @@ class ScorePanel(QWidget):
         self._trend_stale = True
         self._highlights = ""
         self._highlights_stale = True
+        self._series_model = ""  # the model whose components the trend series lists
         self.current_score: RoundScore | None = None
         self.setMinimumWidth(430)
         layout = QVBoxLayout(self)
@@ -169,7 +179,7 @@ class ScorePanel(QWidget):
         self.components_page = QWidget()
         page = QVBoxLayout(self.components_page)
         page.setContentsMargins(0, 4, 0, 0)
-        scoring = session.scoring_model
+        scoring = session.scoring_model()
         self.bars = ComponentBars(
             [c.name for c in scoring.components], (scoring.score_min, scoring.score_max)
         )
@@ -199,7 +209,7 @@ class ScorePanel(QWidget):
         self.set_session(session)
 
     def _component_table(self, rows: int) -> QTableWidget:
-        table = QTableWidget(rows, len(COLUMNS))
+        table = QTableWidget(0, len(COLUMNS))
         table.setHorizontalHeaderLabels(COLUMNS)
         tips = {
             1: "Component score, 200–1,000",
@@ -210,12 +220,6 @@ class ScorePanel(QWidget):
         }
         for col, tip in tips.items():
             table.horizontalHeaderItem(col).setToolTip(tip)
-        for row in range(rows):
-            for col in range(len(COLUMNS)):
-                item = QTableWidgetItem()
-                if col:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                table.setItem(row, col, item)
         table.verticalHeader().hide()
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -233,10 +237,26 @@ class ScorePanel(QWidget):
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
         table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         table.setAccessibleName("Component details")
+        self.table = table
+        self._fit_table(rows)
+        return table
+
+    def _fit_table(self, rows: int) -> None:
+        """One row per component of the round's model (models may differ in components)."""
+        table = self.table
+        if table.rowCount() == rows:
+            return
+        old = table.rowCount()
+        table.setRowCount(rows)
+        for row in range(old, rows):
+            for col in range(len(COLUMNS)):
+                item = QTableWidgetItem()
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                table.setItem(row, col, item)
         height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
         height += rows * table.verticalHeader().defaultSectionSize()
         table.setFixedHeight(height)
-        return table
 
     @staticmethod
     def _cell_width(table: QTableWidget, *texts: str) -> int:
@@ -270,7 +290,9 @@ class ScorePanel(QWidget):
         self.trend_series.blockSignals(True)
         self.trend_series.clear()
         self.trend_series.addItem("Onpoint score (total)", TOTAL)
-        for comp in self.session.scoring_model.components:
+        scoring = self.session.scoring_model()
+        self._series_model = scoring.id
+        for comp in scoring.components:
             self.trend_series.addItem(comp.name, comp.id)
         index = self.trend_series.findData(current)
         self.trend_series.setCurrentIndex(max(index, 0))
@@ -288,7 +310,9 @@ class ScorePanel(QWidget):
             self._show_empty()
             return
         session = self.session
-        benchmark = session.benchmark()
+        if score.model.id != self._series_model:  # a round scored with another model
+            self._fill_series()
+        benchmark = score.benchmark
         stage = session.framework.stage_label(score.stage)
         self.total_label.setText(_number(score.total, 1))
         self.band_label.setText(BAND_WORDS.get(score.total_band or "", ""))
@@ -305,7 +329,7 @@ class ScorePanel(QWidget):
         rated, areas = session.rated_count()
         counts = session.respondents()
         self.evidence_label.setText(evidence_text(rated, areas, counts))
-        min_n = session.scoring_model.min_n
+        min_n = score.model.min_n
         self.provisional_label.setText(status_text(score, rated, areas, counts, min_n))
         self._fill_table(score)
         self.bars.show_rows(bar_rows(score, benchmark))
@@ -343,15 +367,16 @@ class ScorePanel(QWidget):
         self._highlights_stale = False
 
     def _fill_table(self, score: RoundScore) -> None:
-        scoring = self.session.scoring_model
+        scoring = score.model
+        self._fit_table(len(score.components))
         for row, comp in enumerate(score.components):
             cells = [
                 comp.name,
                 _number(comp.score),
                 _number(scoring.to_score(comp.expert) if comp.expert is not None else None),
                 _number(scoring.to_score(comp.survey) if comp.survey is not None else None),
-                self._respondents(comp, "teacher"),
-                self._respondents(comp, "leader"),
+                _respondents(comp, "teacher", scoring.min_n),
+                _respondents(comp, "leader", scoring.min_n),
                 self._status(comp),
             ]
             header = self.table.horizontalHeader()
@@ -366,14 +391,9 @@ class ScorePanel(QWidget):
             if self.table.item(row, 0).toolTip() != tip:
                 self.table.item(row, 0).setToolTip(tip)
 
-    def _respondents(self, comp: ComponentScore, role: str) -> str:
-        n = comp.role_n.get(role, 0)
-        min_n = self.session.scoring_model.min_n
-        return f"{n} (<{min_n})" if 0 < n < min_n else str(n)
-
     def _status(self, comp: ComponentScore) -> str:
         words = [STATUS_WORDS[comp.status]] if comp.status != "complete" else []
-        if comp.suppressed_roles(self.session.scoring_model.min_n):
+        if comp.held_back_roles:
             words.append("few respondents")
         return ", ".join(words)
 
@@ -384,7 +404,7 @@ class ScorePanel(QWidget):
                 "a survey, and the components furthest above and below their stage median "
                 "show here with recommendations.</p>"
             )
-        found = recommendations_for(score, recommendations())
+        found = recommendations_for(score)
         stage = self.session.framework.stage_label(score.stage)
         scored = [c for c in score.components if c.delta is not None]
         sections = []
@@ -425,20 +445,20 @@ class ScorePanel(QWidget):
 
     def _draw_trend(self) -> None:
         series = self.trend_series.currentData() or TOTAL
-        benchmark = self.session.benchmark()
         framework = self.session.framework
         points = []
         for rnd in self.session.rounds():
+            # Each round against its own model's benchmark; a component its model lacks
+            # has no value there.
             score = self.session.score(rnd.id)
-            part = score if series == TOTAL else score.component(series)
-            value = part.total if series == TOTAL else part.score
+            part = score if series == TOTAL else _component(score, series)
             label = f"{rnd.label}\n{framework.stage_label(rnd.stage)}"
             points.append(
                 TrendPoint(
                     label,
-                    value,
-                    benchmark.percentiles(rnd.stage, series),
-                    part.provisional,
+                    score.value(series),
+                    score.benchmark.percentiles(rnd.stage, series),
+                    part is not None and part.provisional,
                 )
             )
         self.trend_chart.show_points(points, self.trend_series.currentText())

@@ -72,12 +72,25 @@ class DistrictSession(QObject):
     def framework(self) -> Framework:
         return self.workspace.framework
 
-    @property
-    def scoring_model(self) -> ScoringModel:
-        return self.workspace.model
+    def scoring_model(self, round_id: str | None = None) -> ScoringModel:
+        """The model a round is scored with (default: the one on screen; without rounds,
+        the one new rounds get)."""
+        rid = round_id or self._round_id
+        ws = self.workspace
+        return ws.round_model(rid) if rid else ws.current_model
 
-    def benchmark(self) -> Benchmark:
-        return self.workspace.benchmark()
+    def benchmark(self, round_id: str | None = None) -> Benchmark:
+        """The benchmark a round (default: the one on screen) is compared with."""
+        return self.model_benchmark(self.scoring_model(round_id))
+
+    @property
+    def current_model(self) -> ScoringModel:
+        """The model new rounds are scored with."""
+        return self.workspace.current_model
+
+    def model_benchmark(self, model: ScoringModel) -> Benchmark:
+        """The benchmark in use for ``model`` (its latest imported pack, else its default)."""
+        return self.workspace.benchmark(model.id)
 
     @property
     def read_only(self) -> bool:
@@ -212,12 +225,12 @@ class DistrictSession(QObject):
 
     def respondents(self, round_id: str | None = None) -> dict[str, int]:
         """Respondents per role (with at least one valid answer) in a round, every role
-        of the scoring model listed."""
+        of the round's scoring model listed."""
         rid = round_id or self._round_id
         if rid is None:
             return {}
         aggregates = self.workspace.survey_aggregates(rid)
-        return {role: aggregates.respondents(role) for role in self.scoring_model.role_weights}
+        return {role: aggregates.respondents(role) for role in self.scoring_model(rid).roles}
 
     def notify_surveys_changed(self, round_id: str | None = None) -> None:
         """Responses were written (possibly by another connection) into ``round_id``

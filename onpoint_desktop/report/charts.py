@@ -134,10 +134,10 @@ def _score_limits(content: ReportContent, keys: list[str]) -> tuple[float, float
     values: list[float] = []
     for result in content.history:
         for key in keys:
-            value = result.score.total if key == "total" else result.score.component(key).score
+            value = result.score.value(key)
             if value is not None:
                 values.append(value)
-            pct = content.percentiles(key, result.round.stage)
+            pct = result.score.benchmark.percentiles(result.round.stage, key)
             if pct is not None:
                 values += [pct.p25, pct.p75]
     lo, hi = content.model.score_min, content.model.score_max
@@ -153,13 +153,13 @@ def _trend(ax: Axes, content: ReportContent, key: str, *, labels: bool, width: f
     """Benchmark band and median per round (each at its own stage), then the district line."""
     xs, ys = [], []
     for x, result in enumerate(content.history):
-        pct = content.percentiles(key, result.round.stage)
+        pct = result.score.benchmark.percentiles(result.round.stage, key)
         if pct is not None:
             ax.bar(x, pct.p75 - pct.p25, bottom=pct.p25, width=width, color=BAND, zorder=1)
             ax.plot(
                 [x - width / 2, x + width / 2], [pct.p50] * 2, color=MEDIAN, linewidth=1.6, zorder=2
             )
-        value = result.score.total if key == "total" else result.score.component(key).score
+        value = result.score.value(key)
         xs.append(x)
         ys.append(math.nan if value is None else value)
     ax.plot(xs, ys, color=DISTRICT, linewidth=2, marker="o", markersize=4, zorder=3)

@@ -16,7 +16,6 @@ from onpoint_desktop.benchmark import (
     Recommendation,
     RecommendationLibrary,
     StageBenchmark,
-    recommendations,
 )
 from onpoint_desktop.breakdown import SchoolBreakdown
 from onpoint_desktop.framework import Framework, ScoringModel
@@ -95,23 +94,24 @@ def gather(
     )
     score = history[-1].score
     aggregates = ws.survey_aggregates(rnd.id)
-    library = recommendations()
-    recs = recommendations_for(score, library)
-    count = ws.model.highlights
+    model = score.model  # the round's own scoring model
+    library = model.recommendations
+    recs = recommendations_for(score)
+    count = model.highlights
     return ReportContent(
         district=ws.district.name,
         round=rnd,
         stage_label=ws.framework.stage_label(rnd.stage),
         report_date=today or date.today(),
         consultant=(consultant or "").strip() or default_author(),
-        model=ws.model,
+        model=model,
         framework=ws.framework,
-        benchmark=ws.benchmark(),
+        benchmark=score.benchmark,
         score=score,
         history=history,
         board=ws.board(rnd.id),
         breakdown=ws.school_breakdown(rnd.id),
-        respondents={r: aggregates.respondents(r) for r in ws.model.role_weights},
+        respondents={r: aggregates.respondents(r) for r in model.roles},
         strengths=_highlights(score, recs["strengths"], library, count, above=True),
         focus_areas=_highlights(score, recs["focus_areas"], library, count, above=False),
     )

@@ -123,25 +123,31 @@ def highlight_sentence(content: ReportContent, highlights: Highlights, *, streng
 
 
 def provisional_sentence(content: ReportContent) -> str | None:
-    """Which components rest on only one source (expert ratings or surveys)."""
-    by_status: dict[str, list[str]] = {}
+    """Which components are provisional (``ComponentScore.provisional``: one source only,
+    or a role's answers set aside for too few respondents), and which have no result."""
+    one_source = {"expert-only": [], "survey-only": [], "complete": []}
+    unavailable = []
     for c in content.score.components:
-        by_status.setdefault(c.status, []).append(c.name)
+        if c.provisional:
+            one_source[c.status].append(c.name)
+        elif c.score is None:
+            unavailable.append(c.name)
     parts = []
-    if by_status.get("expert-only"):
-        parts.append(f"{names(by_status['expert-only'])} on expert ratings only")
-    if by_status.get("survey-only"):
-        parts.append(f"{names(by_status['survey-only'])} on survey responses only")
+    if one_source["expert-only"]:
+        parts.append(f"{names(one_source['expert-only'])} on expert ratings only")
+    if one_source["survey-only"]:
+        parts.append(f"{names(one_source['survey-only'])} on survey responses only")
+    if one_source["complete"]:
+        parts.append(f"{names(one_source['complete'])} without a role that had too few respondents")
     sentence = ""
     if parts:
         sentence = (
-            f"Some results are provisional: {names(parts)}; they may move once the other "
-            "source is added."
+            f"Some results are provisional: {names(parts)}; they may move once the missing "
+            "evidence is added."
         )
-    if by_status.get("unavailable"):
+    if unavailable:
         sentence += (
-            f" {names(by_status['unavailable'])} "
-            f"{'has' if len(by_status['unavailable']) == 1 else 'have'} no results yet."
+            f" {names(unavailable)} {'has' if len(unavailable) == 1 else 'have'} no results yet."
         )
     return sentence.strip() or None
 
