@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tests.gui_support import answer_modal, demo_copy, window
+from tests.gui_support import answer_modal, demo_copy, open_window, window
 from ui.palette import contrast, level_colours
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -46,16 +47,36 @@ def _all_actions(window) -> set[QAction]:
     return found
 
 
-def test_every_key_is_bound_to_one_action(window):
+def _x11_key_sequence(*args):
+    """QKeySequence as Qt resolves the standard keys on X11, where Redo is Ctrl+Shift+Z
+    (offscreen, the tests' platform, resolves it to Ctrl+Y)."""
+    if args and args[0] == QKeySequence.StandardKey.Redo:
+        return QKeySequence("Ctrl+Shift+Z")
+    return QKeySequence(*args)
+
+
+_x11_key_sequence.StandardKey = QKeySequence.StandardKey
+_x11_key_sequence.SequenceFormat = QKeySequence.SequenceFormat
+
+
+@pytest.fixture
+def x11_window(qtbot, demo_copy, monkeypatch):
+    """The main window built with the key bindings of a Linux desktop."""
+    monkeypatch.setattr("ui.main_window.QKeySequence", _x11_key_sequence)
+    return open_window(qtbot, demo_copy)
+
+
+def test_every_key_is_bound_once(x11_window):
     keys = Counter()
-    for action in _all_actions(window):
-        for sequence in set(action.shortcuts()):
+    for action in _all_actions(x11_window):
+        for sequence in action.shortcuts():  # twice in one action is ambiguous too
             keys[sequence.toString()] += 1
     ambiguous = [key for key, n in keys.items() if n > 1]
     assert not ambiguous, f"bound twice: {ambiguous}"
 
 
-def test_redo_answers_both_ctrl_shift_z_and_ctrl_y(qtbot, window):
+def test_redo_answers_both_ctrl_shift_z_and_ctrl_y(qtbot, x11_window):
+    window = x11_window
     area = "workforce_plan"
     before = _level(window, area)
     tile = window.board.tiles[area]
@@ -68,7 +89,6 @@ def test_redo_answers_both_ctrl_shift_z_and_ctrl_y(qtbot, window):
     qtbot.keyClick(tile, Qt.Key.Key_Z, CTRL)
     qtbot.keyClick(tile, Qt.Key.Key_Y, CTRL)
     assert _level(window, area) == 4
-    assert {"Ctrl+Shift+Z", "Ctrl+Y"} <= {k.toString() for k in window.redo_action.shortcuts()}
 
 
 def test_round_keys_work_before_the_round_menu_was_ever_opened(qtbot, window):
@@ -126,12 +146,12 @@ def test_focus_starts_on_the_board_and_arrows_move(qtbot, window):
 def test_tab_crosses_the_board_and_the_table_in_one_step_each(qtbot, window):
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
-    window.board.focus_selected()
+    window.board.tiles["pl_vision_alignment"].setFocus()
     stops = []
     for _ in range(40):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         stops.append(QApplication.focusWidget())
-        if stops[-1] is window.board.tiles[window.board.selected_area]:
+        if stops[-1] is window.board.tiles["pl_vision_alignment"]:
             break
     tiles = [w for w in stops if w in window.board.tiles.values()]
     assert len(tiles) == 1, "the board is one Tab stop (arrows move within it)"
@@ -166,6 +186,8 @@ def test_ctrl_enter_saves_the_evidence_note(qtbot, window):
         editor = dialog.findChild(QPlainTextEdit)
         editor.setPlainText("Staffing model shared by HR.")
         qtbot.keyClick(editor, Qt.Key.Key_Return, CTRL)
+        if dialog.isVisible():  # the key did not save: leave, so the test fails, not hangs
+            dialog.reject()
 
     seen = answer_modal(qtbot, write)
     window.board.edit_note("workforce_plan")

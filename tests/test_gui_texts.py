@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QPoint
+from PySide6.QtGui import Qt  # Qt.mightBeRichText lives in QtGui's Qt namespace
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton, QToolTip
 
 from onpoint_desktop.workspace import Response
@@ -63,12 +64,12 @@ def test_a_partial_round_is_not_called_complete(qtbot, ws):
     _partial_round(ws)
     assert ws.score("r1").complete  # SPEC's "complete": every component has both parts
     panel = _panel(qtbot, ws)
+    status = panel.provisional_label.text()
+    assert not status.startswith("Complete"), status
+    assert "15 focus areas unrated" in status and "no leaders responded" in status
     assert panel.evidence_label.text() == (
         "Rated 11 of 26 focus areas · 40 teachers and no leaders responded"
     )
-    status = panel.provisional_label.text()
-    assert not status.startswith("Complete")
-    assert "15 focus areas unrated" in status and "no leaders responded" in status
 
 
 def test_an_empty_round_claims_nothing(qtbot, ws):
@@ -90,6 +91,8 @@ def test_a_long_note_tooltip_wraps(qtbot, window):
     note = " ".join(["Principals described the rollout plan in detail;"] * 5)[:200]
     window.session.set_rating("pl_rollout_plan", 3, note)
     tile = window.board.tiles["pl_rollout_plan"]
+    # Rich text is what Qt wraps to a readable width, whatever the screen's width.
+    assert Qt.mightBeRichText(tile.toolTip())
     QToolTip.showText(tile.mapToGlobal(QPoint(10, 10)), tile.toolTip(), tile)
     tips = [w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel") and w.isVisible()]
     try:
@@ -117,5 +120,6 @@ def test_last_set_shows_local_time(qtbot, window, chicago):
     dialog = NoteDialog(window.session, "workforce_plan")
     qtbot.addWidget(dialog)
     local = datetime.fromisoformat(event.created_at.replace("Z", "+00:00")).astimezone(chicago)
-    assert f"{local:%H:%M}" in dialog.last_set.text()
-    assert "UTC" not in dialog.last_set.text()
+    (last_set,) = [w for w in dialog.findChildren(QLabel) if w.text().startswith("Last set")]
+    assert f"{local:%H:%M}" in last_set.text()
+    assert "UTC" not in last_set.text()
