@@ -197,7 +197,7 @@ def test_ctrl_enter_saves_the_evidence_note(qtbot, window):
 
 
 def test_keyboard_help_lists_every_key_the_window_knows(qtbot, window):
-    dialog = window.show_shortcuts()
+    dialog = window.help.show_shortcuts()
     qtbot.addWidget(dialog)
     listed = set()
     tree = dialog.tree
@@ -223,7 +223,7 @@ def test_keyboard_help_lists_every_key_the_window_knows(qtbot, window):
 
 
 def test_the_user_guide_is_the_readme_offline(qtbot, window):
-    dialog = window.show_guide()
+    dialog = window.help.show_guide()
     qtbot.addWidget(dialog)
     text = dialog.text.toPlainText()
     assert "The desktop app" in text and "Importing surveys" in text

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from onpoint_desktop import APP_NAME
-from ui.board import MOUSE_GESTURES
+from ui.tile import MOUSE_GESTURES
 
 GUIDE_SECTIONS = (
     "The desktop app",
@@ -99,6 +99,47 @@ def shortcuts(window: QMainWindow) -> list[Shortcut]:
         for gesture, does in MOUSE_GESTURES:
             rows.append(Shortcut("Board (mouse)", gesture, does))
     return rows
+
+
+class HelpActions:
+    """The Help menu's actions: User guide (F1), Keyboard shortcuts (Ctrl+/), About."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        self.window = window
+
+        def action(text: str, slot, keys=None, tip: str = "") -> QAction:
+            made = QAction(text, window)
+            if keys is not None:
+                made.setShortcut(QKeySequence(keys))
+            made.setStatusTip(tip)
+            made.triggered.connect(slot)
+            return made
+
+        self.guide_action = action(
+            "User &guide",
+            self.show_guide,
+            QKeySequence.StandardKey.HelpContents,
+            "How to use the app, offline",
+        )
+        self.shortcuts_action = action(
+            "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/", "Every key the app knows"
+        )
+        self.about_action = action(f"&About {APP_NAME}", self.show_about)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self.window)
+        dialog.show()
+        return dialog
+
+    def show_guide(self) -> UserGuideDialog:
+        dialog = UserGuideDialog(self.window)
+        dialog.show()
+        return dialog
+
+    def show_about(self) -> None:
+        from ui.about import AboutDialog
+
+        AboutDialog(self.window.session, self.window).exec()
 
 
 class ShortcutsDialog(QDialog):

@@ -10,16 +10,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QScrollArea, QSplitter, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter
 
 from onpoint_desktop import APP_NAME
 from onpoint_desktop.changes import Changes
 from onpoint_desktop.errors import DamagedWorkspaceError, OnpointError
 from ui.board import Board
 from ui.dialogs import AddRoundDialog, Preferences, PreferencesDialog, show_error
-from ui.help import shown_text
+from ui.help import HelpActions, shown_text
 from ui.hq_actions import HQActions
-from ui.icons import tinted_icon
 from ui.recovery import open_workspace_or_recover, recover
 from ui.report_actions import ReportActions
 from ui.score_panel import ScorePanel
@@ -27,9 +26,8 @@ from ui.session import DistrictSession
 from ui.settings import AppSettings
 from ui.sync_actions import SyncActions
 from ui.theme import ThemeSwitcher
+from ui.toolbar import RoundToolbar
 from ui.workspace_actions import WorkspaceActions
-
-SMALL_SCREEN_WIDTH = 1600  # narrower than this: toolbar text goes under the icons
 
 
 class MainWindow(QMainWindow):
@@ -145,13 +143,7 @@ class MainWindow(QMainWindow):
             "import-survey",
         )
         self.import_action.setIconText("Import survey")
-        self.shortcuts_action = self._action(
-            "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/", "Every key the app knows"
-        )
-        self.guide_action = self._action(
-            "User &guide", self.show_guide, key.HelpContents, "How to use the app, offline"
-        )
-        self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
+        self.help = HelpActions(self)
         # Window-wide keys work whether or not their menu has ever been opened.
         self.addActions([self.previous_round_action, self.next_round_action])
 
@@ -187,58 +179,24 @@ class MainWindow(QMainWindow):
         self.hq_menu.aboutToShow.connect(lambda: self.hq.fill_menu(self.hq_menu))
         self.hq.fill_menu(self.hq_menu)
         self.help_menu = bar.addMenu("&Help")
-        self.help_menu.addActions([self.guide_action, self.shortcuts_action])
+        self.help_menu.addActions([self.help.guide_action, self.help.shortcuts_action])
         self.help_menu.addSeparator()
-        self.help_menu.addAction(self.about_action)
+        self.help_menu.addAction(self.help.about_action)
 
     def _build_toolbar(self) -> None:
-        toolbar = QToolBar("Round", self)
-        toolbar.setObjectName("roundToolbar")
-        toolbar.setMovable(False)
-        self.addToolBar(toolbar)
-        label = QLabel(" Rou&nd: ")
-        self.round_box = QComboBox()
-        self.round_box.setAccessibleName("Round")
-        self.round_box.setMinimumContentsLength(16)
-        self.round_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        label.setBuddy(self.round_box)
-        self.round_box.activated.connect(self._round_chosen)
-        toolbar.addWidget(label)
-        toolbar.addWidget(self.round_box)
-        toolbar.addActions([self.previous_round_action, self.next_round_action])
-        toolbar.addSeparator()
-        toolbar.addActions([self.add_round_action, self.import_action])
-        toolbar.addSeparator()
-        toolbar.addActions([self.undo_action, self.redo_action])
-        toolbar.addSeparator()
-        toolbar.addAction(self.reports.export_action)
-        self.toolbar = toolbar
-        self._fit_toolbar()
-        self._tint_icons()
-
-    def _fit_toolbar(self) -> None:
-        """Text beside the icons on a wide screen, under them on a laptop."""
-        small = self.screen().availableGeometry().width() < SMALL_SCREEN_WIDTH
-        style = (
-            Qt.ToolButtonStyle.ToolButtonTextUnderIcon
-            if small
-            else (Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar = RoundToolbar(
+            [
+                [self.previous_round_action, self.next_round_action],
+                [self.add_round_action, self.import_action],
+                [self.undo_action, self.redo_action],
+                [self.reports.export_action],
+            ],
+            self,
         )
-        self.toolbar.setToolButtonStyle(style)
-
-    def _tint_icons(self) -> None:
-        palette = self.palette()
-        ink = palette.windowText().color()
-        faded = palette.color(palette.ColorGroup.Disabled, palette.ColorRole.WindowText)
-        for action in self.toolbar.actions():
-            name = action.data()
-            if isinstance(name, str) and name:
-                action.setIcon(tinted_icon(name, ink, faded))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "toolbar"):
-            self._tint_icons()
-        super().changeEvent(event)
+        self.addToolBar(self.toolbar)
+        self.toolbar.fit_to(self.screen().availableGeometry().width())
+        self.round_box = self.toolbar.round_box
+        self.round_box.activated.connect(self._round_chosen)
 
     def _fill_round_menu(self) -> None:
         """The rounds between the two separators of the Round menu, the one on screen
@@ -411,27 +369,6 @@ class MainWindow(QMainWindow):
             show_error(self, "Add a round first", "Surveys are imported into a round; add one.")
             return None
         return open_import_wizard(self.session, self)
-
-    # --- help ------------------------------------------------------------------------------
-
-    def show_shortcuts(self):
-        from ui.help import ShortcutsDialog
-
-        dialog = ShortcutsDialog(self)
-        dialog.show()
-        return dialog
-
-    def show_guide(self):
-        from ui.help import UserGuideDialog
-
-        dialog = UserGuideDialog(self)
-        dialog.show()
-        return dialog
-
-    def show_about(self) -> None:
-        from ui.about import AboutDialog
-
-        AboutDialog(self.session, self).exec()
 
     # --- window ----------------------------------------------------------------------------
 

@@ -15,8 +15,6 @@ panel redraws only for changes that touch the round on screen (``Changes.scores_
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
@@ -36,85 +34,23 @@ from PySide6.QtWidgets import (
 
 from onpoint_desktop.benchmark import TOTAL
 from onpoint_desktop.changes import Changes
-from onpoint_desktop.english import counted
-from onpoint_desktop.scoring import ComponentScore, RoundScore, recommendations_for
+from onpoint_desktop.scoring import ComponentScore, RoundScore
 from ui.component_bars import ComponentBars, bar_rows
+from ui.round_status import (
+    BAND_WORDS,
+    DASH,
+    STATUS_WORDS,
+    component_of,
+    evidence_text,
+    highlights_html,
+    number,
+    respondents_cell,
+    status_text,
+)
 from ui.session import DistrictSession
 from ui.trend_chart import TrendChart, TrendPoint
 
-BAND_WORDS = {"below": "Below benchmark", "within": "Within benchmark", "above": "Above benchmark"}
-STATUS_WORDS = {
-    "complete": "",
-    "expert-only": "expert only",
-    "survey-only": "survey only",
-    "unavailable": "no data",
-}
 COLUMNS = ("Component", "Score", "Expert", "Survey", "Teachers", "Leaders", "Status")
-DASH = "—"
-
-
-def _number(value: float | None, digits: int = 0) -> str:
-    return DASH if value is None else f"{value:.{digits}f}"
-
-
-def _respondents(comp: ComponentScore, role: str, min_n: int) -> str:
-    n = comp.role_n.get(role, 0)
-    return f"{n} (<{min_n})" if 0 < n < min_n else str(n)
-
-
-def _component(score: RoundScore, component_id: str) -> ComponentScore | None:
-    return next((c for c in score.components if c.id == component_id), None)
-
-
-def respondents_text(counts: dict[str, int]) -> str:
-    """e.g. "40 teachers and no leaders responded" (every role of the model named)."""
-    parts = [counted(n, role, zero="no") for role, n in counts.items()]
-    if not any(counts.values()):
-        return "no survey responses yet"
-    text = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-    return f"{text} responded"
-
-
-def evidence_text(rated: int, areas: int, counts: dict[str, int]) -> str:
-    """What the round rests on: "Rated 11 of 26 focus areas · 40 teachers and no leaders
-    responded"."""
-    return f"Rated {rated} of {areas} focus areas · {respondents_text(counts)}"
-
-
-def status_text(
-    score: RoundScore, rated: int, areas: int, counts: dict[str, int], min_n: int
-) -> str:
-    """Whether the score is complete, and if not, what it lacks. Never says "complete"
-    while a focus area is unrated or a role has not responded."""
-    if score.total is None:
-        return "No score yet: rate a focus area or import a survey."
-    missing_roles = [role for role, n in counts.items() if not n]
-    if score.complete and rated == areas and not missing_roles:
-        return "Complete: every focus area is rated and every survey role responded."
-    parts = []
-    if score.complete:
-        gaps = []
-        if rated < areas:
-            gaps.append(f"{counted(areas - rated, 'focus area')} unrated")
-        if missing_roles:
-            gaps.append(f"no {' or '.join(f'{r}s' for r in missing_roles)} responded")
-        parts.append(
-            "every component has expert ratings and survey responses, but " + " and ".join(gaps)
-        )
-        return "Partial — " + "; ".join(parts) + "."
-    groups: dict[str, list[str]] = {}
-    for comp in score.components:
-        if comp.status != "complete":
-            groups.setdefault(STATUS_WORDS[comp.status], []).append(comp.name)
-    every = len(score.components)
-    parts = [
-        f"{word}: {'every component' if len(names) == every else ', '.join(names)}"
-        for word, names in groups.items()
-    ]
-    low = [c.name for c in score.components if c.held_back_roles]
-    if low:
-        parts.append(f"fewer than {min_n} respondents of a role (not used): {', '.join(low)}")
-    return "Provisional (*) — " + "; ".join(parts) + "."
 
 
 class ScorePanel(QWidget):
@@ -314,7 +250,7 @@ class ScorePanel(QWidget):
             self._fill_series()
         benchmark = score.benchmark
         stage = session.framework.stage_label(score.stage)
-        self.total_label.setText(_number(score.total, 1))
+        self.total_label.setText(number(score.total, 1))
         self.band_label.setText(BAND_WORDS.get(score.total_band or "", ""))
         pct = benchmark.percentiles(score.stage, TOTAL)
         self.median_label.setText(
@@ -360,7 +296,7 @@ class ScorePanel(QWidget):
         if score is None:
             text = "<p>No round yet: nothing to compare with the benchmark.</p>"
         else:
-            text = self._highlights_html(score)
+            text = highlights_html(score, self.session.framework.stage_label(score.stage))
         if text != self._highlights:
             self._highlights = text
             self.highlights.setHtml(text)
@@ -372,11 +308,11 @@ class ScorePanel(QWidget):
         for row, comp in enumerate(score.components):
             cells = [
                 comp.name,
-                _number(comp.score),
-                _number(scoring.to_score(comp.expert) if comp.expert is not None else None),
-                _number(scoring.to_score(comp.survey) if comp.survey is not None else None),
-                _respondents(comp, "teacher", scoring.min_n),
-                _respondents(comp, "leader", scoring.min_n),
+                number(comp.score),
+                number(scoring.to_score(comp.expert) if comp.expert is not None else None),
+                number(scoring.to_score(comp.survey) if comp.survey is not None else None),
+                respondents_cell(comp, "teacher", scoring.min_n),
+                respondents_cell(comp, "leader", scoring.min_n),
                 self._status(comp),
             ]
             header = self.table.horizontalHeader()
@@ -396,36 +332,6 @@ class ScorePanel(QWidget):
         if comp.held_back_roles:
             words.append("few respondents")
         return ", ".join(words)
-
-    def _highlights_html(self, score: RoundScore) -> str:
-        if score.total is None:
-            return (
-                "<p>Nothing to compare with the benchmark yet: rate a focus area or import "
-                "a survey, and the components furthest above and below their stage median "
-                "show here with recommendations.</p>"
-            )
-        found = recommendations_for(score)
-        stage = self.session.framework.stage_label(score.stage)
-        scored = [c for c in score.components if c.delta is not None]
-        sections = []
-        for kind, title, empty in (
-            ("strengths", "Strengths", "No component is above its stage median yet."),
-            ("focus_areas", "Focus areas", "No component is below its stage median."),
-        ):
-            items = [f"<h3>{title}</h3>"]
-            for cid, rec in found[kind]:
-                comp = score.component(cid)
-                delta = f"{comp.delta:+.0f} vs the {stage} median" if comp.delta is not None else ""
-                items.append(
-                    f"<p><b>{html.escape(comp.name)}</b> — {_number(comp.score)} ({delta})<br>"
-                    f"<i>{html.escape(rec.title)}</i><br>{html.escape(rec.text)}</p>"
-                )
-            if not found[kind]:
-                missing = len(score.components) - len(scored)
-                note = f" ({counted(missing, 'component')} not scored yet.)" if missing else ""
-                items.append(f"<p>{empty}{note}</p>")
-            sections.append("".join(items))
-        return "".join(sections)
 
     # --- trend -----------------------------------------------------------------------------
 
@@ -451,7 +357,7 @@ class ScorePanel(QWidget):
             # Each round against its own model's benchmark; a component its model lacks
             # has no value there.
             score = self.session.score(rnd.id)
-            part = score if series == TOTAL else _component(score, series)
+            part = score if series == TOTAL else component_of(score, series)
             label = f"{rnd.label}\n{framework.stage_label(rnd.stage)}"
             points.append(
                 TrendPoint(
