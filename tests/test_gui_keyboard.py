@@ -229,3 +229,16 @@ def test_the_user_guide_is_the_readme_offline(qtbot, window):
     assert "The desktop app" in text and "Importing surveys" in text
     assert "For developers" not in text
     assert "a click only selects a tile" in text.lower()
+
+
+def test_ctrl_enter_does_not_save_a_note_over_its_limit(qtbot, window):
+    from onpoint_desktop.limits import MAX_NOTE
+    from ui.note_dialog import NoteDialog
+
+    dialog = NoteDialog(window.session, "workforce_plan", window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.note_edit.setPlainText("x" * (MAX_NOTE + 1))
+    qtbot.keyClick(dialog.note_edit, Qt.Key.Key_Return, CTRL)
+    assert dialog.isVisible() and dialog.result() == 0  # as Save, which is disabled
+    dialog.reject()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,17 +13,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from onpoint_desktop.clock import parse_instant
+from onpoint_desktop.limits import MAX_NOTE
 from ui.session import DistrictSession
 
 
 def local_time(stamp: str) -> str:
-    """A stored UTC time as the computer's local time, e.g. "3 Dec 2026, 14:05"."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
+    """A stored UTC instant as the computer's local time, e.g. "3 Dec 2026, 14:05"."""
+    moment = parse_instant(stamp)
+    if moment is None:
         return f"{stamp} (UTC)"
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
     moment = moment.astimezone()
     return f"{moment.day} {moment:%b %Y, %H:%M}"
 
@@ -59,6 +56,9 @@ class NoteDialog(QDialog):
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setMinimumSize(440, 140)
         form.addRow("Evidence &note:", self.note_edit)
+        self.length = QLabel()  # characters used of the note's limit
+        self.length.setObjectName("noteLength")
+        form.addRow("", self.length)
         event = session.last_event(area_id)
         if event is not None:
             self.last_set = QLabel(f"Last set by {event.author}, {local_time(event.created_at)}")
@@ -75,18 +75,33 @@ class NoteDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.note_edit.textChanged.connect(self._count)
+        self._count()
         self.note_edit.installEventFilter(self)
         self.note_edit.setFocus()
 
+    def _count(self) -> None:
+        """Show the note's length against its limit; over the limit it cannot be saved."""
+        used = len(self.note_edit.toPlainText().strip())
+        over = used > MAX_NOTE
+        self.length.setText(
+            f"{used:,} of {MAX_NOTE:,} characters"
+            + (f" — {used - MAX_NOTE:,} too many: shorten the note to save it" if over else "")
+        )
+        self.length.setStyleSheet("color: #b00020; font-weight: bold;" if over else "")
+        self.save_button.setEnabled(not over)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+Enter in the note saves (Enter alone starts a new line)."""
+        """Ctrl+Enter in the note saves, as Save would (Enter alone starts a new line)."""
         if (
             watched is self.note_edit
             and event.type() == QEvent.Type.KeyPress
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and event.modifiers() & Qt.KeyboardModifier.ControlModifier
         ):
-            self.accept()
+            if self.save_button.isEnabled():
+                self.accept()
             return True
         return super().eventFilter(watched, event)
 

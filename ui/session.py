@@ -104,6 +104,11 @@ class DistrictSession(QObject):
     def backup_problem(self) -> str | None:
         return self.workspace.backup_problem
 
+    def clock_behind(self):
+        """How far this computer's clock is behind the workspace's latest event, when it
+        is behind by more than the core's tolerance (else None)."""
+        return self.workspace.clock_behind()
+
     # --- rounds ----------------------------------------------------------------------------
 
     def rounds(self) -> list[Round]:
