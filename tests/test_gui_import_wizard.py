@@ -19,7 +19,7 @@ TRUTH = json.loads((SAMPLES / "truth.json").read_text())
 @pytest.fixture
 def fresh_round(window):
     """The demo window with a new, empty round on screen."""
-    window.model.add_round("2025-26", "year3")
+    window.session.add_round("2025-26", "year3")
     return window
 
 
@@ -53,13 +53,13 @@ def _import(qtbot, wizard):
 
 
 def _counts(window):
-    ws = window.model.workspace
-    return ws.respondent_counts(window.model.round_id), len(ws.survey_imports())
+    ws = window.session.workspace
+    return ws.respondent_counts(window.session.round_id), len(ws.survey_imports())
 
 
 def test_import_a_sample_through_the_wizard(qtbot, fresh_round):
     window = fresh_round
-    ws = window.model.workspace
+    ws = window.session.workspace
     assert window.panel.total_label.text() == "—"
     wizard = _start(qtbot, window, SAMPLES / "teacher_qualtrics_text.csv", "teacher")
     page = _to_mapping(qtbot, wizard)
@@ -114,7 +114,7 @@ def test_an_unknown_answer_is_given_a_value_on_the_answer_page(qtbot, fresh_roun
     qtbot.waitUntil(page.isComplete, timeout=10000)
     assert page.rows[page.row_of("Disgree")].how == "set by hand"
     _import(qtbot, wizard)
-    t01 = window.model.workspace.survey_aggregates("2025-26").role("teacher").items["T01"]
+    t01 = window.session.workspace.survey_aggregates("2025-26").role("teacher").items["T01"]
     truth_t01 = [r["T01"] for n, r in enumerate(TRUTH["teacher"]) if n not in (1, 4)]
     assert t01.n == sum(1 for v in truth_t01 if v is not None) + 2
     assert t01.total == sum(v for v in truth_t01 if v is not None) + 4
@@ -134,7 +134,7 @@ def test_unknown_answers_can_be_read_as_missing(qtbot, fresh_round, tmp_path):
     assert page.isComplete()
     summary = _import(qtbot, wizard)
     assert "Answers without a value read as missing" in summary
-    assert window.model.workspace.respondent_counts("2025-26")["teacher"] == len(rows) - 1
+    assert window.session.workspace.respondent_counts("2025-26")["teacher"] == len(rows) - 1
 
 
 def test_a_seven_point_column_is_mapped_column_by_column(qtbot, fresh_round, tmp_path):
@@ -155,7 +155,7 @@ def test_a_seven_point_column_is_mapped_column_by_column(qtbot, fresh_round, tmp
         qtbot.waitUntil(lambda: not page.inspecting, timeout=10000)
     qtbot.waitUntil(page.isComplete, timeout=10000)
     _import(qtbot, wizard)
-    t05 = window.model.workspace.survey_aggregates("2025-26").role("teacher").items["T05"]
+    t05 = window.session.workspace.survey_aggregates("2025-26").role("teacher").items["T05"]
     assert t05.total == sum(seven[r[5]] for r in rows[1:] if r[5])
 
 
@@ -230,7 +230,7 @@ def test_the_import_is_recorded_under_the_name_set_in_preferences(qtbot, fresh_r
     wizard = _start(qtbot, window, SAMPLES / "leader_template.csv", "leader")
     _to_answers(qtbot, wizard)
     _import(qtbot, wizard)
-    (record,) = window.model.workspace.survey_imports("2025-26")
+    (record,) = window.session.workspace.survey_imports("2025-26")
     assert record["author"] == "Dana Ortiz"
 
 
@@ -241,7 +241,7 @@ def test_the_number_invited_gives_the_response_rate(qtbot, fresh_round):
     _to_answers(qtbot, wizard)
     summary = _import(qtbot, wizard)
     assert "teachers 62% (40 of 64)" in summary
-    assert window.model.workspace.invitations("2025-26") == {("teacher", ""): 64}
+    assert window.session.workspace.invitations("2025-26") == {("teacher", ""): 64}
 
 
 # --- layout and wording (issue 13) -----------------------------------------------------------

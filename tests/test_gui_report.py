@@ -20,8 +20,8 @@ from tests.report_reading import body_text, open_report
 def test_export_report_writes_the_round_on_screen_and_offers_to_open_it(
     qtbot, window, tmp_path, monkeypatch
 ):
-    model = window.model
-    window.model.author = "Dana Ortiz"  # as Preferences sets it
+    session = window.session
+    window.session.author = "Dana Ortiz"  # as Preferences sets it
     out = tmp_path / "Riverbend report.docx"
     asked: list = []
     choose_file(monkeypatch, "getSaveFileName", out, asked)
@@ -29,13 +29,13 @@ def test_export_report_writes_the_round_on_screen_and_offers_to_open_it(
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(opened.append))
     window.reports.export_action.trigger()
     suggested = asked[0][2]
-    rnd = model.current_round
-    assert suggested == str(paths.documents_dir() / f"{model.district_name} {rnd.label}.docx")
+    rnd = session.current_round
+    assert suggested == str(paths.documents_dir() / f"{session.district_name} {rnd.label}.docx")
     qtbot.waitUntil(lambda: bool(message_boxes(window)), timeout=20000)
     (box,) = message_boxes(window)
     assert out.name in box.text()
     text = body_text(open_report(out))
-    assert f"scored {model.score().total:,.1f} on the Onpoint scale" in text
+    assert f"scored {session.score().total:,.1f} on the Onpoint scale" in text
     assert "Dana Ortiz" in text
     open_button = next(b for b in box.buttons() if "Open report" in b.text())
     open_button.click()

@@ -123,3 +123,10 @@ def test_round_with_nothing_recorded_still_reports(ws, tmp_path):
     assert "No survey responses were imported for r1" in text
     assert "No evidence notes were recorded in r1." in text
     assert rows_of(table_with_header(doc, "Component"))[1][1] == "—"
+
+
+def test_participation_says_no_leaders_not_none_leaders(ws, tmp_path):
+    _teachers(ws, "r1", "Adams Middle", 40, ["T01", "T02"])
+    text = body_text(open_report(write_report(ws, "r1", tmp_path / "r.docx")))
+    assert "40 teachers and no leaders answered the surveys" in text
+    assert "none leaders" not in text

@@ -139,7 +139,7 @@ def test_gui_score_panel_shows_the_hand_computed_round(published, qtbot, tmp_pat
     db = tmp_path / "gui.onpoint.db"
     shutil.copy(published["db"], db)
     window = open_window(qtbot, db)
-    window.model.set_round(ROUND)
+    window.session.set_round(ROUND)
     panel = window.panel
     assert panel.total_label.text() == f"{TOTAL:.1f}"
     assert panel.band_label.text().lower().startswith("above")
@@ -152,14 +152,14 @@ def test_gui_score_panel_shows_the_hand_computed_round(published, qtbot, tmp_pat
     }
     assert "Pilot-2 illustrative benchmark" in panel.benchmark_label.text()
     assert "fewer than 3" not in panel.provisional_label.text()
+    panel.tabs.setCurrentWidget(panel.highlights)
     assert "Pilot-2: Share what works in Culture of Innovation" in panel.highlights.toHtml()
-    panel.build_charts()
-    names = panel.component_chart.names
+    names = [row.name for row in panel.bars.rows]
     assert names == [name for name, *_ in COMPONENTS.values()]
-    bar = panel.component_chart.bars[names.index("Infrastructure & Operations")]
-    assert bar.get_x() + bar.get_width() == pytest.approx(740.0)
-    window.model.set_round("2024-25")  # an onpoint-1 round: its own seven components
-    assert "Operations" in panel.component_chart.names
+    bar = panel.bars.rows[names.index("Infrastructure & Operations")]
+    assert bar.score == pytest.approx(740.0)
+    window.session.set_round("2024-25")  # an onpoint-1 round: its own seven components
+    assert "Operations" in [row.name for row in panel.bars.rows]
     assert panel.table.item(6, 0).text() == "Operations"
     panel.grab().save(str(tmp_path / "panel.png"))
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
-from onpoint_desktop import paths
 from onpoint_desktop.workspace import Workspace
 from ui.dialogs import show_error, show_failure, show_message
 from ui.workers import Worker, run_with_progress
@@ -55,15 +54,14 @@ class ReportActions:
         self.export_action.triggered.connect(self.export_report)
 
     def suggested_path(self) -> Path:
-        model = self.window.model
-        rnd = model.current_round
-        name = f"{model.district_name} {rnd.label if rnd else ''}"
-        return paths.documents_dir() / f"{safe_file_name(name)}.docx"
+        session = self.window.session
+        rnd = session.current_round
+        name = f"{session.district_name} {rnd.label if rnd else ''}"
+        return self.window.settings.default_folder() / f"{safe_file_name(name)}.docx"
 
     def export_report(self) -> None:
         """Ask where to save, then write the report."""
-        model = self.window.model
-        if model.round_id is None:
+        if self.window.session.round_id is None:
             show_error(self.window, "Add a round first", "A report describes one round; add one.")
             return
         chosen, _ = QFileDialog.getSaveFileName(
@@ -75,15 +73,15 @@ class ReportActions:
 
     def write(self, out: Path) -> Worker:
         """Write the report of the round on screen to ``out`` on a worker."""
-        model = self.window.model
+        session = self.window.session
         self.worker = run_with_progress(
             self.window,
             "Writing the report",
             write_round_report,
-            model.path,
-            model.round_id,
+            session.path,
+            session.round_id,
             out,
-            model.author,
+            session.author,
             on_result=self._written,
             on_error=lambda exc: show_failure(self.window, "The report was not written", exc),
         )

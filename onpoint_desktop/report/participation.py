@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from docx.document import Document
 
+from onpoint_desktop.english import counted
 from onpoint_desktop.report.content import ReportContent
 from onpoint_desktop.report.word import Captions, data_table, note
 from onpoint_desktop.report.wording import count_text, fewer_than, names
@@ -19,6 +20,14 @@ ROLE_NOUNS = {"teacher": ("teacher", "teachers"), "leader": ("leader", "leaders"
 def role_noun(role: str, n: int) -> str:
     one, many = ROLE_NOUNS.get(role, (role, f"{role}s"))
     return one if n == 1 else many
+
+
+def respondents_of(role: str, n: int, min_n: int) -> str:
+    """e.g. "40 teachers", "fewer than 5 leaders", "no leaders" (never "none leaders")."""
+    one, many = ROLE_NOUNS.get(role, (role, f"{role}s"))
+    if n == 0:
+        return counted(0, one, many, zero="no")
+    return f"{count_text(n, min_n)} {role_noun(role, n)}"
 
 
 def withheld(min_n: int) -> str:
@@ -44,9 +53,7 @@ def add_participation(
             "on the expert ratings alone."
         )
         return
-    parts = [
-        f"{count_text(counts.get(r, 0), min_n)} {role_noun(r, counts.get(r, 0))}" for r in roles
-    ]
+    parts = [respondents_of(r, counts.get(r, 0), min_n) for r in roles]
     doc.add_paragraph(
         f"{names(parts).capitalize()} answered the surveys in {content.round.label}. To "
         f"protect respondents' privacy and keep results reliable, the answers of a group are "
