@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from onpoint_desktop.english import counted
 from onpoint_desktop.errors import Cancelled, OnpointError
-from onpoint_desktop.response_rates import response_rates
 from onpoint_desktop.surveys import ImportSummary, import_survey, inspect_survey
 from onpoint_desktop.workspace import Workspace
 from ui.answer_page import AnswerPage
@@ -123,14 +122,14 @@ class SummaryPage(QWizardPage):
 class ImportWizard(QWizard):
     """The survey import wizard for the district on screen."""
 
-    def __init__(self, model: DistrictSession, parent: QWidget | None = None):
+    def __init__(self, session: DistrictSession, parent: QWidget | None = None):
         super().__init__(parent)
-        self.model = model
+        self.session = session
         self.setWindowTitle("Import survey")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)  # nothing to cancel
-        self.file_page = FilePage(model)
+        self.file_page = FilePage(session)
         self.mapping_page = MappingPage()
         self.answer_page = AnswerPage()
         self.import_page = ImportPage()
@@ -164,7 +163,7 @@ class ImportWizard(QWizard):
 
     @property
     def instrument(self):
-        return self.model.workspace.survey_instruments(self.round_id)[self.role]
+        return self.session.survey_instruments(self.round_id)[self.role]
 
     def inspect_from_file_page(self) -> bool:
         """Next on the first page: inspect the file on a worker, then move on."""
@@ -182,7 +181,7 @@ class ImportWizard(QWizard):
             page.progress.show()
             page.progress.setRange(0, 0)
             page.completeChanged.emit()
-        instruments = self.model.workspace.survey_instruments(key[2])
+        instruments = self.session.survey_instruments(key[2])
         self.worker = Worker(inspect_survey, key[0], key[1], mapping, instruments=instruments)
         if fresh:
             self.worker.signals.progress.connect(_progress_to(page.progress))
@@ -237,7 +236,7 @@ class ImportWizard(QWizard):
         mapping.confirm()  # accepted on the wizard's pages: remembered once imported
         self.worker = Worker(
             import_into,
-            self.model.path,
+            self.session.path,
             self.file_page.file(),
             self.round_id,
             self.role,
@@ -245,7 +244,7 @@ class ImportWizard(QWizard):
             self.answer_page.unknown_as_missing.isChecked(),
             self.mapping_page.keep_comments.isChecked(),
             self.file_page.invited.value(),
-            author=self.model.author,
+            author=self.session.author,
         )
         self.worker.signals.progress.connect(_progress_to(page.bar))
         self.worker.signals.result.connect(self._imported)
@@ -255,7 +254,7 @@ class ImportWizard(QWizard):
 
     def _imported(self, summary: ImportSummary) -> None:
         self.import_page.summary = summary
-        self.model.notify_surveys_changed()
+        self.session.notify_surveys_changed()
         self.summary_page.text.setHtml(self.summary_html(summary))
         self.import_page.completeChanged.emit()
         self.next()
@@ -299,9 +298,9 @@ class ImportWizard(QWizard):
     # --- summary ---------------------------------------------------------------------------
 
     def summary_html(self, summary: ImportSummary) -> str:
-        framework = self.model.workspace.framework
-        rnd = self.model.workspace.get_round(summary.round_id)
-        counts = self.model.workspace.respondent_counts(summary.round_id)
+        framework = self.session.framework
+        rnd = self.session.get_round(summary.round_id)
+        counts = {r: n for r, n in self.session.respondents(summary.round_id).items() if n}
         esc = html.escape
         rows = [
             ("File", f"{esc(summary.file)} — {esc(summary.format_label)}"),
@@ -317,7 +316,7 @@ class ImportWizard(QWizard):
         ]
         if summary.partial:
             rows.insert(4, ("Partial responses", f"{summary.partial:,} (imported, not finished)"))
-        rates = response_rates(self.model.workspace, summary.round_id).sentence()
+        rates = self.session.response_rates(summary.round_id).sentence()
         if rates:
             rows.append(("Response rate", esc(rates.removeprefix("Response rate: "))))
         if summary.schools:
@@ -337,8 +336,8 @@ class ImportWizard(QWizard):
         return f"<table cellspacing=4>{body}</table>{notes}"
 
 
-def open_import_wizard(model: DistrictSession, parent: QWidget) -> ImportWizard:
-    wizard = ImportWizard(model, parent)
+def open_import_wizard(session: DistrictSession, parent: QWidget) -> ImportWizard:
+    wizard = ImportWizard(session, parent)
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     wizard.open()
     return wizard

@@ -19,7 +19,7 @@ from onpoint_desktop import changes as ops
 from onpoint_desktop.benchmark import Benchmark
 from onpoint_desktop.changes import Changes
 from onpoint_desktop.errors import InputError, OnpointError
-from onpoint_desktop.framework import Framework, ScoringModel
+from onpoint_desktop.framework import Framework, Instrument, ScoringModel
 from onpoint_desktop.response_rates import ResponseRates, response_rates
 from onpoint_desktop.scoring import RoundScore
 from onpoint_desktop.workspace import RatingEvent, Round, Workspace, default_author
@@ -238,9 +238,21 @@ class DistrictSession(QObject):
         aggregates = self.workspace.survey_aggregates(rid)
         return {role: aggregates.respondents(role) for role in self.scoring_model(rid).roles}
 
-    def response_rates(self) -> ResponseRates | None:
-        """The core's response rates of the round on screen (None without rounds)."""
-        return response_rates(self.workspace, self._round_id) if self._round_id else None
+    def response_rates(self, round_id: str | None = None) -> ResponseRates | None:
+        """The core's response rates of a round (default: the one on screen)."""
+        rid = round_id or self._round_id
+        return response_rates(self.workspace, rid) if rid else None
+
+    def get_round(self, round_id: str) -> Round:
+        return self.workspace.get_round(round_id)
+
+    def survey_instruments(self, round_id: str) -> dict[str, Instrument]:
+        """The survey instruments of a round's scoring model, by role."""
+        return self.workspace.survey_instruments(round_id)
+
+    def invitations(self, round_id: str) -> dict[tuple[str, str], int]:
+        """How many were invited, by (role, school) (school "" for the whole round)."""
+        return self.workspace.invitations(round_id)
 
     def notify_surveys_changed(self, round_id: str | None = None) -> None:
         """Responses were written (possibly by another connection) into ``round_id``

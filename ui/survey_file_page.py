@@ -28,9 +28,9 @@ ROLE_LABELS = {"teacher": "Teacher survey", "leader": "Leader survey"}
 class FilePage(QWizardPage):
     """Which file, whose survey (role), into which round, and how many were invited."""
 
-    def __init__(self, model: DistrictSession, parent: QWidget | None = None):
+    def __init__(self, session: DistrictSession, parent: QWidget | None = None):
         super().__init__(parent)
-        self.model = model
+        self.session = session
         self.setTitle("Choose a survey file")
         self.setSubTitle(
             "Qualtrics, SurveyMonkey, Google Forms or Microsoft Forms exports (CSV, TSV, "
@@ -46,14 +46,14 @@ class FilePage(QWizardPage):
         where.addWidget(self.path, 1)
         where.addWidget(browse)
         self.role = QComboBox()
-        for role in model.workspace.current_model.roles:
+        for role in session.current_model.roles:
             self.role.addItem(ROLE_LABELS.get(role, role), role)
         self.role.currentIndexChanged.connect(self._target_changed)
         self.round = QComboBox()
-        framework = model.workspace.framework
-        for rnd in model.rounds():
+        framework = session.framework
+        for rnd in session.rounds():
             self.round.addItem(f"{rnd.label} ({framework.stage_label(rnd.stage)})", rnd.id)
-        self.round.setCurrentIndex(max(0, self.round.findData(model.round_id)))
+        self.round.setCurrentIndex(max(0, self.round.findData(session.round_id)))
         self.round.currentIndexChanged.connect(self._target_changed)
         self.invited = QSpinBox()
         self.invited.setRange(0, 1_000_000)
@@ -96,7 +96,7 @@ class FilePage(QWizardPage):
     def _target_changed(self) -> None:
         """Show the number invited already recorded for this round and role, if any."""
         role, round_id = self.role.currentData(), self.round.currentData()
-        known = self.model.workspace.invitations(round_id).get((role, ""), 0) if round_id else 0
+        known = self.session.invitations(round_id).get((role, ""), 0) if round_id else 0
         self.invited.setValue(known)
         self.invited.setSuffix(f" {role}s" if role else "")
         self.completeChanged.emit()
