@@ -13,14 +13,15 @@ from docx.shared import Pt
 
 from onpoint_desktop.report import palette
 from onpoint_desktop.report.content import ReportContent
+from onpoint_desktop.report.tables import Cell, add_table
+from onpoint_desktop.report.text import day_text
 from onpoint_desktop.report.word import (
     Captions,
     cell_text,
-    data_table,
     grid,
     keep_together,
+    keep_with_next,
     min_row_height,
-    note,
     repeat_header,
     set_widths,
     shade,
@@ -58,12 +59,15 @@ def add_board(doc: Document, content: ReportContent, *, captions: Captions, **_:
     depth = max(len(c.areas) for c in columns)
     rated = sum(1 for a in fw.areas if levels.get(a))
 
-    doc.add_heading("The bingo board", level=1)
+    heading = doc.add_heading("The bingo board", level=1)
+    heading.paragraph_format.page_break_before = True
     words = ", ".join(f"{lv.level} {lv.label}" for lv in fw.levels)
-    doc.add_paragraph(
-        f"The consultant's expert rating of each focus area of the {fw.name} in "
-        f"{content.round.label} ({rated} of {len(fw.areas)} areas rated). Levels: {words}; "
-        "darker tiles are further along."
+    keep_with_next(
+        doc.add_paragraph(
+            f"The consultant's expert rating of each focus area of the {fw.name} in "
+            f"{content.round.label} ({rated} of {len(fw.areas)} areas rated). Levels: {words}; "
+            "darker tiles are further along."
+        )
     )
     captions.add(doc, "Table", f"Focus-area ratings, {content.round.label}", keep_with_next=True)
     extra_rows = sum(1 + len(c.areas) for c in cross)
@@ -142,25 +146,24 @@ def _evidence_notes(doc: Document, content: ReportContent, captions: Captions) -
     if not noted:
         doc.add_paragraph(f"No evidence notes were recorded in {content.round.label}.")
         return
-    doc.add_paragraph(
-        "What the consultant saw or heard behind each rating, as recorded during the visit."
-    )
-    rows = [
-        (
-            area.label,
-            fw.level_label(event.level),
-            event.note or "",
-            event.author,
-            event.created_at[:10],
+    authors = {event.author for _, event in noted}
+    days = {day_text(event.created_at) for _, event in noted}
+    intro = "What the consultant saw or heard behind each rating, as recorded during the visit"
+    if len(authors) == 1:
+        intro += f" by {next(iter(authors))}"
+    if len(days) == 1:
+        intro += f" on {next(iter(days))}"
+    keep_with_next(doc.add_paragraph(intro + "."))
+    rows: list[list] = [["Focus area", "Level", "Evidence note"]]
+    for area, event in noted:
+        who = [event.author] if len(authors) > 1 else []
+        when = [day_text(event.created_at)] if len(days) > 1 else []
+        rows.append(
+            [
+                Cell(area.label, bold=True),
+                fw.level_label(event.level),
+                Cell(event.note or "", note=" · ".join(who + when) or None),
+            ]
         )
-        for area, event in noted
-    ]
     captions.add(doc, "Table", f"Evidence notes, {content.round.label}", keep_with_next=True)
-    data_table(
-        doc,
-        ("Focus area", "Level", "Evidence note", "Recorded by", "Date"),
-        rows,
-        (1.4, 0.8, 2.4, 1.15, 0.75),
-        font_size=8.5,
-    )
-    note(doc, "Dates are when the rating was recorded (UTC).")
+    add_table(doc, rows, (1.45, 0.8, 4.25), font_size=8.5, split_rows=True)

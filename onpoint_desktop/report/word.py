@@ -18,10 +18,6 @@ from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-TABLE_STYLE = (
-    "Medium Shading 1 Accent 1"  # header row, banded rows; renders alike in Word and LibreOffice
-)
-
 
 def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     """A Word field (``PAGE``, ``NUMPAGES``, ``SEQ Figure``...) showing ``shown`` until
@@ -99,7 +95,8 @@ def shade(cell: _Cell, fill: str, *, pattern: str = "clear", pattern_colour: str
 
 
 def repeat_header(table: Table, rows: int = 1) -> None:
-    """Repeat the first ``rows`` rows on every page, and never split a row across pages."""
+    """Repeat the first ``rows`` rows on every page, and never split a row across pages
+    (the board's tiles)."""
     for index, row in enumerate(table.rows):
         props = row._tr.get_or_add_trPr()
         if index < rows:
@@ -125,28 +122,6 @@ def set_widths(table: Table, widths: Sequence[float]) -> None:
     for row in grid(table):
         for cell, width in zip(row, widths, strict=True):
             cell.width = Inches(width)
-
-
-def data_table(
-    doc: Document,
-    header: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    widths: Sequence[float],
-    *,
-    numeric: Sequence[int] = (),
-    font_size: float = 9,
-) -> Table:
-    """A table in the report's table style: header row, then ``rows`` of plain text.
-    Columns listed in ``numeric`` are right-aligned."""
-    table = doc.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = doc.styles[TABLE_STYLE]
-    cells = grid(table)
-    for r, values in enumerate([header, *rows]):
-        for c, value in enumerate(values):
-            cell_text(cells[r][c], value, size=font_size, bold=r == 0, right=c in numeric)
-    set_widths(table, widths)
-    repeat_header(table)
-    return table
 
 
 def cell_text(
@@ -202,3 +177,25 @@ def min_row_height(table: Table, inches: float, rows: Sequence[int]) -> None:
         row = table.rows[index]
         row.height = Inches(inches)
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
+def keep_with_next(paragraph: Paragraph) -> Paragraph:
+    """Keep ``paragraph`` on the page of what follows (an intro above its table)."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def add_picture(doc: Document, png: bytes, width: float, alt: str) -> Paragraph:
+    """A centred picture ``width`` inches wide with its alternative text, kept with
+    its caption below."""
+    import io
+
+    from onpoint_desktop.report.tables import describe
+
+    paragraph = doc.add_paragraph()
+    run = paragraph.add_run()
+    run.add_picture(io.BytesIO(png), width=Inches(width))
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.keep_with_next = True
+    describe(run._r.xpath(".//wp:inline")[0], alt)
+    return paragraph
