@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.files.copy_action)
         file_menu.addSeparator()
         file_menu.addAction(self.reports.export_action)
+        file_menu.addAction(self.reports.pdf_action)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
@@ -232,6 +233,7 @@ class MainWindow(QMainWindow):
         self.round_box.setCurrentIndex(index)
         self.import_action.setEnabled(rnd is not None)
         self.reports.export_action.setEnabled(rnd is not None)
+        self.reports.pdf_action.setEnabled(rnd is not None)
         self._update_title()
 
     def _update_title(self) -> None:
