@@ -84,6 +84,11 @@ def test_every_sentence_citing_the_benchmark_says_it_is_illustrative(demo):
     for inline in pictures(doc)[:3]:
         text = alt_text(inline)
         assert "benchmark" in text and "illustrative" in text
+    legends = paragraphs(doc, "Chart Legend")
+    assert len(legends) == 3
+    for legend in legends:
+        assert "Middle half of the illustrative benchmark" in legend
+        assert "Median of the illustrative benchmark" in legend
 
 
 def test_printed_scores_match_the_core(demo):
@@ -144,6 +149,8 @@ def test_charts_are_print_resolution_pictures_with_alt_text(demo):
     everything = pictures(doc)
     assert len(everything) > 3  # with the survey answer bars
     assert all(len(alt_text(p)) > 20 for p in everything)
+    ids = [p.docPr.get("id") for p in everything]
+    assert len(set(ids)) == len(ids)  # Word refuses a file whose drawings share an id
     captions = paragraphs(doc, "Caption")
     assert sum(c.startswith("Figure ") for c in captions) == 3
     components = alt_text(everything[0])

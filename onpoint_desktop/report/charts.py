@@ -48,15 +48,28 @@ VALUE_LABEL, MEDIAN_LINE = "value-label", "median"
 
 
 @dataclass(frozen=True)
+class LegendEntry:
+    """One key of a chart's legend: a symbol in a colour (hex, no '#') and its words."""
+
+    symbol: str
+    colour: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Chart:
     """A rendered chart: PNG bytes, its size in inches, how many panels it has (for
-    the bench's like-for-like baseline) and its alternative text."""
+    the bench's like-for-like baseline), its alternative text and its legend.
+
+    The legend is set as text under the picture, not drawn in it: a screen reader reads
+    it, a test reads it back, and Word sets it in the body font."""
 
     png: bytes
     width: float
     height: float
     panels: int
     alt: str
+    legend: tuple[LegendEntry, ...] = ()
 
 
 _fonts_registered = False
@@ -79,10 +92,31 @@ def chart_style() -> Iterator[None]:
             "font.family": FONT,
             "font.size": 8,
             "axes.unicode_minus": True,
-            "svg.fonttype": "none",
+            # The house style as defaults, so no axes pays for restyling itself.
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.edgecolor": MUTED,
+            "axes.grid": True,
+            "axes.grid.axis": "y",
+            "axes.axisbelow": True,
+            "grid.color": "#E6E6E6",
+            "grid.linewidth": 0.6,
+            "xtick.color": INK,
+            "ytick.color": INK,
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "xtick.major.size": 3,
+            "ytick.major.size": 3,
         }
     ):
         yield
+
+
+def _grid_axis(axis: str):
+    """Gridlines along ``axis`` for the axes created inside."""
+    import matplotlib
+
+    return matplotlib.rc_context({"axes.grid.axis": axis})
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -100,74 +134,54 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def render(figure: Figure, alt: str, panels: int = 1) -> Chart:
+def render(
+    figure: Figure, alt: str, legend: tuple[LegendEntry, ...] = (), panels: int = 1
+) -> Chart:
     width, height = figure.get_size_inches()
-    return Chart(_png(figure), float(width), float(height), panels, alt)
+    return Chart(_png(figure), float(width), float(height), panels, alt, legend)
 
 
-def _style(ax: Axes, *, grid_axis: str) -> None:
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.spines["left"].set_color(MUTED)
-    ax.spines["bottom"].set_color(MUTED)
-    ax.tick_params(colors=INK, labelsize=8, length=3)
-    ax.grid(axis=grid_axis, color="#E6E6E6", linewidth=0.6, zorder=0)
-    ax.set_axisbelow(True)
+def _rectangles(ax: Axes, boxes: list[tuple[float, float, float, float]], **style) -> None:
+    """Filled rectangles (x0, y0, x1, y1) as one collection: a bar chart without the
+    cost of one patch and one autoscale per bar."""
+    from matplotlib.collections import PolyCollection
+
+    verts = [[(x0, y0), (x1, y0), (x1, y1), (x0, y1)] for x0, y0, x1, y1 in boxes]
+    ax.add_collection(PolyCollection(verts, **style), autolim=False)
 
 
-def _benchmark_label(content: ReportContent, where: str) -> tuple[str, str]:
-    """Legend labels of the band and the median, illustrative when it is."""
-    bm = benchmark_words(content)
-    return f"Middle half of {bm}{where}", f"Median of {bm}"
+def _segments(ax: Axes, segments: list[tuple[tuple[float, float], tuple[float, float]]], **style):
+    from matplotlib.collections import LineCollection
+
+    lines = LineCollection(segments, **style)
+    ax.add_collection(lines, autolim=False)
+    return lines
 
 
-def _legend_handles(content: ReportContent, where: str, *, provisional: str | None) -> list:
+def _line(ax: Axes, xs, ys, **style) -> None:
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
-    band, median = _benchmark_label(content, where)
-    handles = [
-        Line2D([], [], color=DISTRICT, linewidth=6, label="District score"),
-        Patch(facecolor=BAND, label=band),
-        Line2D([], [], color=MEDIAN, linewidth=2, label=median),
-    ]
+    ax.add_line(Line2D(xs, ys, **style))
+
+
+def _legend_entries(
+    content: ReportContent, where: str, *, provisional: str | None, median_symbol: str
+) -> tuple[LegendEntry, ...]:
+    """The legend, illustrative when the benchmark is. ``provisional``: ``bar`` or
+    ``point`` when some score shown is provisional."""
+    bm = benchmark_words(content)
+    entries = [LegendEntry("■", palette.DISTRICT, "District score")]
     if provisional == "bar":
-        handles.insert(
-            1,
-            Patch(
-                facecolor="white",
-                edgecolor=DISTRICT,
-                hatch="////",
-                label="Provisional (part of the evidence)",
-            ),
+        entries.append(
+            LegendEntry("□", palette.DISTRICT, "Provisional (hatched: part of the evidence)")
         )
     elif provisional == "point":
-        handles.insert(
-            1,
-            Line2D(
-                [],
-                [],
-                color=DISTRICT,
-                marker="o",
-                markerfacecolor="white",
-                linestyle="none",
-                label="Provisional round",
-            ),
-        )
-    return handles
-
-
-def _legend(fig: Figure, handles: list) -> None:
-    fig.legend(
-        handles=handles,
-        loc="lower center",
-        ncol=min(len(handles), 2 if len(handles) > 3 else 3),
-        fontsize=7.5,
-        frameon=False,
-        bbox_to_anchor=(0.5, 0.0),
-        handlelength=1.6,
-        columnspacing=1.2,
-    )
+        entries.append(LegendEntry("○", palette.DISTRICT, "Provisional round (hollow)"))
+    entries += [
+        LegendEntry("■", palette.BENCHMARK_BAND, f"Middle half of {bm}{where}"),
+        LegendEntry(median_symbol, palette.BENCHMARK_MEDIAN, f"Median of {bm}"),
+    ]
+    return tuple(entries)
 
 
 # --- the components against the benchmark -------------------------------------------------
@@ -179,34 +193,51 @@ def components_figure(content: ReportContent) -> Figure:
     model, score = content.model, content.score
     rows = [("Onpoint score", score.total, content.percentiles("total"), score.provisional)]
     rows += [(c.name, c.score, content.percentiles(c.id), c.provisional) for c in score.components]
-    any_provisional = any(r[3] for r in rows)
-    legend_in = 0.62 if any_provisional else 0.42
-    height = 0.34 * len(rows) + 0.5 + legend_in
+    height = 0.34 * len(rows) + 0.62
     fig = _figure(WIDTH_IN, height)
-    bottom = (legend_in + 0.32) / height
-    ax = fig.add_axes((0.3, bottom, 0.57, 1 - bottom - 0.12 / height))
+    bottom = 0.4 / height
+    with _grid_axis("x"):
+        ax = fig.add_axes((0.3, bottom, 0.57, 1 - bottom - 0.12 / height))
     lo, hi = model.score_min, model.score_max
-    for y, (_, value, pct, provisional) in enumerate(rows):
-        if pct is not None:
-            ax.barh(y, pct.p75 - pct.p25, left=pct.p25, height=0.78, color=BAND, zorder=1)
-            median = ax.plot(
-                [pct.p50] * 2, [y - 0.39, y + 0.39], color=MEDIAN, linewidth=2, zorder=4
-            )[0]
-            median.set_gid(MEDIAN_LINE)
+    # One collection per kind of mark (bands, medians, solid bars, hatched bars):
+    # matplotlib's cost is per artist, not per bar.
+    banded = [(y, pct) for y, (_, _, pct, _) in enumerate(rows) if pct is not None]
+    if banded:
+        _rectangles(
+            ax,
+            [(p.p25, y - 0.39, p.p75, y + 0.39) for y, p in banded],
+            facecolors=BAND,
+            edgecolors="none",
+            zorder=1,
+        )
+        medians = _segments(
+            ax,
+            [((p.p50, y - 0.39), (p.p50, y + 0.39)) for y, p in banded],
+            colors=MEDIAN,
+            linewidths=2,
+            zorder=4,
+        )
+        medians.set_gid(MEDIAN_LINE)
+    for hatched in (False, True):
+        bars = [
+            (lo, y - 0.19, max(value, lo + 0.5), y + 0.19)
+            for y, (_, value, _, provisional) in enumerate(rows)
+            if value is not None and provisional == hatched
+        ]
+        if bars:
+            _rectangles(
+                ax,
+                bars,
+                facecolors="white" if hatched else DISTRICT,
+                edgecolors=DISTRICT,
+                linewidths=0.8,
+                hatch="////" if hatched else None,
+                zorder=3,
+            )
+    for y, (_, value, pct, _) in enumerate(rows):
         if value is None:
             ax.text(lo + 8, y, "no result yet", va="center", fontsize=8, color=MUTED, zorder=5)
             continue
-        ax.barh(
-            y,
-            max(value - lo, 0.5),
-            left=lo,
-            height=0.38,
-            color="white" if provisional else DISTRICT,
-            edgecolor=DISTRICT,
-            linewidth=0.8,
-            hatch="////" if provisional else None,
-            zorder=3,
-        )
         # The value sits clear of the benchmark band, so no median line crosses it.
         label = ax.text(
             max(value, pct.p75 if pct else value) + 8,
@@ -227,11 +258,17 @@ def components_figure(content: ReportContent) -> Figure:
     ax.set_xlim(lo, hi)
     ax.set_xticks(range(int(lo), int(hi) + 1, 100))
     ax.xaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
-    _style(ax, grid_axis="x")
     ax.tick_params(axis="y", length=0)
-    where = f" at {content.stage_label}" if content.stage_benchmark else ""
-    _legend(fig, _legend_handles(content, where, provisional="bar" if any_provisional else None))
     return fig
+
+
+def components_legend(content: ReportContent) -> tuple[LegendEntry, ...]:
+    score = content.score
+    provisional = score.provisional or any(c.provisional for c in score.components)
+    where = f" at {content.stage_label}" if content.stage_benchmark else ""
+    return _legend_entries(
+        content, where, provisional="bar" if provisional else None, median_symbol="|"
+    )
 
 
 def components_alt(content: ReportContent) -> str:
@@ -258,7 +295,9 @@ def components_alt(content: ReportContent) -> str:
 
 def components_chart(content: ReportContent) -> Chart:
     with chart_style():
-        return render(components_figure(content), components_alt(content))
+        return render(
+            components_figure(content), components_alt(content), components_legend(content)
+        )
 
 
 # --- trends across rounds ----------------------------------------------------------------------
@@ -301,25 +340,38 @@ def _trend(ax: Axes, content: ReportContent, key: str, *, labels: bool, width: f
     line; provisional rounds as hollow points."""
     xs, ys, hollow = [], [], []
     medians: dict[int, float] = {}
+    bands = []
     for x, result in enumerate(content.history):
         pct = content.percentiles(key, result.round.stage)
         if pct is not None:
-            ax.bar(x, pct.p75 - pct.p25, bottom=pct.p25, width=width, color=BAND, zorder=1)
-            line = ax.plot(
-                [x - width / 2, x + width / 2], [pct.p50] * 2, color=MEDIAN, linewidth=1.6, zorder=2
-            )[0]
-            line.set_gid(MEDIAN_LINE)
+            bands.append((x, pct))
             medians[x] = pct.p50
         value, provisional = _value(result, key)
         xs.append(x)
         ys.append(math.nan if value is None else value)
         hollow.append(provisional)
-    ax.plot(xs, ys, color=DISTRICT, linewidth=2, zorder=3)
-    solid = [(x, y) for x, y, h in zip(xs, ys, hollow, strict=True) if not h]
-    open_ = [(x, y) for x, y, h in zip(xs, ys, hollow, strict=True) if h]
-    for points, face in ((solid, DISTRICT), (open_, "white")):
+    if bands:
+        _rectangles(
+            ax,
+            [(x - width / 2, p.p25, x + width / 2, p.p75) for x, p in bands],
+            facecolors=BAND,
+            edgecolors="none",
+            zorder=1,
+        )
+        lines = _segments(
+            ax,
+            [((x - width / 2, p.p50), (x + width / 2, p.p50)) for x, p in bands],
+            colors=MEDIAN,
+            linewidths=1.6,
+            zorder=2,
+        )
+        lines.set_gid(MEDIAN_LINE)
+    _line(ax, xs, ys, color=DISTRICT, linewidth=2, zorder=3)
+    for hollow_points, face in ((False, DISTRICT), (True, "white")):
+        points = [(x, y) for x, y, h in zip(xs, ys, hollow, strict=True) if h == hollow_points]
         if points:
-            ax.plot(
+            _line(
+                ax,
                 [p[0] for p in points],
                 [p[1] for p in points],
                 linestyle="none",
@@ -392,20 +444,24 @@ def _score_ticks(ax: Axes, content: ReportContent, keys: list[str]) -> None:
 
 def total_trend_figure(content: ReportContent) -> Figure:
     """The Onpoint score across rounds, each round against its own stage's benchmark."""
-    provisional = any(r.score.provisional for r in content.history)
-    fig = _figure(WIDTH_IN, 3.0)
-    ax = fig.add_axes((0.1, 0.3 + (0.05 if provisional else 0), 0.87, 0.62))
+    fig = _figure(WIDTH_IN, 2.6)
+    ax = fig.add_axes((0.1, 0.2, 0.87, 0.76))
     ax.set_ylim(*_padded_limits(content, ["total"], 0.12))
     _trend(ax, content, "total", labels=True, width=0.42)
     ax.set_xticks(range(len(content.history)), _round_axis(content), fontsize=8)
     _score_ticks(ax, content, ["total"])
     ax.set_ylabel("Onpoint score", fontsize=8, color=INK)
-    _style(ax, grid_axis="y")
-    handles = _legend_handles(
-        content, " at each round's stage", provisional="point" if provisional else None
-    )
-    _legend(fig, handles)
     return fig
+
+
+def trend_legend(content: ReportContent, keys: list[str]) -> tuple[LegendEntry, ...]:
+    provisional = any(_value(r, key)[1] for r in content.history for key in keys)
+    return _legend_entries(
+        content,
+        " at each round's stage",
+        provisional="point" if provisional else None,
+        median_symbol="▬",
+    )
 
 
 def trend_alt(content: ReportContent, key: str, name: str) -> str:
@@ -428,56 +484,170 @@ def trend_alt(content: ReportContent, key: str, name: str) -> str:
 
 def total_trend_chart(content: ReportContent) -> Chart:
     with chart_style():
-        return render(total_trend_figure(content), trend_alt(content, "total", "the Onpoint score"))
+        return render(
+            total_trend_figure(content),
+            trend_alt(content, "total", "the Onpoint score"),
+            trend_legend(content, ["total"]),
+        )
+
+
+@dataclass(frozen=True)
+class _Panel:
+    """Where one small multiple sits in the figure, and how its data maps there."""
+
+    x0: float  # figure fractions
+    y0: float
+    x1: float
+    y1: float
+    x_range: tuple[float, float]  # data
+    y_range: tuple[float, float]
+
+    def at(self, x: float, y: float) -> tuple[float, float]:
+        (xa, xb), (ya, yb) = self.x_range, self.y_range
+        return (
+            self.x0 + (x - xa) / (xb - xa) * (self.x1 - self.x0),
+            self.y0 + (y - ya) / (yb - ya) * (self.y1 - self.y0),
+        )
 
 
 def component_trend_figure(content: ReportContent) -> Figure:
-    """One small panel per component across rounds, on a shared score axis."""
+    """One small panel per component across rounds, on a shared score axis.
+
+    The panels are drawn in figure coordinates, a few collections for all of them,
+    rather than as seven matplotlib Axes: an Axes costs tens of milliseconds in ticks
+    and layout, and this chart has seven."""
+    from matplotlib.lines import Line2D
+
     components = content.score.components
     cols = 4
     rows = math.ceil(len(components) / cols)
-    provisional = any(c.provisional for r in content.history for c in r.score.components)
-    panel_in, legend_in = 1.85, 0.62 if provisional else 0.45
-    height = panel_in * rows + legend_in
+    height = 1.75 * rows
     fig = _figure(WIDTH_IN, height)
-    grid = fig.add_gridspec(
-        rows,
-        cols,
-        left=0.08,
-        right=0.99,
-        top=1 - 0.3 / height,
-        bottom=(legend_in + 0.45) / height,
-        wspace=0.12,
-        hspace=0.95,
-    )
+    left, right, top, bottom = 0.08, 0.99, 1 - 0.32 / height, 0.45 / height
+    gap_x, gap_y = 0.025, 0.5 / height
+    width = (right - left - gap_x * (cols - 1)) / cols
+    tall = (top - bottom - gap_y * (rows - 1)) / rows
     keys = [c.id for c in components]
-    limits = _padded_limits(content, keys, 0.06)
-    short = [r.round.label for r in content.history]
-    first = None
+    y_range = _padded_limits(content, keys, 0.06)
+    lo, hi = _score_limits(content, keys)
+    ticks = list(range(int(lo), int(hi) + 1, 50 if hi - lo <= 300 else 100))
+    n = len(content.history)
+    x_range = (-0.6, n - 0.4)
+    pt_x, pt_y = 1 / (WIDTH_IN * 72), 1 / (height * 72)  # one point in figure fractions
+    grid, spines, marks, bands, medians, lines = [], [], [], [], [], []
+    solid, hollow = [], []
     for index, comp in enumerate(components):
-        ax = fig.add_subplot(grid[index // cols, index % cols], sharey=first)
-        first = first or ax
-        ax.set_ylim(*limits)
-        _trend(ax, content, comp.id, labels=False, width=0.5)
-        ax.set_title("\n".join(textwrap.wrap(comp.name, 24)), fontsize=8, color="#222222", pad=4)
-        ax.set_xticks(
-            range(len(short)), short, fontsize=6.5, rotation=45, ha="right", rotation_mode="anchor"
+        row, col = divmod(index, cols)
+        x0 = left + col * (width + gap_x)
+        y1 = top - row * (tall + gap_y)
+        panel = _Panel(x0, y1 - tall, x0 + width, y1, x_range, y_range)
+        spines += [
+            [(panel.x0, panel.y0), (panel.x0, panel.y1)],
+            [(panel.x0, panel.y0), (panel.x1, panel.y0)],
+        ]
+        for value in ticks:
+            _, y = panel.at(0, value)
+            grid.append([(panel.x0, y), (panel.x1, y)])
+            marks.append([(panel.x0 - 3 * pt_x, y), (panel.x0, y)])
+            if col == 0:
+                fig.text(
+                    panel.x0 - 5 * pt_x,
+                    y,
+                    f"{value:,}",
+                    ha="right",
+                    va="center",
+                    fontsize=7,
+                    color=INK,
+                )
+        for x, result in enumerate(content.history):
+            fx, _ = panel.at(x, 0)
+            marks.append([(fx, panel.y0 - 3 * pt_y), (fx, panel.y0)])
+            pct = content.percentiles(comp.id, result.round.stage)
+            if pct is not None:
+                (a, p25), (b, p75) = panel.at(x - 0.25, pct.p25), panel.at(x + 0.25, pct.p75)
+                bands.append([(a, p25), (b, p25), (b, p75), (a, p75)])
+                _, p50 = panel.at(x, pct.p50)
+                medians.append([(a, p50), (b, p50)])
+            value, provisional = _value(result, comp.id)
+            point = panel.at(x, value) if value is not None else (math.nan, math.nan)
+            lines.append(point)
+            (hollow if provisional else solid).append(point)
+        lines.append((math.nan, math.nan))  # no line from one panel to the next
+        title = "\n".join(textwrap.wrap(comp.name, 24))
+        fig.text(
+            (panel.x0 + panel.x1) / 2,
+            panel.y1 + 4 * pt_y,
+            title,
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color="#222222",
         )
-        _style(ax, grid_axis="y")
-        ax.tick_params(axis="y", labelsize=7)
-        if index % cols:
-            ax.tick_params(axis="y", labelleft=False)
-    _score_ticks(first, content, keys)
-    _legend(
-        fig,
-        _legend_handles(
-            content, " at each round's stage", provisional="point" if provisional else None
-        ),
+        if index + cols >= len(components):  # round labels under each column's last panel
+            for x, result in enumerate(content.history):
+                fx, _ = panel.at(x, 0)
+                fig.text(
+                    fx + 2 * pt_x,
+                    panel.y0 - 5 * pt_y,
+                    result.round.label,
+                    ha="right",
+                    va="top",
+                    rotation=45,
+                    rotation_mode="anchor",
+                    fontsize=6.5,
+                    color=INK,
+                )
+    to_fig = fig.transFigure
+    fig.add_artist(
+        _collection_lines(grid, colors="#E6E6E6", linewidths=0.6, zorder=0, transform=to_fig)
     )
+    fig.add_artist(_polygons(bands, facecolors=BAND, edgecolors="none", zorder=1, transform=to_fig))
+    median_lines = _collection_lines(
+        medians, colors=MEDIAN, linewidths=1.6, zorder=2, transform=to_fig
+    )
+    median_lines.set_gid(MEDIAN_LINE)
+    fig.add_artist(median_lines)
+    fig.add_artist(
+        _collection_lines(spines + marks, colors=MUTED, linewidths=0.8, zorder=2, transform=to_fig)
+    )
+    xs, ys = zip(*lines, strict=True)
+    fig.add_artist(Line2D(xs, ys, color=DISTRICT, linewidth=2, zorder=3, transform=to_fig))
+    for points, face in ((solid, DISTRICT), (hollow, "white")):
+        if points:
+            px, py = zip(*points, strict=True)
+            fig.add_artist(
+                Line2D(
+                    px,
+                    py,
+                    linestyle="none",
+                    marker="o",
+                    markersize=4.5,
+                    markerfacecolor=face,
+                    markeredgecolor=DISTRICT,
+                    markeredgewidth=1.3,
+                    zorder=4,
+                    transform=to_fig,
+                )
+            )
     return fig
 
 
+def _collection_lines(segments, **style):
+    from matplotlib.collections import LineCollection
+
+    return LineCollection(segments, **style)
+
+
+def _polygons(verts, **style):
+    from matplotlib.collections import PolyCollection
+
+    return PolyCollection(verts, **style)
+
+
 def component_trend_chart(content: ReportContent) -> Chart:
+    keys = [c.id for c in content.score.components]
     alt = " ".join(trend_alt(content, c.id, c.name) for c in content.score.components)
     with chart_style():
-        return render(component_trend_figure(content), alt, panels=len(content.score.components))
+        return render(
+            component_trend_figure(content), alt, trend_legend(content, keys), panels=len(keys)
+        )

@@ -26,7 +26,7 @@ from onpoint_desktop.report.charts import Chart
 from onpoint_desktop.report.content import ReportContent
 from onpoint_desktop.report.tables import Cell, add_table
 from onpoint_desktop.report.text import day_text
-from onpoint_desktop.report.word import Captions, add_field
+from onpoint_desktop.report.word import Captions, add_field, paragraph
 from onpoint_desktop.report.wording import BAND_WORDS, benchmark_title, score_text, whole
 
 BODY_FONT = "Calibri"  # the body in the headings' face; restyle via the Normal style
@@ -99,8 +99,8 @@ def _page_setup(doc: Document, content: ReportContent) -> None:
 
 def _cover(doc: Document, content: ReportContent, **_: object) -> None:
     bm, stage_bm = content.benchmark, content.stage_benchmark
-    doc.add_paragraph(content.district, style="Title")
-    doc.add_paragraph("Personalized Learning Implementation Report", style="Subtitle")
+    paragraph(doc, content.district, "Title")
+    paragraph(doc, "Personalized Learning Implementation Report", "Subtitle")
     lead = doc.add_paragraph()
     run = lead.add_run(f"Round {content.round.label} · {content.stage_label}")
     run.font.size = Pt(14)

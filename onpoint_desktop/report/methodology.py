@@ -8,7 +8,7 @@ from docx.document import Document
 from onpoint_desktop.report.content import ReportContent
 from onpoint_desktop.report.tables import add_table
 from onpoint_desktop.report.text import day_text
-from onpoint_desktop.report.word import Captions, keep_with_next
+from onpoint_desktop.report.word import Captions, heading, keep_with_next, paragraph
 from onpoint_desktop.report.wording import benchmark_title, benchmark_words, whole
 from onpoint_desktop.survey_results import GAP_THRESHOLD_POINTS
 
@@ -24,8 +24,8 @@ def add_methodology(
     alpha = model.expert_weight
     lo, hi = whole(model.score_min), whole(model.score_max)
     top = fw.max_level
-    heading = doc.add_heading("Appendix: how the Onpoint score is built", level=1)
-    heading.paragraph_format.page_break_before = True
+    title = heading(doc, "Appendix: how the Onpoint score is built", 1)
+    title.paragraph_format.page_break_before = True
     doc.add_paragraph(
         f"Scores follow the scoring model {model.id} ({model.name}) and run from {lo} to "
         f"{hi}. Each of the {len(model.components)} components combines two parts, each "
@@ -57,7 +57,7 @@ def add_methodology(
         f"{whole(GAP_THRESHOLD_POINTS)} points between the teachers' and leaders' parts, or "
         "between the expert and survey parts, are called out.",
     ):
-        doc.add_paragraph(text, style="List Bullet")
+        paragraph(doc, text, "List Bullet")
     weight_total = sum(c.weight for c in model.components)
     rows = [
         (
@@ -76,7 +76,7 @@ def add_methodology(
         (2.5, 0.9, 1.0, *[2.1 / len(roles)] * len(roles)),
         numeric=tuple(range(1, 3 + len(roles))),
     )
-    doc.add_heading("Benchmark", level=2)
+    heading(doc, "Benchmark", 2)
     keep_with_next(
         doc.add_paragraph(
             f"{benchmark_title(content)}, dated {day_text(bm.date)}. {bm.source} A score is "

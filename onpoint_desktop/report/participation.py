@@ -14,7 +14,7 @@ from docx.document import Document
 from onpoint_desktop.report.content import ReportContent
 from onpoint_desktop.report.tables import Cell, add_table
 from onpoint_desktop.report.text import clean
-from onpoint_desktop.report.word import Captions, keep_with_next, note
+from onpoint_desktop.report.word import Captions, heading, keep_with_next, note
 from onpoint_desktop.report.wording import count_text, fewer_than, names, score_text
 
 ROLE_NOUNS = {"teacher": ("teacher", "teachers"), "leader": ("leader", "leaders")}
@@ -48,8 +48,8 @@ def add_participation(
 
     min_n = content.model.min_n
     roles = list(content.model.role_weights)
-    heading = doc.add_heading("Survey results", level=1)
-    heading.paragraph_format.page_break_before = True
+    title = heading(doc, "Survey results", 1)
+    title.paragraph_format.page_break_before = True
     counts = content.respondents
     if not any(counts.values()):
         doc.add_paragraph(
@@ -118,7 +118,7 @@ def add_school_scores(doc: Document, content: ReportContent, captions: Captions)
     if not breakdown.schools:
         return
     model = content.model
-    doc.add_heading("Results by school", level=2)
+    heading(doc, "Results by school", 2)
     keep_with_next(
         doc.add_paragraph(
             "Each school's survey part of each component, on the same 200–1,000 scale, from "

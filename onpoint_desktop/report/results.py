@@ -17,7 +17,15 @@ from onpoint_desktop.report.synthesis import (
     landmark_district_sentence,
 )
 from onpoint_desktop.report.tables import Cell, add_table
-from onpoint_desktop.report.word import Captions, add_picture, keep_with_next, note
+from onpoint_desktop.report.word import (
+    Captions,
+    add_picture,
+    heading,
+    keep_with_next,
+    legend,
+    note,
+    paragraph,
+)
 from onpoint_desktop.report.wording import (
     BAND_WORDS,
     DASH,
@@ -39,6 +47,7 @@ STATUS_WORDS = {
 
 def _figure(doc: Document, chart: Chart, captions: Captions, caption: str) -> None:
     add_picture(doc, chart.png, WIDTH_IN, chart.alt)
+    legend(doc, chart.legend)
     captions.add(doc, "Figure", caption, keep_with_next=False)
 
 
@@ -52,8 +61,8 @@ def add_results(
 ) -> None:
     stage = content.stage_label
     bm = benchmark_words(content)
-    heading = doc.add_heading("Results against the benchmark", level=1)
-    heading.paragraph_format.page_break_before = True
+    title = heading(doc, "Results against the benchmark", 1)
+    title.paragraph_format.page_break_before = True
     text = (
         f"Each bar is the district's score in {content.round.label}. Behind it, the grey band "
         f"spans the middle half of {bm} at {stage} (25th to 75th percentile) and the dark "
@@ -86,7 +95,7 @@ def _name_cell(name: str, c, *, min_n: int, bold: bool = False) -> Cell:
 def _component_table(doc: Document, content: ReportContent, captions: Captions) -> None:
     model, score = content.model, content.score
     min_n = model.min_n
-    doc.add_heading("Component scores", level=2)
+    heading(doc, "Component scores", 2)
     keep_with_next(
         doc.add_paragraph(
             "Each component blends the consultant's expert ratings of its focus areas with the "
@@ -172,7 +181,7 @@ def add_progress(
     captions: Captions,
     **_: object,
 ) -> None:
-    doc.add_heading("Progress across rounds", level=1)
+    heading(doc, "Progress across rounds", 1)
     if "total_trend" not in charts:
         doc.add_paragraph(
             f"{content.round.label} is the district's first assessment round, so there is no "
@@ -202,7 +211,7 @@ def _landmarks(doc: Document, content: ReportContent, captions: Captions) -> Non
     readings = [r for r in content.landmarks if len(r.medians) > 2]
     if not readings:
         return
-    doc.add_heading("Landmarks on the journey", level=2)
+    heading(doc, "Landmarks on the journey", 2)
     keep_with_next(
         doc.add_paragraph(
             "Onpoint describes four patterns in how districts progress. Here each is read "
@@ -235,7 +244,7 @@ def _entry(doc: Document, content: ReportContent, h: Highlight) -> None:
     distance = points(c.delta)
     if distance != "at the median":
         distance += " the median"
-    doc.add_heading(f"{c.name}: {score_text(c.score)} ({distance})", level=3)
+    heading(doc, f"{c.name}: {score_text(c.score)} ({distance})", 3)
     if h.recommendation is None:
         doc.add_paragraph("No recommendation text covers this component at this stage.")
     else:
@@ -250,14 +259,14 @@ def _entry(doc: Document, content: ReportContent, h: Highlight) -> None:
         lead.paragraph_format.space_after = Pt(2)
         for e in h.evidence:
             level = content.framework.level_label(e.event.level)
-            paragraph = doc.add_paragraph(style="List Bullet")
-            paragraph.add_run(f"{e.area.label} ({level}): ").bold = True
-            paragraph.add_run(e.event.note or "")
+            item = paragraph(doc, style="List Bullet")
+            item.add_run(f"{e.area.label} ({level}): ").bold = True
+            item.add_run(e.event.note or "")
 
 
 def add_highlights(doc: Document, content: ReportContent, **_: object) -> None:
     stage = content.stage_label
-    doc.add_heading("Strengths and focus areas", level=1)
+    heading(doc, "Strengths and focus areas", 1)
     wording = coverage(content).wording()
     if wording.highlights:
         doc.add_paragraph(wording.highlights)
@@ -278,7 +287,7 @@ def add_highlights(doc: Document, content: ReportContent, **_: object) -> None:
         ("Strengths", content.strengths, "above", "a strength"),
         ("Focus areas", content.focus_areas, "below", "a focus area"),
     ):
-        doc.add_heading(title, level=2)
+        heading(doc, title, 2)
         if not chosen:
             doc.add_paragraph(
                 f"No component is {side} {median_words(content)}, so none is named {kind}."

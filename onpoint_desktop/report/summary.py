@@ -14,7 +14,7 @@ from onpoint_desktop.report.cases import coverage
 from onpoint_desktop.report.content import Highlight, ReportContent
 from onpoint_desktop.report.synthesis import key_facts, next_steps, quote
 from onpoint_desktop.report.tables import Cell, add_table
-from onpoint_desktop.report.word import Captions, keep_with_next, note
+from onpoint_desktop.report.word import Captions, heading, keep_with_next, note, paragraph
 from onpoint_desktop.report.wording import (
     band_sentence,
     benchmark_words,
@@ -61,18 +61,18 @@ def highlight_paragraph(content: ReportContent) -> str:
 
 
 def add_summary(doc: Document, content: ReportContent, *, captions: Captions, **_: object) -> None:
-    doc.add_heading("Executive summary", level=1)
-    for paragraph in headline_paragraphs(content):
-        doc.add_paragraph(paragraph)
+    heading(doc, "Executive summary", 1)
+    for text in headline_paragraphs(content):
+        doc.add_paragraph(text)
     facts = key_facts(content)
     if facts:
-        doc.add_heading("What matters most", level=2)
+        heading(doc, "What matters most", 2)
         for fact in facts:
-            paragraph = doc.add_paragraph(style="List Number")
-            paragraph.add_run(fact.lead).bold = True
-            paragraph.add_run(" " + fact.text)
-            paragraph.paragraph_format.space_after = Pt(4)
-    doc.add_heading("What we recommend", level=2)
+            item = paragraph(doc, style="List Number")
+            item.add_run(fact.lead).bold = True
+            item.add_run(" " + fact.text)
+            item.paragraph_format.space_after = Pt(4)
+    heading(doc, "What we recommend", 2)
     doc.add_paragraph(highlight_paragraph(content))
     for h in (*content.focus_areas, *content.strengths):
         _recommendation(doc, content, h)
@@ -95,18 +95,18 @@ def _recommendation(doc: Document, content: ReportContent, h: Highlight) -> None
     if h.evidence:
         evidence = h.evidence[0]
         level = content.framework.level_label(evidence.event.level)
-        paragraph = doc.add_paragraph(style="Quote")
-        paragraph.paragraph_format.left_indent = Pt(18)
-        paragraph.paragraph_format.space_after = Pt(6)
-        paragraph.add_run(f"“{quote(evidence.event.note or '')}”")
-        source = paragraph.add_run(f" Evidence note on {evidence.area.label} (rated {level}).")
+        cited = paragraph(doc, style="Quote")
+        cited.paragraph_format.left_indent = Pt(18)
+        cited.paragraph_format.space_after = Pt(6)
+        cited.add_run(f"“{quote(evidence.event.note or '')}”")
+        source = cited.add_run(f" Evidence note on {evidence.area.label} (rated {level}).")
         source.italic = False
         source.font.size = Pt(9)
 
 
 def _next_steps(doc: Document, content: ReportContent, captions: Captions) -> None:
     steps = next_steps(content)
-    doc.add_heading("Next steps", level=2)
+    heading(doc, "Next steps", 2)
     if not steps:
         doc.add_paragraph("No next step follows from this round's results.")
         return

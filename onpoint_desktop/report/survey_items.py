@@ -12,7 +12,7 @@ from onpoint_desktop.report.answer_bars import WIDTH_IN, answer_bar, answer_fill
 from onpoint_desktop.report.content import ReportContent
 from onpoint_desktop.report.participation import role_noun
 from onpoint_desktop.report.tables import Cell, Picture, add_table
-from onpoint_desktop.report.word import Captions, keep_with_next
+from onpoint_desktop.report.word import Captions, heading, keep_with_next, paragraph
 from onpoint_desktop.report.wording import fewer_than, percent, score_text, whole
 from onpoint_desktop.survey_results import GAP_THRESHOLD_POINTS, Gap, ItemResult
 
@@ -37,7 +37,7 @@ def _gap_sentence(content: ReportContent, gap: Gap) -> str:
 
 def add_gaps(doc: Document, content: ReportContent) -> None:
     """Teacher-vs-leader and expert-vs-survey differences of at least the threshold."""
-    doc.add_heading("What stands out", level=2)
+    heading(doc, "What stands out", 2)
     threshold = whole(GAP_THRESHOLD_POINTS)
     if not content.gaps:
         doc.add_paragraph(
@@ -64,7 +64,7 @@ def add_gaps(doc: Document, content: ReportContent) -> None:
         lead.add_run(title).bold = True
         keep_with_next(lead).paragraph_format.space_after = 0
         for gap in found:
-            doc.add_paragraph(_gap_sentence(content, gap), style="List Bullet")
+            paragraph(doc, _gap_sentence(content, gap), "List Bullet")
 
 
 def _answers_alt(result: ItemResult, labels: list[str]) -> str:
@@ -139,7 +139,7 @@ def add_item_results(doc: Document, content: ReportContent, captions: Captions) 
     role = next(iter(content.model.role_weights))
     instrument = content.model.instruments[role]
     top = [label for _, label in instrument.scale[-2:]]
-    doc.add_heading("Results by item", level=2)
+    heading(doc, "Results by item", 2)
     keep_with_next(
         doc.add_paragraph(
             f"For each question: how many answered, the mean answer on the "
@@ -158,7 +158,7 @@ def add_item_results(doc: Document, content: ReportContent, captions: Captions) 
         if not results:
             continue
         c = content.score.component(component.id)
-        doc.add_heading(component.name, level=3)
+        heading(doc, component.name, 3)
         keep_with_next(doc.add_paragraph(_component_line(content, c)))
         captions.add(
             doc,

@@ -22,6 +22,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.table import Table
 
 from onpoint_desktop.report.text import clean
+from onpoint_desktop.report.word import style_id
 
 TWIPS = 1440  # per inch
 TABLE_STYLE = (
@@ -39,6 +40,17 @@ class Picture:
 
 
 @dataclass(frozen=True)
+class Run:
+    """More text in a cell, after its own (start it with ``\\n`` for a new line)."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
 class Cell:
     """One table cell: text (``\\n`` breaks the line) and how it looks."""
 
@@ -48,9 +60,12 @@ class Cell:
     size: float | None = None  # points; None: the table's size
     colour: str | None = None  # hex without '#'
     fill: str | None = None  # background, hex without '#'
+    pattern: str | None = None  # a shading pattern over the fill, e.g. "thinDiagStripe"
+    pattern_colour: str = "auto"
     right: bool = False
     span: int = 1  # columns this cell spans
     note: str | None = None  # a second, smaller muted line (who and when, a status)
+    more: tuple[Run, ...] = ()
     picture: Picture | None = None
 
 
@@ -84,6 +99,14 @@ def _paragraph(cell: Cell, size: float, keep_next: bool) -> str:
         runs += _run(
             cell.text, cell.size or size, bold=cell.bold, italic=cell.italic, colour=cell.colour
         )
+    for extra in cell.more:
+        runs += _run(
+            extra.text,
+            extra.size or cell.size or size,
+            bold=extra.bold,
+            italic=extra.italic,
+            colour=extra.colour,
+        )
     if cell.note:
         runs += _run(("\n" if cell.text else "") + cell.note, (cell.size or size) - 1, colour=MUTED)
     if cell.picture is not None:
@@ -103,25 +126,32 @@ def add_table(
     keep_together: bool | None = None,
     keep_with_next: bool = False,
     style: str = TABLE_STYLE,
+    min_height: float | None = None,
+    tall_rows: Sequence[int] = (),
 ) -> Table:
     """Append a table: ``rows`` of cells (a plain string is a plain cell; the first
     ``header_rows`` rows are bold and repeat on every page). Columns in ``numeric`` are
     right-aligned, their headers too. ``split_rows`` lets a tall row break across pages
     (long notes); ``keep_together`` keeps the table on one page (by default: when it has
     at most ``SHORT_TABLE`` rows); ``keep_with_next`` keeps its last row with what follows
-    (the note under it). The header rows always stay with the first row below them."""
+    (the note under it). The header rows always stay with the first row below them.
+    ``min_height`` (inches) is the least height of the rows listed in ``tall_rows``."""
     if keep_together is None:
         keep_together = len(rows) <= SHORT_TABLE
-    style_id = doc.styles[style].style_id
+    table_style = style_id(doc, style)
     total = sum(widths)
     grid = "".join(f'<w:gridCol w:w="{round(w * TWIPS)}"/>' for w in widths)
     body = []
     pictures: list[tuple[int, int, Picture]] = []
     for r, row in enumerate(rows):
         is_header = r < header_rows
-        row_props = "<w:tblHeader/>" if is_header else ""
+        row_props = ""  # in the schema's order: cantSplit, trHeight, tblHeader
         if not split_rows or is_header:
             row_props += "<w:cantSplit/>"
+        if min_height and r in tall_rows:
+            row_props += f'<w:trHeight w:val="{round(min_height * TWIPS)}" w:hRule="atLeast"/>'
+        if is_header:
+            row_props += "<w:tblHeader/>"
         keep_next = keep_together or r < max(header_rows, 1)
         if r == len(rows) - 1:
             keep_next = keep_with_next
@@ -138,7 +168,11 @@ def add_table(
             if cell.span > 1:
                 props += f'<w:gridSpan w:val="{cell.span}"/>'
             if cell.fill:
-                props += f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.fill}"/>'
+                pattern = cell.pattern or "clear"
+                props += (
+                    f'<w:shd w:val="{pattern}" w:color="{cell.pattern_colour}" '
+                    f'w:fill="{cell.fill}"/>'
+                )
             if cell.picture is not None:
                 pictures.append((r, c, cell.picture))
             cells.append(
@@ -149,7 +183,7 @@ def add_table(
         body.append(f"<w:tr>{trpr}{''.join(cells)}</w:tr>")
     first_row = "1" if header_rows else "0"
     xml = (
-        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{style_id}"/>'
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_style}"/>'
         f'<w:tblW w:w="{round(total * TWIPS)}" w:type="dxa"/><w:jc w:val="center"/>'
         '<w:tblLayout w:type="fixed"/>'
         f'<w:tblLook w:val="04{"2" if header_rows else "0"}0" w:firstRow="{first_row}" '
@@ -165,17 +199,38 @@ def add_table(
 
 
 def _place_pictures(doc: Document, tbl, pictures: list[tuple[int, int, Picture]]) -> None:
-    from docx.shared import Inches
-
     rows = tbl.findall(qn("w:tr"))
     for r, c, picture in pictures:
         tc = rows[r].findall(qn("w:tc"))[c]
         run = tc.findall(qn("w:p"))[0].findall(qn("w:r"))[-1]
-        inline = doc.part.new_pic_inline(io.BytesIO(picture.png), width=Inches(picture.width))
-        describe(inline, picture.alt)
-        drawing = parse_xml(f"<w:drawing {nsdecls('w')}/>")
-        drawing.append(inline)
-        run.append(drawing)
+        run.append(drawing(doc, picture))
+
+
+def drawing(doc: Document, picture: Picture):
+    """A ``w:drawing`` holding ``picture`` inline, with its alternative text; every
+    picture of the report is made here, so drawing ids never clash."""
+    from docx.oxml.shape import CT_Inline
+    from docx.shared import Inches
+
+    rid, image = doc.part.get_or_add_image(io.BytesIO(picture.png))
+    cx, cy = image.scaled_dimensions(Inches(picture.width), None)
+    inline = CT_Inline.new_pic_inline(_next_shape_id(doc), rid, image.filename, cx, cy)
+    describe(inline, picture.alt)
+    element = parse_xml(f"<w:drawing {nsdecls('w')}/>")
+    element.append(inline)
+    return element
+
+
+def _next_shape_id(doc: Document) -> int:
+    """A drawing id no other shape has. python-docx finds one by searching the whole
+    document for the largest id, for every picture; here the search runs once and the
+    ids count up."""
+    state = doc.__dict__
+    if "_next_shape_id" not in state:
+        state["_next_shape_id"] = doc.part.next_id
+    found = state["_next_shape_id"]
+    state["_next_shape_id"] = found + 1
+    return found
 
 
 def describe(inline, alt: str) -> None:

@@ -51,12 +51,12 @@ class Captions:
 
     def add(self, doc: Document, kind: str, text: str, *, keep_with_next: bool) -> Paragraph:
         self.counts[kind] = self.counts.get(kind, 0) + 1
-        paragraph = doc.add_paragraph(style="Caption")
-        paragraph.add_run(f"{kind} ")
-        add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(self.counts[kind]))
-        paragraph.add_run(f": {text}")
-        paragraph.paragraph_format.keep_with_next = keep_with_next
-        return paragraph
+        caption = paragraph(doc, style="Caption")
+        caption.add_run(f"{kind} ")
+        add_field(caption, f"SEQ {kind} \\* ARABIC", str(self.counts[kind]))
+        caption.add_run(f": {text}")
+        caption.paragraph_format.keep_with_next = keep_with_next
+        return caption
 
 
 _AFTER_SHD = {
@@ -187,15 +187,62 @@ def keep_with_next(paragraph: Paragraph) -> Paragraph:
 
 def add_picture(doc: Document, png: bytes, width: float, alt: str) -> Paragraph:
     """A centred picture ``width`` inches wide with its alternative text, kept with
-    its caption below."""
-    import io
+    what follows (its legend and caption)."""
+    from onpoint_desktop.report.tables import Picture, drawing
 
-    from onpoint_desktop.report.tables import describe
+    picture = doc.add_paragraph()
+    picture.add_run()._r.append(drawing(doc, Picture(png, width, alt)))
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.keep_with_next = True
+    return picture
 
-    paragraph = doc.add_paragraph()
-    run = paragraph.add_run()
-    run.add_picture(io.BytesIO(png), width=Inches(width))
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.paragraph_format.keep_with_next = True
-    describe(run._r.xpath(".//wp:inline")[0], alt)
-    return paragraph
+
+def style_id(doc: Document, name: str) -> str:
+    """The id of the style called ``name``, looked up once per document: python-docx
+    searches all the styles by name on every lookup, and again for the default style
+    whenever a style is assigned (milliseconds each, hundreds of times a report)."""
+    cache = doc.__dict__.setdefault("_style_ids", {})
+    found = cache.get(name)
+    if found is None:
+        found = cache[name] = doc.styles[name].style_id
+    return found
+
+
+def paragraph(doc: Document, text: str = "", style: str | None = None) -> Paragraph:
+    """A new paragraph at the end of the body, in the named style."""
+    added = doc.add_paragraph(text)
+    if style is not None:
+        added._p.style = style_id(doc, style)
+    return added
+
+
+def heading(doc: Document, text: str, level: int) -> Paragraph:
+    """A heading (Word's "Heading N" styles keep with what follows)."""
+    return paragraph(doc, text, f"Heading {level}")
+
+
+LEGEND_STYLE = "Chart Legend"
+
+
+def legend(doc: Document, entries) -> Paragraph:
+    """A chart's legend as a line of text under it, in its own paragraph style: each
+    key a coloured symbol and its words."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    if LEGEND_STYLE not in doc.__dict__.setdefault("_style_ids", {}):
+        style = doc.styles.add_style(LEGEND_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.font.size = Pt(8)
+        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        style.paragraph_format.space_after = Pt(2)
+        style.paragraph_format.keep_with_next = True
+        doc.__dict__["_style_ids"][LEGEND_STYLE] = style.style_id
+    line = paragraph(doc, style=LEGEND_STYLE)
+    for index, entry in enumerate(entries):
+        if index:
+            line.add_run("    ")
+        symbol = line.add_run(entry.symbol + " ")
+        symbol.bold = True
+        symbol.font.color.rgb = RGBColor.from_string(entry.colour)
+        line.add_run(entry.label)
+    return line
