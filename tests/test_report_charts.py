@@ -16,14 +16,14 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from onpoint_desktop.benchmark import Percentiles, StageBenchmark
-from onpoint_desktop.report import charts
+from onpoint_desktop.report import charts, trend_charts
 from onpoint_desktop.report.content import gather
 from onpoint_desktop.workspace import Response
 
 FIGURES = {
     "components": charts.components_figure,
-    "total_trend": charts.total_trend_figure,
-    "component_trend": charts.component_trend_figure,
+    "total_trend": trend_charts.total_trend_figure,
+    "component_trend": trend_charts.component_trend_figure,
 }
 
 
@@ -176,7 +176,7 @@ def test_provisional_rounds_are_hollow_and_said_so(ws):
     _rate_all(ws, "r2", 3)
     _survey_all(ws, "r2", 4)
     content = gather(ws, "r2")
-    chart = charts.total_trend_chart(content)
+    chart = trend_charts.total_trend_chart(content)
     legend = [entry.label for entry in chart.legend]
     assert "Provisional round (hollow)" in legend
     assert "Median of the illustrative benchmark" in legend

@@ -1,21 +1,20 @@
-"""Small python-docx building blocks the report needs but python-docx does not offer:
-fields (page numbers, caption numbers), cell shading, header rows that repeat, widths.
+"""Small python-docx building blocks the report needs but python-docx does not offer, or
+offers slowly: fields (page numbers, caption numbers), pictures with alternative text,
+chart legends, paragraphs and headings by style name (looked up once per document).
+Tables are in ``tables``.
 
-Everything visible uses named Word styles (Title, Heading 1/2, Caption, List Bullet, a
-table style), so a district can restyle the whole report from Word's Styles pane.
+Everything visible uses named Word styles (Title, Heading 1/2/3, Caption, List Bullet,
+Quote, Chart Legend, a table style), so a district can restyle the whole report from
+Word's Styles pane.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from docx.document import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt, RGBColor
-from docx.table import Table, _Cell
+from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 
@@ -59,97 +58,6 @@ class Captions:
         return caption
 
 
-_AFTER_SHD = {
-    qn(f"w:{name}")
-    for name in (
-        "noWrap",
-        "tcMar",
-        "textDirection",
-        "tcFitText",
-        "vAlign",
-        "hideMark",
-        "headers",
-        "cellIns",
-        "cellDel",
-        "cellMerge",
-        "tcPrChange",
-    )
-}
-
-
-def shade(cell: _Cell, fill: str, *, pattern: str = "clear", pattern_colour: str = "auto") -> None:
-    """Fill a table cell (``fill`` hex without ``#``); ``pattern`` e.g. ``thinDiagStripe``."""
-    props = cell._tc.get_or_add_tcPr()
-    for old in props.findall(qn("w:shd")):
-        props.remove(old)
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), pattern)
-    shd.set(qn("w:color"), pattern_colour)
-    shd.set(qn("w:fill"), fill)
-    # Word insists on the schema's order of cell properties: shd goes before these.
-    later = next((el for el in props if el.tag in _AFTER_SHD), None)
-    if later is None:
-        props.append(shd)
-    else:
-        later.addprevious(shd)
-
-
-def repeat_header(table: Table, rows: int = 1) -> None:
-    """Repeat the first ``rows`` rows on every page, and never split a row across pages
-    (the board's tiles)."""
-    for index, row in enumerate(table.rows):
-        props = row._tr.get_or_add_trPr()
-        if index < rows:
-            props.append(OxmlElement("w:tblHeader"))
-        props.append(OxmlElement("w:cantSplit"))
-
-
-def grid(table: Table) -> list[list[_Cell]]:
-    """The cells of an unmerged table by row and column, in one pass.
-
-    python-docx's ``table.cell(r, c)`` walks the whole table on every call, which turns
-    filling a table into quadratic work; this reads each ``w:tc`` once.
-    """
-    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
-
-
-def set_widths(table: Table, widths: Sequence[float]) -> None:
-    """Fix column widths (inches) for Word and LibreOffice alike (before any merge)."""
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-        col.w = Inches(width)
-    for row in grid(table):
-        for cell, width in zip(row, widths, strict=True):
-            cell.width = Inches(width)
-
-
-def cell_text(
-    cell: _Cell,
-    text: str,
-    *,
-    size: float = 9,
-    bold: bool = False,
-    italic: bool = False,
-    right: bool = False,
-    colour: str | None = None,
-) -> Paragraph:
-    """Replace a cell's text with one run (the cell keeps its table style)."""
-    paragraph = cell.paragraphs[0]
-    for run in list(paragraph.runs):
-        run._r.getparent().remove(run._r)
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.bold = bold or None
-    run.italic = italic or None
-    if colour:
-        run.font.color.rgb = RGBColor.from_string(colour)
-    paragraph.paragraph_format.space_after = Pt(0)
-    if right:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return paragraph
-
-
 def note(doc: Document, text: str, *, size: float = 8.5) -> Paragraph:
     """A small explanatory line under a table (legend, source)."""
     paragraph = doc.add_paragraph()
@@ -158,25 +66,6 @@ def note(doc: Document, text: str, *, size: float = 8.5) -> Paragraph:
     run.font.size = Pt(size)
     run.italic = True
     return paragraph
-
-
-def keep_together(table: Table) -> None:
-    """Keep a short table on one page: every row stays with the next (Word's idiom)."""
-    rows = table._tbl.tr_lst
-    for tr in rows[:-1]:
-        for tc in tr.tc_lst:
-            for paragraph in _Cell(tc, table).paragraphs:
-                paragraph.paragraph_format.keep_with_next = True
-
-
-def min_row_height(table: Table, inches: float, rows: Sequence[int]) -> None:
-    """Give the rows at ``rows`` at least this height (the tiles of the board)."""
-    from docx.enum.table import WD_ROW_HEIGHT_RULE
-
-    for index in rows:
-        row = table.rows[index]
-        row.height = Inches(inches)
-        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
 def keep_with_next(paragraph: Paragraph) -> Paragraph:

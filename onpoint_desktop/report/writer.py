@@ -16,7 +16,7 @@ from pathlib import Path
 
 from onpoint_desktop.atomic import atomic_stream, os_reason
 from onpoint_desktop.errors import Cancelled, InputError, ReportError
-from onpoint_desktop.report import charts, pdf
+from onpoint_desktop.report import charts, pdf, trend_charts
 from onpoint_desktop.report.charts import Chart
 from onpoint_desktop.report.content import ReportContent, gather
 from onpoint_desktop.report.document import SECTIONS as DOCUMENT_SECTIONS
@@ -69,8 +69,8 @@ def render_charts(
     district has more than one round. ``step()`` runs after each chart."""
     drawers = {"components": charts.components_chart}
     if chart_count(content) > 1:
-        drawers["total_trend"] = charts.total_trend_chart
-        drawers["component_trend"] = charts.component_trend_chart
+        drawers["total_trend"] = trend_charts.total_trend_chart
+        drawers["component_trend"] = trend_charts.component_trend_chart
     rendered = {}
     for name, draw in drawers.items():
         rendered[name] = draw(content)
