@@ -58,9 +58,9 @@ META = [
 
 def generate(path: Path, rows: int) -> None:
     sys.path.insert(0, str(ROOT))
-    from onpoint_desktop.framework import model
+    from onpoint_desktop.model_catalogue import shipped_model
 
-    items = model().instruments["teacher"].items
+    items = shipped_model("onpoint-1").instruments["teacher"].items
     stem = "To what extent do you agree with each statement?"
     ids = [m[0] for m in META] + [f"Q2_{i}" for i in range(1, len(items) + 1)] + ["Q3", "School"]
     texts = [m[1] for m in META] + [f"{stem} - {i.text}" for i in items]

@@ -39,6 +39,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from onpoint_desktop import framework
+from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID, shipped_model
 from onpoint_desktop.sync import HQStore, keys, merge_bundles
 from onpoint_desktop.sync.benchmark_pack import write_pack
 from onpoint_desktop.sync.bundle import BundleContent, write_bundle
@@ -60,7 +61,8 @@ class DistrictStory:
     def __init__(self, index: int, rng: random.Random, consultant: Identity) -> None:
         self.rng = rng
         self.consultant = consultant
-        self.res = framework.load()
+        self.model = shipped_model(DEFAULT_MODEL_ID)
+        self.framework = framework.framework()
         self.district = {
             "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "name": f"Bench District {index:03d}",
@@ -81,7 +83,7 @@ class DistrictStory:
         return BundleContent(
             district=self.district,
             workspace_uuid=self.workspace_uuid,
-            model=self.res.model.id,
+            model=self.model.id,
             rounds=list(self.rounds),
             rating_events=list(self.events),
             survey_responses=list(self.responses),
@@ -97,12 +99,13 @@ class DistrictStory:
                 "stage": STAGES[min(n, 3)],
                 "position": n + 1,
                 "created_at": self.tick(),
+                "model": self.model.id,
             }
         )
 
     def rate(self, n: int, share: float) -> None:
         rid = self.rounds[-1]["id"]
-        for area in self.res.framework.areas:
+        for area in self.framework.areas:
             if self.rng.random() > share:
                 continue
             level = round(1.5 + 0.6 * n + self.quality + self.rng.gauss(0, 0.6))
@@ -121,7 +124,7 @@ class DistrictStory:
     def survey(self, n: int) -> None:
         rid = self.rounds[-1]["id"]
         for role, (lo, hi) in (("teacher", (30, 80)), ("leader", (5, 15))):
-            inst = self.res.model.instruments[role]
+            inst = self.model.instruments[role]
             for k in range(self.rng.randint(lo, hi)):
                 centre = 2.6 + 0.35 * n + self.quality
                 answers = {
@@ -242,6 +245,7 @@ def main() -> None:
             db = root / f"hq-{n}.db"
             shutil.copy(template.path, db)
             shutil.copy(template_key, keys.hq_private_key_path(db))
+            shutil.copy(keys.hq_signing_key_path(template.path), keys.hq_signing_key_path(db))
             hq = HQStore.open(db)
             t = time.perf_counter()
             summary = merge_bundles(hq, order[:n], trust_new_signers=True)

@@ -53,7 +53,7 @@ def build_district(path: Path) -> Workspace:
             note = f"Round {round_id}: evidence gathered on site for {area}."
             ws.rate(round_id, area, level, note, author="Bench Consultant")
         for role, count in (("teacher", 70), ("leader", 14)):
-            items = ws.model.instruments[role].item_ids
+            items = ws.current_model.instruments[role].item_ids
             ws.add_survey_responses(
                 round_id,
                 role,

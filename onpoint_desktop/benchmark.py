@@ -1,20 +1,20 @@
 """National benchmarks by implementation stage, bands, and recommendation texts.
 
 A benchmark gives, per stage, the 25th/50th/75th percentile of the total and of each
-component, with the number of districts behind them. The app ships an illustrative
-default; HQ builds real ones from merged bundles (benchmark packs).
+component of one scoring model, with the number of districts behind them. Each model
+ships its own (illustrative) benchmark and recommendation set (``ScoringModel.benchmark``,
+``ScoringModel.recommendations``); HQ builds real benchmarks from merged bundles
+(benchmark packs), one model at a time.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from onpoint_desktop.errors import ResourceError
-from onpoint_desktop.resources import Fields, read_json, resources_dir
+from onpoint_desktop.resources import Fields
 
 BANDS = ("below", "within", "above")
 BENCHMARK_FORMAT = "onpoint-benchmark/1"
@@ -54,8 +54,10 @@ class Benchmark:
     date: str
     source: str
     illustrative: bool
-    model: str
+    model_id: str  # the scoring model whose scores it describes
     stages: dict[str, StageBenchmark]
+    id: str = ""  # shipped benchmarks and HQ's packs carry an id and a version
+    version: int = 1
 
     def percentiles(self, stage: str, key: str) -> Percentiles | None:
         """Percentiles for the total (``key="total"``) or a component at a stage, if known."""
@@ -80,11 +82,13 @@ class Benchmark:
 
         return {
             "format": BENCHMARK_FORMAT,
+            **({"id": self.id} if self.id else {}),
+            "version": self.version,
             "name": self.name,
             "date": self.date,
             "source": self.source,
             "illustrative": self.illustrative,
-            "model": self.model,
+            "model": self.model_id,
             "stages": {
                 stage: {
                     "n_districts": sb.n_districts,
@@ -103,9 +107,7 @@ def parse_benchmark(obj: Any, source: str, component_ids: tuple[str, ...] = ()) 
     withholds stages with too few districts), but a present stage must be complete.
     """
     doc = Fields(obj, source)
-    fmt = doc.str("format")
-    if fmt != BENCHMARK_FORMAT:
-        raise doc.fail("format", f"is '{fmt}', expected '{BENCHMARK_FORMAT}'")
+    doc.require_format(BENCHMARK_FORMAT)
 
     def pct(f: Fields) -> Percentiles:
         p = Percentiles(f.number("p25"), f.number("p50"), f.number("p75"))
@@ -134,32 +136,19 @@ def parse_benchmark(obj: Any, source: str, component_ids: tuple[str, ...] = ()) 
         date=doc.str("date"),
         source=doc.str("source"),
         illustrative=doc.bool("illustrative", False),
-        model=doc.str("model"),
+        model_id=doc.str("model"),
         stages=stages,
+        id=doc.str("id", ""),
+        version=doc.int("version", 1),
     )
 
 
-def load_benchmark_file(path: Path, component_ids: tuple[str, ...] = ()) -> Benchmark:
-    return parse_benchmark(read_json(path), str(path), component_ids)
-
-
-@functools.cache
-def default_benchmark() -> Benchmark:
-    """The illustrative benchmark shipped with the app."""
-    from onpoint_desktop import framework
-
-    path = resources_dir() / "benchmarks" / "illustrative-default.json"
-    return load_benchmark_file(path, framework.model().component_ids)
-
-
-def benchmark_from_json(text: str, source: str) -> Benchmark:
+def benchmark_from_json(text: str, source: str, component_ids: tuple[str, ...]) -> Benchmark:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ResourceError(f"{source} is not valid JSON (line {exc.lineno}: {exc.msg}).") from None
-    from onpoint_desktop import framework
-
-    return parse_benchmark(obj, source, framework.model().component_ids)
+    return parse_benchmark(obj, source, component_ids)
 
 
 # --- recommendations -----------------------------------------------------------------------
@@ -200,36 +189,38 @@ class RecommendationLibrary:
         return len(self._by_key)
 
 
-@functools.cache
-def recommendations() -> RecommendationLibrary:
-    from onpoint_desktop import framework
+RECOMMENDATIONS_FORMAT = "onpoint-recommendations/1"
 
-    res = framework.load()
-    path = resources_dir() / "recommendations.json"
-    doc = Fields(read_json(path), str(path))
-    valid_stages = (*res.framework.stage_ids, "*")
+
+def parse_recommendations(
+    doc: Fields, component_ids: tuple[str, ...], stage_ids: tuple[str, ...]
+) -> RecommendationLibrary:
+    """A model's recommendation set: every component and band covered, no repeats."""
+    doc.require_format(RECOMMENDATIONS_FORMAT)
+    valid_stages = (*stage_ids, "*")
     entries: list[Recommendation] = []
     seen: set[tuple[str, str, str]] = set()
     for f in doc.items("texts"):
         rec = Recommendation(
             f.str("component"), f.str("band"), f.str("stage"), f.str("title"), f.str("text")
         )
-        if rec.component not in res.model.by_id:
-            raise f.fail("component", f"names unknown component '{rec.component}'")
+        if rec.component not in component_ids:
+            raise f.fail("component", f"names unknown component '{rec.component[:60]}'")
         if rec.band not in (*BANDS, "*"):
-            raise f.fail("band", f"must be one of {', '.join(BANDS)} or *, not '{rec.band}'")
+            raise f.fail("band", f"must be one of {', '.join(BANDS)} or *, not '{rec.band[:20]}'")
         if rec.stage not in valid_stages:
-            raise f.fail("stage", f"must be a stage id or *, not '{rec.stage}'")
+            raise f.fail("stage", f"must be a stage id or *, not '{rec.stage[:40]}'")
         key = (rec.component, rec.band, rec.stage)
         if key in seen:
             raise f.fail("component", f"repeats the entry for {key}")
         seen.add(key)
         entries.append(rec)
     library = RecommendationLibrary(entries)
-    for component in res.model.component_ids:
+    for component in component_ids:
         for band in BANDS:
             if library.lookup(component, band, "*") is None:
                 raise ResourceError(
-                    f"{path}: no recommendation covers component '{component}' in band '{band}'."
+                    f"{doc.source}: no recommendation covers component '{component}' "
+                    f"in band '{band}'."
                 )
     return library

@@ -34,7 +34,7 @@ def build_demo(path: str | Path) -> Workspace:
                 area = ratings.sub(area_id)
                 note = _note_for(area, index, len(rounds))
                 ws.rate(round_id, area_id, area.list("levels")[index], note, author=author)
-            for role in ws.model.role_weights:
+            for role in ws.round_model(round_id).roles:
                 responses = generate_responses(ws, spec, role, index, round_id)
                 ws.add_survey_responses(
                     round_id,
@@ -76,7 +76,7 @@ def generate_responses(
     noise = surveys.number("answer_spread")
     missing = surveys.number("missing_rate")
     schools = spec.list("schools")
-    instrument = ws.model.instruments[role]
+    instrument = ws.round_model(round_id).instruments[role]
     lo, hi = instrument.scale_min, instrument.scale_max
     responses = []
     for number in range(1, count + 1):

@@ -90,10 +90,11 @@ class LandmarkReading:
 
 @functools.cache
 def landmarks() -> tuple[Landmark, ...]:
-    """The landmarks resource, validated."""
-    from onpoint_desktop import framework as fw
+    """The landmarks resource, validated against the framework (a landmark whose component
+    a round's scoring model lacks is simply not read for that round)."""
+    from onpoint_desktop.framework import framework
 
-    res = fw.load()
+    stage_ids = framework().stage_ids
     path = resources_dir() / "landmarks.json"
     doc = Fields(read_json(path), str(path))
     if doc.str("format") != LANDMARKS_FORMAT:
@@ -108,11 +109,9 @@ def landmarks() -> tuple[Landmark, ...]:
             f.str("text"),
             tuple(f.list("stages")),
         )
-        if landmark.component not in res.model.by_id:
-            raise f.fail("component", f"names unknown component '{landmark.component}'")
         if landmark.pattern not in PATTERNS:
             raise f.fail("pattern", f"must be one of {', '.join(PATTERNS)}")
-        unknown = [s for s in landmark.stages if s not in res.framework.stage_ids]
+        unknown = [s for s in landmark.stages if s not in stage_ids]
         if unknown:
             raise f.fail("stages", f"names unknown stage '{unknown[0]}'")
         found.append(landmark)
@@ -130,10 +129,13 @@ def read_landmarks(
     """Each landmark against the benchmark's medians and the district's rounds.
 
     ``history`` is (round label, score) oldest first. Landmarks whose component the
-    benchmark lacks at some stage read only the stages it has.
+    benchmark lacks at some stage read only the stages it has; those whose component it
+    lacks altogether (another scoring model) are left out.
     """
     readings = []
     for landmark in landmarks() if chosen is None else chosen:
+        if not any(benchmark.percentiles(s, landmark.component) for s in framework.stage_ids):
+            continue
         medians = tuple(
             (stage, pct.p50)
             for stage in framework.stage_ids

@@ -111,6 +111,12 @@ class Fields:
             raise self.fail(key, "must be a non-empty list")
         return value
 
+    def require_format(self, expected: str) -> None:
+        """Refuse a document of another kind or version (its ``format`` key)."""
+        found = self.str("format")
+        if found != expected:
+            raise self.fail("format", f"is '{found[:60]}', expected '{expected}'")
+
     def sub(self, key: str) -> Fields:
         return Fields(self.get(key), self.source, self._key(key))
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from onpoint_desktop.benchmark import Benchmark, RecommendationLibrary
+from onpoint_desktop.benchmark import TOTAL, Benchmark, Recommendation
 from onpoint_desktop.framework import Framework, ScoringModel
 
 
@@ -81,10 +81,6 @@ class ComponentScore:
             return "survey-only"
         return "unavailable"
 
-    def suppressed_roles(self, min_n: int) -> list[str]:
-        """Roles that answered this component but too few to be used (below min_n)."""
-        return [r for r, n in self.role_n.items() if 0 < n < min_n]
-
     @property
     def held_back_roles(self) -> list[str]:
         """Roles that answered this component but were too few to be used (n < min_n)."""
@@ -107,7 +103,10 @@ class ComponentScore:
 
 @dataclass(frozen=True)
 class RoundScore:
-    model: str
+    """The score of one round, with the scoring model and the benchmark it was made with
+    (a front-end reads names, ``min_n``, the score range and the bands from here)."""
+
+    model: ScoringModel
     stage: str
     total: float | None
     complete: bool
@@ -116,12 +115,21 @@ class RoundScore:
     focus_areas: tuple[str, ...]
     total_band: str | None
     total_median: float | None
-    benchmark: str
+    benchmark: Benchmark
     district: str = ""
     round: str = ""
 
     def component(self, component_id: str) -> ComponentScore:
         return next(c for c in self.components if c.id == component_id)
+
+    def value(self, key: str) -> float | None:
+        """The score of the total (``key="total"``) or of a component; None when it is
+        unavailable, or when the round's model has no such component (a trend across
+        rounds scored with different models)."""
+        if key == TOTAL:
+            return self.total
+        found = next((c for c in self.components if c.id == key), None)
+        return found.score if found is not None else None
 
     @property
     def provisional(self) -> bool:
@@ -135,7 +143,7 @@ class RoundScore:
             "district": self.district,
             "round": self.round,
             "stage": self.stage,
-            "model": self.model,
+            "model": self.model.id,
             "total": _round(self.total, 2),
             "complete": self.complete,
             "components": [
@@ -256,7 +264,7 @@ def compute(
     total_pct = benchmark.percentiles(stage, "total")
     strengths, focus = highlights(components, model.highlights)
     return RoundScore(
-        model=model.id,
+        model=model,
         stage=stage,
         total=total,
         complete=all(c.status == "complete" for c in components),
@@ -265,7 +273,7 @@ def compute(
         focus_areas=focus,
         total_band=total_pct.band(total) if total_pct else None,
         total_median=total_pct.p50 if total_pct else None,
-        benchmark=benchmark.label,
+        benchmark=benchmark,
         district=district,
         round=round_id,
     )
@@ -282,11 +290,10 @@ def highlights(
     return tuple(c.id for c in above[:count]), tuple(c.id for c in below[:count])
 
 
-def recommendations_for(
-    score: RoundScore, library: RecommendationLibrary
-) -> dict[str, list[tuple[str, Any]]]:
-    """Recommendation texts for the strengths and focus areas of a round score."""
-    out: dict[str, list[tuple[str, Any]]] = {"strengths": [], "focus_areas": []}
+def recommendations_for(score: RoundScore) -> dict[str, list[tuple[str, Recommendation]]]:
+    """Texts from the round's model's recommendation set for its strengths and focus areas."""
+    library = score.model.recommendations
+    out: dict[str, list[tuple[str, Recommendation]]] = {"strengths": [], "focus_areas": []}
     for kind in out:
         for cid in getattr(score, kind):
             comp = score.component(cid)

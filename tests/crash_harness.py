@@ -236,7 +236,7 @@ def importable_rows(export: Path) -> int:
 def aggregates_match_rebuild(db: Path) -> bool:
     """Whether the stored survey aggregates equal a rebuild from the stored responses
     (checked inside a transaction that is rolled back: the file is not changed)."""
-    from onpoint_desktop.framework import model
+    from onpoint_desktop.model_catalogue import shipped_model
     from onpoint_desktop.workspace import responses as resp_store
 
     tables = ("survey_item_stats", "survey_component_counts")
@@ -244,7 +244,8 @@ def aggregates_match_rebuild(db: Path) -> bool:
     try:
         conn.execute("BEGIN")
         stored = [sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables]
-        resp_store.rebuild_aggregates(conn, model())
+        for round_id, model_id in conn.execute("SELECT id, model FROM rounds").fetchall():
+            resp_store.rebuild_aggregates(conn, round_id, shipped_model(model_id))
         rebuilt = [sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables]
         conn.execute("ROLLBACK")
     finally:

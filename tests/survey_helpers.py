@@ -44,11 +44,13 @@ def stored_answers(ws, role: str, round_id: str = "r1") -> Counter:
     rows = ws.conn.execute(
         "SELECT answers FROM survey_responses WHERE round_id = ? AND role = ?", (round_id, role)
     )
-    return as_multiset([json.loads(a) for (a,) in rows], ws.model.instruments[role].item_ids)
+    return as_multiset(
+        [json.loads(a) for (a,) in rows], ws.current_model.instruments[role].item_ids
+    )
 
 
 def expected_answers(ws, role: str) -> Counter:
-    return as_multiset(truth()[role], ws.model.instruments[role].item_ids)
+    return as_multiset(truth()[role], ws.current_model.instruments[role].item_ids)
 
 
 def read_rows(path: Path) -> list[list[str]]:

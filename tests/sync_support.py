@@ -46,6 +46,26 @@ FULL_BOARD = {
 }
 
 
+def trusted_hq(folder: Path, name: str = "hq") -> tuple[Path, Ed25519PrivateKey]:
+    """An HQ store in ``folder`` whose public keys this installation trusts (as after
+    ``hq-key import``); returns the store's path and HQ's signing key."""
+    from onpoint_desktop.sync.hq_store import create_hq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    hq, _ = create_hq(folder / f"{name}.onpoint-hq.db", folder / f"{name}-public-key.json")
+    signing_key = hq.signing_key()
+    hq.close()
+    keys.import_hq_key(folder / f"{name}-public-key.json", replace=True)
+    return folder / f"{name}.onpoint-hq.db", signing_key
+
+
+def signed_pack(document: dict, out: Path, signing_key: Ed25519PrivateKey) -> Path:
+    """A benchmark pack file as HQ writes it: ``document`` signed with HQ's key."""
+    from onpoint_desktop.sync.signed import BENCHMARK_PACK, write_signed
+
+    return write_signed(out, BENCHMARK_PACK, document, signing_key)
+
+
 def signer(name: str, consultant_id: str | None = None) -> keys.Identity:
     """A consultant identity without touching the per-user keys folder."""
     return keys.Identity(consultant_id or str(uuid.uuid4()), name, Ed25519PrivateKey.generate())
@@ -53,7 +73,7 @@ def signer(name: str, consultant_id: str | None = None) -> keys.Identity:
 
 def responses(ws: Workspace, role: str, count: int, seed: str, lean: float = 0.0) -> list[Response]:
     rng = random.Random(seed)
-    inst = ws.model.instruments[role]
+    inst = ws.current_model.instruments[role]
     out = []
     for n in range(count):
         answers = {

@@ -8,14 +8,14 @@ import shutil
 
 import pytest
 
-from onpoint_desktop.benchmark import default_benchmark, parse_benchmark
+from onpoint_desktop.benchmark import parse_benchmark
 from onpoint_desktop.cli import main
 from onpoint_desktop.errors import BundleError
-from onpoint_desktop.framework import model
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.sync import HQStore, import_pack, merge_bundles, write_pack
 from onpoint_desktop.sync.benchmark_pack import percentiles
 from onpoint_desktop.workspace import Workspace
-from tests.sync_support import FULL_BOARD, district, export, signer
+from tests.sync_support import FULL_BOARD, district, export, signed_pack, signer, trusted_hq
 
 
 def test_percentiles_interpolate_between_order_statistics():
@@ -55,7 +55,7 @@ def test_hq_pack_uses_latest_complete_rounds_and_withholds_small_stages(national
     out = tmp_path / "pack.json"
     with HQStore.open(national["hq"]) as hq:
         result = write_pack(hq, out, name="HQ benchmark 2025", date="2025-06-30")
-    doc = json.loads(out.read_text())
+    doc = json.loads(out.read_text())["document"]
     assert set(doc["stages"]) == {"planning"}
     assert result.stages_withheld == {"year1": 4, "year2": 0, "year3": 0}
     planning = doc["stages"]["planning"]
@@ -83,16 +83,18 @@ def test_hq_pack_has_exactly_the_shipped_benchmark_format(national, tmp_path):
     out = tmp_path / "pack.json"
     with HQStore.open(national["hq"]) as hq:
         write_pack(hq, out, name="HQ benchmark 2025", date="2025-06-30")
-    doc = json.loads(out.read_text())
-    shipped = default_benchmark().to_dict()
+    signed = json.loads(out.read_text())
+    assert signed["format"] == "onpoint-signed/1" and signed["kind"] == "benchmark-pack"
+    doc = signed["document"]
+    shipped = shipped_model("onpoint-1").benchmark.to_dict()
     assert set(doc) == set(shipped)
     assert doc["format"] == "onpoint-benchmark/1" and doc["illustrative"] is False
     assert doc["name"] == "HQ benchmark 2025" and doc["date"] == "2025-06-30"
     assert "latest complete round" in doc["source"]
     stage = doc["stages"]["planning"]
     assert set(stage) == set(shipped["stages"]["planning"])
-    assert list(stage["components"]) == list(model().component_ids)
-    parse_benchmark(doc, "pack", model().component_ids)  # raises if malformed
+    assert list(stage["components"]) == list(shipped_model("onpoint-1").component_ids)
+    parse_benchmark(doc, "pack", shipped_model("onpoint-1").component_ids)  # raises if malformed
 
 
 def test_no_pack_when_every_stage_is_too_small(tmp_path):
@@ -108,7 +110,7 @@ def test_no_pack_when_every_stage_is_too_small(tmp_path):
 
 
 def _pack(name="HQ pack 2025-26", **year2_total):
-    doc = default_benchmark().to_dict()
+    doc = shipped_model("onpoint-1").benchmark.to_dict()
     doc.update(name=name, date="2025-09-01", source="Onpoint HQ test", illustrative=False)
     doc["stages"] = {"year2": copy.deepcopy(doc["stages"]["year2"])}
     doc["stages"]["year2"]["n_districts"] = 12
@@ -125,19 +127,24 @@ def demo_copy(demo_db, tmp_path):
     return path
 
 
-def test_imported_pack_changes_bands_and_labels(demo_copy, tmp_path, capsys):
+@pytest.fixture
+def hq_key(tmp_path):
+    """HQ's signing key, its public key trusted here (as after 'hq-key import')."""
+    return trusted_hq(tmp_path / "hq")[1]
+
+
+def test_imported_pack_changes_bands_and_labels(demo_copy, tmp_path, capsys, hq_key):
     with Workspace.open(demo_copy) as ws:
         before = ws.score()
     assert before.stage == "year2" and before.total_band == "within"
-    assert "illustrative" in before.benchmark
-    pack = tmp_path / "pack.json"
-    pack.write_text(json.dumps(_pack()))
+    assert "illustrative" in before.benchmark.label
+    pack = signed_pack(_pack(), tmp_path / "pack.json", hq_key)
     assert main(["benchmark", "import", str(demo_copy), str(pack)]) == 0
     out = capsys.readouterr().out
     assert "HQ pack 2025-26" in out and "below the benchmark" in out
     with Workspace.open(demo_copy) as ws:
         after = ws.score()
-    assert after.benchmark == "HQ pack 2025-26"
+    assert after.benchmark.label == "HQ pack 2025-26"
     assert after.total_band == "below"
     assert {c.band for c in after.components} == {"below"}
     assert after.total_median == 950
@@ -149,12 +156,16 @@ def test_hq_pack_round_trip_through_the_cli(national, tmp_path, capsys):
     pack = tmp_path / "pack.json"
     assert main(["hq", "benchmark", str(national["hq"]), "-o", str(pack), "--name", "HQ 2025"]) == 0
     assert "withheld: 4 district(s)" in capsys.readouterr().out
+    key_file = tmp_path / "hq-public-key.json"
+    assert main(["hq", "public-key", str(national["hq"]), "-o", str(key_file)]) == 0
+    assert main(["hq-key", "import", str(key_file)]) == 0
+    capsys.readouterr()
     db = tmp_path / "p0.onpoint.db"
     shutil.copy(national["dbs"]["p0"], db)
     assert main(["benchmark", "import", str(db), str(pack)]) == 0
     with Workspace.open(db) as ws:
         score = ws.score("2023-24")
-    assert score.benchmark == "HQ 2025" and score.total_band in ("below", "within", "above")
+    assert score.benchmark.label == "HQ 2025" and score.total_band in ("below", "within", "above")
 
 
 def _bad_packs():
@@ -175,13 +186,16 @@ def _bad_packs():
 
 
 @pytest.mark.parametrize("case", list(_bad_packs()))
-def test_malformed_packs_are_refused_and_nothing_is_stored(demo_copy, tmp_path, case):
+def test_malformed_packs_are_refused_and_nothing_is_stored(demo_copy, tmp_path, case, hq_key):
     doc = _bad_packs()[case]
     pack = tmp_path / "pack.json"
-    pack.write_text(doc if isinstance(doc, str) else json.dumps(doc))
+    if isinstance(doc, str):
+        pack.write_text(doc)
+    else:
+        signed_pack(doc, pack, hq_key)
     with Workspace.open(demo_copy) as ws:
         with pytest.raises(BundleError) as err:
             import_pack(ws, pack)
         assert str(pack) in str(err.value)
         assert ws.conn.execute("SELECT count(*) FROM benchmark_packs").fetchone() == (0,)
-        assert "illustrative" in ws.score().benchmark
+        assert "illustrative" in ws.score().benchmark.label

@@ -16,7 +16,7 @@ MIN_N = 5
 
 def add_teachers(ws, school_sizes: dict[str | None, int], round_id="r1"):
     """Respondents answering every teacher item; each school answers differently."""
-    items = ws.model.instruments["teacher"].item_ids
+    items = ws.current_model.instruments["teacher"].item_ids
     responses = []
     for s, (school, size) in enumerate(school_sizes.items()):
         for k in range(size):
@@ -44,7 +44,7 @@ def test_hidden_cells_are_never_alone_or_too_small(cells):
 def test_a_small_school_is_hidden_with_a_complement(ws):
     add_teachers(ws, {"Tiny": 3, "Mid": 8, "Big": 12})
     breakdown = ws.school_breakdown("r1")
-    comp = ws.model.components[0].id
+    comp = ws.current_model.components[0].id
     assert breakdown.of("Tiny", comp).cells["teacher"].hidden
     assert breakdown.of("Mid", comp).cells["teacher"].hidden  # else Tiny = district − others
     assert breakdown.of("Big", comp).survey is not None
@@ -58,7 +58,7 @@ def test_the_district_value_minus_shown_schools_never_isolates_a_small_school(ws
     add_teachers(ws, {"Tiny": 2, "Mid": 6, "Big": 9, None: 0})
     breakdown = ws.school_breakdown("r1")
     district = ws.survey_aggregates("r1")
-    for comp in ws.model.component_ids:
+    for comp in ws.current_model.component_ids:
         shown = [s for s in breakdown.schools if not breakdown.of(s, comp).cells["teacher"].hidden]
         remaining = district.role("teacher").component_n.get(comp, 0) - sum(
             breakdown.of(s, comp).cells["teacher"].n for s in shown
@@ -71,7 +71,7 @@ def test_the_district_value_minus_shown_schools_never_isolates_a_small_school(ws
 def test_respondents_without_a_school_count_in_the_rule(ws):
     add_teachers(ws, {"North": 10, "South": 10, None: 2})
     breakdown = ws.school_breakdown("r1")
-    comp = ws.model.components[0].id
+    comp = ws.current_model.components[0].id
     # The two without a school would be district − North − South: one school must go.
     hidden = [s for s in ("North", "South") if breakdown.of(s, comp).cells["teacher"].hidden]
     assert len(hidden) == 1
@@ -80,12 +80,12 @@ def test_respondents_without_a_school_count_in_the_rule(ws):
 def test_schools_large_enough_are_all_shown_and_exact(ws):
     add_teachers(ws, {"North": 6, "South": 7})
     breakdown = ws.school_breakdown("r1")
-    comp = ws.model.components[0].id
+    comp = ws.current_model.components[0].id
     agg = resp_store.load_aggregates(ws.conn, "r1", "North")
-    expected, n = role_subscore(ws.model, "teacher", agg.role("teacher"), comp)
+    expected, n = role_subscore(ws.current_model, "teacher", agg.role("teacher"), comp)
     cell = breakdown.of("North", comp).cells["teacher"]
     assert (cell.value, cell.n, cell.hidden) == (expected, n, False)
-    assert breakdown.of("North", comp).score == ws.model.to_score(expected)
+    assert breakdown.of("North", comp).score == ws.current_model.to_score(expected)
     assert SurveyAggregates().respondents("teacher") == 0
 
 

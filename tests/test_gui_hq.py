@@ -192,3 +192,16 @@ def test_verify_opens_an_encrypted_bundle_with_the_stores_key(qtbot, hq, bundles
     assert fields["Consultant"] == "Cara Diaz" and fields["District"] == "District 0"
     assert "new to this HQ store" in fields["Signer key"]
     assert fields["Encrypted"] == f"yes, for HQ key {public.fingerprint}"
+
+
+def test_hq_can_save_its_public_key_file_again(qtbot, hq, tmp_path, monkeypatch):
+    out = tmp_path / "again.json"
+    choose_file(monkeypatch, "getSaveFileName", out)
+    hq.key_action.trigger()
+    (box,) = message_boxes(hq)
+    with HQStore.open(hq.path) as store:
+        public = store.public_key
+    assert public.signing_fingerprint in box.informativeText()
+    from onpoint_desktop.sync import keys
+
+    assert keys.parse_hq_key(out.read_text(), str(out)) == public

@@ -3,7 +3,6 @@
 # ruff: noqa: F401, F811 - fixtures are imported from gui_support
 from __future__ import annotations
 
-from onpoint_desktop.benchmark import recommendations
 from onpoint_desktop.scoring import recommendations_for
 from tests.gui_support import demo_copy, window
 
@@ -27,11 +26,11 @@ def test_component_bars_follow_every_rating(qtbot, window):
     model = window.model
     model.set_level("devices_digital_tools", 1)
     score = model.workspace.score()
-    ops = model.workspace.model.component_ids.index("operations")
+    ops = model.workspace.current_model.component_ids.index("operations")
     bar = panel.component_chart.bars[ops]
     assert bar.get_x() + bar.get_width() == score.component("operations").score
     band = panel.component_chart.bands[ops]
-    pct = model.workspace.benchmark().percentiles(score.stage, "operations")
+    pct = score.benchmark.percentiles(score.stage, "operations")
     assert (band.get_x(), band.get_x() + band.get_width()) == (pct.p25, pct.p75)
 
 
@@ -44,11 +43,11 @@ def test_provisional_components_are_marked(qtbot, ws):
     qtbot.addWidget(panel)
     panel.build_charts()
     assert panel.total_label.text() == "—"
-    for area in ws.model.by_id["operations"].areas:
+    for area in ws.current_model.by_id["operations"].areas:
         model.set_level(area, 3)
     assert panel.total_label.text() == "733.3"  # SPEC 1.5 worked example
     assert "expert only: Operations" in panel.provisional_label.text()
-    ops = ws.model.component_ids.index("operations")
+    ops = ws.current_model.component_ids.index("operations")
     assert panel.table.item(ops, 6).text() == "expert only"
     assert panel.component_chart.labels[ops].get_text() == "733*"
     assert panel.component_chart.bars[ops].get_hatch()
@@ -56,7 +55,7 @@ def test_provisional_components_are_marked(qtbot, ws):
 
 def test_strengths_and_focus_areas_carry_the_core_recommendations(window):
     score = window.model.workspace.score()
-    found = recommendations_for(score, recommendations())
+    found = recommendations_for(score)
     text = window.panel.highlights.toPlainText()
     assert found["strengths"] or found["focus_areas"]
     for kind in ("strengths", "focus_areas"):

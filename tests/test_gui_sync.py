@@ -6,11 +6,11 @@ from __future__ import annotations
 import copy
 import json
 
-from onpoint_desktop.benchmark import default_benchmark
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.sync import keys, open_bundle
 from onpoint_desktop.sync.hq_store import create_hq
 from tests.gui_support import choose_file, demo_copy, error_boxes, message_boxes, window
-from tests.sync_support import export, signer
+from tests.sync_support import export, signed_pack, signer, trusted_hq
 
 
 def _export_through_the_menu(qtbot, window, monkeypatch, out):
@@ -87,8 +87,9 @@ def test_verify_shows_why_a_damaged_bundle_is_refused(qtbot, window, tmp_path):
 
 
 def _pack(tmp_path, name="HQ pack 2025-26"):
-    """A pack whose Year 2 figures sit far above the demo district."""
-    doc = default_benchmark().to_dict()
+    """A pack whose Year 2 figures sit far above the demo district, signed by an HQ whose
+    key this computer trusts."""
+    doc = shipped_model("onpoint-1").benchmark.to_dict()
     doc.update(name=name, date="2025-09-01", source="Onpoint HQ test", illustrative=False)
     year2 = copy.deepcopy(doc["stages"]["year2"])
     year2["n_districts"] = 12
@@ -96,9 +97,7 @@ def _pack(tmp_path, name="HQ pack 2025-26"):
     for component in year2["components"]:
         year2["components"][component] = {"p25": 900, "p50": 950, "p75": 990}
     doc["stages"] = {"year2": year2}
-    path = tmp_path / "pack.json"
-    path.write_text(json.dumps(doc))
-    return path
+    return signed_pack(doc, tmp_path / "pack.json", trusted_hq(tmp_path / "hq")[1])
 
 
 def test_importing_a_benchmark_pack_updates_the_panel_at_once(qtbot, window, tmp_path, monkeypatch):
@@ -130,4 +129,25 @@ def test_a_bad_pack_is_refused_and_changes_nothing(qtbot, window, tmp_path, monk
     window.sync.pack_action.trigger()
     assert error_boxes(window) and str(bad) in error_boxes(window)[0].informativeText()
     assert window.panel.benchmark_label.text() == before
-    assert window.model.workspace.benchmark().illustrative
+    assert window.model.benchmark().illustrative
+
+
+def test_replacing_hqs_key_asks_first_and_shows_both_fingerprints(qtbot, window, tmp_path):
+    _, first = create_hq(tmp_path / "a.onpoint-hq.db", tmp_path / "a.json")
+    _, second = create_hq(tmp_path / "b.onpoint-hq.db", tmp_path / "b.json")
+    window.sync.import_key_file(tmp_path / "a.json")
+    for box in message_boxes(window):
+        box.close()
+    window.sync.import_key_file(tmp_path / "b.json")
+    question = window.sync.last_question
+    assert question is not None and question.isVisible()
+    said = question.informativeText()
+    for key in (first, second):
+        assert key.fingerprint in said and key.signing_fingerprint in said
+    assert keys.configured_hq_key() == first  # nothing replaced yet
+    (replace,) = [b for b in question.buttons() if "Replace" in b.text()]
+    replace.click()
+    assert keys.configured_hq_key() == second
+    (box,) = message_boxes(window)
+    assert second.signing_fingerprint in box.text()
+    assert first.signing_fingerprint in box.informativeText()  # what it replaced

@@ -56,8 +56,12 @@ def every_change(ws: Workspace, tmp_path: Path) -> dict:
 
 def _import_pack(ws, pack: Path):
     from onpoint_desktop.sync import import_pack
+    from tests.sync_support import signed_pack, trusted_hq
 
-    shutil.copy(ROOT / "resources" / "benchmarks" / "illustrative-default.json", pack)
+    document = json.loads(
+        (ROOT / "resources" / "benchmarks" / "illustrative-default.json").read_text()
+    )
+    signed_pack(document, pack, trusted_hq(pack.parent / "hq")[1])  # as HQ sends it
     return import_pack(ws, pack)
 
 
@@ -106,13 +110,14 @@ def test_an_unwritable_file_or_folder_opens_read_only_by_itself(district, monkey
 
 CHILD = """
 import json, os, sys
-from onpoint_desktop import benchmark, framework
+from onpoint_desktop.framework import framework
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.workspace import Workspace
 # Load what the run needs while the project is still readable: the ordinary user below
 # may not be able to read the checkout or the virtual environment.
-framework.load()
-benchmark.default_benchmark()
+framework()
+shipped_model("onpoint-1")
 if os.getuid() == 0:  # root ignores file modes: look at the folder as an ordinary user
     os.setgid(65534)
     os.setuid(65534)

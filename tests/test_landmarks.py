@@ -8,13 +8,18 @@ import json
 import pytest
 
 from onpoint_desktop import paths
-from onpoint_desktop.benchmark import default_benchmark, parse_benchmark
+from onpoint_desktop.benchmark import parse_benchmark
 from onpoint_desktop.errors import ResourceError
 from onpoint_desktop.framework import framework
 from onpoint_desktop.landmarks import landmarks, read_landmarks
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.preferences import consultant_name, preferred_author
 from onpoint_desktop.progress import component_changes, total_change
 from onpoint_desktop.workspace import Workspace
+
+
+def default_benchmark():
+    return shipped_model("onpoint-1").benchmark
 
 
 def _by_pattern(readings):

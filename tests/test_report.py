@@ -47,14 +47,15 @@ def demo(demo_db, tmp_path_factory):
 
 def test_cover_names_district_round_stage_consultant_model_and_benchmark(demo):
     ws, doc = demo
-    score, bm = ws.score(), ws.benchmark()
+    score = ws.score()
+    bm = score.benchmark
     stage = ws.framework.stage_label(score.stage)
     assert paragraphs(doc, "Title") == [ws.district.name]
     text = body_text(doc)
     assert f"Round {score.round} · {stage}" in text
     assert "June 3, 2025" in text
     assert "Dana Report" in text
-    assert f"{ws.model.name} ({ws.model.id})" in text
+    assert f"{ws.current_model.name} ({ws.current_model.id})" in text
     assert f"{bm.name}, January 15, 2026" in text
     assert f"{bm.stages[score.stage].n_districts} districts at {stage}" in text
     assert "Illustrative benchmark." in text
@@ -101,8 +102,8 @@ def test_printed_scores_match_the_core(demo):
     for c in score.components:
         row = printed[c.name]
         assert row[1] == f"{c.score:,.1f}"
-        assert row[2] == f"{ws.model.to_score(c.expert):,.1f}"
-        assert row[3] == f"{ws.model.to_score(c.survey):,.1f}"
+        assert row[2] == f"{ws.current_model.to_score(c.expert):,.1f}"
+        assert row[3] == f"{ws.current_model.to_score(c.survey):,.1f}"
         assert row[4:6] == [str(c.n_teacher), str(c.n_leader)]
         assert row[7] == c.band.capitalize()
     assert f"scored {score.total:,.1f} on the Onpoint scale" in body_text(doc)
@@ -305,7 +306,7 @@ def test_document_properties_name_the_report_and_its_consultant(demo):
 
 def test_methodology_reads_the_model(demo):
     ws, doc = demo
-    model = ws.model
+    model = ws.current_model
     text = body_text(doc)
     assert f"at least {model.min_n} respondents" in text
     assert f"{model.expert_weight:g} × expert part" in text

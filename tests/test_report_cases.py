@@ -37,7 +37,7 @@ def _teachers(ws, round_id, school, count, items, value=4, start=0):
 def _everyone(ws, round_id, teachers, leaders, value=5):
     """Teachers and leaders answering every item with ``value``."""
     for role, count in (("teacher", teachers), ("leader", leaders)):
-        items = ws.model.instruments[role].item_ids
+        items = ws.current_model.instruments[role].item_ids
         ws.add_survey_responses(
             round_id,
             role,
@@ -122,7 +122,7 @@ def test_survey_only_lists_exactly_the_cores_strengths_and_no_invented_focus_are
 def test_one_component_flags_the_headline(ws, tmp_path):
     # Issue 15: with only Operations rated the cover said "733.3, above the Planning
     # benchmark range" though 6 of 7 components have no result.
-    for area in ws.model.by_id["operations"].areas:
+    for area in ws.current_model.by_id["operations"].areas:
         ws.rate("r1", area, 3)
     doc = _report(ws, tmp_path)
     cover = _cover(doc)
@@ -152,7 +152,7 @@ def test_all_roles_under_min_n(ws, tmp_path):
     assert bars == []
     assert "Not shown: too few answered" in text
     item_tables = [t for t in doc.tables if t.rows[0].cells[0].text == "Question"]
-    assert len(item_tables) == len(ws.model.components)
+    assert len(item_tables) == len(ws.current_model.components)
     for table in item_tables:
         for row in rows_of(table)[1:]:
             assert row[1] in ("fewer than 5", row[0])  # a count, or a group row
@@ -195,7 +195,7 @@ def test_small_school_is_withheld_and_its_count_printed_nowhere(ws, tmp_path):
 
 
 def test_component_table_marks_one_source_components_and_small_roles(ws, tmp_path):
-    ops = ws.model.by_id["operations"].areas
+    ops = ws.current_model.by_id["operations"].areas
     for area in ops:
         ws.rate("r1", area, 3)
     _teachers(ws, "r1", "Adams Middle", 6, ["T01", "T02", "T03"])
@@ -215,7 +215,10 @@ def test_component_table_marks_one_source_components_and_small_roles(ws, tmp_pat
     legend = body_text(doc)
     assert "Expert rating only / survey only: the component rests on one source" in legend
     assert "Fewer than 5: too few respondents" in legend
-    assert "The score is provisional, because not every component has both" in legend
+    assert (
+        "Some results are provisional: Operations on expert ratings only and Strategy "
+        "Communication on survey responses only" in legend
+    )
 
 
 def test_first_round_has_no_trend_and_no_change(ws, tmp_path):

@@ -35,7 +35,7 @@ def _rate_all(ws, round_id, level):
 def _survey_all(ws, round_id, value):
     """Every respondent at ``value`` on every item, as scored (reverse items reversed)."""
     for role, n in (("teacher", 6), ("leader", 5)):
-        instrument = ws.model.instruments[role]
+        instrument = ws.current_model.instruments[role]
         answers = {
             item.id: instrument.reverse_base - value if item.reverse else value
             for item in instrument.items

@@ -53,7 +53,7 @@ def test_each_item_shows_answered_mean_and_share_agreeing(demo):
     ws, doc, _ = demo
     stored = _answers(ws, ws.latest_round().id)
     tables = [t for t in doc.tables if t.rows[0].cells[0].text == "Question"]
-    assert len(tables) == len(ws.model.components)
+    assert len(tables) == len(ws.current_model.components)
     seen = 0
     for table in tables:
         role = None
@@ -68,7 +68,7 @@ def test_each_item_shows_answered_mean_and_share_agreeing(demo):
             agreeing = (counts[4] + counts[5]) / n
             assert row[1:4] == [f"{n:,}", f"{mean:.1f}", f"{100 * agreeing:.0f}%"], item
             seen += 1
-    assert seen == sum(len(i.items) for i in ws.model.instruments.values())
+    assert seen == sum(len(i.items) for i in ws.current_model.instruments.values())
 
 
 def test_each_item_has_a_diverging_bar_with_its_answers_in_words(demo):
@@ -100,7 +100,7 @@ def test_gaps_over_the_threshold_are_called_out(demo):
 def test_component_lines_give_each_roles_part(demo):
     ws, doc, _ = demo
     c = ws.score().component("culture_of_innovation")
-    teachers = ws.model.to_score(c.role_survey["teacher"])
+    teachers = ws.current_model.to_score(c.role_survey["teacher"])
     assert f"teachers' part {teachers:,.1f} (64 teachers); leaders' part " in section_text(
         doc, "Culture of Innovation", level=3
     )
@@ -115,7 +115,7 @@ def test_school_subscores_follow_score_by_school(demo, capsys):
     rows = {r[0]: r[1:] for r in rows_of(table)[1:]}
     header = [c.text for c in table.rows[0].cells][1:-1]
     assert header == list(breakdown.schools)
-    for c in ws.model.components:
+    for c in ws.current_model.components:
         for school, printed in zip(header, rows[c.name], strict=False):
             value = breakdown.of(school, c.id)
             expected = f"{value.score:,.1f}" if value.score is not None else "withheld"

@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from onpoint_desktop import benchmark, framework
+from onpoint_desktop import benchmark, framework, model_catalogue
 from onpoint_desktop.errors import ResourceError
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.resources import resources_dir
 
 SPEC_MEDIANS = {
@@ -47,8 +48,9 @@ def test_framework_has_the_26_areas_in_five_columns_and_a_data_row():
 
 
 def test_model_matches_spec():
-    model = framework.model()
+    model = shipped_model("onpoint-1")
     assert model.id == "onpoint-1"
+    assert model.roles == ("teacher", "leader")
     assert (model.expert_weight, model.min_n) == (0.5, 5)
     assert model.role_weights == {"teacher": 0.6, "leader": 0.4}
     assert len(model.components) == 7
@@ -61,8 +63,9 @@ def test_model_matches_spec():
 
 
 def test_default_benchmark_is_the_spec_table_and_illustrative():
-    bm = benchmark.default_benchmark()
+    bm = shipped_model("onpoint-1").benchmark
     assert bm.illustrative and "illustrative" in bm.label
+    assert (bm.id, bm.version, bm.model_id) == ("illustrative-default", 1, "onpoint-1")
     for k, stage in enumerate(STAGES):
         sb = bm.stages[stage]
         assert sb.n_districts == SPEC_DISTRICTS[k]
@@ -72,8 +75,9 @@ def test_default_benchmark_is_the_spec_table_and_illustrative():
 
 
 def test_every_component_and_band_has_a_recommendation():
-    library = benchmark.recommendations()
-    for component in framework.model().component_ids:
+    model = shipped_model("onpoint-1")
+    library = model.recommendations
+    for component in model.component_ids:
         for band in benchmark.BANDS:
             for stage in STAGES:
                 rec = library.lookup(component, band, stage)
@@ -81,7 +85,7 @@ def test_every_component_and_band_has_a_recommendation():
 
 
 def test_stage_specific_recommendations_win():
-    library = benchmark.recommendations()
+    library = shipped_model("onpoint-1").recommendations
     planning = library.lookup("strategy_communication", "below", "planning")
     assert planning.stage == "planning"
     generic = library.lookup("strategy_communication", "below", "year3")
@@ -94,11 +98,12 @@ def resource_copy(tmp_path, monkeypatch):
     target = tmp_path / "resources"
     shutil.copytree(resources_dir(), target)
     monkeypatch.setenv("ONPOINT_RESOURCES", str(target))
-    for cached in (framework.load, benchmark.default_benchmark, benchmark.recommendations):
-        cached.cache_clear()
+    cached = (framework.framework, model_catalogue.shipped_documents, shipped_model)
+    for function in cached:
+        function.cache_clear()
     yield target
-    for cached in (framework.load, benchmark.default_benchmark, benchmark.recommendations):
-        cached.cache_clear()
+    for function in cached:
+        function.cache_clear()
 
 
 def _edit(path, change):
@@ -111,7 +116,7 @@ def test_malformed_model_names_file_and_key(resource_copy):
     path = resource_copy / "models" / "onpoint-1.json"
     _edit(path, lambda d: d["components"][2].update(areas=["no_such_area"]))
     with pytest.raises(ResourceError) as exc:
-        framework.load()
+        shipped_model("onpoint-1")
     assert str(path) in str(exc.value)
     assert "components[2].areas" in str(exc.value) and "no_such_area" in str(exc.value)
 
@@ -120,18 +125,18 @@ def test_invalid_json_names_line(resource_copy):
     path = resource_copy / "framework.json"
     path.write_text('{"name": "x",\n "categories": [}')
     with pytest.raises(ResourceError, match=r"framework.json is not valid JSON \(line 2"):
-        framework.load()
+        framework.framework()
 
 
 def test_benchmark_with_inverted_percentiles_is_refused(resource_copy):
     path = resource_copy / "benchmarks" / "illustrative-default.json"
     _edit(path, lambda d: d["stages"]["year1"]["total"].update(p25=900))
     with pytest.raises(ResourceError, match=r"stages\.year1\.total\.p50"):
-        benchmark.default_benchmark()
+        shipped_model("onpoint-1")
 
 
 def test_recommendations_must_cover_every_band(resource_copy):
-    path = resource_copy / "recommendations.json"
+    path = resource_copy / "recommendations" / "onpoint-1.json"
     _edit(
         path,
         lambda d: d.update(
@@ -143,4 +148,4 @@ def test_recommendations_must_cover_every_band(resource_copy):
         ),
     )
     with pytest.raises(ResourceError, match="'operations' in band 'above'"):
-        benchmark.recommendations()
+        shipped_model("onpoint-1")

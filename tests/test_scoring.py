@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from onpoint_desktop import framework
-from onpoint_desktop.benchmark import default_benchmark
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.scoring import compute
 from onpoint_desktop.workspace import Response
 
@@ -66,7 +66,8 @@ def test_four_teachers_are_below_min_n_and_never_used(ws):
     assert comp.n_teacher == 4
     assert comp.survey is None
     assert comp.score is None
-    assert comp.suppressed_roles(5) == ["teacher"]
+    assert comp.held_back_roles == ["teacher"]
+    assert comp.provisional is False  # no score at all: nothing to call provisional
 
 
 def test_five_teachers_make_the_survey_available(ws):
@@ -141,13 +142,13 @@ def test_total_is_the_mean_of_available_components(ws):
 def test_complete_needs_expert_and_survey_everywhere(ws):
     for area in framework.framework().areas:
         ws.rate("r1", area, 3)
-    items = framework.model().instruments["teacher"].item_ids
+    items = shipped_model("onpoint-1").instruments["teacher"].item_ids
     teachers(ws, [dict.fromkeys(items, 4)] * 5)
     assert ws.score("r1").complete is True
 
 
 def test_bands_at_the_benchmark_edges():
-    bm = default_benchmark()
+    bm = shipped_model("onpoint-1").benchmark
     pct = bm.percentiles("planning", "total")
     assert (pct.p25, pct.p50, pct.p75) == (437, 497, 552)
     assert pct.band(436.9) == "below"
@@ -171,14 +172,14 @@ def test_strengths_and_focus_areas_follow_distance_from_median(ws):
 
 def test_compute_is_pure_and_matches_the_workspace(ws):
     ws.rate("r1", "pl_rollout_plan", 2)
-    res = framework.load()
+    model = shipped_model("onpoint-1")
     direct = compute(
-        res.model,
-        res.framework,
+        model,
+        framework.framework(),
         {"pl_rollout_plan": 2},
         ws.survey_aggregates("r1"),
         "planning",
-        default_benchmark(),
+        model.benchmark,
     )
     assert direct.total == ws.score("r1").total
 
@@ -197,7 +198,7 @@ def test_json_has_exactly_the_spec_fields(ws):
         "strengths",
         "focus_areas",
     }
-    assert [c["id"] for c in doc["components"]] == list(framework.model().component_ids)
+    assert [c["id"] for c in doc["components"]] == list(shipped_model("onpoint-1").component_ids)
     assert set(doc["components"][0]) == {
         "id",
         "name",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from onpoint_desktop.framework import model
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.surveys.answers import AnswerScale
 
 
 @pytest.fixture(scope="module")
 def scale():
-    return AnswerScale.for_instrument(model().instruments["teacher"])
+    return AnswerScale.for_instrument(shipped_model("onpoint-1").instruments["teacher"])
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 
 from onpoint_desktop import paths
 from onpoint_desktop.errors import SurveyImportError
-from onpoint_desktop.framework import model
+from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.surveys import import_survey, inspect_survey, read_mapping, remember
 from tests.conftest import SAMPLES
 from tests.survey_helpers import dump, read_rows, write_rows
@@ -141,5 +141,5 @@ def test_editing_rejects_uses_that_are_not_choices():
     with pytest.raises(ValueError):
         mapping.set_use(1, "identifying")
     mapping.set_item(2, "T01")  # now T01 twice
-    problems = mapping.problems(model().instruments["teacher"])
+    problems = mapping.problems(shipped_model("onpoint-1").instruments["teacher"])
     assert any("Item T01 is in more than one column" in p for p in problems)

@@ -34,7 +34,7 @@ def test_answer_counts_count_each_raw_answer_per_item_and_role(ws):
 def test_item_results_give_n_mean_and_share_agreeing_as_answered(ws):
     answers = [5, 5, 4, 3, 2, 1]  # 6 teachers: mean 20/6, agreeing 3 of 6
     _answer(ws, "teacher", [{"T01": a, "T07": a} for a in answers])
-    results = item_results(ws.model, ws.survey_answer_counts("r1"))
+    results = item_results(ws.current_model, ws.survey_answer_counts("r1"))
     by_id = {r.item.id: r for group in results.values() for r in group}
     t01 = by_id["T01"]
     assert (t01.n, t01.counts) == (6, (1, 1, 1, 1, 2))
@@ -45,7 +45,7 @@ def test_item_results_give_n_mean_and_share_agreeing_as_answered(ws):
     t07 = by_id["T07"]
     assert t07.item.reverse and t07.mean == pytest.approx(20 / 6)
     # Every item of both instruments is listed, grouped by its component in model order.
-    assert list(results) == list(ws.model.component_ids)
+    assert list(results) == list(ws.current_model.component_ids)
     assert [r.item.id for r in results["strategy_communication"]] == [
         "T01",
         "T02",
@@ -56,11 +56,11 @@ def test_item_results_give_n_mean_and_share_agreeing_as_answered(ws):
 
 
 def test_an_item_fewer_than_min_n_answered_is_not_shown(ws):
-    min_n = ws.model.min_n
+    min_n = ws.current_model.min_n
     _answer(ws, "teacher", [{"T01": 4, "T02": 4}] * (min_n - 1) + [{"T01": 4}])
     by_id = {
         r.item.id: r
-        for group in item_results(ws.model, ws.survey_answer_counts("r1")).values()
+        for group in item_results(ws.current_model, ws.survey_answer_counts("r1")).values()
         for r in group
     }
     assert by_id["T01"].shown and by_id["T01"].n == min_n
@@ -72,14 +72,14 @@ def test_an_item_fewer_than_min_n_answered_is_not_shown(ws):
 def test_gaps_over_the_threshold_largest_first(demo_db):
     with Workspace.open(demo_db, backup=False) as ws:
         score = ws.score()
-        found = gaps(ws.model, score)
-        span = ws.model.score_max - ws.model.score_min
+        found = gaps(ws.current_model, score)
+        span = ws.current_model.score_max - ws.current_model.score_min
         for gap in found:
             assert gap.size >= GAP_THRESHOLD_POINTS
             assert gap.points == pytest.approx((gap.first - gap.second) * span)
         assert [g.size for g in found] == sorted((g.size for g in found), reverse=True)
         # The demo's Culture of Innovation: expert 466.7 against survey 709.6.
-        top = largest_disagreement(ws.model, score)
+        top = largest_disagreement(ws.current_model, score)
         assert top.component == "culture_of_innovation" and round(top.size) == 243
         coi = score.component("culture_of_innovation")
         assert (top.first, top.second) == (coi.expert, coi.survey)
@@ -88,9 +88,9 @@ def test_gaps_over_the_threshold_largest_first(demo_db):
 
 
 def test_a_role_under_min_n_is_never_compared(ws):
-    for area in ws.model.by_id["strategy_communication"].areas:
+    for area in ws.current_model.by_id["strategy_communication"].areas:
         ws.rate("r1", area, 1)
     _answer(ws, "teacher", [{"T01": 5}] * 10)
     _answer(ws, "leader", [{"L01": 1}] * 3)  # 3 leaders: their part is not used
-    found = gaps(ws.model, ws.score("r1"))
+    found = gaps(ws.current_model, ws.score("r1"))
     assert [(g.component, g.kind) for g in found] == [("strategy_communication", "sources")]

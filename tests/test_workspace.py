@@ -109,7 +109,8 @@ def test_bad_rounds_are_refused(ws):
 def test_a_failed_action_leaves_nothing_behind(ws):
     with pytest.raises(RuntimeError), ws.transaction():
         ws.conn.execute(
-            "INSERT INTO rounds VALUES ('r9', 'r9', 'year1', 9, '2026-01-01T00:00:00.000000Z')"
+            "INSERT INTO rounds (id, label, stage, position, created_at) "
+            "VALUES ('r9', 'r9', 'year1', 9, '2026-01-01T00:00:00.000000Z')"
         )
         raise RuntimeError("power cut")
     assert [r.id for r in ws.rounds()] == ["r1"]
@@ -255,7 +256,7 @@ def test_incremental_aggregates_equal_a_full_rebuild(ws):
 
     incremental = dump()
     with ws.transaction():
-        resp_store.rebuild_aggregates(ws.conn, ws.model)
+        resp_store.rebuild_aggregates(ws.conn, "r1", ws.round_model("r1"))
     assert dump() == incremental
     assert ws.respondent_counts("r1") == {"teacher": 40}
 

@@ -24,9 +24,10 @@ def _version(package: str) -> str:
 
 
 def about_html(workspace: Workspace) -> str:
-    """The About text: versions, the scoring model's parameters, the benchmark in use."""
-    model = workspace.model
-    benchmark = workspace.benchmark()
+    """The About text: versions, the parameters of the scoring model new rounds are scored
+    with, and its benchmark."""
+    model = workspace.models.get(workspace.current_model_id)
+    benchmark = workspace.benchmark(model.id)
     framework = workspace.framework
     esc = html.escape
     libraries = ", ".join(f"{name} {_version(name)}" for name in LIBRARIES)

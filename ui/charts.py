@@ -63,6 +63,7 @@ class ComponentChart:
     """Seven bars against their benchmark bands; cheap to update."""
 
     def __init__(self, names: list[str], score_range: tuple[float, float], ink: ChartInk):
+        self.names = list(names)
         self.lo, self.hi = score_range
         self.figure = Figure(figsize=(5.0, 2.6), dpi=100, facecolor=ink.background)
         self.canvas = _canvas(self.figure)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from onpoint_desktop import framework, paths
-from onpoint_desktop.errors import Cancelled
+from onpoint_desktop.errors import Cancelled, OnpointError
 from onpoint_desktop.sync import (
     Conflict,
     HQStore,
@@ -42,7 +42,7 @@ from onpoint_desktop.sync import (
 )
 from onpoint_desktop.sync.benchmark_pack import MIN_DISTRICTS
 from ui.bundle_check import BundleCheckDialog, check_bundle
-from ui.dialogs import BUNDLE_FILTER, show_failure, show_message
+from ui.dialogs import BUNDLE_FILTER, show_error, show_failure, show_message
 from ui.hq_views import DistrictTree, fill_signer_table, signer_table
 from ui.merge_dialogs import (
     MergeOptionsDialog,
@@ -54,6 +54,7 @@ from ui.settings import AppSettings
 from ui.workers import Worker, run_with_progress
 
 PACK_FILTER = "Benchmark packs (*.json)"
+KEY_FILTER = "HQ public key (*.json)"
 
 
 @dataclass(frozen=True)
@@ -175,10 +176,17 @@ class HQWindow(QMainWindow):
         self.verify_action = action(
             "&Verify a bundle…", self.choose_bundle_to_verify, None, "Check a bundle before merging"
         )
+        self.key_action = action(
+            "Save HQ &public key…",
+            self.choose_key_file,
+            None,
+            "The file consultants import to encrypt bundles for HQ and check HQ's packs",
+        )
         self.refresh_action = action("&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
         self.close_action = action("&Close window", self.close, QKeySequence.StandardKey.Close)
         store = self.menuBar().addMenu("&HQ store")
         store.addActions([self.merge_action, self.pack_action, self.verify_action])
+        store.addAction(self.key_action)
         store.addSeparator()
         store.addActions([self.refresh_action, self.close_action])
         toolbar = self.addToolBar("HQ")
@@ -284,6 +292,34 @@ class HQWindow(QMainWindow):
     def _pack_written(self, result: PackResult, out: Path) -> None:
         text, details = pack_summary(result, out)
         show_message(self, "Benchmark pack built", text, details, path=out)
+
+    def choose_key_file(self) -> None:
+        suggested = paths.documents_dir() / f"{self.path.name} public key.json"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save HQ public key", str(suggested), KEY_FILTER
+        )
+        if chosen:
+            self.save_public_key(Path(chosen))
+
+    def save_public_key(self, out: Path) -> None:
+        """Write HQ's public key file (encryption and signing keys) for consultants."""
+        from onpoint_desktop.sync.hq_store import write_public_key
+
+        try:
+            with HQStore.open(self.path) as hq:
+                public = write_public_key(hq, out)
+        except OnpointError as exc:
+            show_error(self, "HQ's public key was not saved", exc)
+            return
+        show_message(
+            self,
+            "HQ public key saved",
+            f"HQ's public keys were saved as {out.name}.",
+            f"HQ's {public.describe()}.\n\nSend the file to consultants: they import it once "
+            "(Sync ▸ Import HQ public key…). Their bundles are then encrypted for HQ, and they "
+            "accept only benchmark packs this HQ signed.",
+            path=out,
+        )
 
     def choose_bundle_to_verify(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(

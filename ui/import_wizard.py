@@ -96,7 +96,7 @@ class FilePage(QWizardPage):
         where.addWidget(self.path, 1)
         where.addWidget(browse)
         self.role = QComboBox()
-        for role in model.workspace.model.role_weights:
+        for role in model.workspace.models.get(model.workspace.current_model_id).roles:
             self.role.addItem(ROLE_LABELS.get(role, role), role)
         self.role.currentIndexChanged.connect(self.completeChanged)
         self.round = QComboBox()
@@ -205,7 +205,8 @@ class ImportWizard(QWizard):
 
     @property
     def instrument(self):
-        return self.model.workspace.model.instruments[self.role]
+        round_id = self.file_page.round.currentData()
+        return self.model.workspace.round_model(round_id).instruments[self.role]
 
     def inspect_from_file_page(self) -> bool:
         """Next on the first page: inspect the file on a worker, then move on."""

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from onpoint_desktop.benchmark import TOTAL, recommendations
+from onpoint_desktop.benchmark import TOTAL
+from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.scoring import ComponentScore, RoundScore, recommendations_for
 from ui.session import DistrictSession
 
@@ -51,6 +52,15 @@ def _number(value: float | None, digits: int = 0) -> str:
     return DASH if value is None else f"{value:.{digits}f}"
 
 
+def _respondents(comp: ComponentScore, role: str, min_n: int) -> str:
+    n = comp.role_n.get(role, 0)
+    return f"{n} (<{min_n})" if 0 < n < min_n else str(n)
+
+
+def _chart_names(model: ScoringModel) -> list[str]:
+    return [c.name for c in model.components]
+
+
 class ScorePanel(QWidget):
     chartsReady = Signal()
 
@@ -61,6 +71,7 @@ class ScorePanel(QWidget):
         self.trend_chart = None
         self._trend_stale = True
         self.current_score: RoundScore | None = None
+        self._series_model = ""  # the model whose components the trend series lists
         self.setMinimumWidth(430)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
@@ -183,7 +194,9 @@ class ScorePanel(QWidget):
         self.trend_series.blockSignals(True)
         self.trend_series.clear()
         self.trend_series.addItem("Onpoint score (total)", TOTAL)
-        for comp in self.model.workspace.model.components:
+        scoring = self.model.scoring_model()
+        self._series_model = scoring.id
+        for comp in scoring.components:
             self.trend_series.addItem(comp.name, comp.id)
         index = self.trend_series.findData(current)
         self.trend_series.setCurrentIndex(max(index, 0))
@@ -197,10 +210,9 @@ class ScorePanel(QWidget):
         from ui.charts import ChartInk, ComponentChart, TrendChart
 
         ink = ChartInk.of(self.palette())
-        scoring = self.model.workspace.model
-        names = [c.name for c in scoring.components]
+        scoring = self.model.scoring_model()
         score_range = (scoring.score_min, scoring.score_max)
-        self.component_chart = ComponentChart(names, score_range, ink)
+        self.component_chart = ComponentChart(_chart_names(scoring), score_range, ink)
         self.chart_slot.removeWidget(self.chart_placeholder)
         self.chart_placeholder.deleteLater()
         self.chart_slot.addWidget(self.component_chart.canvas)
@@ -231,7 +243,9 @@ class ScorePanel(QWidget):
         if score is None:
             self._show_empty()
             return
-        benchmark = self.model.workspace.benchmark()
+        if score.model.id != self._series_model:  # a round scored with another model
+            self._fill_series()
+        benchmark = score.benchmark
         framework = self.model.workspace.framework
         stage = framework.stage_label(score.stage)
         self.total_label.setText(_number(score.total, 1))
@@ -250,7 +264,8 @@ class ScorePanel(QWidget):
         self._fill_table(score)
         self.highlights.setHtml(self._highlights_html(score))
         if self.component_chart is not None:
-            self.component_chart.update(score, benchmark, self.model.workspace.model.min_n)
+            self._fit_chart_to(score.model)
+            self.component_chart.update(score, benchmark, score.model.min_n)
         if self.tabs.currentWidget() is self.trend_page:
             self._draw_trend()
 
@@ -258,7 +273,7 @@ class ScorePanel(QWidget):
         self.total_label.setText(DASH)
         self.band_label.setText("")
         self.median_label.setText("Add a round to start rating.")
-        self.benchmark_label.setText(f"Benchmark: {self.model.workspace.benchmark().label}")
+        self.benchmark_label.setText(f"Benchmark: {self.model.benchmark().label}")
         self.provisional_label.setText("")
         self.table.setRowCount(0)
         self.highlights.setHtml("")
@@ -268,7 +283,7 @@ class ScorePanel(QWidget):
             return "No score yet: rate a focus area or import a survey."
         if score.complete:
             return "Complete: every component has expert ratings and survey responses."
-        min_n = self.model.workspace.model.min_n
+        min_n = score.model.min_n
         groups: dict[str, list[str]] = {}
         for comp in score.components:
             if comp.status != "complete":
@@ -278,13 +293,13 @@ class ScorePanel(QWidget):
             f"{word}: {'every component' if len(names) == every else ', '.join(names)}"
             for word, names in groups.items()
         ]
-        low = [c.name for c in score.components if c.suppressed_roles(min_n)]
+        low = [c.name for c in score.components if c.held_back_roles]
         if low:
             parts.append(f"fewer than {min_n} respondents of a role (not used): {', '.join(low)}")
         return "Provisional (*) — " + "; ".join(parts) + "."
 
     def _fill_table(self, score: RoundScore) -> None:
-        scoring = self.model.workspace.model
+        scoring = score.model
         self.table.setRowCount(len(score.components))
         for row, comp in enumerate(score.components):
             cells = [
@@ -292,8 +307,8 @@ class ScorePanel(QWidget):
                 _number(comp.score),
                 _number(scoring.to_score(comp.expert) if comp.expert is not None else None),
                 _number(scoring.to_score(comp.survey) if comp.survey is not None else None),
-                self._respondents(comp, "teacher"),
-                self._respondents(comp, "leader"),
+                _respondents(comp, "teacher", scoring.min_n),
+                _respondents(comp, "leader", scoring.min_n),
                 self._status(comp),
             ]
             for col, text in enumerate(cells):
@@ -307,19 +322,27 @@ class ScorePanel(QWidget):
         height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
         self.table.setFixedHeight(height)
 
-    def _respondents(self, comp: ComponentScore, role: str) -> str:
-        n = comp.role_n.get(role, 0)
-        min_n = self.model.workspace.model.min_n
-        return f"{n} (<{min_n})" if 0 < n < min_n else str(n)
-
     def _status(self, comp: ComponentScore) -> str:
         words = [STATUS_WORDS[comp.status]] if comp.status != "complete" else []
-        if comp.suppressed_roles(self.model.workspace.model.min_n):
+        if comp.held_back_roles:
             words.append("few respondents")
         return ", ".join(words)
 
+    def _fit_chart_to(self, model: ScoringModel) -> None:
+        """A round scored with another model (other components): draw its own bars."""
+        if self.component_chart.names == _chart_names(model):
+            return
+        from ui.charts import ChartInk, ComponentChart
+
+        old = self.component_chart
+        self.component_chart = ComponentChart(
+            _chart_names(model), (model.score_min, model.score_max), ChartInk.of(self.palette())
+        )
+        self.chart_slot.replaceWidget(old.canvas, self.component_chart.canvas)
+        old.canvas.deleteLater()
+
     def _highlights_html(self, score: RoundScore) -> str:
-        found = recommendations_for(score, recommendations())
+        found = recommendations_for(score)
         stage = self.model.workspace.framework.stage_label(score.stage)
         sections = []
         for kind, title, empty in (
@@ -356,13 +379,12 @@ class ScorePanel(QWidget):
         from ui.charts import TrendPoint
 
         series = self.trend_series.currentData() or TOTAL
-        benchmark = self.model.workspace.benchmark()
         framework = self.model.workspace.framework
         points = []
         for rnd in self.model.rounds():
             score = self.model.score(rnd.id)
-            value = score.total if series == TOTAL else score.component(series).score
             label = f"{rnd.label}\n{framework.stage_label(rnd.stage)}"
-            points.append(TrendPoint(label, value, benchmark.percentiles(rnd.stage, series)))
+            pct = score.benchmark.percentiles(rnd.stage, series)
+            points.append(TrendPoint(label, score.value(series), pct))
         self.trend_chart.update(points, self.trend_series.currentText())
         self._trend_stale = False

@@ -69,13 +69,13 @@ def run_self_test(keep: Path | None = None) -> int:
 
 
 def _resources() -> str:
-    from onpoint_desktop import benchmark, framework
+    from onpoint_desktop.framework import framework
+    from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID, shipped_model
 
-    res = framework.load()
-    recs = benchmark.recommendations()
+    areas = len(framework().areas)
+    model = shipped_model(DEFAULT_MODEL_ID)
     return (
-        f"{len(res.framework.areas)} focus areas, model {res.model.id}, "
-        f"{len(recs)} recommendation texts"
+        f"{areas} focus areas, model {model.id}, {len(model.recommendations)} recommendation texts"
     )
 
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoStack
 
 from onpoint_desktop.benchmark import Benchmark
 from onpoint_desktop.errors import InputError, OnpointError
+from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.scoring import RoundScore
 from onpoint_desktop.workspace import RatingEvent, Round, Workspace, default_author
 
@@ -155,6 +156,17 @@ class DistrictSession(QObject):
         """The core's score of a round (default: the one on screen); None without rounds."""
         rid = round_id or self._round_id
         return self.workspace.score(rid) if rid else None
+
+    def scoring_model(self) -> ScoringModel:
+        """The model of the round on screen (the one new rounds get, without rounds)."""
+        ws = self.workspace
+        return (
+            ws.round_model(self._round_id) if self._round_id else ws.models.get(ws.current_model_id)
+        )
+
+    def benchmark(self) -> Benchmark:
+        """The benchmark the round on screen is compared with."""
+        return self.workspace.benchmark(self.scoring_model().id)
 
     def respondent_counts(self) -> dict[str, int]:
         return self.workspace.respondent_counts(self._round_id) if self._round_id else {}

@@ -11,8 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMainWindow
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from onpoint_desktop import paths
 from onpoint_desktop.errors import OnpointError
@@ -72,6 +73,7 @@ class SyncActions:
         self.window = window
         self.worker: Worker | None = None
         self.last_dialog: BundleCheckDialog | None = None
+        self.last_question: QMessageBox | None = None
 
         def action(text: str, slot, tip: str) -> QAction:
             made = QAction(text, window)
@@ -178,21 +180,55 @@ class SyncActions:
         chosen, _ = QFileDialog.getOpenFileName(
             self.window, "Import HQ public key", str(paths.documents_dir()), KEY_FILTER
         )
-        if not chosen:
-            return
+        if chosen:
+            self.import_key_file(Path(chosen))
+
+    def import_key_file(self, path: Path, *, replace: bool = False) -> None:
+        """Trust HQ's key file at ``path``; replacing a trusted key is asked first."""
         from onpoint_desktop.sync import import_hq_key
+        from onpoint_desktop.sync.keys import HQKeyChange
 
         try:
-            key, previous = import_hq_key(Path(chosen))
+            key, previous = import_hq_key(path, replace=replace)
+        except HQKeyChange as change:
+            self.confirm_key_change(path, change)
+            return
         except OnpointError as exc:
             show_error(self.window, "HQ's key was not imported", exc)
             return
-        details = "Bundles you export from now on are encrypted so that only HQ can read them."
-        if previous is not None and previous.fingerprint != key.fingerprint:
-            details += f" It replaces the previous HQ key {previous.fingerprint}."
-        show_message(
-            self.window, "HQ key imported", f"HQ's key {key.fingerprint} is set up.", details
+        details = "Bundles you export from now on are encrypted so that only HQ can read them"
+        details += (
+            ", and benchmark packs are accepted only when this key signed them."
+            if key.signing_key is not None
+            else ". This older key file has no signing key: ask HQ for its current key file "
+            "before importing benchmark packs."
         )
+        if previous is not None and previous.to_json() != key.to_json():
+            details += f"\n\nIt replaces the HQ key you trusted before: {previous.describe()}."
+        show_message(self.window, "HQ key imported", f"HQ's {key.describe()} is set up.", details)
+
+    def confirm_key_change(self, path: Path, change) -> QMessageBox:
+        """Ask before replacing the trusted HQ key, showing both keys' fingerprints."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Replace HQ's key?",
+            f"{path.name} holds another HQ key than the one this computer trusts.",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setObjectName("replaceHqKey")
+        box.setInformativeText(
+            f"Trusted now: {change.current.describe()}.\n\nIn the file: "
+            f"{change.offered.describe()}.\n\nReplace it only if HQ told you its key changed "
+            "and the fingerprints match what HQ gave you."
+        )
+        replace = box.addButton("&Replace HQ's key", QMessageBox.ButtonRole.DestructiveRole)
+        replace.clicked.connect(lambda: self.import_key_file(path, replace=True))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_question = box
+        return box
 
     def import_benchmark_pack(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(

@@ -14,15 +14,31 @@ from collections.abc import Sequence
 from onpoint_desktop import __version__
 from onpoint_desktop.errors import OnpointError
 
-COMMAND_MODULES = (
-    "onpoint_desktop.cli.workspace_commands",
-    "onpoint_desktop.cli.score_command",
-    "onpoint_desktop.cli.backup_commands",
-    "onpoint_desktop.cli.survey_commands",
-    "onpoint_desktop.cli.report_command",
-    "onpoint_desktop.cli.sync_commands",
-    "onpoint_desktop.cli.hq_commands",
-)
+# Which module registers each command. Only the module of the command being run is
+# imported, so a quick command (``rate``, ``score``) never pays for the libraries another
+# command needs (pandas for surveys, cryptography for bundles, matplotlib for reports).
+# A command missing here still works: every module is then registered
+# (tests/test_cli_imports.py checks this table against the modules).
+COMMANDS = {
+    "demo": "workspace_commands",
+    "init": "workspace_commands",
+    "round": "workspace_commands",
+    "rate": "workspace_commands",
+    "board": "workspace_commands",
+    "areas": "workspace_commands",
+    "score": "score_command",
+    "model": "model_commands",
+    "backups": "backup_commands",
+    "import-survey": "survey_commands",
+    "inspect-survey": "survey_commands",
+    "survey": "survey_commands",
+    "report": "report_command",
+    "bundle": "sync_commands",
+    "hq-key": "sync_commands",
+    "benchmark": "sync_commands",
+    "hq": "hq_commands",
+}
+COMMAND_MODULES = tuple(f"onpoint_desktop.cli.{m}" for m in dict.fromkeys(COMMANDS.values()))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +49,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``onpoint`` parser; with ``command`` (a known one), only that command's module is
+    imported and registered."""
     parser = _Parser(
         prog="onpoint",
         description="Onpoint Desktop from the command line: district workspaces, ratings, "
@@ -42,13 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    for name in COMMAND_MODULES:
+    modules = COMMAND_MODULES
+    if command in COMMANDS:
+        modules = (f"onpoint_desktop.cli.{COMMANDS[command]}",)
+    for name in modules:
         importlib.import_module(name).register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0

@@ -9,18 +9,24 @@ from pathlib import Path
 
 from onpoint_desktop import framework
 from onpoint_desktop.english import counted
+from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     hq = commands.add_parser("hq", help="headquarters: merge bundles, list, build benchmarks")
     sub = hq.add_subparsers(dest="hq_command", metavar="ACTION")
     sub.required = True
-    p = sub.add_parser("init", help="create an HQ store and HQ's encryption key pair")
+    p = sub.add_parser("init", help="create an HQ store and HQ's encryption and signing keys")
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
     p.add_argument(
         "--public-key", required=True, metavar="OUT", type=Path, help="shareable public key file"
     )
     p.set_defaults(run=run_init)
+
+    p = sub.add_parser("public-key", help="write HQ's shareable public key file again")
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path)
+    p.set_defaults(run=run_public_key)
 
     p = sub.add_parser("merge", help="verify and merge bundles into the HQ store")
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
@@ -40,9 +46,25 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = sub.add_parser("benchmark", help="build the benchmark pack consultants import")
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
     p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path)
+    p.add_argument(
+        "--model",
+        default=DEFAULT_MODEL_ID,
+        help=f"the scoring model whose rounds it describes (default: {DEFAULT_MODEL_ID})",
+    )
     p.add_argument("--name", help="the pack's name (default: Onpoint national benchmark)")
     p.add_argument("--date", help="the pack's date, YYYY-MM-DD (default: today)")
     p.set_defaults(run=run_benchmark)
+
+    p = sub.add_parser(
+        "model-pack", help="publish a new scoring model: a signed model pack from a folder"
+    )
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument(
+        "folder", metavar="DIR", type=Path, help="laid out like resources/, with the new model"
+    )
+    p.add_argument("-o", "--output", required=True, metavar="PACK", type=Path)
+    p.add_argument("--model", help="the model to publish, when DIR/models holds several new ones")
+    p.set_defaults(run=run_model_pack)
 
 
 def run_init(args: argparse.Namespace) -> int:
@@ -52,12 +74,25 @@ def run_init(args: argparse.Namespace) -> int:
     hq, public = create_hq(args.hq_db, args.public_key)
     hq.close()
     print(f"Created HQ store {args.hq_db}.")
-    print(f"HQ key {public.fingerprint}: public key written to {args.public_key}; send it to")
-    print("consultants ('onpoint hq-key import FILE').")
+    print(f"HQ's {public.describe()}.")
+    print(f"Public keys written to {args.public_key}; send it to consultants")
+    print("('onpoint hq-key import FILE').")
     print(
-        f"The private key is {keys.hq_private_key_path(args.hq_db)} (owner-only); keep it "
-        "with the store and back both up: without it, encrypted bundles cannot be opened."
+        f"The private keys are {keys.hq_private_key_path(args.hq_db)} and "
+        f"{keys.hq_signing_key_path(args.hq_db)} (owner-only); keep them with the store and "
+        "back all three up: without them, encrypted bundles cannot be opened and packs "
+        "cannot be signed."
     )
+    return 0
+
+
+def run_public_key(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.hq_store import HQStore, write_public_key
+
+    with HQStore.open(args.hq_db) as hq:
+        public = write_public_key(hq, args.output)
+    print(f"Wrote HQ's public keys to {args.output}: {public.describe()}.")
+    print("Consultants import it with 'onpoint hq-key import FILE' (--replace if asked).")
     return 0
 
 
@@ -151,14 +186,14 @@ def render_list(doc: dict) -> str:
         ]
         lines.append(
             f"  {'Round':<10} {'Stage':<9} {'Levels':<31} {'Teachers':>8} {'Leaders':>7} "
-            f"{'Total':>6}  Complete"
+            f"{'Total':>6}  Complete  Model"
         )
         for r in d["rounds"]:
             total = "—" if r["total"] is None else f"{r['total']:.1f}"
             lines.append(
                 f"  {r['id']:<10} {fw.stage_label(r['stage']):<9} {_levels(fw, r['levels']):<31} "
                 f"{r['respondents'].get('teacher', 0):>8} {r['respondents'].get('leader', 0):>7} "
-                f"{total:>6}  {'yes' if r['complete'] else 'no'}"
+                f"{total:>6}  {'yes' if r['complete'] else 'no':<8}  {r['model']}"
             )
     return "\n".join(lines)
 
@@ -174,10 +209,10 @@ def run_benchmark(args: argparse.Namespace) -> int:
     from onpoint_desktop.sync.hq_store import HQStore
 
     with HQStore.open(args.hq_db) as hq:
-        result = write_pack(hq, args.output, name=args.name, date=args.date)
+        result = write_pack(hq, args.output, name=args.name, date=args.date, model_id=args.model)
     fw = framework.framework()
     bm = result.benchmark
-    print(f"Wrote benchmark pack '{bm.name}' ({bm.date}) to {args.output}.")
+    print(f"Wrote benchmark pack '{bm.name}' ({bm.date}, model {bm.model_id}) to {args.output}.")
     for stage, sb in bm.stages.items():
         t = sb.total
         print(
@@ -186,4 +221,21 @@ def run_benchmark(args: argparse.Namespace) -> int:
         )
     for stage, n in result.stages_withheld.items():
         print(f"  {fw.stage_label(stage):<9} withheld: {n} district(s), fewer than {MIN_DISTRICTS}")
+    return 0
+
+
+def run_model_pack(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.hq_store import HQStore
+    from onpoint_desktop.sync.model_pack import build_model_pack
+
+    with HQStore.open(args.hq_db) as hq:
+        model = build_model_pack(hq, args.folder, args.output, model_id=args.model)
+    components = ", ".join(c.name for c in model.components)
+    print(f"Wrote model pack {model.id} ({model.name}) to {args.output}, signed by HQ.")
+    print(f"  {len(model.components)} components: {components}")
+    print(
+        f"  instruments: {', '.join(i.id for i in model.instruments.values())}; min_n {model.min_n}"
+    )
+    print(f"HQ scores rounds with {model.id} from now on. Consultants install it with")
+    print(f"'onpoint model import DB {args.output}'.")
     return 0

@@ -7,7 +7,6 @@ import json
 import textwrap
 from pathlib import Path
 
-from onpoint_desktop.benchmark import recommendations
 from onpoint_desktop.scoring import RoundScore, recommendations_for
 from onpoint_desktop.workspace import Workspace
 
@@ -46,8 +45,7 @@ def _num(value: float | None, fmt: str) -> str:
 
 def render_score(ws: Workspace, score: RoundScore) -> str:
     """A readable table: total with band, components, strengths and focus areas."""
-    fw, model = ws.framework, ws.model
-    bm = ws.benchmark()
+    fw, model, bm = ws.framework, score.model, score.benchmark
     stage_label = fw.stage_label(score.stage)
     stage_bm = bm.stages.get(score.stage)
     lines = [f"{score.district} — round {score.round} ({stage_label})", ""]
@@ -64,26 +62,30 @@ def render_score(ws: Workspace, score: RoundScore) -> str:
     lines.append(f"Benchmark      {bm.label}, {bm.date}{n_text}")
     lines.append(f"Model          {model.id}; complete: {'yes' if score.complete else 'no'}")
     lines.append("")
+    roles = [(role, f"{role.capitalize()}s") for role in model.roles]
+    width = max(9, *(len(title) for _, title in roles))
     header = (
         f"{'Component':<33} {'Score':>6} {'Expert':>7} {'Survey':>7} "
-        f"{'Teachers':>8} {'Leaders':>7}  {'Band':<7} {'Median':>6}"
+        + "".join(f"{title:>{width}} " for _, title in roles)
+        + f" {'Band':<7} {'Median':>6}"
     )
     lines += [header, "-" * len(header)]
     for c in score.components:
-        mark = STATUS_MARK[c.status]
-        suppressed = c.suppressed_roles(model.min_n)
+        counts = "".join(
+            f"{_n(c.role_n.get(role, 0), role in c.held_back_roles, model.min_n):>{width}} "
+            for role, _ in roles
+        )
         lines.append(
             f"{c.name:<33} {_num(c.score, '.1f'):>6} {_num(c.expert, '.3f'):>7} "
-            f"{_num(c.survey, '.3f'):>7} {_n(c.n_teacher, 'teacher' in suppressed):>8} "
-            f"{_n(c.n_leader, 'leader' in suppressed):>7}  {c.band or '—':<7} "
-            f"{_num(c.median, '.0f'):>6} {mark}".rstrip()
+            f"{_num(c.survey, '.3f'):>7} {counts} {c.band or '—':<7} "
+            f"{_num(c.median, '.0f'):>6} {STATUS_MARK[c.status]}".rstrip()
         )
     lines.append("")
     lines.append(
         f"E: expert rating only · S: survey only · n<{model.min_n}: too few respondents "
         "to use (not shown, not counted)"
     )
-    recs = recommendations_for(score, recommendations())
+    recs = recommendations_for(score)
     for kind, title in (("strengths", "Strengths"), ("focus_areas", "Focus areas")):
         lines.append("")
         if not recs[kind]:
@@ -97,13 +99,13 @@ def render_score(ws: Workspace, score: RoundScore) -> str:
     return "\n".join(lines)
 
 
-def _n(n: int, suppressed: bool) -> str:
-    return f"{n} (n<5)" if suppressed else str(n)
+def _n(n: int, held_back: bool, min_n: int) -> str:
+    return f"{n} (n<{min_n})" if held_back else str(n)
 
 
 def render_by_school(ws: Workspace, round_id: str) -> str:
     """Survey sub-scores (200–1,000) per component and school, small groups hidden."""
-    model = ws.model
+    model = ws.round_model(round_id)
     breakdown = ws.school_breakdown(round_id)
     title = f"{ws.district.name} — round {round_id}: survey sub-scores by school"
     if not breakdown.schools:
@@ -123,7 +125,7 @@ def render_by_school(ws: Workspace, round_id: str) -> str:
                 cells.append("hidden" if shown_n else "—")
         lines.append(f"{comp.name:<33}" + "".join(f" {c:>{width}}" for c in cells))
     lines.append("")
-    for role in model.role_weights:
+    for role in model.roles:
         counts = []
         for school in breakdown.schools:
             n = breakdown.respondents[school][role]

@@ -33,6 +33,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.required = True
     p = sub.add_parser("import", help="trust HQ's public key (the file 'hq init' wrote)")
     p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the HQ key you trust now (check the new fingerprints with HQ first)",
+    )
     p.set_defaults(run=run_hq_key_import)
 
     p = commands.add_parser("benchmark", help="benchmark packs from HQ")
@@ -139,12 +144,17 @@ def _signer_status(bundle, hq) -> str:
 
 
 def run_hq_key_import(args: argparse.Namespace) -> int:
-    key, previous = keys.import_hq_key(args.file)
+    key, previous = keys.import_hq_key(args.file, replace=args.replace)
+    print(f"HQ's public key imported: {key.describe()}.")
+    print("Bundles you export are now encrypted for HQ", end="")
     print(
-        f"HQ's public key {key.fingerprint} imported; bundles you export are now encrypted for HQ."
+        ", and benchmark packs must be signed by this key."
+        if key.signing_key is not None
+        else "; this older key file has no signing key, so HQ's signed packs cannot be "
+        "checked until you import HQ's current key file."
     )
-    if previous is not None and previous.fingerprint != key.fingerprint:
-        print(f"It replaces the previous HQ key {previous.fingerprint}.")
+    if previous is not None and previous.to_json() != key.to_json():
+        print(f"It replaces the HQ key you trusted before: {previous.describe()}.")
     return 0
 
 

@@ -34,6 +34,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list the rounds of a district")
     p.add_argument("db", metavar="DB", type=Path)
     p.set_defaults(run=run_round_list)
+    p = sub.add_parser(
+        "set-model", help="score a round with another installed scoring model (rescores it)"
+    )
+    p.add_argument("db", metavar="DB", type=Path)
+    p.add_argument("round", metavar="ROUND")
+    p.add_argument("model", metavar="MODEL", help="a model id ('onpoint model list DB')")
+    p.set_defaults(run=run_round_set_model)
 
     p = commands.add_parser("rate", help="rate a focus area (LEVEL 1-4, or 0 to clear)")
     p.add_argument("db", metavar="DB", type=Path)
@@ -76,7 +83,10 @@ def run_init(args: argparse.Namespace) -> int:
 def run_round_add(args: argparse.Namespace) -> int:
     with Workspace.open(args.db) as ws:
         rnd = ws.add_round(args.round, args.stage, args.label)
-        print(f"Added round {rnd.id} ({ws.framework.stage_label(rnd.stage)}).")
+        print(
+            f"Added round {rnd.id} ({ws.framework.stage_label(rnd.stage)}), scored with "
+            f"model {rnd.model_id}."
+        )
     return 0
 
 
@@ -85,12 +95,33 @@ def run_round_list(args: argparse.Namespace) -> int:
         for rnd in ws.rounds():
             rated = len(ws.levels(rnd.id))
             counts = ws.respondent_counts(rnd.id)
+            respondents = ", ".join(
+                f"{counts.get(role, 0)} {role}s" for role in ws.round_model(rnd.id).roles
+            )
             print(
                 f"{rnd.id:<12} {ws.framework.stage_label(rnd.stage):<9} "
-                f"{rated:>2}/{len(ws.framework.areas)} areas rated  "
-                f"{counts.get('teacher', 0)} teachers, {counts.get('leader', 0)} leaders"
+                f"{rated:>2}/{len(ws.framework.areas)} areas rated  {respondents}  "
+                f"model {rnd.model_id}"
             )
     return 0
+
+
+def run_round_set_model(args: argparse.Namespace) -> int:
+    with Workspace.open(args.db) as ws:
+        before = ws.score(args.round)
+        after = ws.set_round_model(args.round, args.model)
+    if before.model.id == after.model.id:
+        print(f"Round {args.round} is already scored with {after.model.id}.")
+        return 0
+    print(
+        f"Round {args.round} is now scored with {after.model.id} (was {before.model.id}): "
+        f"Onpoint score {_total(before.total)} → {_total(after.total)}."
+    )
+    return 0
+
+
+def _total(total: float | None) -> str:
+    return "—" if total is None else f"{total:.1f}"
 
 
 def parse_level(text: str) -> int | None:

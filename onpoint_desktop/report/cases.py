@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from onpoint_desktop.english import counted
 from onpoint_desktop.report.content import ReportContent
+from onpoint_desktop.report.wording import provisional_sentence
 
 NO_HIGHLIGHTS = "Strengths and focus areas are named from component scores, and there are none yet."
 
@@ -26,7 +27,7 @@ class CaseWording:
 
 
 # The sparse-case wording table. Fields: {round}, {component}, {source}, {others},
-# {n_complete}, {n_total}, {min_n}, {survey_reason}, {one_source}.
+# {n_complete}, {n_total}, {min_n}, {survey_reason}, {provisional}.
 CASES: dict[str, CaseWording] = {
     "nothing": CaseWording(
         headline="No Onpoint score yet",
@@ -70,10 +71,7 @@ CASES: dict[str, CaseWording] = {
     "partial": CaseWording(
         headline="Provisional: {n_complete} of {n_total} components have both expert and "
         "survey results",
-        basis=(
-            "The score is provisional, because not every component has both expert and "
-            "survey results: {one_source}"
-        ),
+        basis="{provisional}",
     ),
     "complete": CaseWording(headline=None, basis=None),
 }
@@ -126,7 +124,7 @@ def coverage(content: ReportContent) -> Coverage:
         "survey_reason": SURVEY_REASONS["held_back" if answered else "none"].format(
             round=content.round.label, min_n=content.model.min_n
         ),
-        "one_source": one_source_sentence(content),
+        "provisional": provisional_sentence(content) or "",
     }
     if not scored:
         case = "held_back" if answered else "nothing"
@@ -135,7 +133,7 @@ def coverage(content: ReportContent) -> Coverage:
         case = "one_component"
         fields |= {
             "component": only.name,
-            "source": SOURCES[only.status],
+            "source": _source(only),
             "others": counted(len(comps) - 1, "component"),
         }
     elif not surveyed:
@@ -149,21 +147,10 @@ def coverage(content: ReportContent) -> Coverage:
     return Coverage(case, fields)
 
 
-def one_source_sentence(content: ReportContent) -> str:
-    """Which components rest on one source only, and which have no result."""
-    from onpoint_desktop.report.wording import names
-
-    by_status: dict[str, list[str]] = {}
-    for c in content.score.components:
-        by_status.setdefault(c.status, []).append(c.name)
-    parts = []
-    if by_status.get("expert-only"):
-        parts.append(f"{names(by_status['expert-only'])} on expert ratings only")
-    if by_status.get("survey-only"):
-        parts.append(f"{names(by_status['survey-only'])} on survey responses only")
-    sentence = f"{names(parts)}." if parts else ""
-    missing = by_status.get("unavailable")
-    if missing:
-        verb = "has" if len(missing) == 1 else "have"
-        sentence += f" {names(missing)} {verb} no result yet."
-    return sentence.strip()
+def _source(component) -> str:
+    """What one component's score rests on, in words."""
+    words = SOURCES[component.status]
+    if component.held_back_roles:
+        held = " and ".join(f"{role}s" for role in component.held_back_roles)
+        words += f", without the {held} (too few to use)"
+    return words

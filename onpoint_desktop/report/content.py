@@ -14,13 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from onpoint_desktop.benchmark import (
-    Benchmark,
-    Percentiles,
-    Recommendation,
-    StageBenchmark,
-    recommendations,
-)
+from onpoint_desktop.benchmark import Benchmark, Percentiles, Recommendation, StageBenchmark
 from onpoint_desktop.breakdown import SchoolBreakdown
 from onpoint_desktop.framework import FocusArea, Framework, ScoringModel
 from onpoint_desktop.landmarks import LandmarkReading, read_landmarks
@@ -121,6 +115,7 @@ def gather(
         for area, e in ws.board(rnd.id).items()
     }
     aggregates = ws.survey_aggregates(rnd.id)
+    model = score.model  # the round's own scoring model, and its benchmark
     now = datetime.now(timezone.utc).replace(microsecond=0)
     content = ReportContent(
         district=clean(ws.district.name),
@@ -129,23 +124,23 @@ def gather(
         report_date=today or now.date(),
         written_at=now,
         consultant=clean(consultant_name(consultant, fallback=_rater(board))),
-        model=ws.model,
+        model=model,
         framework=ws.framework,
-        benchmark=ws.benchmark(),
+        benchmark=score.benchmark,
         score=score,
         history=history,
         board=board,
         breakdown=ws.school_breakdown(rnd.id),
-        respondents={r: aggregates.respondents(r) for r in ws.model.role_weights},
+        respondents={r: aggregates.respondents(r) for r in model.roles},
         strengths=(),
         focus_areas=(),
-        items=item_results(ws.model, ws.survey_answer_counts(rnd.id)),
-        gaps=gaps(ws.model, score),
+        items=item_results(model, ws.survey_answer_counts(rnd.id)),
+        gaps=gaps(model, score),
         landmarks=read_landmarks(
-            ws.benchmark(), ws.framework, [(r.round.label, r.score) for r in history]
+            score.benchmark, ws.framework, [(r.round.label, r.score) for r in history]
         ),
     )
-    recs = recommendations_for(score, recommendations())
+    recs = recommendations_for(score)
     return dataclasses.replace(
         content,
         strengths=_highlights(content, score.strengths, dict(recs["strengths"]), top=True),

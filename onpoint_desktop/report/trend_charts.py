@@ -46,10 +46,19 @@ def _round_axis(content: ReportContent) -> list[str]:
 
 
 def _value(result, key: str) -> tuple[float | None, bool]:
+    """A round's score of the total or a component, and whether it is provisional (None
+    when the round's model has no such component)."""
+    value = result.score.value(key)
     if key == "total":
-        return result.score.total, result.score.provisional
-    c = result.score.component(key)
-    return c.score, c.provisional
+        return value, result.score.provisional
+    found = next((c for c in result.score.components if c.id == key), None)
+    return value, found is not None and found.provisional
+
+
+def _percentiles(result, key: str):
+    """The benchmark of the round's own model at the round's stage (each round is read
+    against what it was scored with)."""
+    return result.score.benchmark.percentiles(result.round.stage, key)
 
 
 def _score_limits(content: ReportContent, keys: list[str]) -> tuple[float, float]:
@@ -61,7 +70,7 @@ def _score_limits(content: ReportContent, keys: list[str]) -> tuple[float, float
             value, _ = _value(result, key)
             if value is not None:
                 values.append(value)
-            pct = content.percentiles(key, result.round.stage)
+            pct = _percentiles(result, key)
             if pct is not None:
                 values += [pct.p25, pct.p75]
     lo, hi = content.model.score_min, content.model.score_max
@@ -80,7 +89,7 @@ def _trend(ax: Axes, content: ReportContent, key: str, *, labels: bool, width: f
     medians: dict[int, float] = {}
     bands = []
     for x, result in enumerate(content.history):
-        pct = content.percentiles(key, result.round.stage)
+        pct = _percentiles(result, key)
         if pct is not None:
             bands.append((x, pct))
             medians[x] = pct.p50
@@ -206,7 +215,7 @@ def trend_alt(content: ReportContent, key: str, name: str) -> str:
     parts = []
     for result in content.history:
         value, provisional = _value(result, key)
-        pct = content.percentiles(key, result.round.stage)
+        pct = _percentiles(result, key)
         text = f"{result.round.label} ({content.stage_label_of(result.round.stage)}) "
         text += score_text(value) if value is not None else "no result"
         if provisional:
@@ -300,7 +309,7 @@ def component_trend_figure(content: ReportContent) -> Figure:
         for x, result in enumerate(content.history):
             fx, _ = panel.at(x, 0)
             marks.append([(fx, panel.y0 - 3 * pt_y), (fx, panel.y0)])
-            pct = content.percentiles(comp.id, result.round.stage)
+            pct = _percentiles(result, comp.id)
             if pct is not None:
                 (a, p25), (b, p75) = panel.at(x - 0.25, pct.p25), panel.at(x + 0.25, pct.p75)
                 bands.append([(a, p25), (b, p25), (b, p75), (a, p75)])

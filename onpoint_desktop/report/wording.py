@@ -181,3 +181,33 @@ def highlight_sentence(content: ReportContent, *, strengths: bool) -> str:
         return f"The focus areas are {names(parts)}, compared with {median}."
     side, kind = ("above", "a strength") if strengths else ("below", "a focus area")
     return f"No component is {side} {median}, so none is named {kind}."
+
+
+def provisional_sentence(content: ReportContent) -> str | None:
+    """Which components are provisional (``ComponentScore.provisional``: one source only,
+    or a role's answers set aside for too few respondents), and which have no result."""
+    one_source: dict[str, list[str]] = {"expert-only": [], "survey-only": [], "complete": []}
+    unavailable = []
+    for c in content.score.components:
+        if c.provisional:
+            one_source[c.status].append(c.name)
+        elif c.score is None:
+            unavailable.append(c.name)
+    parts = []
+    if one_source["expert-only"]:
+        parts.append(f"{names(one_source['expert-only'])} on expert ratings only")
+    if one_source["survey-only"]:
+        parts.append(f"{names(one_source['survey-only'])} on survey responses only")
+    if one_source["complete"]:
+        parts.append(f"{names(one_source['complete'])} without a role that had too few respondents")
+    sentence = ""
+    if parts:
+        sentence = (
+            f"Some results are provisional: {names(parts)}; they may move once the missing "
+            "evidence is added."
+        )
+    if unavailable:
+        sentence += (
+            f" {names(unavailable)} {'has' if len(unavailable) == 1 else 'have'} no results yet."
+        )
+    return sentence.strip() or None

@@ -80,8 +80,8 @@ class AnswerScale:
     def read(self, text: object) -> Reading:
         """Read one answer as the file holds it.
 
-        >>> from onpoint_desktop.framework import model
-        >>> scale = AnswerScale.for_instrument(model().instruments["teacher"])
+        >>> from onpoint_desktop.model_catalogue import shipped_model
+        >>> scale = AnswerScale.for_instrument(shipped_model("onpoint-1").instruments["teacher"])
         >>> [scale.read(t).kind for t in ("Somewhat agree", "", "N/A", "-99", "Maybe")]
         ['value', 'blank', 'missing', 'recode', 'unknown']
         >>> scale.read("5 - Strongly agree").value, scale.read("AGREE ").value

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from onpoint_desktop.errors import InputError, SurveyImportError
-from onpoint_desktop.framework import Instrument, model
+from onpoint_desktop.framework import Instrument, ScoringModel
+from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID, shipped_model
 from onpoint_desktop.surveys.answers import scale_conflict
 from onpoint_desktop.surveys.formats import Layout, describe
 from onpoint_desktop.surveys.mapping import ColumnMapping, auto_mapping
@@ -104,17 +105,19 @@ class _Opened:
     problems: list[str]
 
 
-def _instrument(role: str) -> Instrument:
-    instruments = model().instruments
+def _instrument(model: ScoringModel, role: str) -> Instrument:
+    instruments = model.instruments
     if role not in instruments:
         raise InputError(f"Unknown role '{role}'; use {' or '.join(instruments)}.")
     return instruments[role]
 
 
-def _open(path: Path, role: str, mapping: ColumnMapping | Path | str | None) -> _Opened:
-    instrument = _instrument(role)
+def _open(
+    path: Path, role: str, mapping: ColumnMapping | Path | str | None, model: ScoringModel
+) -> _Opened:
+    instrument = _instrument(model, role)
     source = open_source(Path(path))
-    all_ids = {item_id_key(i) for ins in model().instruments.values() for i in ins.item_ids}
+    all_ids = {item_id_key(i) for ins in model.instruments.values() for i in ins.item_ids}
     layout = describe(source.head(), {k for k in all_ids if k})
     if isinstance(mapping, ColumnMapping):
         if mapping.layout != layout.signature or mapping.role != role:
@@ -129,20 +132,18 @@ def _open(path: Path, role: str, mapping: ColumnMapping | Path | str | None) -> 
         chosen = remembered(layout, instrument) or auto_mapping(layout, instrument)
     problems = [f"{source.name}: {problem}" for problem in chosen.problems(instrument)]
     if not chosen.item_columns:
-        problems.insert(0, _no_items(source, layout, instrument))
+        problems.insert(0, _no_items(source, layout, model, instrument))
     elif chosen.origin == "automatic":
-        wrong = _wrong_role(layout, instrument, len(chosen.item_columns), source)
+        wrong = _wrong_role(layout, model, instrument, len(chosen.item_columns), source)
         if wrong:
             problems.insert(0, wrong)
     return _Opened(source, layout, instrument, chosen, problems)
 
 
-def _other_roles(instrument: Instrument) -> list[Instrument]:
-    return [i for r, i in model().instruments.items() if r != instrument.role]
-
-
-def _wrong_role(layout: Layout, instrument: Instrument, ours: int, source: SourceFile) -> str:
-    for other in _other_roles(instrument):
+def _wrong_role(
+    layout: Layout, model: ScoringModel, instrument: Instrument, ours: int, source: SourceFile
+) -> str:
+    for other in (i for r, i in model.instruments.items() if r != instrument.role):
         theirs = len(auto_mapping(layout, other).item_columns)
         if theirs > ours:
             return (
@@ -153,8 +154,10 @@ def _wrong_role(layout: Layout, instrument: Instrument, ours: int, source: Sourc
     return ""
 
 
-def _no_items(source: SourceFile, layout: Layout, instrument: Instrument) -> str:
-    wrong = _wrong_role(layout, instrument, 0, source)
+def _no_items(
+    source: SourceFile, layout: Layout, model: ScoringModel, instrument: Instrument
+) -> str:
+    wrong = _wrong_role(layout, model, instrument, 0, source)
     if wrong:
         return wrong
     if layout.format == "spreadsheet":
@@ -189,7 +192,8 @@ def inspect_survey(
     cancel: Cancel | None = None,
 ) -> SurveyPreview:
     """Read a survey file and say what importing it would do; nothing is stored."""
-    opened = _open(Path(path), role, mapping)
+    # Without a round, a file is read with the default model's instruments.
+    opened = _open(Path(path), role, mapping, shipped_model(DEFAULT_MODEL_ID))
     reader = ResponseReader(opened.source, opened.layout, opened.mapping, opened.instrument)
     totals = reader.read(progress=progress, cancel=cancel)
     problems = list(opened.problems) + _answer_problems(opened, totals, unknown_as_missing=False)
@@ -231,7 +235,7 @@ def import_survey(
     """
     path = Path(path)
     ws.get_round(round_id)
-    opened = _open(path, role, mapping)
+    opened = _open(path, role, mapping, ws.round_model(round_id))
     if opened.problems:
         raise SurveyImportError(opened.problems[0])
     reader = ResponseReader(

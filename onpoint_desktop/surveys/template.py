@@ -12,7 +12,8 @@ import csv
 from pathlib import Path
 
 from onpoint_desktop.errors import InputError, SurveyImportError
-from onpoint_desktop.framework import Instrument, model
+from onpoint_desktop.framework import Instrument
+from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID, shipped_model
 
 SCHOOL_HEADER = "School"
 COMMENT_HEADER = "Comments"
@@ -24,7 +25,7 @@ def template_headers(instrument: Instrument) -> list[str]:
 
 def write_template(path: Path | str, role: str) -> Path:
     """Write a blank template for ``role``; ``.xlsx`` gives a workbook, else CSV."""
-    instruments = model().instruments
+    instruments = shipped_model(DEFAULT_MODEL_ID).instruments  # the default model's surveys
     if role not in instruments:
         raise InputError(f"Unknown role '{role}'; use {' or '.join(instruments)}.")
     path = Path(path)

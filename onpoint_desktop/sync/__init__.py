@@ -5,10 +5,11 @@ The API the GUI and the CLI use (long work takes ``progress(done, total)`` and
 
 Consultant
     ``identity()``                         this installation's signer (created on first use)
-    ``import_hq_key(path)`` / ``configured_hq_key()``   HQ's public key for encryption
+    ``import_hq_key(path, replace=)`` / ``configured_hq_key()``   HQ's public keys
     ``export_bundle(db, out, progress=, cancel=)``    → ``ExportResult``
     ``open_bundle(path)``                  verify a bundle → ``VerifiedBundle`` or ``BundleRefused``
-    ``import_pack(ws, path)``              use an HQ benchmark pack in a workspace
+    ``import_pack(ws, path)``              use an HQ benchmark pack (signed by HQ) in a workspace
+    ``signed.read_signed(path, kind)``     check a document HQ signed (packs, model packs…)
 
 HQ
     ``HQStore.create(path)`` / ``HQStore.open(path)``
@@ -16,7 +17,8 @@ HQ
                                            (Cancel: ``MergeCancelled`` with the partial summary)
     ``overview(hq)``                       the ``hq list --json`` document
     ``conflicts(hq.conn)``                 where signers' boards disagree
-    ``write_pack(hq, out)``                build the benchmark pack
+    ``write_pack(hq, out)``                build the benchmark pack, signed with HQ's key
+    ``signed.write_signed(out, kind, document, hq.signing_key())``   sign anything HQ publishes
 """
 
 from onpoint_desktop.sync.benchmark_pack import PackResult, import_pack, write_pack

@@ -1,18 +1,25 @@
 """Benchmark packs: HQ builds them from merged bundles, consultants import them.
 
-HQ side. For each district, the *latest complete round* (the last round in the
-district's order whose score has both an expert and a survey part in every component) is
-taken at that round's stage. Per stage, the 25th, 50th and 75th percentiles of the total
+HQ side. A pack describes the scores of one scoring model. For each district, the
+*latest complete round* scored with that model (the last such round in the district's
+order whose score has both an expert and a survey part in every component) is taken at
+that round's stage. Per stage, the 25th, 50th and 75th percentiles of the total
 and of each component are computed over those districts (linear interpolation between
 order statistics, ``statistics.quantiles(method="inclusive")``, the same as spreadsheet
 ``PERCENTILE.INC``), with the number of districts. A stage with fewer than
 ``MIN_DISTRICTS`` (5) districts is withheld: too few to describe a national picture, and
-too few to keep a district from being recognised. The pack has exactly the format of the
-shipped benchmark (``onpoint-benchmark/1``) and is checked with ``parse_benchmark``.
+too few to keep a district from being recognised. The pack's document has exactly the
+format of the shipped benchmark (``onpoint-benchmark/1``, checked with
+``parse_benchmark``), and the file HQ writes is that document signed with HQ's signing key
+(``signed``, kind ``benchmark-pack``).
 
-Consultant side. :func:`import_pack` validates a pack and stores it in the workspace's
-``benchmark_packs`` table in one transaction; from then on the workspace's scores and
-reports use it (the latest imported pack wins), labelled with its name.
+HQ keeps every pack it builds (``benchmark_packs`` in the HQ store, with its model).
+
+Consultant side. :func:`import_pack` accepts only a pack signed by the HQ key the
+consultant trusts (``hq-key import``), validates it against the components of the model it
+names and stores it in the workspace's ``benchmark_packs`` table in one transaction; from
+then on the scores and reports of the workspace's rounds scored with that model use it
+(per model, the latest imported pack wins), labelled with its name.
 """
 
 from __future__ import annotations
@@ -25,14 +32,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from onpoint_desktop import framework
-from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.benchmark import BENCHMARK_FORMAT, TOTAL, Benchmark, parse_benchmark
 from onpoint_desktop.errors import BundleError, OnpointError
+from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
+from onpoint_desktop.sync import keys, signed
 from onpoint_desktop.sync.hq_overview import HQRound, hq_rounds
 from onpoint_desktop.sync.hq_store import HQStore
 
 if TYPE_CHECKING:
+    from onpoint_desktop.framework import ScoringModel
     from onpoint_desktop.workspace import Workspace
 
 MIN_DISTRICTS = 5
@@ -69,17 +77,18 @@ def build_pack(
     name: str,
     date: str,
     source: str,
-    model_id: str = "onpoint-1",
+    model: ScoringModel,
+    stage_ids: tuple[str, ...],
     min_districts: int = MIN_DISTRICTS,
 ) -> PackResult:
-    """A benchmark pack document from scored HQ rounds (see the module docstring)."""
-    model = framework.load(model_id).model
+    """A benchmark pack document for ``model`` from scored HQ rounds (see the module
+    docstring); rounds scored with other models are left out."""
     by_stage: dict[str, list[HQRound]] = {}
-    chosen = latest_complete_rounds([r for r in rounds if r.score.model == model_id])
+    chosen = latest_complete_rounds([r for r in rounds if r.score.model.id == model.id])
     for rnd in chosen.values():
         by_stage.setdefault(rnd.stage, []).append(rnd)
     stages, withheld = {}, {}
-    for stage in framework.load(model_id).framework.stage_ids:
+    for stage in stage_ids:
         group = by_stage.get(stage, [])
         if len(group) < min_districts:
             withheld[stage] = len(group)
@@ -95,16 +104,19 @@ def build_pack(
     if not stages:
         counts = ", ".join(f"{s} {n}" for s, n in withheld.items())
         raise BundleError(
-            f"No stage has {min_districts} or more districts with a complete round "
-            f"({counts}); no benchmark pack was written. Merge more bundles first."
+            f"No stage has {min_districts} or more districts with a complete round scored "
+            f"with model {model.id} ({counts}); no benchmark pack was written. Merge more "
+            "bundles first."
         )
     document = {
         "format": BENCHMARK_FORMAT,
+        "id": f"hq-{model.id}-{date}",
+        "version": 1,
         "name": name,
         "date": date,
         "source": source,
         "illustrative": False,
-        "model": model_id,
+        "model": model.id,
         "stages": stages,
     }
     benchmark = parse_benchmark(document, f"benchmark pack '{name}'", model.component_ids)
@@ -117,9 +129,15 @@ def write_pack(
     *,
     name: str | None = None,
     date: str | None = None,
+    model_id: str = DEFAULT_MODEL_ID,
     progress: Progress | None = None,
 ) -> PackResult:
-    """Build the benchmark pack of the HQ store and write it to ``out`` (JSON)."""
+    """Build the benchmark pack of model ``model_id`` from the HQ store, sign it with HQ's
+    key, keep it in the store's history and write it to ``out``."""
+    from onpoint_desktop.workspace import utc_now
+
+    signing_key = hq.signing_key()  # refused before any work when the key is not there
+    model = hq.models.get(model_id)
     date = date or datetime.now(timezone.utc).strftime("%Y-%m-%d")
     name = name or "Onpoint national benchmark"  # the date is a field of its own
     counts = hq.counts()
@@ -128,53 +146,64 @@ def write_pack(
         f"({counts['districts']} districts, {counts['merged_bundles']} bundles merged); "
         f"stages with fewer than {MIN_DISTRICTS} districts withheld."
     )
-    result = build_pack(hq_rounds(hq, progress=progress), name=name, date=date, source=source)
-    text = json.dumps(result.document, indent=2, ensure_ascii=False) + "\n"
-    out = Path(out)
-    try:
-        write_atomically(out, text)
-    except OSError as exc:
-        raise BundleError(f"Could not write {out}: {os_reason(exc)}.") from None
+    result = build_pack(
+        hq_rounds(hq, progress=progress),
+        name=name,
+        date=date,
+        source=source,
+        model=model,
+        stage_ids=hq.models.framework.stage_ids,
+    )
+    with hq.transaction():  # kept only if the file is written too
+        hq.conn.execute(
+            "INSERT INTO benchmark_packs (model, name, date, content, built_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (model.id, name, date, json.dumps(result.document, ensure_ascii=False), utc_now()),
+        )
+        signed.write_signed(out, signed.BENCHMARK_PACK, result.document, signing_key)
     return result
 
 
-def read_pack(path: Path, component_ids: tuple[str, ...]) -> tuple[Benchmark, str]:
-    """Validate a benchmark pack file; returns it and its canonical JSON text."""
+def read_pack(
+    path: Path,
+    component_ids: Callable[[str], tuple[str, ...]],
+    trusted: keys.HQPublicKey | None = None,
+) -> tuple[Benchmark, str]:
+    """Check a benchmark pack file (signed by the trusted HQ key, default the one imported
+    with ``hq-key import``) against the components of the model it names
+    (``component_ids(model_id)``); returns the benchmark and its document's canonical JSON."""
     path = Path(path)
+    doc = signed.read_signed(path, signed.BENCHMARK_PACK, trusted, max_bytes=MAX_PACK_BYTES)
+    doc = doc.document
     try:
-        if path.stat().st_size > MAX_PACK_BYTES:
-            raise BundleError(f"{path} is too large to be a benchmark pack.")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{path} cannot be read as a benchmark pack: {exc}.") from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BundleError(
-            f"{path} is not a benchmark pack (not valid JSON at line {exc.lineno})."
-        ) from None
-    try:
-        benchmark = parse_benchmark(doc, str(path), component_ids)
+        model_id = doc.get("model") if isinstance(doc, dict) else None
+        benchmark = parse_benchmark(doc, str(path), component_ids(str(model_id)))
     except OnpointError as exc:
         raise BundleError(f"{exc} The benchmark pack was not imported.") from None
     return benchmark, json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 
 def import_pack(ws: Workspace, path: Path) -> Benchmark:
-    """Store a benchmark pack in an open workspace; its scores use it from now on."""
+    """Store a benchmark pack in an open workspace: from now on, the rounds scored with the
+    pack's model are compared with it."""
     from onpoint_desktop.workspace import utc_now
 
-    benchmark, text = read_pack(path, ws.model.component_ids)
-    if benchmark.model != ws.model.id:
-        raise BundleError(
-            f"{path} is a benchmark for scoring model '{benchmark.model}', but this "
-            f"workspace scores with '{ws.model.id}'; ask HQ for a matching pack."
-        )
+    def component_ids(model_id: str) -> tuple[str, ...]:
+        if model_id not in ws.models.ids():
+            raise BundleError(
+                f"{path} is a benchmark for scoring model '{model_id[:60]}', which this "
+                f"workspace does not have ({', '.join(ws.models.ids())}); import that model's "
+                "pack first, or ask HQ for a matching benchmark."
+            )
+        return ws.models.get(model_id).component_ids
+
+    benchmark, text = read_pack(path, component_ids)
     if not benchmark.stages:
         raise BundleError(f"{path} has no stages; the benchmark pack was not imported.")
     with ws.transaction():
         ws.conn.execute(
-            "INSERT INTO benchmark_packs (name, date, content, imported_at) VALUES (?, ?, ?, ?)",
-            (benchmark.name, benchmark.date, text, utc_now()),
+            "INSERT INTO benchmark_packs (name, date, content, imported_at, model) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (benchmark.name, benchmark.date, text, utc_now(), benchmark.model_id),
         )
     return benchmark

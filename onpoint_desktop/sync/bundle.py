@@ -5,7 +5,8 @@ memory), never a raw file copy, so an export taken while the app is writing is s
 state the workspace really was in. The bundle holds:
 
 ``district.json``          the district's UUID, name and creation time
-``rounds.json``            the rounds: id, label, stage, position, creation time
+``rounds.json``            the rounds: id, label, stage, position, creation time, and the
+                           scoring model each round is scored with
 ``rating_events.jsonl``    every rating event (append-only history), one per line
 ``survey_responses.jsonl`` every stored survey response: round, role, response key,
                            school and answers (item id → raw value). Identifying columns
@@ -35,6 +36,7 @@ from typing import Any
 from onpoint_desktop import __version__
 from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.errors import BundleError, Cancelled
+from onpoint_desktop.model_catalogue import ModelCatalogue
 from onpoint_desktop.sync import envelope, keys
 from onpoint_desktop.sync.format import (
     BUNDLE_FORMAT,
@@ -98,9 +100,16 @@ def _read_content(conn: sqlite3.Connection) -> BundleContent:
     meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     uuid_, name, created_at = conn.execute("SELECT uuid, name, created_at FROM district").fetchone()
     rounds = [
-        {"id": r[0], "label": r[1], "stage": r[2], "position": r[3], "created_at": r[4]}
+        {
+            "id": r[0],
+            "label": r[1],
+            "stage": r[2],
+            "position": r[3],
+            "created_at": r[4],
+            "model": r[5],
+        }
         for r in conn.execute(
-            "SELECT id, label, stage, position, created_at FROM rounds ORDER BY position, id"
+            "SELECT id, label, stage, position, created_at, model FROM rounds ORDER BY position, id"
         )
     ]
     events = [
@@ -212,10 +221,12 @@ def write_bundle(
     created_at: str | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    models: ModelCatalogue | None = None,
 ) -> ExportResult:
     """Sign ``content``, check it reads back, seal it for ``hq_key`` if given, write ``out``.
 
-    The file appears complete or not at all (written beside, then renamed).
+    ``models``: the scoring models the content's rounds name (the workspace's). The file
+    appears complete or not at all (written beside, then renamed).
     """
     from onpoint_desktop.sync.verify import read_payload
 
@@ -230,7 +241,8 @@ def write_bundle(
     step(0)
     payload, manifest = signed_payload(content, signer, created_at=created_at)
     step(1)
-    read_payload(payload, "the bundle being exported")  # never ship what HQ would refuse
+    # Never ship what HQ would refuse.
+    read_payload(payload, "the bundle being exported", models=models)
     step(2)
     blob = envelope.seal(payload, hq_key) if hq_key is not None else payload
     step(3)
@@ -276,6 +288,12 @@ def export_bundle(
         hq_key = keys.configured_hq_key()
     with Workspace.open(db, backup=False) as ws:
         content = snapshot(ws.conn)
-    return write_bundle(
-        content, out, signer, hq_key if seal else None, progress=progress, cancel=cancel
-    )
+        return write_bundle(
+            content,
+            out,
+            signer,
+            hq_key if seal else None,
+            progress=progress,
+            cancel=cancel,
+            models=ws.models,
+        )

@@ -2,8 +2,10 @@
 
 A signature proves who sent a bundle, not that the sending app was sound, so every
 record is checked against the framework and the scoring model before HQ stores it:
-known rounds, stages, focus areas, levels, roles, items and answer values, unique keys,
-timestamps in the workspace's form, and counts that match the manifest.
+known rounds, stages, models, focus areas, levels, roles, items and answer values, unique
+keys, timestamps in the workspace's form, and counts that match the manifest. Each round
+names its scoring model (bundles of release 1 name one model, in the manifest, for all);
+a round's responses are checked against the instruments of the round's model.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import re
 import uuid
 from typing import Any
 
-from onpoint_desktop import framework
 from onpoint_desktop.errors import ResourceError
+from onpoint_desktop.framework import ScoringModel
+from onpoint_desktop.model_catalogue import ModelCatalogue
 from onpoint_desktop.sync.bundle import BundleContent
 from onpoint_desktop.sync.format import (
     DISTRICT,
@@ -93,21 +96,32 @@ class _Checker:
         return records
 
 
-def parse_content(
-    entries: dict[str, bytes], manifest: dict[str, Any], source: str
-) -> BundleContent:
-    """Checked records of a bundle whose entries already match the signed manifest."""
-    check = _Checker(source)
-    model_id = manifest.get("model")
+def _model(models: ModelCatalogue, model_id: object, source: str) -> ScoringModel:
     try:
-        res = framework.load(str(model_id))
+        return models.get(model_id) if isinstance(model_id, str) else models.get("")
     except ResourceError:
         raise BundleRefused(
             "invalid-content",
             f"{source} was scored with model {quoted(model_id)}, which is not installed here; "
-            "update Onpoint Desktop to merge it.",
+            "update Onpoint Desktop, or publish that model here, to merge it.",
         ) from None
-    fw, model = res.framework, res.model
+
+
+def parse_content(
+    entries: dict[str, bytes],
+    manifest: dict[str, Any],
+    source: str,
+    models: ModelCatalogue | None = None,
+) -> BundleContent:
+    """Checked records of a bundle whose entries already match the signed manifest.
+
+    ``models`` are the scoring models the reader knows (default: those shipped).
+    """
+    check = _Checker(source)
+    models = models or ModelCatalogue()
+    model_id = manifest.get("model")
+    _model(models, model_id, source)
+    fw = models.framework
 
     district = check.json(entries[DISTRICT], DISTRICT)
     if not isinstance(district, dict):
@@ -125,6 +139,7 @@ def parse_content(
     if not isinstance(rounds_doc, list):
         raise check.fail(ROUNDS, "is not a JSON list")
     rounds, round_ids = [], set()
+    round_models: dict[str, ScoringModel] = {}
     for index, r in enumerate(rounds_doc):
         where = f"{ROUNDS} round {index + 1}"
         if not isinstance(r, dict):
@@ -138,6 +153,8 @@ def parse_content(
         if isinstance(position, bool) or not isinstance(position, int):
             raise check.fail(where, "has no whole-number 'position'")
         round_ids.add(rid)
+        round_model = r.get("model", model_id)
+        round_models[rid] = _model(models, round_model, source)
         rounds.append(
             {
                 "id": rid,
@@ -145,6 +162,7 @@ def parse_content(
                 "stage": r["stage"],
                 "position": position,
                 "created_at": check.text(r, "created_at", where),
+                "model": round_model,
             }
         )
 
@@ -177,22 +195,24 @@ def parse_content(
         )
 
     items = {
-        role: (set(inst.item_ids), range(inst.scale_min, inst.scale_max + 1))
+        (rid, role): (set(inst.item_ids), range(inst.scale_min, inst.scale_max + 1))
+        for rid, model in round_models.items()
         for role, inst in model.instruments.items()
     }
+    roles = {role for _, role in items}
     responses, response_keys = [], set()
     for number, s in enumerate(check.lines(entries[SURVEY_RESPONSES], SURVEY_RESPONSES), 1):
         where = f"{SURVEY_RESPONSES} line {number}"
         role, answers = s.get("role"), s.get("answers")
         if not _among(s.get("round"), round_ids):
             raise check.fail(where, f"names unknown round {quoted(s.get('round'))}")
-        if not _among(role, items):
+        if not _among(role, roles) or (s["round"], role) not in items:
             raise check.fail(where, f"has unknown role {quoted(role)}")
         key = check.text(s, "key", where)
         if (s["round"], role, key) in response_keys:
             raise check.fail(where, f"repeats response key {quoted(key)}")
         response_keys.add((s["round"], role, key))
-        known, scale = items[role]
+        known, scale = items[s["round"], role]
         if not isinstance(answers, dict) or not known.issuperset(answers):
             raise check.fail(where, "has answers that are not item ids of its instrument")
         outside = [v for v in answers.values() if not _whole(v, scale)]

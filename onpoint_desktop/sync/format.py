@@ -81,9 +81,10 @@ def brief(text: str, limit: int = SHOWN_CHARS) -> str:
 
 def canonical_json(obj: Any) -> bytes:
     """The one byte form of a JSON document that is signed and hashed."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
+    text = json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )
+    return text.encode("utf-8")
 
 
 def json_lines(records: list[dict[str, Any]]) -> bytes:

@@ -2,9 +2,10 @@
 
 Every round is scored with ``scoring.compute`` from HQ's own data — the current level of
 each area (``current_levels``) and survey aggregates rebuilt from the merged responses
-with the workspace's own accumulation (``workspace.responses.aggregate_responses``) — so a
-round's HQ score equals the consultant's score for the same facts. The overview is a pure
-function of the store's facts: the same bundles merged in any order list identically.
+with the workspace's own accumulation (``workspace.responses.aggregate_responses``) — and
+with the scoring model the round names (shipped, or published by HQ), so a round's HQ
+score equals the consultant's score for the same facts. The overview is a pure function
+of the store's facts: the same bundles merged in any order list identically.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from onpoint_desktop import framework
-from onpoint_desktop.benchmark import Benchmark, default_benchmark
+from onpoint_desktop.benchmark import Benchmark
+from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.scoring import RoundScore, compute
 from onpoint_desktop.sync.conflicts import conflicts
 from onpoint_desktop.sync.hq_store import HQStore
@@ -43,18 +44,17 @@ class HQRound:
 def hq_rounds(
     hq: HQStore, benchmark: Benchmark | None = None, progress: Progress | None = None
 ) -> list[HQRound]:
-    """Every round in the store, scored; districts by name, rounds in their order."""
+    """Every round in the store, scored with its own model against that model's benchmark
+    (``benchmark`` instead, for the rounds of the model it describes); districts by name,
+    rounds in their order."""
     conn = hq.conn
-    benchmark = benchmark or default_benchmark()
-    districts = conn.execute(
-        "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
-    ).fetchall()
-    rounds: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for d, rid, label, stage in conn.execute(
-        "SELECT district_uuid, round_id, label, stage FROM rounds "
+    districts = conn.execute("SELECT uuid, name FROM districts ORDER BY name_key, uuid").fetchall()
+    rounds: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for d, rid, label, stage, model_id in conn.execute(
+        "SELECT district_uuid, round_id, label, stage, model FROM rounds "
         "ORDER BY district_uuid, position, created_at, round_id"
     ):
-        rounds[d].append((rid, label, stage))
+        rounds[d].append((rid, label, stage, model_id))
     levels: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for d, rid, area, level in conn.execute(
         "SELECT district_uuid, round_id, area_id, level FROM current_levels WHERE level IS NOT NULL"
@@ -67,22 +67,22 @@ def hq_rounds(
         responses[d, rid].append((role, json.loads(answers), None))
 
     out = []
-    for index, (d, name, model_id) in enumerate(districts):
-        res = framework.load(model_id)
-        order = list(res.framework.areas)
-        for rid, label, stage in rounds[d]:
-            rows = responses.get((d, rid), [])
+    order = list(hq.models.framework.areas)
+    for index, (d, name) in enumerate(districts):
+        for rid, label, stage, model_id in rounds[d]:
+            model = hq.models.get(model_id)
+            rows = [r for r in responses.get((d, rid), []) if r[0] in model.instruments]
             board = levels.get((d, rid), {})
-            respondents = {role: 0 for role in res.model.role_weights}
+            respondents = {role: 0 for role in model.roles}
             for role, _, _ in rows:
                 respondents[role] += 1
             score = compute(
-                res.model,
-                res.framework,
+                model,
+                hq.models.framework,
                 board,
-                aggregate_responses(res.model, rows),
+                aggregate_responses(model, rows),
                 stage,
-                benchmark,
+                benchmark if benchmark and benchmark.model_id == model.id else model.benchmark,
                 district=name,
                 round_id=rid,
             )
@@ -96,9 +96,9 @@ def hq_rounds(
 def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
     """The ``hq list --json`` document (``onpoint-hq-list/1``)."""
     conn = hq.conn
-    benchmark = benchmark or default_benchmark()
     by_district: dict[str, list[HQRound]] = defaultdict(list)
-    for rnd in hq_rounds(hq, benchmark):
+    rounds = hq_rounds(hq, benchmark)
+    for rnd in rounds:
         by_district[rnd.district_uuid].append(rnd)
     found = defaultdict(list)
     for conflict in conflicts(conn):
@@ -141,9 +141,11 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
             "ORDER BY s.consultant_id"
         )
     ]
+    used = {r.score.model.id: r.score.benchmark.label for r in rounds}
     return {
         "format": LIST_FORMAT,
-        "benchmark": benchmark.label,
+        "benchmark": "; ".join(used.values()) or hq.models.get(DEFAULT_MODEL_ID).benchmark.label,
+        "benchmarks": used,  # model id → the benchmark its rounds are scored against
         "counts": hq.counts(),
         "conflicts": sum(len(c) for c in found.values()),
         "districts": districts,
@@ -157,6 +159,7 @@ def _round_json(rnd: HQRound) -> dict[str, Any]:
         "id": rnd.round_id,
         "label": rnd.label,
         "stage": rnd.stage,
+        "model": score["model"],
         "levels": rnd.levels,
         "respondents": rnd.respondents,
         "total": score["total"],

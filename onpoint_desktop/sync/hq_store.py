@@ -3,13 +3,15 @@
 Facts are stored under their natural keys, never under ids that depend on merge order:
 
 ``districts``          one row per district UUID; name and model from the newest bundle
-``rounds``             (district, round id); label, stage and position from the newest bundle
-                       that carries the round
+``rounds``             (district, round id); label, stage, position and scoring model from
+                       the newest bundle that carries the round
 ``rating_events``      the union of all rating events, by event UUID
 ``rating_event_signers`` which signers' bundles carried each event (a union too)
 ``survey_responses``   the union by (district, round, role, response key)
 ``signers``            trusted consultant ids → Ed25519 public key (name from newest bundle)
 ``merged_bundles``     every merged bundle: id, payload SHA-256, district, signer, counts
+``scoring_models``     the models HQ published (model packs), to score their rounds with
+``benchmark_packs``    the benchmark packs HQ built, each for one model
 
 "Newest bundle" is the largest (manifest created_at, bundle id): a total order fixed by
 the bundles themselves, so each "keep the newest" update is commutative. The derived
@@ -19,8 +21,10 @@ these facts. Merging the same set of bundles in any order therefore gives the sa
 the one exception is ``merged_bundles.merged_at``, which records when a bundle arrived and
 is left out of :func:`canonical_dump`.
 
-HQ's private encryption key lives beside the store (``<HQ_DB>.private-key.pem``, owner
-read/write only); back it up with the store, and keep it off shared folders.
+HQ's private keys live beside the store, owner read/write only: the encryption key
+(``<HQ_DB>.private-key.pem``) and the signing key (``<HQ_DB>.signing-key.pem``, made with
+the store, or when a store of the first release is first opened). Back them up with the
+store, and keep them off shared folders.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from onpoint_desktop.atomic import os_reason, write_atomically
@@ -41,10 +46,15 @@ from onpoint_desktop.workspace.connection import (
     connect,
     transaction,
 )
+from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE, ModelTable
 from onpoint_desktop.workspace.schema import Migration, ddl_statements, migrate
 
 APPLICATION_ID = 0x4F4E4851  # "ONHQ"
-ORDER_DEPENDENT_COLUMNS = {"merged_bundles": ("merged_at",)}
+ORDER_DEPENDENT_COLUMNS = {
+    "merged_bundles": ("merged_at",),
+    "scoring_models": ("installed_at",),
+    "benchmark_packs": ("built_at",),
+}
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -147,10 +157,41 @@ HAVING count(DISTINCT coalesce(level, 0)) > 1;
 """
 
 
+def _database_path(conn: sqlite3.Connection) -> Path:
+    return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
+
+
+def _v2_signing_key(conn: sqlite3.Connection) -> None:
+    """HQ signs what it publishes: give the store its Ed25519 signing key (the key file is
+    made beside the store, or reused if an earlier, failed upgrade made it)."""
+    raw = keys.ensure_hq_signing_key(_database_path(conn))
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+        [("hq_signing_key", keys.b64(raw)), ("hq_signing_fingerprint", keys.fingerprint(raw))],
+    )
+
+
+def _models_as_data(conn: sqlite3.Connection) -> None:
+    """Scoring models are published data (SPEC §10): each round names the model it is
+    scored with (bundles of release 1: onpoint-1); HQ keeps the models it published and
+    the benchmark packs it built, per model."""
+    conn.execute("ALTER TABLE rounds ADD COLUMN model TEXT NOT NULL DEFAULT 'onpoint-1'")
+    conn.execute(SCORING_MODELS_TABLE)
+    conn.execute(
+        "CREATE TABLE benchmark_packs ("
+        " id INTEGER PRIMARY KEY,"
+        " model TEXT NOT NULL,"
+        " name TEXT NOT NULL,"
+        " date TEXT NOT NULL,"
+        " content TEXT NOT NULL,"
+        " built_at TEXT NOT NULL)"
+    )
+
+
 # The HQ store's schema history after SCHEMA, oldest first (as the workspace's:
 # MIGRATIONS[i] upgrades version i + 1 to i + 2, after a backup, in one transaction).
 # Append only.
-MIGRATIONS: list[Migration] = []
+MIGRATIONS: list[Migration] = [_v2_signing_key, _models_as_data]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
@@ -166,15 +207,19 @@ class HQStore:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self.model_table = ModelTable(conn, path.name, self.transaction)
+        self.models = self.model_table.catalogue  # the models HQ scores rounds with
 
     @classmethod
     def create(cls, path: str | Path) -> tuple[HQStore, keys.HQPublicKey]:
-        """Create an HQ store and HQ's key pair; returns the store and the public key."""
+        """Create an HQ store and HQ's key pairs (encryption and signing); returns the
+        store and HQ's public keys."""
         from onpoint_desktop.workspace import utc_now
 
         path = Path(path)
         key_path = keys.hq_private_key_path(path)
-        for existing in (path, key_path):
+        signing_path = keys.hq_signing_key_path(path)
+        for existing in (path, key_path, signing_path):
             if existing.exists():
                 raise WorkspaceError(f"{existing} already exists; choose another HQ store name.")
         if not path.parent.is_dir():
@@ -202,12 +247,13 @@ class HQStore:
         except BaseException:
             if conn is not None:
                 conn.close()
-            for leftover in (path, key_path):
+            for leftover in (path, key_path, signing_path):
                 leftover.unlink(missing_ok=True)
             for suffix in ("-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
             raise
-        return cls(path, conn), public
+        hq = cls(path, conn)
+        return hq, hq.public_key
 
     @classmethod
     def open(cls, path: str | Path) -> HQStore:
@@ -271,8 +317,27 @@ class HQStore:
 
     @property
     def public_key(self) -> keys.HQPublicKey:
+        """HQ's public keys (encryption and signing), as consultants import them."""
         raw = keys.unb64(self.meta("hq_public_key"), "the HQ public key", 32)
-        return keys.HQPublicKey(raw, self.meta("created_at") or "")
+        signing = keys.unb64(self.meta("hq_signing_key"), "the HQ signing key", 32)
+        return keys.HQPublicKey(raw, self.meta("created_at") or "", signing)
+
+    def signing_key(self) -> Ed25519PrivateKey:
+        """HQ's private signing key from beside the store (refused if it is missing or is
+        not this store's)."""
+        path = keys.hq_signing_key_path(self.path)
+        if not path.exists():
+            raise BundleError(
+                f"HQ's signing key {path} is missing; put it back beside the HQ store {self.path} "
+                "(from your backup). Without it HQ cannot sign what it publishes."
+            )
+        key = keys.load_hq_signing_key(self.path)
+        if keys.raw_public(key.public_key()) != self.public_key.signing_key:
+            raise BundleError(
+                f"{path} is not the signing key of the HQ store {self.path}; put the store's "
+                "own key file back beside it."
+            )
+        return key
 
     def private_key(self) -> X25519PrivateKey | None:
         """HQ's private key from beside the store, or None when it is not there."""
@@ -306,28 +371,43 @@ class HQStore:
 
 
 def create_hq(path: str | Path, public_key_out: str | Path) -> tuple[HQStore, keys.HQPublicKey]:
-    """``hq init``: the HQ store, HQ's key pair, and the shareable public key file.
+    """``hq init``: the HQ store, HQ's key pairs, and the shareable public key file.
 
-    All or nothing: if the public key cannot be written, the store and key are removed.
+    All or nothing: if the public key cannot be written, the store and keys are removed.
     """
-    import json
-
     out = Path(public_key_out)
     if out.exists():
         raise WorkspaceError(f"{out} already exists; choose another name for HQ's public key.")
     hq, public = HQStore.create(path)
     try:
-        write_atomically(out, json.dumps(public.to_json(), indent=2) + "\n")
-    except OSError as exc:
+        write_public_key(hq, out)
+    except WorkspaceError as exc:
         hq.close()
-        for leftover in (hq.path, keys.hq_private_key_path(hq.path)):
+        for leftover in (
+            hq.path,
+            keys.hq_private_key_path(hq.path),
+            keys.hq_signing_key_path(hq.path),
+        ):
             leftover.unlink(missing_ok=True)
         for suffix in ("-wal", "-shm"):
             Path(str(hq.path) + suffix).unlink(missing_ok=True)
-        raise WorkspaceError(
-            f"Could not write HQ's public key to {out}: {os_reason(exc)}; nothing was created."
-        ) from None
+        raise WorkspaceError(f"{exc} Nothing was created.") from None
     return hq, public
+
+
+def write_public_key(hq: HQStore, out: str | Path) -> keys.HQPublicKey:
+    """Write HQ's shareable public key file (both public keys) to ``out``; e.g. to send
+    consultants the signing key of a store made by the first release."""
+    import json
+
+    out = Path(out)
+    public = hq.public_key
+    try:
+        write_atomically(out, json.dumps(public.to_json(), indent=2) + "\n")
+    except OSError as exc:
+        reason = os_reason(exc)
+        raise WorkspaceError(f"Could not write HQ's public key to {out}: {reason}.") from None
+    return public
 
 
 def canonical_dump(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:

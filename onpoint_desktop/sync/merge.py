@@ -104,7 +104,7 @@ def merge_bundles(
             )
         bundle = None
         try:
-            bundle = open_bundle(Path(path), hq_private_key=private_key)
+            bundle = open_bundle(Path(path), hq_private_key=private_key, models=hq.models)
             with hq.transaction():
                 outcome = merge_verified(hq, bundle, trust_new_signers=trust_new_signers)
         except BundleError as exc:
@@ -181,13 +181,22 @@ def merge_verified(
     }
     conn.executemany(
         "INSERT INTO rounds (district_uuid, round_id, label, stage, position, created_at, "
-        "described_by) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "described_by, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (district_uuid, round_id) DO UPDATE SET label = excluded.label, "
         "stage = excluded.stage, position = excluded.position, "
-        "created_at = excluded.created_at, described_by = excluded.described_by "
-        "WHERE excluded.described_by > rounds.described_by",
+        "created_at = excluded.created_at, described_by = excluded.described_by, "
+        "model = excluded.model WHERE excluded.described_by > rounds.described_by",
         [
-            (district, r["id"], r["label"], r["stage"], r["position"], r["created_at"], order)
+            (
+                district,
+                r["id"],
+                r["label"],
+                r["stage"],
+                r["position"],
+                r["created_at"],
+                order,
+                r["model"],
+            )
             for r in content.rounds
         ],
     )

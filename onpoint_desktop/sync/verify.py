@@ -34,6 +34,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from onpoint_desktop.errors import BundleError
+from onpoint_desktop.model_catalogue import ModelCatalogue
 from onpoint_desktop.sync import envelope, keys
 from onpoint_desktop.sync.bundle import BundleContent
 from onpoint_desktop.sync.content_reader import parse_content
@@ -104,8 +105,11 @@ def open_bundle(
     *,
     hq_private_key: X25519PrivateKey | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    models: ModelCatalogue | None = None,
 ) -> VerifiedBundle:
-    """Read and verify the bundle file at ``path`` (decrypting it with HQ's key if sealed)."""
+    """Read and verify the bundle file at ``path`` (decrypting it with HQ's key if sealed).
+
+    ``models``: the scoring models the reader knows (HQ's; default: those shipped)."""
     path = Path(path)
     source = str(path)
     try:
@@ -130,7 +134,7 @@ def open_bundle(
             f"{source} is not an Onpoint bundle (.onpointbundle)"
             + (" (the file is empty)." if not blob else "."),
         )
-    verified = read_payload(blob, source, limits)
+    verified = read_payload(blob, source, limits, models)
     return VerifiedBundle(
         verified.source,
         verified.manifest,
@@ -140,7 +144,12 @@ def open_bundle(
     )
 
 
-def read_payload(payload: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> VerifiedBundle:
+def read_payload(
+    payload: bytes,
+    source: str,
+    limits: Limits = DEFAULT_LIMITS,
+    models: ModelCatalogue | None = None,
+) -> VerifiedBundle:
     """Verify a signed payload (the zip inside a bundle) and parse its records."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(payload))
@@ -163,7 +172,7 @@ def read_payload(payload: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -
         signature = _read(archive, members[SIGNATURE], MAX_SIGNATURE_BYTES, source)
         _check_signature(manifest, manifest_bytes, signature, source)
         entries = _read_entries(archive, members, manifest, source, limits)
-    content = parse_content(entries, manifest, source)
+    content = parse_content(entries, manifest, source, models)
     return VerifiedBundle(source, manifest, hashlib.sha256(payload).hexdigest(), content)
 
 

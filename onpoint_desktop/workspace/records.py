@@ -5,13 +5,10 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+from onpoint_desktop.clock import TIME_FORMAT, utc_now
 
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime(TIME_FORMAT)
+__all__ = ["TIME_FORMAT", "District", "RatingEvent", "Round", "default_author", "utc_now"]
 
 
 def default_author() -> str:
@@ -39,6 +36,7 @@ class Round:
     stage: str
     position: int
     created_at: str
+    model_id: str  # the scoring model the round is scored with
 
 
 @dataclass(frozen=True)

@@ -177,16 +177,21 @@ def schools(conn: sqlite3.Connection, round_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def rebuild_aggregates(conn: sqlite3.Connection, model: ScoringModel) -> None:
-    """Recompute every aggregate from the stored responses (inside the caller's transaction).
+def rebuild_aggregates(conn: sqlite3.Connection, round_id: str, model: ScoringModel) -> None:
+    """Recompute a round's aggregates from its stored responses with ``model`` (inside the
+    caller's transaction).
 
-    Used when a scoring model changes the item → component mapping, and by tests to
-    check that the incremental aggregates are exact.
+    Used when a round changes scoring model (another item → component mapping), and by
+    tests to check that the incremental aggregates are exact.
     """
-    conn.execute("DELETE FROM survey_item_stats")
-    conn.execute("DELETE FROM survey_component_counts")
-    groups = conn.execute("SELECT DISTINCT round_id, role FROM survey_responses").fetchall()
-    for round_id, role in groups:
+    conn.execute("DELETE FROM survey_item_stats WHERE round_id = ?", (round_id,))
+    conn.execute("DELETE FROM survey_component_counts WHERE round_id = ?", (round_id,))
+    roles = conn.execute(
+        "SELECT DISTINCT role FROM survey_responses WHERE round_id = ?", (round_id,)
+    ).fetchall()
+    for (role,) in roles:
+        if role not in model.instruments:
+            continue  # answers to an instrument the model does not use: kept, not scored
         acc = _Accumulator(model, role)
         for school, answers in conn.execute(
             "SELECT school, answers FROM survey_responses WHERE round_id = ? AND role = ?",

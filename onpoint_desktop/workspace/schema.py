@@ -8,11 +8,13 @@ file is refused before anything is written.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from onpoint_desktop.errors import DamagedWorkspaceError, WorkspaceError
+from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE
 
 APPLICATION_ID = 0x4F4E5054  # "ONPT"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -102,11 +104,63 @@ CREATE TABLE benchmark_packs (
 
 Migration = Callable[[sqlite3.Connection], None]
 
+
+def _models_as_data(conn: sqlite3.Connection) -> None:
+    """Scoring models are published data (SPEC §10): each round names the model it is
+    scored with (the rounds of release 1 were scored with onpoint-1); models installed from
+    HQ's model packs live in the workspace; a benchmark pack belongs to one model; roles
+    come from the model's instruments, so the survey tables lose their teacher/leader CHECK.
+    """
+    conn.execute("ALTER TABLE rounds ADD COLUMN model TEXT NOT NULL DEFAULT 'onpoint-1'")
+    conn.execute(SCORING_MODELS_TABLE)
+    conn.execute("ALTER TABLE benchmark_packs ADD COLUMN model TEXT NOT NULL DEFAULT 'onpoint-1'")
+    conn.execute(
+        "UPDATE benchmark_packs SET model = json_extract(content, '$.model') "
+        "WHERE json_valid(content) AND json_type(content, '$.model') = 'text'"
+    )
+    without_role_check(conn, ("survey_imports", "survey_responses"))
+
+
+def without_role_check(conn: sqlite3.Connection, tables: tuple[str, ...]) -> None:
+    """Rebuild ``tables`` (referenced ones first) without ``CHECK (role IN (...))``.
+
+    SQLite cannot drop a constraint, so each table is renamed aside, created again from its
+    own stored definition minus the CHECK (whatever columns earlier migrations added), and
+    refilled; its indexes and triggers are created again. References between the tables
+    follow the renames, so they point at the new tables in the end.
+    """
+    check = re.compile(r"\s*CHECK\s*\(\s*role\s+IN\s*\([^)]*\)\s*\)", re.IGNORECASE)
+    definitions = {}
+    for table in tables:
+        (sql,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        extras = [
+            r[0]
+            for r in conn.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', "
+                "'trigger') AND sql IS NOT NULL",
+                (table,),
+            )
+        ]
+        definitions[table] = (check.sub("", sql), extras)
+    for table in tables:
+        conn.execute(f"ALTER TABLE {table} RENAME TO {table}_before_rebuild")
+    for table in tables:
+        conn.execute(definitions[table][0])
+        conn.execute(f"INSERT INTO {table} SELECT * FROM {table}_before_rebuild")
+    for table in reversed(tables):
+        conn.execute(f"DROP TABLE {table}_before_rebuild")
+    for table in tables:
+        for statement in definitions[table][1]:
+            conn.execute(statement)
+
+
 # The schema's history after SCHEMA_V1, oldest first: MIGRATIONS[i] upgrades a file at
 # version i + 1 to version i + 2. Each runs inside the transaction that also bumps
 # user_version, after a backup of the file has been taken. Append only: a released
 # migration is never edited, and a new schema change is one new function at the end.
-MIGRATIONS: list[Migration] = []
+MIGRATIONS: list[Migration] = [_models_as_data]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 

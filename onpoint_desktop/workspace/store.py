@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from onpoint_desktop import framework as fw
-from onpoint_desktop.benchmark import Benchmark, benchmark_from_json, default_benchmark
-from onpoint_desktop.errors import InputError, WorkspaceError
+from onpoint_desktop.benchmark import Benchmark, benchmark_from_json
+from onpoint_desktop.errors import InputError, ResourceError, WorkspaceError
+from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.scoring import RoundScore, SurveyAggregates, compute
 from onpoint_desktop.workspace import schema
 from onpoint_desktop.workspace.backup import backup_name, backup_to, rolling_backup
@@ -30,12 +31,16 @@ from onpoint_desktop.workspace.connection import (
     transaction,
     writable,
 )
+from onpoint_desktop.workspace.model_store import InstalledModel, ModelTable
 from onpoint_desktop.workspace.ratings import RatingLog
 from onpoint_desktop.workspace.records import District, Round, utc_now
+from onpoint_desktop.workspace.responses import rebuild_aggregates
 from onpoint_desktop.workspace.survey_store import SurveyStore
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+CURRENT_MODEL = "model"  # the meta key naming the model new rounds are scored with
 
 
 class Workspace(RatingLog, SurveyStore):
@@ -46,9 +51,10 @@ class Workspace(RatingLog, SurveyStore):
         self.conn = conn
         self.read_only = read_only
         self.backup_problem: str | None = None  # why the rolling backup on open failed
-        self.resources = fw.load()
+        self.model_table = ModelTable(conn, path.name, self.transaction)
+        self.models = self.model_table.catalogue  # the models its rounds can be scored with
         self._aggregates: dict[tuple[str, str], tuple[str, SurveyAggregates]] = {}
-        self._benchmark: tuple[int, Benchmark] | None = None
+        self._benchmarks: dict[int, Benchmark] = {}
 
     @functools.cached_property
     def db(self) -> sqlite_utils.Database:
@@ -86,7 +92,7 @@ class Workspace(RatingLog, SurveyStore):
                         {"key": "workspace_uuid", "value": str(uuid.uuid4())},
                         {"key": "created_at", "value": now},
                         {"key": "app_version", "value": _app_version()},
-                        {"key": "model", "value": ws.model.id},
+                        {"key": CURRENT_MODEL, "value": DEFAULT_MODEL_ID},
                         {"key": "survey_generation", "value": "0"},
                     ]
                 )
@@ -181,12 +187,8 @@ class Workspace(RatingLog, SurveyStore):
     # --- identity --------------------------------------------------------------------------
 
     @property
-    def model(self) -> fw.ScoringModel:
-        return self.resources.model
-
-    @property
     def framework(self) -> fw.Framework:
-        return self.resources.framework
+        return self.models.framework
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -209,15 +211,15 @@ class Workspace(RatingLog, SurveyStore):
 
     # --- rounds ----------------------------------------------------------------------------
 
+    _ROUND_COLUMNS = "id, label, stage, position, created_at, model"
+
     def rounds(self) -> list[Round]:
-        rows = self.conn.execute(
-            "SELECT id, label, stage, position, created_at FROM rounds ORDER BY position"
-        )
+        rows = self.conn.execute(f"SELECT {self._ROUND_COLUMNS} FROM rounds ORDER BY position")
         return [Round(*r) for r in rows]
 
     def get_round(self, round_id: str) -> Round:
         row = self.conn.execute(
-            "SELECT id, label, stage, position, created_at FROM rounds WHERE id = ?", (round_id,)
+            f"SELECT {self._ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,)
         ).fetchone()
         if row is None:
             known = [r.id for r in self.rounds()]
@@ -230,24 +232,23 @@ class Workspace(RatingLog, SurveyStore):
         return rounds[-1] if rounds else None
 
     def add_round(self, round_id: str, stage: str, label: str | None = None) -> Round:
+        """Add a round at ``stage``, scored with the workspace's current model."""
         round_id = round_id.strip()
         if not round_id:
             raise InputError("The round id must not be empty (e.g. 2024-25).")
         self._check_stage(stage)
         if any(r.id == round_id for r in self.rounds()):
             raise InputError(f"Round '{round_id}' already exists in {self.district.name}.")
+        model_id = self.current_model_id
+        self.models.get(model_id)  # a current model that cannot be loaded is said here
         with self.transaction():
             position = self.conn.execute(
                 "SELECT coalesce(max(position), 0) + 1 FROM rounds"
             ).fetchone()[0]
-            self.db["rounds"].insert(
-                {
-                    "id": round_id,
-                    "label": (label or round_id).strip(),
-                    "stage": stage,
-                    "position": position,
-                    "created_at": utc_now(),
-                }
+            self.conn.execute(
+                "INSERT INTO rounds (id, label, stage, position, created_at, model) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (round_id, (label or round_id).strip(), stage, position, utc_now(), model_id),
             )
         return self.get_round(round_id)
 
@@ -263,32 +264,95 @@ class Workspace(RatingLog, SurveyStore):
         if stage not in stages:
             raise InputError(f"Unknown stage '{stage}'; use one of: {', '.join(stages)}.")
 
+    # --- scoring models --------------------------------------------------------------------
+
+    @property
+    def current_model_id(self) -> str:
+        """The model new rounds are scored with."""
+        return self.meta(CURRENT_MODEL) or DEFAULT_MODEL_ID
+
+    @property
+    def current_model(self) -> fw.ScoringModel:
+        return self.models.get(self.current_model_id)
+
+    def set_current_model(self, model_id: str) -> None:
+        """Score new rounds with ``model_id`` (an installed model); existing rounds keep theirs."""
+        self._installed_model(model_id)
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (CURRENT_MODEL, model_id),
+            )
+
+    def round_model(self, round_id: str) -> fw.ScoringModel:
+        """The scoring model a round records (SPEC §10)."""
+        return self._installed_model(self.get_round(round_id).model_id)
+
+    def set_round_model(self, round_id: str, model_id: str) -> RoundScore:
+        """Score a round with another installed model, in one transaction: the round names
+        it, and the round's survey aggregates are rebuilt for its components."""
+        self.get_round(round_id)
+        model = self._installed_model(model_id)
+        with self.transaction():
+            self.conn.execute("UPDATE rounds SET model = ? WHERE id = ?", (model_id, round_id))
+            rebuild_aggregates(self.conn, round_id, model)
+            self._bump_survey_generation()  # cached aggregates are stale now
+        return self.score(round_id)
+
+    def install_model(
+        self, docs: fw.ModelDocuments, published_by: str
+    ) -> tuple[fw.ScoringModel, bool]:
+        """Keep a model HQ published (checked, one transaction); see ``ModelTable.install``."""
+        return self.model_table.install(docs, published_by)
+
+    def installed_models(self) -> list[InstalledModel]:
+        """Every model this workspace can score with, and the rounds scored with each."""
+        rounds: dict[str, list[str]] = {}
+        for rnd in self.rounds():
+            rounds.setdefault(rnd.model_id, []).append(rnd.id)
+        return self.model_table.listing(rounds, self.current_model_id)
+
+    def _installed_model(self, model_id: str) -> fw.ScoringModel:
+        try:
+            return self.models.get(model_id)
+        except ResourceError as exc:
+            raise InputError(
+                f"{exc} Models in {self.path.name}: {', '.join(self.models.ids())}."
+            ) from None
+
     # --- benchmark and score ----------------------------------------------------------------
 
-    def benchmark(self) -> Benchmark:
-        """The benchmark in use: the latest imported benchmark pack, else the default."""
+    def benchmark(self, model_id: str) -> Benchmark:
+        """The benchmark of ``model_id``'s scores: the latest benchmark pack imported for that
+        model, else the model's own (illustrative) benchmark."""
+        model = self.models.get(model_id)
         row = self.conn.execute(
-            "SELECT id, content, name FROM benchmark_packs ORDER BY id DESC LIMIT 1"
+            "SELECT id, content, name FROM benchmark_packs WHERE model = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (model_id,),
         ).fetchone()
         if row is None:
-            return default_benchmark()
-        if self._benchmark is None or self._benchmark[0] != row[0]:
+            return model.benchmark
+        if row[0] not in self._benchmarks:
             source = f"benchmark pack '{row[2]}' in {self.path}"
-            self._benchmark = (row[0], benchmark_from_json(row[1], source))
-        return self._benchmark[1]
+            self._benchmarks[row[0]] = benchmark_from_json(row[1], source, model.component_ids)
+        return self._benchmarks[row[0]]
 
     def score(self, round_id: str | None = None) -> RoundScore:
-        """The Onpoint score of a round (default: the latest)."""
+        """The Onpoint score of a round (default: the latest), with the round's own model
+        and that model's benchmark."""
         rnd = self.get_round(round_id) if round_id else self.latest_round()
         if rnd is None:
             raise InputError(f"{self.district.name} has no rounds yet; add one with 'round add'.")
+        model = self.models.get(rnd.model_id)
         return compute(
-            self.model,
+            model,
             self.framework,
             self.levels(rnd.id),
             self.survey_aggregates(rnd.id),
             rnd.stage,
-            self.benchmark(),
+            self.benchmark(model.id),
             district=self.district.name,
             round_id=rnd.id,
         )

@@ -42,7 +42,7 @@ class SurveyStore:
 
     # Provided by Workspace:
     conn: sqlite3.Connection
-    model: ScoringModel
+    round_model: Callable[[str], ScoringModel]
     transaction: Callable[[], AbstractContextManager[None]]
     get_round: Callable[[str], Round]
     meta: Callable[..., str | None]
@@ -61,9 +61,7 @@ class SurveyStore:
         author: str | None = None,
     ) -> int:
         """Store parsed responses in one transaction; returns how many were new."""
-        self.get_round(round_id)
-        if role not in self.model.role_weights:
-            raise InputError(f"Unknown role '{role}'; use teacher or leader.")
+        model = self._model_with_role(round_id, role)
         responses = list(responses)
         with self.transaction():
             import_id = (
@@ -85,7 +83,7 @@ class SurveyStore:
                 .last_pk
             )
             added = resp_store.insert_responses(
-                self.conn, self.model, round_id, role, responses, import_id
+                self.conn, model, round_id, role, responses, import_id
             )
             self.conn.execute(
                 "UPDATE survey_imports SET rows_imported = ?, rows_skipped = ? WHERE id = ?",
@@ -110,9 +108,7 @@ class SurveyStore:
         nothing."""
         from onpoint_desktop.workspace.response_table import ResponseWriter
 
-        self.get_round(round_id)
-        if role not in self.model.role_weights:
-            raise InputError(f"Unknown role '{role}'; use teacher or leader.")
+        model = self._model_with_role(round_id, role)
         record = {
             "round_id": round_id,
             "role": role,
@@ -126,10 +122,20 @@ class SurveyStore:
             "imported_at": utc_now(),
         }
         with self.transaction():
-            writer = ResponseWriter(self.conn, self.model, round_id, role, record)
+            writer = ResponseWriter(self.conn, model, round_id, role, record)
             yield writer
             if writer.inserted:
                 self._bump_survey_generation()
+
+    def _model_with_role(self, round_id: str, role: str) -> ScoringModel:
+        """The round's scoring model, which must have an instrument for ``role``."""
+        model = self.round_model(round_id)
+        if role not in model.instruments:
+            raise InputError(
+                f"Unknown role '{role}' for round {round_id} (model {model.id}); use "
+                f"{' or '.join(model.roles)}."
+            )
+        return model
 
     def survey_imports(self, round_id: str | None = None) -> list[dict]:
         """The recorded survey imports (oldest first), with their summaries parsed."""
@@ -178,6 +184,6 @@ class SurveyStore:
 
     def school_breakdown(self, round_id: str) -> SchoolBreakdown:
         """Survey sub-scores by school, small cells suppressed (see ``breakdown``)."""
-        self.get_round(round_id)
+        model = self.round_model(round_id)
         by_school = {s: self.survey_aggregates(round_id, s) for s in self.schools(round_id)}
-        return school_breakdown(self.model, self.survey_aggregates(round_id), by_school)
+        return school_breakdown(model, self.survey_aggregates(round_id), by_school)
