@@ -48,8 +48,7 @@ def add_participation(
 
     min_n = content.model.min_n
     roles = list(content.model.role_weights)
-    title = heading(doc, "Survey results", 1)
-    title.paragraph_format.page_break_before = True
+    heading(doc, "Survey results", 1)
     counts = content.respondents
     if not any(counts.values()):
         doc.add_paragraph(

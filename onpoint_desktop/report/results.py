@@ -61,8 +61,7 @@ def add_results(
 ) -> None:
     stage = content.stage_label
     bm = benchmark_words(content)
-    title = heading(doc, "Results against the benchmark", 1)
-    title.paragraph_format.page_break_before = True
+    heading(doc, "Results against the benchmark", 1)
     text = (
         f"Each bar is the district's score in {content.round.label}. Behind it, the grey band "
         f"spans the middle half of {bm} at {stage} (25th to 75th percentile) and the dark "
