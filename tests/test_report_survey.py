@@ -150,6 +150,11 @@ def test_item_under_min_n_shows_no_answers(ws, tmp_path):
     assert rows["T02"][1:] == ["fewer than 5", "—", "—", "Not shown: too few answered"]
     bars = [alt_text(p) for p in pictures(doc) if "answers to" in alt_text(p)]
     assert [b.split(":")[0] for b in bars] == ["Teachers' answers to T01"]
+    # The six components nobody answered get one sentence each, not an empty table.
+    assert len([t for t in doc.tables if t.rows[0].cells[0].text == "Question"]) == 1
+    culture = section_text(doc, "Culture of Innovation", level=3)
+    assert "No survey part: no teachers answered; no leaders answered." in culture
+    assert "No question of this component was answered by at least 5 of a role" in culture
 
 
 def test_answer_bar_is_centred_on_the_neutral_answer():

@@ -147,6 +147,7 @@ def _component_table(doc: Document, content: ReportContent, captions: Captions) 
         numeric=(1, 2, 3, 4, 5, 6),
         font_size=8.5,
         keep_together=True,
+        keep_with_next=True,  # with its legend below
     )
     legend = []
     statuses = {c.status for c in score.components}

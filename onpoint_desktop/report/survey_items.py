@@ -140,6 +140,13 @@ def add_item_results(doc: Document, content: ReportContent, captions: Captions) 
     instrument = content.model.instruments[role]
     top = [label for _, label in instrument.scale[-2:]]
     heading(doc, "Results by item", 2)
+    shown = [r for results in content.items.values() for r in results if r.shown]
+    if not shown:
+        doc.add_paragraph(
+            f"No question was answered by at least {min_n} teachers or {min_n} leaders in "
+            f"{content.round.label}, so no answers are shown."
+        )
+        return
     keep_with_next(
         doc.add_paragraph(
             f"For each question: how many answered, the mean answer on the "
@@ -159,7 +166,14 @@ def add_item_results(doc: Document, content: ReportContent, captions: Captions) 
             continue
         c = content.score.component(component.id)
         heading(doc, component.name, 3)
-        keep_with_next(doc.add_paragraph(_component_line(content, c)))
+        line = doc.add_paragraph(_component_line(content, c))
+        if not any(r.shown for r in results):
+            line.add_run(
+                f" No question of this component was answered by at least {min_n} of a role, "
+                "so none is shown."
+            )
+            continue
+        keep_with_next(line)
         captions.add(
             doc,
             "Table",
@@ -190,5 +204,6 @@ def _component_line(content: ReportContent, c) -> str:
             parts.append(f"{noun}' part not used ({fewer_than(model.min_n)} answered)")
         else:
             parts.append(f"no {noun} answered")
-    survey = score_text(model.to_score(c.survey)) if c.survey is not None else "—"
-    return f"Survey part {survey}: " + "; ".join(parts) + "."
+    if c.survey is None:
+        return "No survey part: " + "; ".join(parts) + "."
+    return f"Survey part {score_text(model.to_score(c.survey))}: " + "; ".join(parts) + "."
