@@ -231,7 +231,7 @@ def _landmarks(doc: Document, content: ReportContent, captions: Captions) -> Non
             ]
         )
     captions.add(doc, "Table", "Landmarks of the journey", keep_with_next=True)
-    add_table(doc, rows, (2.1, 2.3, 2.1), font_size=8.5, split_rows=True)
+    add_table(doc, rows, (2.1, 2.3, 2.1), font_size=8.5)
 
 
 def _highlight_entries(doc: Document, content: ReportContent, highlights) -> None:

@@ -37,6 +37,8 @@ def _gap_sentence(content: ReportContent, gap: Gap) -> str:
 
 def add_gaps(doc: Document, content: ReportContent) -> None:
     """Teacher-vs-leader and expert-vs-survey differences of at least the threshold."""
+    if not any(c.survey is not None for c in content.score.components):
+        return  # no survey part to compare with anything
     heading(doc, "What stands out", 2)
     threshold = whole(GAP_THRESHOLD_POINTS)
     if not content.gaps:
