@@ -130,5 +130,7 @@ def _next_steps(doc: Document, content: ReportContent, captions: Captions) -> No
                 step.status,
             ]
         )
-    add_table(doc, rows, (0.3, 1.95, 1.1, 1.3, 0.6, 0.55, 0.7), font_size=8.5, keep_with_next=True)
+    add_table(
+        doc, rows, (0.3, 1.94, 1.1, 1.2, 0.72, 0.62, 0.62), font_size=8.5, keep_with_next=True
+    )
     note(doc, "Status: proposed until the district agrees the action, its owner and its date.")

@@ -248,8 +248,9 @@ def distance_fact(content: ReportContent, exclude: set[str]) -> Fact | None:
     if not scored:
         return None
     far = max(scored, key=lambda c: abs(c.delta))
+    side = "above" if far.delta > 0 else "below"
     return Fact(
-        f"{far.name} is {points(far.delta)} {median_words(content)}.",
+        f"{far.name} is {abs(far.delta):,.0f} points {side} {median_words(content)}.",
         f"At {score_text(far.score)}, it is the component furthest from the median "
         f"({whole(far.median)}) in {content.round.label}.",
     )
@@ -308,7 +309,7 @@ def next_steps(content: ReportContent) -> list[NextStep]:
                 "All components",
                 "Each component's expert part rests on its rated focus areas.",
                 "Consultant",
-                "Before the next report",
+                "Next report",
                 "Proposed",
             )
         )
@@ -320,7 +321,7 @@ def next_steps(content: ReportContent) -> list[NextStep]:
                 "All components",
                 "No usable survey results yet.",
                 "District",
-                "Before the next report",
+                "Next report",
                 "Proposed",
             )
         )
