@@ -260,3 +260,30 @@ def test_a_change_between_complete_and_incomplete_rounds_is_worded_as_such(ws, t
     text = body_text(doc)
     assert "This is not a like-for-like change: r2 is provisional" in text
     assert "Hollow points are provisional: r2 was incomplete" in text
+
+
+def test_a_measured_benchmark_is_never_called_illustrative(ws, tmp_path):
+    import dataclasses
+
+    from onpoint_desktop.report.content import gather
+    from onpoint_desktop.report.document import build_document
+    from onpoint_desktop.report.writer import render_charts
+
+    for area in ws.framework.areas:
+        ws.rate("r1", area, 2)
+    _everyone(ws, "r1", teachers=6, leaders=5, value=3)
+    content = gather(ws, "r1")
+    measured = dataclasses.replace(
+        content.benchmark,
+        name="HQ benchmark 2026",
+        illustrative=False,
+        source="Built by HQ from the latest complete round of 140 districts.",
+    )
+    content = dataclasses.replace(content, benchmark=measured)
+    out = tmp_path / "measured.docx"
+    build_document(content, render_charts(content), lambda: None).save(str(out))
+    doc = open_report(out)
+    text = body_text(doc)
+    assert "illustrative" not in text.lower()
+    assert "the middle half of the 38 districts of the benchmark at Planning score" in text
+    assert "HQ benchmark 2026, January 15, 2026" in text
