@@ -287,3 +287,17 @@ def test_a_measured_benchmark_is_never_called_illustrative(ws, tmp_path):
     assert "illustrative" not in text.lower()
     assert "the middle half of the 38 districts of the benchmark at Planning score" in text
     assert "HQ benchmark 2026, January 15, 2026" in text
+
+
+def test_a_landmark_share_is_only_given_for_growth(ws, tmp_path):
+    """Strategy Communication rising by Year 1 then falling below its start: no
+    "175% of its growth to date"."""
+    levels = {"r1": 1, "r2": 4, "r3": 2}
+    for round_id, stage in (("r2", "year1"), ("r3", "year2")):
+        ws.add_round(round_id, stage)
+    for round_id, level in levels.items():
+        for area in ws.current_model.by_id["strategy_communication"].areas:
+            ws.rate(round_id, area, level)
+    text = body_text(_report(ws, tmp_path, "r3"))
+    assert "of its growth to date" not in text
+    assert "The district's Strategy Communication fell 533.3 points from r2 to r3" in text

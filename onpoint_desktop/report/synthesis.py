@@ -189,7 +189,7 @@ def landmark_district_sentence(content: ReportContent, reading: LandmarkReading)
         if at_first and at_second and latest and latest.stage not in (first, second):
             early = at_second[-1].score - at_first[0].score
             overall = latest.score - at_first[0].score
-            if overall > 0 and early > 0:
+            if 0 < early <= overall:  # a share of growth; a later fall makes it meaningless
                 return (
                     f"The district's {name} rose {whole(early)} points from "
                     f"{content.stage_label_of(first)} to {content.stage_label_of(second)}: "

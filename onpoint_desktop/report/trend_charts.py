@@ -41,8 +41,21 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
+SHORT_LABEL = 10  # characters of a round's name under a small panel
+
+
 def _round_axis(content: ReportContent) -> list[str]:
-    return [f"{r.round.label}\n{content.stage_label_of(r.round.stage)}" for r in content.history]
+    """Each round's name (wrapped to the room a round has) over its stage."""
+    room = max(8, int(48 / max(len(content.history), 1)))
+    return [
+        "\n".join([*textwrap.wrap(r.round.label, room)[:2], content.stage_label_of(r.round.stage)])
+        for r in content.history
+    ]
+
+
+def short_label(label: str) -> str:
+    """A round's name shortened for a small panel (the total's chart gives it whole)."""
+    return label if len(label) <= SHORT_LABEL else label[: SHORT_LABEL - 1].rstrip() + "…"
 
 
 def _value(result, key: str) -> tuple[float | None, bool]:
@@ -268,9 +281,12 @@ def component_trend_figure(content: ReportContent) -> Figure:
     components = content.score.components
     cols = 4
     rows = math.ceil(len(components) / cols)
-    height = 1.75 * rows
+    # Room under the last row for the round names, set at 45°: about 0.035 in a character.
+    longest = max(len(short_label(r.round.label)) for r in content.history)
+    bottom_in = 0.2 + 0.035 * longest
+    height = 1.75 * rows + bottom_in - 0.45
     fig = new_figure(WIDTH_IN, height)
-    left, right, top, bottom = 0.08, 0.99, 1 - 0.32 / height, 0.45 / height
+    left, right, top, bottom = 0.08, 0.99, 1 - 0.32 / height, bottom_in / height
     gap_x, gap_y = 0.025, 0.5 / height
     width = (right - left - gap_x * (cols - 1)) / cols
     tall = (top - bottom - gap_y * (rows - 1)) / rows
@@ -336,7 +352,7 @@ def component_trend_figure(content: ReportContent) -> Figure:
                 fig.text(
                     fx + 2 * pt_x,
                     panel.y0 - 5 * pt_y,
-                    result.round.label,
+                    short_label(result.round.label),
                     ha="right",
                     va="top",
                     rotation=45,
