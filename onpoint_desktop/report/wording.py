@@ -134,41 +134,6 @@ def not_like_for_like(change: Change, before: str, after: str) -> str:
     )
 
 
-def change_sentence(content: ReportContent) -> str | None:
-    """The change in the total since the previous round, when there is one."""
-    from onpoint_desktop.progress import total_change
-
-    prev = content.previous
-    if prev is None:
-        return None
-    prev_name = round_name(content, prev)
-    change = total_change(prev.score, content.score)
-    if change is None:
-        return f"There is no score for {prev_name} to compare with."
-    delta = change.delta
-    if abs(delta) < 0.05:
-        text = f"The score is unchanged since {prev_name}."
-    else:
-        direction = "up" if delta > 0 else "down"
-        text = (
-            f"The score is {direction} {abs(delta):,.1f} points since {prev_name}, "
-            f"when it was {score_text(change.before)}."
-        )
-    if not change.like_for_like:
-        text += " " + not_like_for_like(change, prev.round.label, content.round.label)
-    if prev.round.stage != content.round.stage:
-        then = content.percentiles("total", prev.round.stage)
-        here = content.percentiles("total")
-        if then and here:
-            move = here.p50 - then.p50
-            text += (
-                f" Over the same step, from {content.stage_label_of(prev.round.stage)} to "
-                f"{content.stage_label}, the median of {benchmark_words(content)} "
-                f"{'rises' if move >= 0 else 'falls'} by {abs(move):,.0f} points."
-            )
-    return text
-
-
 def highlight_sentence(content: ReportContent, *, strengths: bool) -> str:
     """One sentence naming the core's strengths (or focus areas), or saying plainly that
     there are none."""
