@@ -241,3 +241,17 @@ def test_consultant_comes_from_preferences_then_the_environment(demo_db, tmp_pat
         "Consultant"
     ]
     assert consultant == "Jordan Ellis (demo consultant)" != getpass.getuser()
+
+
+def test_names_of_200_characters_fit_the_document_properties(tmp_path):
+    """A document property holds 255 characters; a district and a round may take 200
+    each (SPEC §9): the title is cut with an ellipsis, never a ValueError."""
+    ws = Workspace.create(tmp_path / "long.onpoint.db", "Lakeshore " + "L" * 190)
+    try:
+        ws.add_round("r1", "planning", "Round " + "R" * 194)
+        doc = open_report(write_report(ws, "r1", tmp_path / "r.docx"))
+    finally:
+        ws.close()
+    title = doc.core_properties.title
+    assert len(title) == 255 and title.endswith("…")
+    assert title.startswith("Onpoint report: Lakeshore LLL")

@@ -18,21 +18,27 @@ from onpoint_desktop import __version__
 from onpoint_desktop.report.content import ReportContent
 
 APPLICATION = "Onpoint Desktop"
+PROPERTY_CHARS = 255  # the most a core property may hold (a district name may take 200)
+
+
+def fit(text: str) -> str:
+    """``text`` cut to what a document property holds, with an ellipsis when cut."""
+    return text if len(text) <= PROPERTY_CHARS else text[: PROPERTY_CHARS - 1] + "…"
 
 
 def set_properties(doc: Document, content: ReportContent) -> None:
     props = doc.core_properties
-    props.title = f"Onpoint report: {content.district}, {content.round.label}"
-    props.subject = (
-        f"Personalized learning implementation, round {content.round.label} ({content.stage_label})"
+    district, label = content.district, content.round.label
+    props.title = fit(f"Onpoint report: {district}, {label}")
+    props.subject = fit(
+        f"Personalized learning implementation, round {label} ({content.stage_label})"
     )
-    props.author = content.consultant
-    props.last_modified_by = content.consultant
-    props.comments = (
-        f"The Onpoint score of {content.district} for round {content.round.label}, scored "
-        f"with {content.model.id}."
+    props.author = fit(content.consultant)
+    props.last_modified_by = fit(content.consultant)
+    props.comments = fit(
+        f"The Onpoint score of {district} for round {label}, scored with {content.model.id}."
     )
-    props.keywords = f"Onpoint; personalized learning; {content.district}"
+    props.keywords = fit(f"Onpoint; personalized learning; {district}")
     props.category = "Onpoint report"
     props.created = props.modified = content.written_at.replace(tzinfo=None)
     props.revision = 1
