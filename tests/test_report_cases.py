@@ -5,6 +5,8 @@ areas are exactly the core's."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from report_reading import (
     alt_text,
@@ -18,6 +20,7 @@ from report_reading import (
     table_with_header,
 )
 
+from onpoint_desktop.cli import main
 from onpoint_desktop.report import palette, write_report
 from onpoint_desktop.report.cases import CASES, NO_HIGHLIGHTS, SURVEY_REASONS
 from onpoint_desktop.workspace import Response
@@ -99,12 +102,17 @@ def test_expert_ratings_only(ws, tmp_path):
     assert all(n.endswith("\nexpert rating only") for n in names)
 
 
-def test_survey_only_lists_exactly_the_cores_strengths_and_no_invented_focus_areas(ws, tmp_path):
+def test_survey_only_lists_exactly_the_cores_strengths_and_no_invented_focus_areas(
+    ws, tmp_path, capsys
+):
     # Issue 15: a surveys-only round listed components 108 and 126 points above the median
     # as "focus areas", with praise texts, while `score --json` had none.
     _everyone(ws, "r1", teachers=8, leaders=6, value=4)
     score = ws.score("r1")
     assert score.strengths and not score.focus_areas
+    assert main(["score", str(ws.path), "--round", "r1", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["strengths"], printed["focus_areas"]) == (list(score.strengths), [])
     doc = _report(ws, tmp_path)
     assert CASES["survey_only"].headline in _cover(doc)
     assert "The score rests on the teacher and leader surveys alone" in body_text(doc)
