@@ -15,7 +15,16 @@ Timed, for the first 250, 500 and 1,000 bundles of a seeded shuffle:
 - *bare*: decrypt + unzip + JSON-parse + ``executemany`` of the same bundles into plain
   tables, with no verification at all — the floor any merge must pay.
 
-Target (SPEC §7): 1,000 bundles in ≤ 30 s, growing linearly.
+Target (SPEC §7): 1,000 bundles in ≤ 30 s, growing linearly, and (issue 11) at most 2.5
+times the bare baseline.
+
+Then a *hostile batch* (issue 11): the first 100 bundles with 10 hostile files
+interleaved — JSON nested 4,000 deep in a manifest and 900 deep in a signed record, a
+stranger's 150,000-response bundle, a zip bomb, a truncated file, an entry altered after
+signing, a bundle dated 2099, a 2 MB line, an unknown format, a file that is not a
+bundle — merged by a fresh process beside the same 100 good bundles alone; each run's
+time and peak memory (VmHWM: that process's own high-water mark) are printed. Every
+hostile file must be refused or held aside, every good one merged, within 300 MB.
 
     python bench/merge.py [--bundles 1000] [--districts 140]
 """
@@ -23,11 +32,14 @@ Target (SPEC §7): 1,000 bundles in ≤ 30 s, growing linearly.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
 import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -42,8 +54,9 @@ from onpoint_desktop import framework
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID, shipped_model
 from onpoint_desktop.sync import HQStore, keys, merge_bundles
 from onpoint_desktop.sync.benchmark_pack import write_pack
-from onpoint_desktop.sync.bundle import BundleContent, write_bundle
+from onpoint_desktop.sync.bundle import BundleContent, signed_payload, write_bundle
 from onpoint_desktop.sync.envelope import open_sealed
+from onpoint_desktop.sync.format import MANIFEST, RATING_EVENTS, SIGNATURE
 from onpoint_desktop.sync.hq_overview import overview
 from onpoint_desktop.sync.keys import Identity
 
@@ -111,6 +124,7 @@ class DistrictStory:
             level = round(1.5 + 0.6 * n + self.quality + self.rng.gauss(0, 0.6))
             self.events.append(
                 {
+                    "seq": len(self.events) + 1,  # the workspace's own order
                     "uuid": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
                     "round": rid,
                     "area": area,
@@ -136,7 +150,7 @@ class DistrictStory:
                     {
                         "round": rid,
                         "role": role,
-                        "key": f"R_{uuid.UUID(int=self.rng.getrandbits(128), version=4).hex[:15]}",
+                        "key": f"hmac-sha256:{self.rng.getrandbits(256):064x}",
                         "school": f"School {k % 6 + 1}",
                         "answers": answers,
                     }
@@ -154,6 +168,8 @@ def generate(folder: Path, n_bundles: int, n_districts: int, hq_key) -> list[Pat
         for i in range(20)
     ]
     stories = [DistrictStory(i, rng, rng.choice(consultants)) for i in range(n_districts)]
+    STORIES[:] = stories
+    CONSULTANTS[:] = consultants
     # Rounds happen school year by school year across all districts, so the bundles up to
     # any count cover every district (later rounds of some are simply not exported yet).
     plan = sorted(
@@ -218,6 +234,164 @@ def bare(files: list[Path], db: Path, private_key) -> None:
     conn.close()
 
 
+# --- the hostile batch -------------------------------------------------------------------------
+
+
+def _members(blob: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(BytesIO(blob)) as zf:
+        return {info.filename: zf.read(info) for info in zf.infolist()}
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, blob in members.items():
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, blob)
+    return buffer.getvalue()
+
+
+def _resigned(members: dict[str, bytes], who: Identity, **entries: bytes) -> bytes:
+    """``members`` with some entries replaced, hashed and signed again by ``who``."""
+    manifest = json.loads(members[MANIFEST])
+    manifest["bundle_id"] = str(uuid.uuid4())
+    for spec in manifest["entries"]:
+        blob = entries.get(spec["name"].replace(".", "_"))
+        if blob is not None:
+            members[spec["name"]] = blob
+            spec["size"], spec["sha256"] = len(blob), hashlib.sha256(blob).hexdigest()
+    data = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
+    members[MANIFEST], members[SIGNATURE] = data, keys.b64(who.sign(data)).encode()
+    return _zip(members)
+
+
+def hostile_files(folder: Path, story: DistrictStory, hq_key) -> list[Path]:
+    """Ten hostile files, made with the app's own writer where a writer makes them."""
+    who = story.consultant
+    plain = signed_payload(story.content(), who)[0]
+    m = _members(plain)
+    stranger = Identity(str(uuid.uuid4()), who.name, Ed25519PrivateKey.generate())
+    big = DistrictStory(999, random.Random(9), stranger)
+    big.start_round(0)
+    big.survey(0)
+    big.responses = big.responses * (150_000 // max(len(big.responses), 1))
+    for n, r in enumerate(big.responses):
+        big.responses[n] = {**r, "key": f"hmac-sha256:{n:064x}"}
+    future = signed_payload(story.content(), who, created_at="2099-01-01T00:00:00.000000Z")[0]
+    events = m[RATING_EVENTS].split(b"\n")
+    made = {
+        "nested-manifest": _zip({**m, MANIFEST: b"[" * 4000 + b"]" * 4000}),
+        "nested-record": _resigned(
+            dict(m), who, rating_events_jsonl=b"[" * 900 + b"]" * 900 + b"\n" + m[RATING_EVENTS]
+        ),
+        "zip-bomb": _resigned(dict(m), who, survey_responses_jsonl=b" " * (60 * 1024**2)),
+        "truncated": plain[: len(plain) // 2],
+        "tampered": _zip(
+            {
+                **m,
+                RATING_EVENTS: events[0].replace(b'"level":', b'"level": ', 1)
+                + b"\n"
+                + b"\n".join(events[1:]),
+            }
+        ),
+        "from-2099": future,
+        "long-line": _resigned(
+            dict(m),
+            who,
+            rating_events_jsonl=b'{"note":"' + os.urandom(1024**2).hex().encode() + b'"}\n',
+        ),
+        "unknown-format": _resigned(
+            {**m, MANIFEST: m[MANIFEST].replace(b"onpoint-bundle/2", b"onpoint-bundle/9")}, who
+        ),
+        "not-a-bundle": b"Name,Email\nJane,jane@example.org\n",
+    }
+    files = []
+    for name, blob in made.items():
+        path = folder / f"hostile-{name}.onpointbundle"
+        path.write_bytes(blob)
+        files.append(path)
+    stranger_file = folder / "hostile-stranger-150k.onpointbundle"
+    write_bundle(big.content(), stranger_file, stranger, hq_key, created_at=big.tick())
+    return [*files[:2], stranger_file, *files[2:]]
+
+
+CHILD = """
+import json, re, sys, time
+from pathlib import Path
+from onpoint_desktop.sync import HQStore, merge_bundles
+hq = HQStore.open(Path(sys.argv[1]))
+started = time.perf_counter()
+summary = merge_bundles(hq, [Path(p) for p in sys.argv[2:]])
+seconds = time.perf_counter() - started
+status = Path("/proc/self/status").read_text()
+peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) // 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak,
+                  "statuses": {o.source: o.status for o in summary.outcomes},
+                  "reasons": {o.source: o.reason for o in summary.outcomes}}))
+"""
+
+
+def child_merge(db: Path, files: list[Path]) -> dict:
+    """Merge ``files`` into ``db`` in a fresh process; its time, peak memory, outcomes."""
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(db), *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    return json.loads(done.stdout)
+
+
+def trusted_copy(template: Path, folder: Path, name: str, signers: list[Identity]) -> Path:
+    """A copy of the empty store (with HQ's keys) that trusts ``signers``' keys."""
+    db = folder / name
+    shutil.copy(template, db)
+    for key_path in (keys.hq_private_key_path, keys.hq_signing_key_path):
+        shutil.copy(key_path(template), key_path(db))
+    with HQStore.open(db) as hq, hq.transaction():
+        hq.conn.executemany(
+            "INSERT INTO signer_keys (fingerprint, public_key, consultant_id, name, named_by, "
+            "status, status_at) VALUES (?, ?, ?, ?, '', 'trusted', '')",
+            [(s.fingerprint, keys.b64(s.public_key), s.consultant_id, s.name) for s in signers],
+        )
+    return db
+
+
+def hostile_batch(root: Path, template: Path, good: list[Path], hq_key) -> bool:
+    consultants = CONSULTANTS
+    hostile = hostile_files(root, STORIES[0], hq_key)
+    batch = []
+    for index, path in enumerate(good):
+        batch.append(path)
+        if index % 10 == 9 and hostile:
+            batch.append(hostile.pop(0))
+    alone = child_merge(trusted_copy(template, root, "hq-good.db", consultants), good)
+    mixed = child_merge(trusted_copy(template, root, "hq-mixed.db", consultants), batch)
+    print(f"\nHostile batch: {len(good)} good bundles with 10 hostile files interleaved")
+    print(f"{'run':<30} {'s':>7} {'peak MB':>8}")
+    print(f"{'100 good alone':<30} {alone['seconds']:>7.2f} {alone['peak_mb']:>8}")
+    print(f"{'100 good + 10 hostile':<30} {mixed['seconds']:>7.2f} {mixed['peak_mb']:>8}")
+    ok = mixed["peak_mb"] <= 300
+    for path in batch:
+        status = mixed["statuses"][str(path)]
+        if path in good:
+            ok &= status == "merged"
+        else:
+            print(f"  {path.name:<40} {status:<9} {mixed['reasons'][str(path)]}")
+            ok &= status in ("refused", "pending")
+    print(
+        "Every hostile file refused or held aside, every good one merged, ≤ 300 MB: "
+        + ("yes" if ok else "NO")
+    )
+    return ok
+
+
+STORIES: list[DistrictStory] = []
+CONSULTANTS: list[Identity] = []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bundles", type=int, default=1000)
@@ -241,6 +415,7 @@ def main() -> None:
             f.read_bytes()  # and have them all in the page cache for both contenders
         order = random.Random(7).sample(files, len(files))
         print(f"\n{'bundles':>8} {'merge s':>8} {'bare s':>7} {'ratio':>6} {'ms/bundle':>10}")
+        ratios, per_bundle = [], []
         for n in (len(files) // 4, len(files) // 2, len(files)):
             db = root / f"hq-{n}.db"
             shutil.copy(template.path, db)
@@ -258,6 +433,8 @@ def main() -> None:
                 f"{n:>8} {merge_s:>8.2f} {bare_s:>7.2f} {merge_s / bare_s:>6.2f} "
                 f"{1000 * merge_s / n:>10.2f}"
             )
+            ratios.append(merge_s / bare_s)
+            per_bundle.append(merge_s / n)
             if n == len(files):
                 counts = hq.counts()
                 t = time.perf_counter()
@@ -273,7 +450,15 @@ def main() -> None:
                 )
                 print(f"hq list (all scores): {list_s:.2f} s; hq benchmark: {pack_s:.2f} s.")
             hq.close()
-        print("\nTarget: 1,000 bundles ≤ 30 s, linear (ms/bundle roughly constant).")
+        linear = per_bundle[-1] <= 1.5 * per_bundle[0]  # the largest run costs no more each
+        print(
+            "\nTarget: 1,000 bundles ≤ 30 s, linear (ms/bundle roughly constant), ≤ 2.5× "
+            f"bare: ratio {max(ratios):.2f} at most, ms/bundle "
+            f"{'roughly constant' if linear else 'GROWING'}."
+        )
+        hostile_ok = hostile_batch(root, template.path, order[:100], hq_public)
+        if max(ratios) > 2.5 or not linear or not hostile_ok:
+            raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 For each scenario, each trial starts a child process doing the work, kills it at a random
 moment, then checks the file: ``PRAGMA integrity_check`` is ok, every change the child
-acknowledged is present, and nothing is half-applied.
+acknowledged is present, and nothing is half-applied. The ``hostile`` scenario merges good
+bundles with hostile files interleaved (nested JSON, a zip bomb, a bundle dated 2099, a
+stranger's bundle, damaged files): besides, nothing of a hostile file may be merged.
 
-    python bench/soak.py [--trials 50] [--scenario rate|merge|import ...]
+    python bench/soak.py [--trials 50] [--scenario rate|merge|hostile|import ...]
 """
 
 from __future__ import annotations
@@ -45,6 +47,21 @@ def merge_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harness
     return crash_harness.merge_trial(hq_db, _bundles, rng)
 
 
+_hostile: list[Path] = []
+
+
+def hostile_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harness.Outcome:
+    from onpoint_desktop.sync import HQStore
+
+    if not _bundles:
+        _bundles.extend(crash_harness.prepare_bundles(shared, 20))
+    if not _hostile:
+        _hostile.extend(crash_harness.prepare_hostile(shared, _bundles))
+    hq_db = folder / "hq.onpoint-hq.db"
+    HQStore.create(hq_db)[0].close()
+    return crash_harness.hostile_merge_trial(hq_db, _bundles, list(_hostile), rng)
+
+
 IMPORT_ROWS = 100_000
 IMPORT_ROUNDS = ["r1", "r2"]
 _export: list[tuple[Path, int]] = []
@@ -67,7 +84,12 @@ def import_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harnes
     return crash_harness.import_trial(db, export, IMPORT_ROUNDS, whole, rng.uniform(0.0, 4.5))
 
 
-SCENARIOS = {"rate": rate_trial, "merge": merge_trial, "import": import_trial}
+SCENARIOS = {
+    "rate": rate_trial,
+    "merge": merge_trial,
+    "hostile": hostile_trial,
+    "import": import_trial,
+}
 
 
 def main() -> int:

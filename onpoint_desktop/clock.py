@@ -41,8 +41,8 @@ def parse_instant(text: object) -> datetime | None:
     """
     if not isinstance(text, str) or _INSTANT.fullmatch(text) is None:
         return None
-    try:
-        return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
+    try:  # the pattern matched: fromisoformat (fast) checks the calendar and the clock
+        return datetime.fromisoformat(text[:-1] + "+00:00")
     except ValueError:
         return None
 
@@ -64,3 +64,13 @@ def describe_gap(gap: timedelta) -> str:
         if seconds >= size:
             return counted(int(seconds // size), unit)
     return counted(int(seconds), "second")
+
+
+def clock_behind_warning(gap: timedelta) -> str:
+    """What the app says when the computer's clock reads earlier than the workspace's latest
+    rating by ``gap`` (see ``RatingLog.clock_behind``)."""
+    return (
+        f"this computer's clock reads {describe_gap(gap)} earlier than the latest rating in "
+        "this workspace. Check the computer's date and time: ratings keep their order either "
+        "way, but HQ refuses a bundle dated more than 48 hours ahead of its own clock."
+    )

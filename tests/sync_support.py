@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 import sqlite3
 import uuid
@@ -132,8 +133,13 @@ def rezip(members: dict[str, bytes], out: Path) -> Path:
 
 
 def resign(manifest: dict, who: keys.Identity) -> tuple[bytes, bytes]:
-    """Canonical manifest bytes and a valid signature by ``who``."""
-    blob = canonical_json(manifest)
+    """Manifest bytes (canonical form, or as a hostile writer would put NaN or Infinity)
+    and a valid signature of them by ``who``."""
+    try:
+        blob = canonical_json(manifest)
+    except ValueError:  # not finite: the app never writes it, a hostile one may
+        text = json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        blob = text.encode("utf-8")
     return blob, keys.b64(who.sign(blob)).encode()
 
 

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton
 from onpoint_desktop.sync import HQStore
 from onpoint_desktop.workspace import Workspace
 from onpoint_desktop.workspace.backup import backup_to
-from tests.gui_support import answer_modal, choose_file, error_boxes, message_boxes
-from ui import hq_window as hq_window_module
+from tests.gui_support import answer_modal, choose_file, message_boxes
+from ui import hq_jobs
 from ui.hq_actions import HQActions
 from ui.settings import AppSettings
 
@@ -66,11 +66,14 @@ def hq(qtbot, tmp_path, monkeypatch):
 
 
 def _merge(qtbot, window, monkeypatch, files, trust=True):
+    """Merge ``files`` through the menu; with ``trust``, trust their signers' keys in the
+    Signers tab first (as an analyst does after checking the fingerprints)."""
+    if trust:
+        _trust_store_keys(window, files)
     choose_file(monkeypatch, "getOpenFileNames", list(files))
 
     def options(dialog):
         assert dialog.files.count() == len(files)
-        dialog.trust.setChecked(trust)
         dialog.accept()
 
     answer_modal(qtbot, options)
@@ -81,15 +84,29 @@ def _merge(qtbot, window, monkeypatch, files, trust=True):
     return summary
 
 
+def _trust_store_keys(window, files):
+    """Trust the signers of ``files`` directly in the store (the Signers tab is tested on
+    its own below)."""
+    from onpoint_desktop.sync import check_bundle
+    from onpoint_desktop.sync.hq_signers import record_signer
+
+    with HQStore.open(window.path) as store:
+        for f in files:
+            header = check_bundle(f, store).header
+            with store.transaction():
+                record_signer(store, header, "trusted")
+
+
 def test_merging_two_bundles_shows_the_conflict(qtbot, hq, bundles, monkeypatch):
     summary = _merge(qtbot, hq, monkeypatch, [bundles["d0"], bundles["ben"]])
     text = summary.text()
-    assert "2 bundles: 2 merged, 0 already merged, 0 refused." in text
+    assert "2 bundles: 2 merged, 0 already merged, 0 held aside, 0 refused." in text
     assert "Conflicts in the merged districts: 1" in text
     conflict = summary.conflicts.item(0, 0).text(), summary.conflicts.item(0, 2).text()
     assert conflict == ("District 0", "PL Rollout Plan")
-    assert "Ana Ruiz: " in summary.conflicts.item(0, 4).text()
-    assert "Ben Cho: Established" in summary.conflicts.item(0, 4).text()  # level 4
+    assert "Ana Ruiz [" in summary.conflicts.item(0, 4).text()
+    assert "]: Established" in summary.conflicts.item(0, 4).text()  # Ben's level 4
+    assert "Ben Cho [" in summary.conflicts.item(0, 4).text()
     qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 1, timeout=10000)
     district = hq.tree.topLevelItem(0)
     assert district.text(0) == "District 0" and district.text(6) == "1"  # conflicts
@@ -100,23 +117,14 @@ def test_merging_two_bundles_shows_the_conflict(qtbot, hq, bundles, monkeypatch)
         total = overview(store)["districts"][0]["rounds"][0]["total"]
     assert district.text(2) == f"{total:.1f}"
     assert hq.conflicts.rowCount() == 1 and "(1)" in hq.tabs.tabText(1)
-    assert "2 bundles from 2 consultants; 1 conflict." in hq.counts.text()
+    assert "2 bundles from 2 trusted signers; 1 conflict (1 to resolve)." in hq.counts.text()
 
     again = _merge(qtbot, hq, monkeypatch, [bundles["d0"]])
-    assert "1 bundles: 0 merged, 1 already merged, 0 refused." in again.text()
-
-
-def test_a_new_consultant_is_refused_without_the_trust_box(qtbot, hq, bundles, monkeypatch):
-    summary = _merge(qtbot, hq, monkeypatch, [bundles["d1"]], trust=False)
-    assert "0 merged, 0 already merged, 1 refused" in summary.text()
-    assert "[unknown-signer]" in summary.outcomes.item(0, 4).text()
-    assert "Nothing of a refused bundle was written" in summary.notes.text()
-    with HQStore.open(hq.path) as store:
-        assert store.counts()["merged_bundles"] == 0
+    assert "1 bundle: 0 merged, 1 already merged, 0 held aside, 0 refused." in again.text()
 
 
 def test_cancel_during_a_merge_keeps_the_bundles_already_merged(qtbot, hq, bundles, monkeypatch):
-    real = hq_window_module.merge_bundles
+    real = hq_jobs.merge_bundles
     first_done = threading.Event()
 
     def held_after_the_first(store, files, *, progress, cancel, **options):
@@ -130,9 +138,11 @@ def test_cancel_during_a_merge_keeps_the_bundles_already_merged(qtbot, hq, bundl
 
         return real(store, files, progress=step, cancel=cancel, **options)
 
-    monkeypatch.setattr(hq_window_module, "merge_bundles", held_after_the_first)
-    choose_file(monkeypatch, "getOpenFileNames", [bundles["d1"], bundles["d2"], bundles["d3"]])
-    answer_modal(qtbot, lambda dialog: (dialog.trust.setChecked(True), dialog.accept()))
+    monkeypatch.setattr(hq_jobs, "merge_bundles", held_after_the_first)
+    files = [bundles["d1"], bundles["d2"], bundles["d3"]]
+    _trust_store_keys(hq, files)
+    choose_file(monkeypatch, "getOpenFileNames", files)
+    answer_modal(qtbot, lambda dialog: dialog.accept())
     hq.merge_action.trigger()
     qtbot.waitUntil(first_done.is_set, timeout=10000)
     # findChildren may list a dialog twice; one merge runs, so one dialog is meant
@@ -156,19 +166,35 @@ def test_cancel_during_a_merge_keeps_the_bundles_already_merged(qtbot, hq, bundl
     qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 1, timeout=10000)
 
 
-def test_benchmark_pack_says_which_stages_were_withheld(qtbot, hq, bundles, monkeypatch, tmp_path):
-    out = tmp_path / "pack.json"
-    hq.build_pack(out)
-    qtbot.waitUntil(lambda: bool(error_boxes(hq)), timeout=10000)
-    assert "No stage has 5 or more districts" in error_boxes(hq)[0].informativeText()
-    assert not out.exists()
-    error_boxes(hq)[0].close()
+def test_a_pack_is_refused_before_a_file_name_is_asked_in_plain_words(
+    qtbot, hq, monkeypatch, tmp_path
+):
+    """Issue 13: the refusal came only after choosing a file name, and spoke of
+    "planning 0, year1 0". Now the core is asked first, and answers in words."""
+    asked = []
+    choose_file(monkeypatch, "getSaveFileName", tmp_path / "pack.json", asked)
+    hq.pack_action.trigger()
+    qtbot.waitUntil(lambda: bool(message_boxes(hq)), timeout=10000)
+    (box,) = message_boxes(hq)
+    said = box.text() + " " + box.informativeText()
+    assert asked == []  # no file name was asked for
+    assert "at least 5 districts with a complete round" in said
+    assert "Planning: none; Year 1: none" in said
+    assert "planning 0" not in said and "year1" not in said
+    assert not (tmp_path / "pack.json").exists()
 
+
+def test_benchmark_pack_says_which_stages_were_withheld_and_hq_scores_against_it(
+    qtbot, hq, bundles, monkeypatch, tmp_path
+):
     _merge(qtbot, hq, monkeypatch, [bundles[f"d{i}"] for i in range(5)])
     qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 5, timeout=10000)
+    assert "illustrative" in hq.counts.text()
     for box in message_boxes(hq):
         box.close()
-    hq.build_pack(out)
+    out = tmp_path / "pack.json"
+    choose_file(monkeypatch, "getSaveFileName", out)
+    hq.pack_action.trigger()
     qtbot.waitUntil(lambda: bool(message_boxes(hq)), timeout=10000)
     (box,) = message_boxes(hq)
     assert out.exists() and out.name in box.text()
@@ -177,6 +203,9 @@ def test_benchmark_pack_says_which_stages_were_withheld(qtbot, hq, bundles, monk
     assert (
         "Withheld — fewer than 5 districts with a complete round: Year 1 (0 districts)" in details
     )
+    # Issue 13: after building a pack the header still said "illustrative benchmark".
+    qtbot.waitUntil(lambda: "Onpoint national benchmark" in hq.counts.text(), timeout=10000)
+    assert "illustrative" not in hq.counts.text()
 
 
 def test_verify_opens_an_encrypted_bundle_with_the_stores_key(qtbot, hq, bundles, tmp_path):

@@ -21,6 +21,7 @@ import itertools
 import json
 import shutil
 import sqlite3
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -424,3 +425,106 @@ def test_a_member_header_zipfile_cannot_read_is_refused(scene, hq, tmp_path, hea
     if header == b"PK\x03\x04":
         blob[at + 30] = 0x93  # the first byte of the member's name: not UTF-8
     assert check_bundle(hq, tmp_path, bytes(blob)) == "refused"
+
+
+# --- hostile JSON, times and names (issue 11) ------------------------------------------------
+
+
+@st.composite
+def nested_json(draw) -> bytes:
+    """JSON nested anywhere from a few to thousands of levels (objects or lists)."""
+    depth = draw(st.integers(1, 6000))
+    if draw(st.booleans()):
+        return b"[" * depth + b"1" + b"]" * depth
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+ODD_TIMES = st.sampled_from(
+    [
+        "9999-99-99T99:99:99.000000Z",
+        "2026-02-30T10:00:00.000000Z",
+        "2099-01-01T00:00:00.000000Z",  # dated far ahead of HQ's clock
+        "2026-11-29T24:00:00.000000Z",
+        "2026-11-29T10:00:00Z",
+        "",
+    ]
+) | st.datetimes(
+    min_value=datetime(1, 1, 1),
+    max_value=datetime(9999, 12, 31),
+).map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+
+ODD_NAMES = (
+    st.text(min_size=1, max_size=5)
+    | st.text(alphabet=st.characters(max_codepoint=0x9F), min_size=1, max_size=20)
+    | st.text(min_size=199, max_size=260)
+)
+
+
+@st.composite
+def hostile_records(draw, scene):
+    """A re-signed bundle where the manifest or one record was replaced by hostile JSON,
+    one time by an odd one, or one name by an odd one."""
+    entries = members_of(scene["plain"])
+    manifest = json.loads(entries[MANIFEST])
+    manifest["bundle_id"] = str(draw(st.uuids()))
+    kind = draw(st.sampled_from(["nested", "time", "name"]))
+    name = draw(st.sampled_from(list(DATA_ENTRIES)))
+    blob = entries[name]
+    if kind == "nested":
+        if name.endswith(".jsonl"):
+            lines = blob.split(b"\n")
+            lines[draw(st.integers(0, len(lines) - 1))] = draw(nested_json())
+            blob = b"\n".join(lines)
+        else:
+            blob = draw(nested_json())
+    else:
+        field = (
+            "created_at"
+            if kind == "time"
+            else draw(st.sampled_from(["name", "author", "school", "label", "id"]))
+        )
+        value = draw(ODD_TIMES if kind == "time" else ODD_NAMES)
+        if name.endswith(".jsonl"):
+            lines = [line for line in blob.split(b"\n") if line.strip()]
+            index = draw(st.integers(0, len(lines) - 1))
+            record = json.loads(lines[index])
+            record[field] = value
+            lines[index] = json.dumps(record).encode()
+            blob = b"\n".join(lines) + b"\n"
+        else:
+            doc = json.loads(blob)
+            target = doc[0] if isinstance(doc, list) and doc else doc
+            if isinstance(target, dict):
+                target[field] = value
+            blob = json.dumps(doc).encode()
+    entries[name] = blob
+    for spec in manifest["entries"]:
+        if spec["name"] == name:
+            spec["size"], spec["sha256"] = len(blob), hashlib.sha256(blob).hexdigest()
+    entries[MANIFEST], entries[SIGNATURE] = resign(manifest, scene["signer"])
+    if draw(st.booleans()) and kind == "nested":  # the manifest itself, nested
+        entries[MANIFEST] = draw(nested_json())
+    return Mutated(_zip_bytes(list(entries.items())), f"re-signed, {kind} in {name}")
+
+
+def test_hostile_json_times_and_names_are_refused_cleanly(scene, hq, tmp_path):
+    """Nested JSON at any depth, impossible or far-future times, names with control
+    characters or over 200 characters: refused with a sentence (or, when harmless,
+    merged as sound records), never a traceback, never a stuck batch."""
+    from onpoint_desktop import clock, limits
+
+    statuses = []
+
+    @given(blob=hostile_records(scene))
+    @hostile_settings(60)
+    def property(blob):
+        statuses.append(check_bundle(hq, tmp_path, blob))
+        horizon = clock.now() + timedelta(hours=48)
+        for (when,) in hq.conn.execute("SELECT created_at FROM rating_events"):
+            moment = clock.parse_instant(when)
+            assert moment is not None and moment <= horizon, when
+        for (name,) in hq.conn.execute("SELECT name FROM districts"):
+            assert limits.name_problem(name) is None, name
+
+    property()
+    assert "refused" in statuses

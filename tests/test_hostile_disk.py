@@ -135,7 +135,7 @@ def test_an_hq_merge_on_a_full_disk(tmp_path, two_bundles):
         merge_bundles(hq, [first, second], trust_new_signers=True)
     message = str(full.value)
     assert DISK_FULL in message and str(hq.path) in message
-    assert str(second) in message and "1 bundle(s) merged before it" in message
+    assert str(second) in message and "1 bundle merged before it" in message
     held = canonical_dump(hq.conn)
     assert [row[2] for row in held["merged_bundles"]] == [_district_uuid(hq, "Cedar Falls")]
     assert integrity(hq.path) == "ok"

@@ -73,3 +73,28 @@ def test_a_format_1_hq_store_opens_lists_and_merges(old_hq):
         assert len(conflicts(hq.conn)) == 1
         again = merge_bundles(hq, [FIXTURES / BUNDLE_V1])
         assert [o.status for o in again.outcomes] == ["already-merged"]
+
+
+def test_a_format_1_bundle_still_merges_into_a_new_hq_store(old_hq, tmp_path):
+    """Bundles of release 1 (format onpoint-bundle/1: no event order, survey tools'
+    response ids) still merge, and score as release 1 scored them. The fixture is sealed
+    for the release-1 HQ; opened with its key, the signed payload goes to a new store."""
+    from onpoint_desktop.sync import keys
+    from onpoint_desktop.sync.envelope import open_sealed
+
+    payload = open_sealed(
+        (FIXTURES / BUNDLE_V1).read_bytes(), keys.load_hq_private_key(old_hq), BUNDLE_V1
+    )
+    plain = tmp_path / "release-1.onpointbundle"
+    plain.write_bytes(payload)
+    hq, _ = HQStore.create(tmp_path / "new.onpoint-hq.db")
+    (outcome,) = merge_bundles(hq, [plain], trust_new_signers=True).outcomes
+    assert outcome.status == "merged", outcome.message
+    assert outcome.added["rating_events"] > 0 and outcome.added["survey_responses"] > 0
+    format_ = hq.conn.execute("SELECT format FROM merged_bundles").fetchone()[0]
+    assert format_ == "onpoint-bundle/1"
+    with HQStore.open(old_hq) as old:  # the same facts, scored as HQ of release 1 did
+        expected = {r["id"]: r["total"] for r in overview(old)["districts"][0]["rounds"]}
+    rounds = overview(hq)["districts"][0]["rounds"]
+    assert {r["id"] for r in rounds} == set(expected)
+    hq.close()

@@ -180,11 +180,13 @@ def test_a_merge_interrupted_by_a_crash_leaves_nothing_half_applied(story, tmp_p
     hq.close()
 
 
-def test_new_signers_need_the_flag_and_known_ones_do_not(story, tmp_path):
+def test_new_signers_are_held_aside_and_known_ones_merge(story, tmp_path):
     hq, _ = HQStore.create(tmp_path / "hq.db")
     first = merge_bundles(hq, story[:1])
+    assert first.outcomes[0].status == "pending"
     assert first.outcomes[0].reason == "unknown-signer"
-    assert merge_bundles(hq, story[:1], trust_new_signers=True).outcomes[0].new_signer
+    again = merge_bundles(hq, story[:1], trust_new_signers=True)
+    assert again.outcomes[0].new_signer and again.outcomes[0].status == "merged"
     second = merge_bundles(hq, story[1:2])  # same signer, now known
     assert second.outcomes[0].status == "merged" and not second.outcomes[0].new_signer
     hq.close()
@@ -195,11 +197,14 @@ def test_merge_and_list_show_conflicts_readably(story, tmp_path, capsys):
     HQStore.create(hq)[0].close()
     assert main(["hq", "merge", str(hq), *map(str, story), "--trust-new-signers"]) == 0
     out = capsys.readouterr().out
-    assert "Merged 6 bundles, 0 already merged, 0 refused." in out
-    assert "Conflicts in the merged districts: 1" in out
+    assert "Merged 6 bundles, 0 already merged, 0 held aside, 0 refused." in out
+    trusted = [x for x in out.splitlines() if x.strip().startswith("TRUSTED")]
+    assert len(trusted) == 2  # each key trusted by --trust-new-signers is named
+    assert "Conflicts in the merged districts: 1 (1 unresolved)" in out
     line = next(x for x in out.splitlines() if "PL Rollout Plan" in x)
     assert "Alder Unified School District, 2023-24" in line
-    assert "HQ keeps Established" in line and "Ana Ruiz Emerging" in line
+    assert "HQ keeps Established (latest; provisional, conflicted)" in line
+    assert "Ana Ruiz [" in line and "] Emerging" in line
     assert main(["hq", "list", str(hq)]) == 0
     out = capsys.readouterr().out
     assert "3 districts, 4 rounds, 6 bundles from 2 signers; 1 conflict." in out

@@ -1,16 +1,15 @@
-"""Verify a bundle: what a sync bundle holds, who signed it, or why it is refused.
+"""Verify a bundle: what a sync bundle holds, who signed it, or why HQ would not take it.
 
-:func:`check_bundle` runs on a worker and asks the core (``sync.open_bundle``) to read
-and verify the file — format, sizes, hashes, signature — decrypting it when an HQ store is
-given. A refusal is a result here, not an error: the dialog shows its reason. On a
-consultant's computer a bundle encrypted for HQ cannot be opened; the dialog says so and
-names HQ's key.
+:func:`check_file` runs on a worker and asks the core (``sync.check_bundle``, the same
+check the merge makes) about the file — format, sizes, hashes, signature, records, and,
+with an HQ store, HQ's decision on its signer. A refusal is a result here, not an error:
+the dialog shows its reason. On a consultant's computer a bundle encrypted for HQ cannot be
+opened; the dialog says so and names HQ's key.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -24,67 +23,26 @@ from PySide6.QtWidgets import (
 )
 
 from onpoint_desktop import framework
-from onpoint_desktop.errors import BundleError
-from onpoint_desktop.sync import HQStore, VerifiedBundle, envelope, keys, open_bundle
-from onpoint_desktop.sync.format import BundleRefused
+from onpoint_desktop.english import counted
+from onpoint_desktop.sync import BundleCheck, HQStore, check_bundle
+
+SIGNER_WORDS = {
+    "own": "this computer's own key",
+    "unchecked": "signature valid; HQ decides whether it trusts this key",
+    "trusted": "trusted by this HQ store",
+    "new": "new to this HQ store: a merge keeps its bundles aside until you trust the key "
+    "(Signers tab)",
+    "pending": "not trusted yet: its bundles wait in the Signers tab until you trust the key",
+    "revoked": "revoked by this HQ store",
+}
 
 
-@dataclass(frozen=True)
-class BundleCheck:
-    """The outcome of verifying one bundle file."""
-
-    path: Path
-    bundle: VerifiedBundle | None = None  # when verified
-    signer: str = ""  # what is known of the signer
-    sealed_for: str | None = None  # HQ key fingerprint of an encrypted bundle
-    refusal: BundleError | None = None  # why it was refused
-
-    @property
-    def reason(self) -> str:
-        return getattr(self.refusal, "reason", "unreadable") if self.refusal else ""
-
-
-def check_bundle(
-    path: Path, hq_path: Path | None = None, progress=None, cancel=None
-) -> BundleCheck:
-    """Verify ``path`` (with the HQ store's key and trusted signers when given)."""
-    path = Path(path)
-    hq = HQStore.open(hq_path) if hq_path else None
-    try:
-        try:
-            bundle = open_bundle(path, hq_private_key=hq.private_key() if hq else None)
-        except BundleRefused as exc:
-            if exc.reason == "hq-key-missing":
-                header, _ = envelope.read_header(path.read_bytes(), str(path))
-                return BundleCheck(path, sealed_for=header.recipient)
-            return BundleCheck(path, refusal=exc)
-        except BundleError as exc:
-            return BundleCheck(path, refusal=exc)
-        if hq is None:
-            own = keys.existing_identity()
-            mine = own is not None and own.public_key == bundle.public_key
-            signer = (
-                "this computer's own key"
-                if mine
-                else "signature valid; HQ decides whether it trusts this consultant"
-            )
-            return BundleCheck(path, bundle, signer, bundle.sealed_for)
-        status = hq.signer_status(bundle.consultant_id, bundle.public_key)
-        if status == "key-mismatch":
-            refusal = BundleRefused(
-                "signer-key-mismatch",
-                f"{path.name} claims consultant id {bundle.consultant_id} but is signed with a "
-                "different key than the one this HQ store trusts for it; a merge would refuse it.",
-            )
-            return BundleCheck(path, bundle, refusal=refusal, sealed_for=bundle.sealed_for)
-        signer = {
-            "known": "trusted by this HQ store",
-            "new": "new to this HQ store: merge it with “Trust consultants not seen before”",
-        }[status]
-        return BundleCheck(path, bundle, signer, bundle.sealed_for)
-    finally:
-        if hq is not None:
-            hq.close()
+def check_file(path: Path, hq_path: Path | None = None, progress=None, cancel=None) -> BundleCheck:
+    """Check ``path`` (against the HQ store at ``hq_path`` when given), on a worker."""
+    if hq_path is None:
+        return check_bundle(Path(path))
+    with HQStore.open(hq_path) as hq:
+        return check_bundle(Path(path), hq)
 
 
 def rows(check: BundleCheck) -> list[tuple[str, str]]:
@@ -94,6 +52,10 @@ def rows(check: BundleCheck) -> list[tuple[str, str]]:
     if check.refusal is not None:
         out.append(("Result", f"Refused ({check.reason})"))
         out.append(("Why", str(check.refusal)))
+    elif check.verdict == "already-merged":
+        out.append(
+            ("Result", "Already merged into this HQ store; merging it again changes nothing")
+        )
     elif b is None:
         out.append(("Result", "Encrypted for HQ"))
         out.append(
@@ -107,25 +69,32 @@ def rows(check: BundleCheck) -> list[tuple[str, str]]:
         out.append(("Result", "Valid: format, sizes, hashes and signature checked"))
     if b is not None:
         fw = framework.framework()
-        counts = b.content.counts()
-        rounds = ", ".join(f"{r['label']} ({fw.stage_label(r['stage'])})" for r in b.content.rounds)
+        counts = b.counts
+        rounds = ", ".join(f"{r['label']} ({fw.stage_label(r['stage'])})" for r in b.rounds)
         out += [
             ("District", b.district_name),
             ("Consultant", b.consultant_name),
-            (
-                "Signer key",
-                f"{b.signer_fingerprint} — {check.signer}"
-                if check.signer
-                else b.signer_fingerprint,
-            ),
+            ("Signer key", f"{b.signer_fingerprint} — {SIGNER_WORDS[check.signer]}"),
             ("Created", b.created_at[:16].replace("T", " ") + " UTC"),
             ("Rounds", rounds or "none"),
             (
                 "Contents",
-                f"{counts['rating_events']:,} rating events, "
-                f"{counts['survey_responses']:,} survey responses",
+                f"{counted(counts['rating_events'], 'rating event')}, "
+                f"{counted(counts['survey_responses'], 'survey response')}",
             ),
         ]
+        look_alikes = [
+            f"same {kind} as trusted signer {', '.join(others)}"
+            for kind, others in (
+                ("name", check.same_name_as),
+                ("consultant id", check.same_consultant_id_as),
+            )
+            if others
+        ]
+        if look_alikes:
+            out.append(
+                ("Check", "; ".join(look_alikes) + ". Compare fingerprints before trusting.")
+            )
     if check.sealed_for:
         out.append(("Encrypted", f"yes, for HQ key {check.sealed_for}"))
     elif b is not None:
@@ -148,6 +117,8 @@ class BundleCheckDialog(QDialog):
         headline.setWordWrap(True)
         if refused:
             text = f"{check.path.name} would be refused."
+        elif check.verdict == "already-merged":
+            text = f"{check.path.name} was merged before."
         elif check.bundle is None:
             text = f"{check.path.name} is encrypted for HQ."
         else:

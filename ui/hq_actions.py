@@ -88,13 +88,15 @@ class HQActions:
         show_message(
             window or self.window,
             "HQ store created",
-            f"{path.name} is ready. HQ's public key {public.fingerprint} was saved as "
-            f"{key_file.name}.",
+            f"{path.name} is ready. HQ's public keys were saved as {key_file.name}.",
+            f"HQ's {public.describe()}.\n\n"
             f"Send {key_file} to your consultants: they import it once (Sync ▸ Import HQ "
-            "public key…) and their bundles are then encrypted for HQ.\n\n"
-            f"HQ's private key is {keys.hq_private_key_path(path)}, readable by you only. "
-            "Keep it with the store and back both up: without it, encrypted bundles cannot "
-            "be opened.",
+            "public key…); their bundles are then encrypted for HQ, and they accept only "
+            "benchmark packs this HQ signed.\n\n"
+            f"HQ's private keys are {keys.hq_private_key_path(path)} and "
+            f"{keys.hq_signing_key_path(path)}, readable by you only. Keep them with the "
+            "store and back all three up: without them, encrypted bundles cannot be opened "
+            "and packs cannot be signed.",
             path=key_file,
         )
         return window

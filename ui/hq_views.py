@@ -1,6 +1,7 @@
-"""The HQ window's views of ``sync.overview``: districts with their rounds, and consultants.
+"""The HQ window's view of ``sync.overview``: districts with their rounds.
 
-Both sort by any column; numbers and stages sort by value, not by their text.
+It sorts by any column; numbers and stages sort by value, not by their text. Districts
+that share a name (two UUIDs) say so in their tooltip and are marked.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QTableWidget,
-    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
 )
@@ -101,8 +100,13 @@ class DistrictTree(QTreeWidget):
         self.clear()
         for d in districts:
             top = SortedItem(self)
-            _set(top, 0, d["name"])
-            top.setToolTip(0, f"District UUID {d['uuid']}")
+            twin = d.get("same_name_as")
+            _set(top, 0, d["name"] + (" (2 districts share this name)" if twin else ""))
+            top.setToolTip(
+                0,
+                f"District UUID {d['uuid']}"
+                + (f"; another district has this name: {', '.join(twin)}" if twin else ""),
+            )
             by_round: dict[str, int] = {}
             for c in d["conflicts"]:
                 by_round[c["round"]] = by_round.get(c["round"], 0) + 1
@@ -123,32 +127,3 @@ class DistrictTree(QTreeWidget):
         self.setSortingEnabled(True)
         if len(districts) <= 30:
             self.expandAll()
-
-
-SIGNER_COLUMNS = ("Consultant", "Consultant id", "Key fingerprint", "Bundles")
-
-
-def signer_table() -> QTableWidget:
-    table = QTableWidget(0, len(SIGNER_COLUMNS))
-    table.setHorizontalHeaderLabels(SIGNER_COLUMNS)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setAccessibleName("Trusted consultants")
-    table.setSortingEnabled(True)
-    return table
-
-
-def fill_signer_table(table: QTableWidget, signers: list[dict[str, Any]]) -> None:
-    table.setSortingEnabled(False)
-    table.setRowCount(len(signers))
-    for row, s in enumerate(signers):
-        for col, value in enumerate((s["name"], s["consultant_id"], s["fingerprint"])):
-            table.setItem(row, col, QTableWidgetItem(value))
-        count = QTableWidgetItem()
-        count.setData(Qt.ItemDataRole.DisplayRole, s["bundles"])
-        table.setItem(row, 3, count)
-    table.setSortingEnabled(True)

@@ -1,19 +1,19 @@
-"""HQ mode: a window on one HQ store — what it holds, merging bundles, benchmark packs.
+"""HQ mode: a window on one HQ store — what it holds, merging bundles, signers, conflicts,
+benchmark packs.
 
 The window shows ``sync.overview`` (districts, their rounds and stages, scores,
-respondents, consultants, conflicts) in sortable views, and runs every store operation on a
-worker with a connection of its own (``HQStore.open``) behind a progress dialog with
-Cancel: reading the overview, merging bundles (each bundle one transaction in the core; a
-cancel keeps the bundles already merged, and the summary says so), and building the
-benchmark pack. Nothing is computed here.
+respondents, conflicts) and ``sync.signers`` in sortable views, and runs every store
+operation on a worker with a connection of its own (``HQStore.open``) behind a progress
+dialog with Cancel: reading the overview, merging bundles (each bundle one transaction in
+the core; a cancel keeps the bundles already merged, and the summary says so), trusting a
+signer key (which merges its bundles held aside), and building the benchmark pack (after
+the core said a pack can be built, before a file name is asked). Nothing is computed here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -21,98 +21,53 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from onpoint_desktop import framework, paths
-from onpoint_desktop.errors import Cancelled, OnpointError
+from onpoint_desktop import paths
+from onpoint_desktop.english import counted
+from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.sync import (
     Conflict,
     HQStore,
     MergeCancelled,
     MergeSummary,
+    PackReadiness,
     PackResult,
-    conflicts,
-    merge_bundles,
-    overview,
-    write_pack,
+    Signer,
+    resolve,
+    revoke_signer,
 )
-from onpoint_desktop.sync.benchmark_pack import MIN_DISTRICTS
-from ui.bundle_check import BundleCheckDialog, check_bundle
+from ui.bundle_check import BundleCheckDialog, check_file
 from ui.dialogs import BUNDLE_FILTER, show_error, show_failure, show_message
-from ui.hq_views import DistrictTree, fill_signer_table, signer_table
-from ui.merge_dialogs import (
-    MergeOptionsDialog,
-    MergeSummaryDialog,
-    conflict_table,
-    fill_conflict_table,
+from ui.hq_jobs import (
+    HQView,
+    build_pack_file,
+    counts_text,
+    merge_files,
+    pack_summary,
+    read_store,
+    readiness,
+    trust_key,
 )
+from ui.hq_panels import (
+    ConflictsPanel,
+    ResolveDialog,
+    SignersPanel,
+    revoke_question,
+    trust_question,
+)
+from ui.hq_views import DistrictTree
+from ui.merge_dialogs import MergeOptionsDialog, MergeSummaryDialog
 from ui.settings import AppSettings
 from ui.workers import Worker, run_with_progress
 
 PACK_FILTER = "Benchmark packs (*.json)"
 KEY_FILTER = "HQ public key (*.json)"
-
-
-@dataclass(frozen=True)
-class HQView:
-    """What the window shows: the ``hq list`` document and the conflicts."""
-
-    document: dict[str, Any]
-    conflicts: list[Conflict]
-
-
-def read_store(path: Path, progress=None, cancel=None) -> HQView:
-    with HQStore.open(path) as hq:
-        return HQView(overview(hq), conflicts(hq.conn))
-
-
-def merge_files(
-    path: Path, files: list[Path], trust_new_signers: bool, progress=None, cancel=None
-) -> MergeSummary:
-    with HQStore.open(path) as hq:
-        return merge_bundles(
-            hq, files, trust_new_signers=trust_new_signers, progress=progress, cancel=cancel
-        )
-
-
-def build_pack_file(path: Path, out: Path, progress=None, cancel=None) -> PackResult:
-    """Write the benchmark pack; a cancel between districts writes nothing."""
-
-    def step(done: int, total: int) -> None:
-        if cancel is not None and cancel():
-            raise Cancelled("Benchmark pack cancelled; no file was written.")
-        if progress is not None:
-            progress(done, total)
-
-    with HQStore.open(path) as hq:
-        return write_pack(hq, out, progress=step)
-
-
-def pack_summary(result: PackResult, out: Path) -> tuple[str, str]:
-    fw = framework.framework()
-    bm = result.benchmark
-    stages = ", ".join(
-        f"{fw.stage_label(s)} ({sb.n_districts} districts)" for s, sb in bm.stages.items()
-    )
-    text = f"Benchmark pack “{bm.label}” saved as {out.name}."
-    details = f"Built from {result.districts_used} districts. Stages: {stages}."
-    if result.stages_withheld:
-        withheld = ", ".join(
-            f"{fw.stage_label(s)} ({n} district{'s' if n != 1 else ''})"
-            for s, n in result.stages_withheld.items()
-        )
-        details += (
-            f"\n\nWithheld — fewer than {MIN_DISTRICTS} districts with a complete round: "
-            f"{withheld}. Consultants see no benchmark band at those stages."
-        )
-    details += (
-        f"\n\nSend the file to consultants (Sync ▸ Import benchmark pack…). Folder: {out.parent}"
-    )
-    return text, details
 
 
 class HQWindow(QMainWindow):
@@ -143,11 +98,15 @@ class HQWindow(QMainWindow):
         layout.addWidget(self.counts)
         self.tabs = QTabWidget()
         self.tree = DistrictTree()
-        self.conflicts: QTableWidget = conflict_table()
-        self.signers: QTableWidget = signer_table()
+        self.conflict_panel = ConflictsPanel(self.ask_resolution)
+        self.conflicts: QTableWidget = self.conflict_panel.table
+        self.signer_panel = SignersPanel(self.ask_trust, self.ask_revoke)
+        self.signers: QTableWidget = self.signer_panel.table
         self.tabs.addTab(self.tree, "&Districts")
-        self.tabs.addTab(self.conflicts, "&Conflicts")
-        self.tabs.addTab(self.signers, "C&onsultants")
+        self.tabs.addTab(self.conflict_panel, "&Conflicts")
+        self.tabs.addTab(self.signer_panel, "Si&gners")
+        self.last_question: QMessageBox | None = None
+        self.last_resolve: ResolveDialog | None = None
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._build_actions()
@@ -216,19 +175,14 @@ class HQWindow(QMainWindow):
 
     def show_view(self, view: HQView) -> None:
         self.view = view
-        doc = view.document
-        c = doc["counts"]
-        n_conflicts = len(view.conflicts)
-        self.counts.setText(
-            f"{c['districts']} districts, {c['rounds']} rounds, {c['merged_bundles']} bundles "
-            f"from {c['signers']} consultants; {n_conflicts} "
-            f"conflict{'s' if n_conflicts != 1 else ''}. Scores against: {doc['benchmark']}."
-            + ("" if c["districts"] else "  No bundles merged yet: choose Merge bundles….")
-        )
-        self.tree.show_districts(doc["districts"])
-        fill_conflict_table(self.conflicts, view.conflicts)
-        self.tabs.setTabText(1, f"&Conflicts ({n_conflicts})")
-        fill_signer_table(self.signers, doc["signers"])
+        self.counts.setText(counts_text(view))
+        self.tree.show_districts(view.document["districts"])
+        self.conflict_panel.show_conflicts(view.conflicts)
+        unresolved = sum(not c.resolved for c in view.conflicts)
+        self.tabs.setTabText(1, f"&Conflicts ({unresolved})" if unresolved else "&Conflicts")
+        self.signer_panel.show_signers(view.signers)
+        waiting = sum(s.status == "pending" for s in view.signers)
+        self.tabs.setTabText(2, f"Si&gners ({waiting} to check)" if waiting else "Si&gners")
         self.statusBar().showMessage(f"{self.path}", 0)
 
     # --- merging -----------------------------------------------------------------------------
@@ -242,16 +196,15 @@ class HQWindow(QMainWindow):
         chosen = [Path(f) for f in files]
         dialog = MergeOptionsDialog(chosen, self)
         if dialog.exec():
-            self.merge(chosen, dialog.trust_new_signers())
+            self.merge(chosen)
 
-    def merge(self, files: list[Path], trust_new_signers: bool) -> Worker:
+    def merge(self, files: list[Path]) -> Worker:
         """Merge ``files`` on a worker; then the summary, and the overview again."""
         return self._run(
-            f"Merging {len(files)} bundles",
+            f"Merging {counted(len(files), 'bundle')}",
             merge_files,
             self.path,
             files,
-            trust_new_signers,
             on_result=self._merged,
             on_error=self._merge_failed,
         )
@@ -270,7 +223,22 @@ class HQWindow(QMainWindow):
 
     # --- benchmark pack and verify -----------------------------------------------------------
 
-    def choose_pack_file(self) -> None:
+    def choose_pack_file(self) -> Worker:
+        """Ask the core whether a pack can be built; only then ask where to save it."""
+        return self._run(
+            "Checking the districts for a benchmark pack",
+            readiness,
+            self.path,
+            on_result=self._ready_for_pack,
+            on_error=lambda exc: show_failure(self, "No benchmark pack can be built", exc),
+        )
+
+    def _ready_for_pack(self, ready: PackReadiness) -> None:
+        if not ready.ready:
+            show_message(
+                self, "No benchmark pack yet", "Not enough districts yet.", ready.explanation()
+            )
+            return
         suggested = paths.documents_dir() / f"Onpoint benchmark {date.today().isoformat()}.json"
         chosen, _ = QFileDialog.getSaveFileName(
             self, "Build benchmark pack", str(suggested), PACK_FILTER
@@ -292,6 +260,72 @@ class HQWindow(QMainWindow):
     def _pack_written(self, result: PackResult, out: Path) -> None:
         text, details = pack_summary(result, out)
         show_message(self, "Benchmark pack built", text, details, path=out)
+        self.refresh()  # HQ now scores against the pack it built
+
+    # --- signers and conflicts ----------------------------------------------------------------
+
+    def ask_trust(self, signer: Signer) -> QMessageBox:
+        text, details = trust_question(signer)
+        return self._ask("Trust a signer key", text, details, "&Trust", lambda: self.trust(signer))
+
+    def trust(self, signer: Signer) -> Worker:
+        """Trust the key on a worker (its held bundles are merged); then what it merged."""
+        return self._run(
+            f"Trusting {signer.name}'s key",
+            trust_key,
+            self.path,
+            signer.fingerprint,
+            on_result=self._merged,
+            on_error=lambda exc: show_failure(self, "The key was not trusted", exc),
+        )
+
+    def ask_revoke(self, signer: Signer) -> QMessageBox:
+        text, details = revoke_question(signer)
+        return self._ask(
+            "Revoke a signer key", text, details, "Re&voke", lambda: self.revoke(signer)
+        )
+
+    def revoke(self, signer: Signer) -> None:
+        try:
+            with HQStore.open(self.path) as hq:
+                revoke_signer(hq, signer.fingerprint)
+        except OnpointError as exc:
+            show_error(self, "The key was not revoked", exc)
+            return
+        self.refresh()
+
+    def ask_resolution(self, conflict: Conflict) -> ResolveDialog:
+        self.last_resolve = ResolveDialog(conflict, self)
+        self.last_resolve.accepted.connect(
+            lambda d=self.last_resolve: self.resolve(d.conflict, **d.decision())
+        )
+        self.last_resolve.open()
+        return self.last_resolve
+
+    def resolve(self, conflict: Conflict, **decision) -> None:
+        """Record HQ's decision (``level=`` or ``keep=``) and show the store again."""
+        try:
+            with HQStore.open(self.path) as hq:
+                resolve(hq, conflict.district_uuid, conflict.round_id, conflict.area_id, **decision)
+        except OnpointError as exc:
+            show_error(self, "The conflict was not resolved", exc)
+            return
+        self.refresh()
+
+    def _ask(self, title: str, text: str, details: str, yes: str, then) -> QMessageBox:
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, self
+        )
+        box.setObjectName("hqQuestion")
+        box.setInformativeText(details)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        button.clicked.connect(then)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_question = box
+        return box
 
     def choose_key_file(self) -> None:
         suggested = paths.documents_dir() / f"{self.path.name} public key.json"
@@ -332,7 +366,7 @@ class HQWindow(QMainWindow):
         """Verify with this store's key (so encrypted bundles open) and trusted signers."""
         return self._run(
             "Verifying the bundle",
-            check_bundle,
+            check_file,
             bundle,
             self.path,
             on_result=self._verified,

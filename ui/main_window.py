@@ -216,6 +216,12 @@ class MainWindow(QMainWindow):
             self.path_label.setToolTip(str(model.path))
         if workspace.backup_problem:
             self.statusBar().showMessage(workspace.backup_problem, 0)
+        behind = workspace.clock_behind()
+        if behind is not None:  # the computer's clock reads earlier than the workspace
+            from onpoint_desktop.clock import clock_behind_warning
+
+            warning = clock_behind_warning(behind)
+            self.statusBar().showMessage(warning[0].upper() + warning[1:], 0)
 
     def _undo_failed(self, message: str) -> None:
         show_error(self, "Could not undo or redo", message)

@@ -1,6 +1,7 @@
-"""The HQ merge's two dialogs: what to merge (and whether to trust new consultants), and
-what the merge did — bundles merged, already merged or refused with the reason, and the
-conflicts in the districts it touched.
+"""The HQ merge's two dialogs: what to merge, and what the merge did — bundles merged,
+already merged, held aside (their signer's key is not trusted yet) or refused with the
+reason, and the conflicts in the districts it touched. Every sentence speaks of the
+window (the Signers tab, the Conflicts tab), never of command-line options.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -25,34 +25,37 @@ from PySide6.QtWidgets import (
 )
 
 from onpoint_desktop import framework
+from onpoint_desktop.english import counted
 from onpoint_desktop.sync import BundleOutcome, Conflict, MergeCancelled, MergeSummary
 
-STATUS_WORDS = {"merged": "Merged", "already-merged": "Already merged", "refused": "Refused"}
+STATUS_WORDS = {
+    "merged": "Merged",
+    "already-merged": "Already merged",
+    "pending": "Held aside",
+    "refused": "Refused",
+}
+DETAILS_MIN_WIDTH = 320  # px: the column that says what happened is never squeezed
+FILE_MAX_WIDTH = 220  # px: a long file name is elided in the middle (its tooltip is whole)
 
 
 class MergeOptionsDialog(QDialog):
-    """The chosen bundle files and the "trust new signers" choice, before merging."""
+    """The chosen bundle files, and what a merge does with them, before merging."""
 
     def __init__(self, files: list[Path], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Merge bundles")
         layout = QVBoxLayout(self)
-        count = len(files)
-        layout.addWidget(
-            QLabel(f"Merge {count} bundle{'s' if count != 1 else ''} into the HQ store:")
-        )
+        layout.addWidget(QLabel(f"Merge {counted(len(files), 'bundle')} into the HQ store:"))
         self.files = QListWidget()
         self.files.addItems([str(f) for f in files])
         self.files.setMaximumHeight(140)
         layout.addWidget(self.files)
-        self.trust = QCheckBox("&Trust consultants not seen before")
-        layout.addWidget(self.trust)
         why = QLabel(
-            "Every bundle is signed by the key of the consultant's computer. A consultant "
-            "seen before must sign with the same key, or the bundle is refused. A consultant "
-            "never seen before is refused unless you tick this box; tick it only for bundles "
-            "you received from your own consultants. Each bundle is merged whole or not at "
-            "all, and merging a bundle twice changes nothing."
+            "Every bundle is signed by the key of its consultant's computer. Bundles signed "
+            "by a key this HQ store trusts are merged, each whole or not at all; merging a "
+            "bundle twice changes nothing. A bundle signed by a key HQ does not trust yet is "
+            "kept aside, unread: check the key's fingerprint with the consultant, then trust "
+            "it in the Signers tab, and its bundles are merged then."
         )
         why.setWordWrap(True)
         layout.addWidget(why)
@@ -65,68 +68,79 @@ class MergeOptionsDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(540)
 
-    def trust_new_signers(self) -> bool:
-        return self.trust.isChecked()
-
 
 def headline(summary: MergeSummary, cancelled: MergeCancelled | None = None) -> str:
-    merged, again, refused = (summary.count(s) for s in ("merged", "already-merged", "refused"))
-    counts = f"{merged} merged, {again} already merged, {refused} refused"
+    merged, again, held, refused = (
+        summary.count(s) for s in ("merged", "already-merged", "pending", "refused")
+    )
+    counts = f"{merged} merged, {again} already merged, {held} held aside, {refused} refused"
     if cancelled is not None:
         done = len(summary.outcomes)
         return (
-            f"Merge cancelled after {done} of {cancelled.total} bundles ({counts}). "
+            f"Merge cancelled after {done} of {counted(cancelled.total, 'bundle')} ({counts}). "
             f"The other {cancelled.total - done} were not touched."
         )
-    return f"{len(summary.outcomes)} bundles: {counts}."
+    return f"{counted(len(summary.outcomes), 'bundle')}: {counts}."
 
 
 def outcome_details(outcome: BundleOutcome) -> str:
+    """What happened to one bundle, in the window's words."""
+    look_alikes = "".join(
+        f" Its signer uses the same {kind} as trusted signer {', '.join(others)}."
+        for kind, others in (
+            ("name", outcome.same_name_as),
+            ("consultant id", outcome.same_consultant_id_as),
+        )
+        if others
+    )
     if outcome.status == "merged":
         words = (
             ("rounds", "round"),
             ("rating_events", "rating event"),
             ("survey_responses", "survey response"),
         )
-        added = [
-            f"+{n:,} {word}{'s' if n != 1 else ''}"
-            for key, word in words
-            if (n := outcome.added.get(key, 0))
-        ]
+        added = [f"+{counted(n, word)}" for key, word in words if (n := outcome.added.get(key, 0))]
         text = ", ".join(added) or "nothing new"
-        return text + ("; new consultant, now trusted" if outcome.new_signer else "")
+        return text + look_alikes
     if outcome.status == "already-merged":
         return "Merged before; nothing changed."
-    return f"[{outcome.reason}] {outcome.message}"
+    if outcome.status == "pending":
+        return (
+            f"Signed by key {outcome.fingerprint}, which this HQ store does not trust yet; "
+            "nothing of it was merged. Check the fingerprint with the consultant, then trust "
+            f"the key in the Signers tab to merge it.{look_alikes}"
+        )
+    return f"{outcome.message} ({outcome.reason})"
 
 
 def conflict_cells(conflict: Conflict) -> list[str]:
     fw = framework.framework()
     area = fw.areas[conflict.area_id].label if conflict.area_id in fw.areas else conflict.area_id
     views = "; ".join(
-        f"{v.name}: {fw.level_label(v.level)} ({v.created_at[:16].replace('T', ' ')})"
+        f"{v.name} [{v.fingerprint[:8]}]: {fw.level_label(v.level)} "
+        f"({v.created_at[:16].replace('T', ' ')} UTC)"
         for v in conflict.views
     )
-    return [
-        conflict.district,
-        conflict.round_id,
-        area,
-        fw.level_label(conflict.current_level),
-        views,
-    ]
+    if conflict.decision is None:
+        keeps = f"{fw.level_label(conflict.current_level)} (latest; provisional)"
+    elif conflict.decision.keep_signer:
+        keeps = f"{fw.level_label(conflict.current_level)} ({conflict.decision.keep_name}'s, HQ)"
+    else:
+        keeps = f"{fw.level_label(conflict.current_level)} (decided by HQ)"
+    return [conflict.district, conflict.round_id, area, keeps, views]
 
 
 CONFLICT_COLUMNS = (
     "District",
     "Round",
     "Focus area",
-    "HQ keeps (latest)",
-    "Each consultant's level",
+    "HQ keeps",
+    "Each view's level",
 )
 
 
 def conflict_table(conflicts: Sequence[Conflict] = ()) -> QTableWidget:
-    """A read-only, sortable table of conflicts."""
+    """A read-only, sortable table of conflicts (each row keeps its ``Conflict``)."""
     table = QTableWidget(0, len(CONFLICT_COLUMNS))
     table.setHorizontalHeaderLabels(CONFLICT_COLUMNS)
     _finish_table(table)
@@ -142,6 +156,11 @@ def fill_conflict_table(table: QTableWidget, conflicts: Sequence[Conflict]) -> N
         for col, text in enumerate(conflict_cells(conflict)):
             item = QTableWidgetItem(text)
             item.setToolTip(text)
+            item.setData(Qt.ItemDataRole.UserRole, conflict)
+            if col == 3 and not conflict.resolved:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
             table.setItem(row, col, item)
     table.setSortingEnabled(True)
     table.resizeRowsToContents()
@@ -151,6 +170,7 @@ def _finish_table(table: QTableWidget) -> None:
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
     table.setWordWrap(True)
     table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # as given
@@ -186,23 +206,30 @@ class MergeSummaryDialog(QDialog):
                 "Merging the same files again is safe: merged bundles are recognised and "
                 "skipped."
             )
+        if summary.pending:
+            notes.append(
+                "Bundles held aside wait, unread, until you trust their signer's key in the "
+                "Signers tab; check the fingerprint with the consultant first."
+            )
         if summary.refused:
             notes.append(
                 "Nothing of a refused bundle was written. Ask its consultant for a fresh "
-                "export, or tick “Trust consultants not seen before” if it is a new colleague."
+                "export once the reason is dealt with."
             )
         self.notes = QLabel(" ".join(notes))
         self.notes.setWordWrap(True)
         self.notes.setVisible(bool(notes))
         layout.addWidget(self.notes)
-        # Refused bundles first: they are what needs doing; the rest in the order merged.
-        ordered = sorted(summary.outcomes, key=lambda o: o.status != "refused")
+        # What needs doing first (refused, held aside); the rest in the order merged.
+        first = {"refused": 0, "pending": 1}
+        ordered = sorted(summary.outcomes, key=lambda o: first.get(o.status, 2))
         self.outcomes = self._outcome_table(tuple(ordered))
         layout.addWidget(self.outcomes, 3)
         n = len(summary.conflicts)
         title = (
-            f"Conflicts in the merged districts: {n} — consultants set different levels for "
-            "the same focus area and round; HQ keeps the latest."
+            f"Conflicts in the merged districts: {n} — views of the same focus area and round "
+            "differ. Until you resolve one (Conflicts tab), HQ keeps the latest, marked "
+            "provisional."
             if n
             else "No conflicts in the merged districts."
         )
@@ -216,7 +243,8 @@ class MergeSummaryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         buttons.button(QDialogButtonBox.StandardButton.Close).setFocus()
-        self.resize(900, 520 if n else 400)
+        self.setMinimumWidth(760)
+        self.resize(980, 540 if n else 420)
 
     def _outcome_table(self, outcomes: tuple[BundleOutcome, ...]) -> QTableWidget:
         columns = ("Result", "File", "District", "Consultant", "Details")
@@ -233,15 +261,27 @@ class MergeSummaryDialog(QDialog):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(o.source if col == 1 else text)
-                if col == 0 and o.status == "refused":
+                if col == 0 and o.status in ("refused", "pending"):
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
                 table.setItem(row, col, item)
         _finish_table(table)
+        header = table.horizontalHeader()
+        # The file name may be long: it gets a bounded column, elided in the middle, so the
+        # details (what happened, what to do) keep their room.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        table.resizeColumnToContents(1)
+        table.setColumnWidth(1, min(table.columnWidth(1), FILE_MAX_WIDTH))
+        for column in (2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            table.resizeColumnToContents(column)
+            table.setColumnWidth(column, min(table.columnWidth(column), FILE_MAX_WIDTH))
+        header.setMinimumSectionSize(48)
+        table.setMinimumWidth(sum(table.columnWidth(c) for c in range(4)) + DETAILS_MIN_WIDTH)
         table.resizeRowsToContents()
         table.setAccessibleName("Bundles")
-        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         return table
 
     def text(self) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from onpoint_desktop.limits import MAX_NOTE
 from ui.session import DistrictSession
 
 
@@ -44,6 +45,9 @@ class NoteDialog(QDialog):
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setMinimumSize(440, 140)
         form.addRow("Evidence &note:", self.note_edit)
+        self.length = QLabel()  # characters used of the note's limit
+        self.length.setObjectName("noteLength")
+        form.addRow("", self.length)
         event = model.last_event(area_id)
         if event is not None:
             when = event.created_at[:16].replace("T", " ")
@@ -57,7 +61,21 @@ class NoteDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.note_edit.textChanged.connect(self._count)
+        self._count()
         self.note_edit.setFocus()
+
+    def _count(self) -> None:
+        """Show the note's length against its limit; over the limit it cannot be saved."""
+        used = len(self.note_edit.toPlainText().strip())
+        over = used > MAX_NOTE
+        self.length.setText(
+            f"{used:,} of {MAX_NOTE:,} characters"
+            + (f" — {used - MAX_NOTE:,} too many: shorten the note to save it" if over else "")
+        )
+        self.length.setStyleSheet("color: #b00020; font-weight: bold;" if over else "")
+        self.save_button.setEnabled(not over)
 
     def level(self) -> int | None:
         return self.level_box.currentData()

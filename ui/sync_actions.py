@@ -16,14 +16,15 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from onpoint_desktop import paths
+from onpoint_desktop.english import counted
 from onpoint_desktop.errors import OnpointError
 from ui.dialogs import BUNDLE_FILTER, show_error, show_failure, show_message
 from ui.report_actions import safe_file_name
 from ui.workers import Worker, run_with_progress
 
 if TYPE_CHECKING:  # the sync package (cryptography) is imported on first use, not at start-up
-    from onpoint_desktop.sync import ExportResult, Identity
-    from ui.bundle_check import BundleCheck, BundleCheckDialog
+    from onpoint_desktop.sync import BundleCheck, ExportResult, Identity
+    from ui.bundle_check import BundleCheckDialog
 
 KEY_FILTER = "HQ public key (*.json);;All files (*)"
 PACK_FILTER = "Benchmark packs (*.json);;All files (*)"
@@ -51,10 +52,17 @@ def export_summary(result: ExportResult, signer: Identity) -> tuple[str, str]:
     )
     text = f"{result.district} was exported to {result.path.name} ({size})."
     details = (
-        f"{c['rounds']} rounds, {c['rating_events']:,} rating events, "
-        f"{c['survey_responses']:,} survey responses. Folder: {result.path.parent}.\n\n"
-        f"Signed by {signer.name} (key {signer.fingerprint}).\n"
+        f"{counted(c['rounds'], 'round')}, {counted(c['rating_events'], 'rating event')}, "
+        f"{counted(c['survey_responses'], 'survey response')}. Folder: {result.path.parent}.\n\n"
+        f"Signed by {signer.name} (key {signer.fingerprint}). HQ trusts this key once it "
+        "has checked that fingerprint with you.\n"
     )
+    if result.fitted:
+        details += (
+            f"{counted(result.fitted, 'text')} recorded before the current limits (names "
+            "over 200 characters, notes over 20,000, control characters) went into the bundle "
+            "shortened or cleaned; the workspace keeps them as they are.\n"
+        )
     if result.sealed_for:
         details += f"Encrypted for HQ (key {result.sealed_for}): only HQ can open it."
     else:
@@ -155,12 +163,12 @@ class SyncActions:
 
     def verify(self, path: Path, hq_path: Path | None = None) -> Worker:
         """Verify ``path`` on a worker, then show what it holds or why it is refused."""
-        from ui.bundle_check import check_bundle
+        from ui.bundle_check import check_file
 
         self.worker = run_with_progress(
             self.window,
             "Verifying the bundle",
-            check_bundle,
+            check_file,
             path,
             hq_path,
             on_result=self._verified,
@@ -246,7 +254,7 @@ class SyncActions:
             return
         fw = model.workspace.framework
         stages = ", ".join(
-            f"{fw.stage_label(s)} ({sb.n_districts} districts)"
+            f"{fw.stage_label(s)} ({counted(sb.n_districts, 'district')})"
             for s, sb in benchmark.stages.items()
         )
         withheld = [fw.stage_label(s) for s in fw.stage_ids if s not in benchmark.stages]

@@ -1,4 +1,9 @@
-"""HQ commands: ``hq init``, ``hq merge``, ``hq list``, ``hq benchmark``."""
+"""HQ commands: ``hq init``, ``hq public-key``, ``hq merge``, ``hq list``, ``hq benchmark``.
+
+Signers and conflicts (``hq signers``, ``hq trust``, ``hq revoke``, ``hq resolve``) are in
+``hq_decision_commands``. Every name that came from a bundle is printed with control
+characters escaped (``limits.escaped``).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from pathlib import Path
 
 from onpoint_desktop import framework
 from onpoint_desktop.english import counted
+from onpoint_desktop.limits import escaped
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    hq = commands.add_parser("hq", help="headquarters: merge bundles, list, build benchmarks")
+    hq = commands.add_parser("hq", help="headquarters: merge bundles, signers, list, benchmarks")
     sub = hq.add_subparsers(dest="hq_command", metavar="ACTION")
     sub.required = True
     p = sub.add_parser("init", help="create an HQ store and HQ's encryption and signing keys")
@@ -28,13 +34,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path)
     p.set_defaults(run=run_public_key)
 
-    p = sub.add_parser("merge", help="verify and merge bundles into the HQ store")
+    p = sub.add_parser("merge", help="check and merge bundles into the HQ store")
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
     p.add_argument("files", metavar="FILE", type=Path, nargs="+")
     p.add_argument(
         "--trust-new-signers",
         action="store_true",
-        help="trust consultants HQ has not seen before (trust on first use)",
+        help="for scripts: trust every signer key not trusted yet (each is printed); "
+        "otherwise their bundles are held aside until 'hq trust'",
     )
     p.set_defaults(run=run_merge)
 
@@ -43,7 +50,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="one JSON document (onpoint-hq-list/1)")
     p.set_defaults(run=run_list)
 
-    p = sub.add_parser("benchmark", help="build the benchmark pack consultants import")
+    p = sub.add_parser("benchmark", help="build the signed benchmark pack consultants import")
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
     p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path)
     p.add_argument(
@@ -65,6 +72,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, metavar="PACK", type=Path)
     p.add_argument("--model", help="the model to publish, when DIR/models holds several new ones")
     p.set_defaults(run=run_model_pack)
+
+    from onpoint_desktop.cli import hq_decision_commands
+
+    hq_decision_commands.register(sub)
 
 
 def run_init(args: argparse.Namespace) -> int:
@@ -104,22 +115,20 @@ def run_merge(args: argparse.Namespace) -> int:
         summary = merge_bundles(hq, args.files, trust_new_signers=args.trust_new_signers)
     print(
         f"Merged {counted(summary.count('merged'), 'bundle')}, "
-        f"{summary.count('already-merged')} already merged, {summary.count('refused')} refused."
+        f"{summary.count('already-merged')} already merged, "
+        f"{summary.count('pending')} held aside, {summary.count('refused')} refused."
     )
+    for fingerprint, name in summary.trusted_now.items():
+        print(f"  TRUSTED  new signer {escaped(name)}, key {fingerprint} (--trust-new-signers)")
     for o in summary.outcomes:
-        if o.status == "merged":
-            a = o.added
-            trusted = " (new signer, now trusted)" if o.new_signer else ""
-            print(
-                f"  merged   {o.source}: {o.district}, by {o.consultant}{trusted}: "
-                f"+{counted(a['rounds'], 'round')}, "
-                f"+{counted(a['rating_events'], 'rating event')}, "
-                f"+{counted(a['survey_responses'], 'response')}"
-            )
-        elif o.status == "already-merged":
-            print(f"  already  {o.source}: {o.district} (nothing changed)")
-        else:
-            print(f"  REFUSED  {o.source} [{o.reason}]: {o.message}")
+        print(render_outcome(o))
+    if summary.pending:
+        keys_held = dict.fromkeys(o.fingerprint for o in summary.pending)
+        print(
+            f"{counted(len(summary.pending), 'bundle')} held aside from "
+            f"{counted(len(keys_held), 'signer')} this HQ store does not trust yet. Check each "
+            f"fingerprint with its consultant, then: onpoint hq trust {args.hq_db} FINGERPRINT"
+        )
     print(render_conflicts(summary.conflicts, "Conflicts in the merged districts"))
     if summary.refused:
         sys.stderr.write(
@@ -130,21 +139,52 @@ def run_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def render_outcome(o) -> str:
+    """One line (or two, with a flag) for one bundle of a merge run."""
+    who = f"{escaped(o.consultant)} (key {o.fingerprint})" if o.fingerprint else ""
+    if o.status == "merged":
+        a = o.added
+        line = (
+            f"  merged   {o.source}: {escaped(o.district)}, by {who}: "
+            f"+{counted(a['rounds'], 'round')}, "
+            f"+{counted(a['rating_events'], 'rating event')}, "
+            f"+{counted(a['survey_responses'], 'response')}"
+        )
+    elif o.status == "already-merged":
+        line = f"  already  {o.source}: {escaped(o.district)} (nothing changed)"
+    elif o.status == "pending":
+        line = f"  HELD     {o.source}: {escaped(o.district)}, signed by {who}: not trusted yet"
+    else:
+        line = f"  REFUSED  {o.source} [{o.reason}]: {escaped(o.message)}"
+    for kind, others in (("name", o.same_name_as), ("consultant id", o.same_consultant_id_as)):
+        if others:
+            line += f"\n           ! same {kind} as trusted signer {escaped(', '.join(others))}"
+    return line
+
+
 def render_conflicts(conflicts, title: str) -> str:
     fw = framework.framework()
     if not conflicts:
         return f"{title}: none."
-    lines = [f"{title}: {len(conflicts)}"]
+    open_ = sum(not c.resolved for c in conflicts)
+    lines = [f"{title}: {len(conflicts)} ({open_} unresolved)"]
     for c in conflicts:
         area = fw.areas[c.area_id].label if c.area_id in fw.areas else c.area_id
         views = "; ".join(
-            f"{v.name} {fw.level_label(v.level)} ({v.created_at[:16].replace('T', ' ')})"
+            f"{escaped(v.name)} [{v.fingerprint[:8]}] {fw.level_label(v.level)} "
+            f"({v.created_at[:16].replace('T', ' ')})"
             for v in c.views
         )
-        lines.append(
-            f"  {c.district}, {c.round_id}, {area}: HQ keeps {fw.level_label(c.current_level)}"
-            f" (latest); {views}"
-        )
+        if c.decision is None:
+            keeps = f"HQ keeps {fw.level_label(c.current_level)} (latest; provisional, conflicted)"
+        elif c.decision.keep_signer:
+            keeps = (
+                f"HQ decided: {escaped(c.decision.keep_name or '')}'s view, "
+                f"{fw.level_label(c.current_level)}"
+            )
+        else:
+            keeps = f"HQ decided: {fw.level_label(c.current_level)}"
+        lines.append(f"  {escaped(c.district)}, {escaped(c.round_id)}, {area}: {keeps}; {views}")
     return "\n".join(lines)
 
 
@@ -157,7 +197,7 @@ def run_list(args: argparse.Namespace) -> int:
         doc = overview(hq)
         found = conflicts(hq.conn)
     if args.json:
-        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        print(json.dumps(doc, indent=2, ensure_ascii=True))
         return 0
     print(render_list(doc))
     print()
@@ -173,25 +213,33 @@ def render_list(doc: dict) -> str:
         f"{counted(counts['districts'], 'district')}, {counted(counts['rounds'], 'round')}, "
         f"{counted(counts['merged_bundles'], 'bundle')} from "
         f"{counted(counts['signers'], 'signer')}; {counted(doc['conflicts'], 'conflict')}. "
-        f"Scores against: {doc['benchmark']}.",
+        f"Scores against: {escaped(doc['benchmark'])}.",
         "Levels: one digit per focus area in framework order (categories separated by "
         "spaces, the data row last); '.' unrated.",
     ]
-    for d in doc["districts"]:
-        signers = ", ".join(s["name"] for s in d["signers"])
-        lines += [
-            "",
-            f"{d['name']}  ({d['uuid']})",
-            f"  {counted(d['bundles'], 'bundle')} by {signers}",
-        ]
+    if counts.get("pending_bundles"):
         lines.append(
-            f"  {'Round':<10} {'Stage':<9} {'Levels':<31} {'Teachers':>8} {'Leaders':>7} "
-            f"{'Total':>6}  Complete  Model"
+            f"{counted(counts['pending_bundles'], 'bundle')} held aside from signers not "
+            "trusted yet: see 'onpoint hq signers'."
         )
+    for d in doc["districts"]:
+        signers = ", ".join(escaped(s["name"]) for s in d["signers"])
+        lines += ["", f"{escaped(d['name'])}  ({d['uuid']})"]
+        if d["same_name_as"]:
+            lines.append(
+                f"  ! another district has this name: {', '.join(d['same_name_as'])} "
+                "(a re-created workspace, or two districts to tell apart)"
+            )
+        lines += [
+            f"  {counted(d['bundles'], 'bundle')} by {signers}",
+            f"  {'Round':<10} {'Stage':<9} {'Levels':<31} {'Teachers':>8} {'Leaders':>7} "
+            f"{'Total':>6}  Complete  Model",
+        ]
         for r in d["rounds"]:
             total = "—" if r["total"] is None else f"{r['total']:.1f}"
             lines.append(
-                f"  {r['id']:<10} {fw.stage_label(r['stage']):<9} {_levels(fw, r['levels']):<31} "
+                f"  {escaped(r['id']):<10} {fw.stage_label(r['stage']):<9} "
+                f"{_levels(fw, r['levels']):<31} "
                 f"{r['respondents'].get('teacher', 0):>8} {r['respondents'].get('leader', 0):>7} "
                 f"{total:>6}  {'yes' if r['complete'] else 'no':<8}  {r['model']}"
             )
@@ -212,7 +260,10 @@ def run_benchmark(args: argparse.Namespace) -> int:
         result = write_pack(hq, args.output, name=args.name, date=args.date, model_id=args.model)
     fw = framework.framework()
     bm = result.benchmark
-    print(f"Wrote benchmark pack '{bm.name}' ({bm.date}, model {bm.model_id}) to {args.output}.")
+    print(
+        f"Wrote benchmark pack '{escaped(bm.name)}' ({bm.date}, model {bm.model_id}) to "
+        f"{args.output}, signed by HQ."
+    )
     for stage, sb in bm.stages.items():
         t = sb.total
         print(
@@ -220,7 +271,11 @@ def run_benchmark(args: argparse.Namespace) -> int:
             f"· median {t.p50:.0f} · p75 {t.p75:.0f}"
         )
     for stage, n in result.stages_withheld.items():
-        print(f"  {fw.stage_label(stage):<9} withheld: {n} district(s), fewer than {MIN_DISTRICTS}")
+        print(
+            f"  {fw.stage_label(stage):<9} withheld: {counted(n, 'district')}, fewer than "
+            f"{MIN_DISTRICTS}"
+        )
+    print("HQ's lists now score against this pack.")
     return 0
 
 

@@ -7,6 +7,7 @@ import json
 import textwrap
 from pathlib import Path
 
+from onpoint_desktop.limits import escaped
 from onpoint_desktop.scoring import RoundScore, recommendations_for
 from onpoint_desktop.workspace import Workspace
 
@@ -48,7 +49,7 @@ def render_score(ws: Workspace, score: RoundScore) -> str:
     fw, model, bm = ws.framework, score.model, score.benchmark
     stage_label = fw.stage_label(score.stage)
     stage_bm = bm.stages.get(score.stage)
-    lines = [f"{score.district} — round {score.round} ({stage_label})", ""]
+    lines = [f"{escaped(score.district)} — round {escaped(score.round)} ({stage_label})", ""]
     total = _num(score.total, ".1f")
     if score.total is not None and stage_bm:
         pct = stage_bm.total
@@ -59,7 +60,7 @@ def render_score(ws: Workspace, score: RoundScore) -> str:
     else:
         lines.append(f"Onpoint score  {total}")
     n_text = f", {stage_bm.n_districts} districts at {stage_label}" if stage_bm else ""
-    lines.append(f"Benchmark      {bm.label}, {bm.date}{n_text}")
+    lines.append(f"Benchmark      {escaped(bm.label)}, {escaped(bm.date)}{n_text}")
     lines.append(f"Model          {model.id}; complete: {'yes' if score.complete else 'no'}")
     lines.append("")
     roles = [(role, f"{role.capitalize()}s") for role in model.roles]
@@ -107,11 +108,12 @@ def render_by_school(ws: Workspace, round_id: str) -> str:
     """Survey sub-scores (200–1,000) per component and school, small groups hidden."""
     model = ws.round_model(round_id)
     breakdown = ws.school_breakdown(round_id)
-    title = f"{ws.district.name} — round {round_id}: survey sub-scores by school"
+    title = f"{escaped(ws.district.name)} — round {escaped(round_id)}: survey sub-scores by school"
     if not breakdown.schools:
         return f"{title}\n\nNo survey responses with a school in this round."
     width = max(12, min(22, max(len(s) for s in breakdown.schools)))
-    names = [s if len(s) <= width else s[: width - 1] + "…" for s in breakdown.schools]
+    shown = [escaped(s) for s in breakdown.schools]
+    names = [s if len(s) <= width else s[: width - 1] + "…" for s in shown]
     header = f"{'Component':<33}" + "".join(f" {n:>{width}}" for n in names)
     lines = [title, "", header, "-" * len(header)]
     for comp in model.components:

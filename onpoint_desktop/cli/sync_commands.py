@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from onpoint_desktop.english import counted
-from onpoint_desktop.sync import envelope, keys
-from onpoint_desktop.sync.format import BundleRefused
+from onpoint_desktop.limits import escaped
+from onpoint_desktop.sync import keys
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -55,13 +55,23 @@ def run_export(args: argparse.Namespace) -> int:
     result = export_bundle(args.db, args.output, seal=not args.unencrypted)
     counts = result.counts
     print(
-        f"Exported {result.district} to {result.path} ({result.size:,} bytes): "
+        f"Exported {escaped(result.district)} to {result.path} ({result.size:,} bytes): "
         f"{counted(counts['rounds'], 'round')}, "
         f"{counted(counts['rating_events'], 'rating event')}, "
         f"{counted(counts['survey_responses'], 'survey response')}."
     )
     signer = keys.identity()
-    print(f"Signed by {signer.name} (consultant {signer.consultant_id}, key {signer.fingerprint}).")
+    print(
+        f"Signed by {escaped(signer.name)} (consultant {signer.consultant_id}, key "
+        f"{signer.fingerprint}): HQ trusts this key once it has checked that fingerprint "
+        "with you."
+    )
+    if result.fitted:
+        print(
+            f"{counted(result.fitted, 'text')} recorded before the current limits (names "
+            "over 200 characters, notes over 20,000, control characters) went into the "
+            "bundle shortened or cleaned; the workspace keeps them as they are."
+        )
     if result.sealed_for:
         print(f"Encrypted for HQ (key {result.sealed_for}).")
     else:
@@ -72,75 +82,67 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+SIGNER_WORDS = {
+    "own": "this installation's own key",
+    "unchecked": "signature valid (use --hq HQ_DB to check it against HQ's signers)",
+    "trusted": "trusted by this HQ store",
+    "new": "new to this HQ store: a merge holds its bundles aside until 'onpoint hq trust'",
+    "pending": "not trusted yet (its bundles are held aside until 'onpoint hq trust')",
+    "revoked": "revoked by this HQ store",
+}
+
+
 def run_verify(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.check import check_bundle
     from onpoint_desktop.sync.hq_store import HQStore
-    from onpoint_desktop.sync.verify import open_bundle
 
     hq = HQStore.open(args.hq) if args.hq else None
     try:
-        if hq is None and _sealed(args.file):
-            header, _ = envelope.read_header(args.file.read_bytes(), str(args.file))
-            print(
-                f"{args.file}: encrypted for HQ (key {header.recipient}). Its contents, hashes "
-                "and signature can be verified only by HQ ('onpoint bundle verify FILE --hq "
-                "HQ_DB')."
-            )
-            return 0
-        bundle = open_bundle(args.file, hq_private_key=hq.private_key() if hq else None)
-        signer_status = _signer_status(bundle, hq)
-        print(f"{args.file}: valid bundle (format, sizes, hashes and signature checked).")
-        print(f"  Bundle      {bundle.bundle_id}, created {bundle.created_at}")
-        print(f"  District    {bundle.district_name} ({bundle.district_uuid})")
-        print(f"  Workspace   {bundle.content.workspace_uuid}")
-        print(
-            f"  Versions    app {bundle.manifest.get('app_version')}, "
-            f"scoring model {bundle.content.model}"
-        )
-        c = bundle.content.counts()
-        print(
-            f"  Contents    {counted(c['rounds'], 'round')}, "
-            f"{counted(c['rating_events'], 'rating event')}, "
-            f"{counted(c['survey_responses'], 'survey response')}"
-        )
-        print(
-            f"  Encrypted   for HQ key {bundle.sealed_for}"
-            if bundle.sealed_for
-            else "  Encrypted   no"
-        )
-        print(
-            f"  Signer      {bundle.consultant_name} ({bundle.consultant_id}), "
-            f"key {bundle.signer_fingerprint}: {signer_status}"
-        )
+        check = check_bundle(args.file, hq)
     finally:
         if hq is not None:
             hq.close()
-    return 0
-
-
-def _sealed(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            return envelope.is_sealed(fh.read(len(envelope.MAGIC)))
-    except OSError:
-        return False
-
-
-def _signer_status(bundle, hq) -> str:
-    if hq is None:
-        own = keys.existing_identity()
-        if own is not None and own.public_key == bundle.public_key:
-            return "this installation's own key"
-        return "signature valid (use --hq HQ_DB to check it against HQ's trusted signers)"
-    status = hq.signer_status(bundle.consultant_id, bundle.public_key)
-    if status == "new":
-        return "new to this HQ store (merge with --trust-new-signers to trust it)"
-    if status == "key-mismatch":
-        raise BundleRefused(
-            "signer-key-mismatch",
-            f"{bundle.source} claims consultant id {bundle.consultant_id} but is signed with a "
-            "different key than the one this HQ store trusts for it; it would be refused.",
+    if check.verdict == "sealed":
+        print(
+            f"{args.file}: encrypted for HQ (key {check.sealed_for}). Its contents, hashes "
+            "and signature can be verified only by HQ ('onpoint bundle verify FILE --hq "
+            "HQ_DB')."
         )
-    return "known to this HQ store"
+        return 0
+    if check.verdict == "refused":
+        raise check.refusal
+    bundle = check.bundle
+    if check.verdict == "already-merged":
+        print(f"{args.file}: already merged into {args.hq}; merging it again changes nothing.")
+        return 0
+    print(f"{args.file}: valid bundle (format, sizes, hashes, signature and records checked).")
+    print(f"  Bundle      {bundle.bundle_id}, {bundle.format}, created {bundle.created_at}")
+    print(f"  District    {escaped(bundle.district_name)} ({bundle.district_uuid})")
+    print(f"  Workspace   {bundle.workspace_uuid}")
+    print(
+        f"  Versions    app {escaped(str(bundle.manifest.get('app_version')))}, "
+        f"scoring model {escaped(bundle.model)}"
+    )
+    c = bundle.counts
+    print(
+        f"  Contents    {counted(c['rounds'], 'round')}, "
+        f"{counted(c['rating_events'], 'rating event')}, "
+        f"{counted(c['survey_responses'], 'survey response')}"
+    )
+    print(
+        f"  Encrypted   for HQ key {bundle.sealed_for}" if bundle.sealed_for else "  Encrypted   no"
+    )
+    print(
+        f"  Signer      {escaped(bundle.consultant_name)} ({bundle.consultant_id}), "
+        f"key {bundle.signer_fingerprint}: {SIGNER_WORDS[check.signer]}"
+    )
+    for kind, others in (
+        ("name", check.same_name_as),
+        ("consultant id", check.same_consultant_id_as),
+    ):
+        if others:
+            print(f"  !           same {kind} as trusted signer {escaped(', '.join(others))}")
+    return 0
 
 
 def run_hq_key_import(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from onpoint_desktop import framework
 from onpoint_desktop.errors import InputError
+from onpoint_desktop.limits import escaped
 from onpoint_desktop.workspace import Workspace
 
 
@@ -66,7 +67,7 @@ def run_demo(args: argparse.Namespace) -> int:
     with build_demo(args.db) as ws:
         rounds = ws.rounds()
         print(
-            f"Created {ws.district.name} in {args.db} with rounds "
+            f"Created {escaped(ws.district.name)} in {args.db} with rounds "
             f"{', '.join(r.id for r in rounds)}."
         )
         print(f"Try: onpoint score {args.db}")
@@ -75,7 +76,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_init(args: argparse.Namespace) -> int:
     with Workspace.create(args.db, args.district) as ws:
-        print(f"Created workspace for {ws.district.name} in {args.db}.")
+        print(f"Created workspace for {escaped(ws.district.name)} in {args.db}.")
         print(f"Next: onpoint round add {args.db} 2024-25 --stage planning")
     return 0
 
@@ -99,7 +100,7 @@ def run_round_list(args: argparse.Namespace) -> int:
                 f"{counts.get(role, 0)} {role}s" for role in ws.round_model(rnd.id).roles
             )
             print(
-                f"{rnd.id:<12} {ws.framework.stage_label(rnd.stage):<9} "
+                f"{escaped(rnd.id):<12} {ws.framework.stage_label(rnd.stage):<9} "
                 f"{rated:>2}/{len(ws.framework.areas)} areas rated  {respondents}  "
                 f"model {rnd.model_id}"
             )
@@ -135,9 +136,21 @@ def parse_level(text: str) -> int | None:
     return level or None
 
 
+def warn_if_clock_behind(ws: Workspace) -> None:
+    """Say so on stderr when this computer's clock is behind the workspace's latest rating."""
+    import sys
+
+    from onpoint_desktop.clock import clock_behind_warning
+
+    behind = ws.clock_behind()
+    if behind is not None:
+        sys.stderr.write(f"onpoint: warning: {clock_behind_warning(behind)}\n")
+
+
 def run_rate(args: argparse.Namespace) -> int:
     level = parse_level(args.level)
     with Workspace.open(args.db) as ws:
+        warn_if_clock_behind(ws)
         ws.rate(args.round, args.area, level, args.note, args.author)
         label = ws.framework.areas[args.area].label
         total = ws.score(args.round).total
@@ -152,13 +165,16 @@ def run_board(args: argparse.Namespace) -> int:
         if rnd is None:
             raise InputError("This district has no rounds yet; add one with 'round add'.")
         board = ws.board(rnd.id)
-        print(f"{ws.district.name}: round {rnd.id} ({ws.framework.stage_label(rnd.stage)})")
+        print(
+            f"{escaped(ws.district.name)}: round {escaped(rnd.id)} "
+            f"({ws.framework.stage_label(rnd.stage)})"
+        )
         for category in ws.framework.categories:
             print(f"\n{category.label}")
             for area in category.areas:
                 event = board.get(area.id)
                 level = ws.framework.level_label(event.level if event else None)
-                note = f"  — {event.note}" if event and event.note else ""
+                note = f"  — {escaped(event.note)}" if event and event.note else ""
                 print(f"  {area.label:<58} {level}{note}")
     return 0
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from onpoint_desktop import limits
 from onpoint_desktop.errors import InputError, SurveyImportError
 from onpoint_desktop.framework import Instrument, ScoringModel
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID, shipped_model
@@ -257,7 +258,12 @@ def import_survey(
         def store(table):
             if reader.totals.unknown_count and not unknown_as_missing:
                 return np.zeros(len(table), dtype=bool)
-            return writer.add(table)
+            try:
+                return writer.add(table)
+            except InputError as exc:  # a value over the entry limits (a school name)
+                school = opened.mapping.school_column
+                where = f", {school.column.label}" if school else ""
+                raise SurveyImportError(f"{path.name}{where}: {exc}") from None
 
         totals = reader.read(store, progress=progress, cancel=cancel)
         problems = _answer_problems(opened, totals, unknown_as_missing)
@@ -285,6 +291,17 @@ def _answer_problems(opened: _Opened, totals: ScanTotals, unknown_as_missing: bo
             f"({listed}{tail}). Correct them in the file, or choose to read unknown answers "
             "as missing (--unknown-as-missing)."
         )
+    school = opened.mapping.school_column
+    for value in totals.schools:  # held to the limits of every name (SPEC §9)
+        problem = limits.name_problem(value) if value else None
+        if problem:
+            shown = limits.escaped(value[:40]) + ("…" if len(value) > 40 else "")
+            where = f", {school.column.label}" if school else ""
+            found.append(
+                f"{name}{where}: the school name '{shown}' {problem}; school names hold at "
+                f"most {limits.MAX_NAME} printable characters. Correct them in the file."
+            )
+            break
     for item, variants in totals.variants.items():
         conflict = scale_conflict(variants)
         if conflict:

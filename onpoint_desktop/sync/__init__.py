@@ -11,21 +11,36 @@ Consultant
     ``import_pack(ws, path)``              use an HQ benchmark pack (signed by HQ) in a workspace
     ``signed.read_signed(path, kind)``     check a document HQ signed (packs, model packs…)
 
+Both
+    ``check_bundle(path, hq=None)``        would HQ merge it, and if not, why → ``BundleCheck``
+
 HQ
     ``HQStore.create(path)`` / ``HQStore.open(path)``
     ``merge_bundles(hq, files, trust_new_signers=, progress=, cancel=)`` → ``MergeSummary``
                                            (Cancel: ``MergeCancelled`` with the partial summary)
+    ``signers(hq)`` / ``trust_signer(hq, fp)`` / ``revoke_signer(hq, fp)``   by key fingerprint
     ``overview(hq)``                       the ``hq list --json`` document
     ``conflicts(hq.conn)``                 where signers' boards disagree
+    ``resolve(hq, district, round, area, level= | keep=)``   HQ's decision on a conflict
+    ``pack_readiness(hq)``                 can a benchmark pack be built, in plain words
     ``write_pack(hq, out)``                build the benchmark pack, signed with HQ's key
     ``signed.write_signed(out, kind, document, hq.signing_key())``   sign anything HQ publishes
 """
 
-from onpoint_desktop.sync.benchmark_pack import PackResult, import_pack, write_pack
+from onpoint_desktop.sync.benchmark_pack import (
+    PackReadiness,
+    PackResult,
+    import_pack,
+    pack_readiness,
+    write_pack,
+)
 from onpoint_desktop.sync.bundle import ExportResult, export_bundle
+from onpoint_desktop.sync.check import BundleCheck, check_bundle
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
 from onpoint_desktop.sync.format import BUNDLE_SUFFIX, BundleRefused, Limits
+from onpoint_desktop.sync.hq_decisions import resolve, revoke_signer, trust_signer
 from onpoint_desktop.sync.hq_overview import overview
+from onpoint_desktop.sync.hq_signers import Signer, signers
 from onpoint_desktop.sync.hq_store import HQStore, canonical_dump
 from onpoint_desktop.sync.keys import Identity, configured_hq_key, identity, import_hq_key
 from onpoint_desktop.sync.merge import BundleOutcome, MergeCancelled, MergeSummary, merge_bundles
@@ -33,6 +48,7 @@ from onpoint_desktop.sync.verify import VerifiedBundle, open_bundle
 
 __all__ = [
     "BUNDLE_SUFFIX",
+    "BundleCheck",
     "BundleOutcome",
     "BundleRefused",
     "Conflict",
@@ -42,9 +58,12 @@ __all__ = [
     "Limits",
     "MergeCancelled",
     "MergeSummary",
+    "PackReadiness",
     "PackResult",
+    "Signer",
     "VerifiedBundle",
     "canonical_dump",
+    "check_bundle",
     "configured_hq_key",
     "conflicts",
     "export_bundle",
@@ -54,5 +73,10 @@ __all__ = [
     "merge_bundles",
     "open_bundle",
     "overview",
+    "pack_readiness",
+    "resolve",
+    "revoke_signer",
+    "signers",
+    "trust_signer",
     "write_pack",
 ]

@@ -13,26 +13,34 @@ format of the shipped benchmark (``onpoint-benchmark/1``, checked with
 ``parse_benchmark``), and the file HQ writes is that document signed with HQ's signing key
 (``signed``, kind ``benchmark-pack``).
 
-HQ keeps every pack it builds (``benchmark_packs`` in the HQ store, with its model).
+HQ keeps every pack it builds (``benchmark_packs`` in the HQ store, with its model) and
+scores that model's rounds against the latest one. :func:`pack_readiness` says beforehand,
+in plain words, whether a pack can be built.
 
 Consultant side. :func:`import_pack` accepts only a pack signed by the HQ key the
-consultant trusts (``hq-key import``), validates it against the components of the model it
-names and stores it in the workspace's ``benchmark_packs`` table in one transaction; from
-then on the scores and reports of the workspace's rounds scored with that model use it
-(per model, the latest imported pack wins), labelled with its name.
+consultant trusts (``hq-key import``) whose values pass :func:`check_pack_values` (SPEC
+§9: finite, within the model's scale — 200 ≤ p25 ≤ median ≤ p75 ≤ 1000 for onpoint-1 —,
+known stages and components of the model it names, at least ``MIN_DISTRICTS`` districts
+per stage, printable names of at most 200 characters), and stores it in the workspace
+(``workspace.exchange``) in one transaction; from then on the scores and reports of the
+workspace's rounds scored with that model use it (per model, the latest imported pack
+wins), labelled with its name.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from onpoint_desktop import clock, framework, limits
 from onpoint_desktop.benchmark import BENCHMARK_FORMAT, TOTAL, Benchmark, parse_benchmark
+from onpoint_desktop.english import counted
 from onpoint_desktop.errors import BundleError, OnpointError
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.sync import keys, signed
@@ -71,6 +79,61 @@ def latest_complete_rounds(rounds: list[HQRound]) -> dict[str, HQRound]:
     return latest
 
 
+def _by_stage(
+    rounds: list[HQRound], model_id: str, stage_ids: tuple[str, ...]
+) -> dict[str, list[HQRound]]:
+    """Each stage's districts (their latest complete round scored with ``model_id``, at
+    that round's stage), every stage listed."""
+    by_stage: dict[str, list[HQRound]] = {s: [] for s in stage_ids}
+    chosen = latest_complete_rounds([r for r in rounds if r.score.model.id == model_id])
+    for rnd in chosen.values():
+        by_stage.setdefault(rnd.stage, []).append(rnd)
+    return by_stage
+
+
+@dataclass(frozen=True)
+class PackReadiness:
+    """Whether HQ can build a benchmark pack now, and what it would hold."""
+
+    districts: dict[str, int]  # stage → districts with a complete round there
+    min_districts: int
+    model_id: str = DEFAULT_MODEL_ID
+
+    @property
+    def stages(self) -> list[str]:
+        """The stages a pack would hold."""
+        return [s for s, n in self.districts.items() if n >= self.min_districts]
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.stages)
+
+    def explanation(self) -> str:
+        """In plain words, why no pack can be built yet (or what one would hold)."""
+        fw = framework.framework()
+        each = "; ".join(
+            f"{fw.stage_label(s)}: {counted(n, 'district') if n else 'none'}"
+            for s, n in self.districts.items()
+        )
+        if self.ready:
+            held = ", ".join(fw.stage_label(s) for s in self.stages)
+            return f"A pack would cover {held}. Districts with a complete round: {each}."
+        return (
+            f"A benchmark pack needs at least {self.min_districts} districts with a complete "
+            f"round scored with model {self.model_id} (expert ratings and surveys in every "
+            "component) at the same stage, and no stage has that many yet. Districts with a "
+            f"complete round: {each}. Merge more bundles first."
+        )
+
+
+def pack_readiness(
+    hq: HQStore, *, model_id: str = DEFAULT_MODEL_ID, progress: Progress | None = None
+) -> PackReadiness:
+    """What a pack of ``model_id`` built now would hold (its ``explanation`` says it)."""
+    groups = _by_stage(hq_rounds(hq, progress=progress), model_id, hq.models.framework.stage_ids)
+    return PackReadiness({s: len(g) for s, g in groups.items()}, MIN_DISTRICTS, model_id)
+
+
 def build_pack(
     rounds: list[HQRound],
     *,
@@ -83,13 +146,12 @@ def build_pack(
 ) -> PackResult:
     """A benchmark pack document for ``model`` from scored HQ rounds (see the module
     docstring); rounds scored with other models are left out."""
-    by_stage: dict[str, list[HQRound]] = {}
-    chosen = latest_complete_rounds([r for r in rounds if r.score.model.id == model.id])
-    for rnd in chosen.values():
-        by_stage.setdefault(rnd.stage, []).append(rnd)
+    by_stage = _by_stage(rounds, model.id, stage_ids)
+    readiness = PackReadiness({s: len(g) for s, g in by_stage.items()}, min_districts, model.id)
+    if not readiness.ready:
+        raise BundleError(f"No benchmark pack was written. {readiness.explanation()}")
     stages, withheld = {}, {}
-    for stage in stage_ids:
-        group = by_stage.get(stage, [])
+    for stage, group in by_stage.items():
         if len(group) < min_districts:
             withheld[stage] = len(group)
             continue
@@ -101,13 +163,6 @@ def build_pack(
                 for c in model.component_ids
             },
         }
-    if not stages:
-        counts = ", ".join(f"{s} {n}" for s, n in withheld.items())
-        raise BundleError(
-            f"No stage has {min_districts} or more districts with a complete round scored "
-            f"with model {model.id} ({counts}); no benchmark pack was written. Merge more "
-            "bundles first."
-        )
     document = {
         "format": BENCHMARK_FORMAT,
         "id": f"hq-{model.id}-{date}",
@@ -119,8 +174,61 @@ def build_pack(
         "model": model.id,
         "stages": stages,
     }
-    benchmark = parse_benchmark(document, f"benchmark pack '{name}'", model.component_ids)
+    benchmark = check_pack_values(document, f"benchmark pack '{name}'", model, min_districts)
     return PackResult(benchmark, document, withheld, sum(len(g) for g in by_stage.values()))
+
+
+def check_pack_values(
+    doc: Any, source: str, model: ScoringModel, min_districts: int = MIN_DISTRICTS
+) -> Benchmark:
+    """A benchmark pack's document for ``model``, checked as SPEC §9 asks (see the module
+    docstring); a :class:`BundleError` naming ``source`` and the value otherwise."""
+    try:
+        benchmark = parse_benchmark(doc, source, model.component_ids)
+    except OnpointError as exc:
+        raise BundleError(str(exc)) from None
+    stage_ids = framework.framework().stage_ids
+    low, high = model.score_min, model.score_max
+
+    def refuse(where: str, problem: str) -> BundleError:
+        return BundleError(f"{source}: {where} {problem}.")
+
+    for what, value in (("the name", benchmark.name), ("the date", benchmark.date)):
+        problem = limits.name_problem(value)
+        if problem:
+            raise refuse(what, problem)
+    if not _is_date(benchmark.date):
+        raise refuse("the date", f"{benchmark.date!r} is not a date like 2026-06-30")
+    if limits.note_problem(benchmark.source):
+        raise refuse("the source", limits.note_problem(benchmark.source))
+    for stage, sb in benchmark.stages.items():
+        if stage not in stage_ids:
+            raise refuse(f"stage {stage!r}", "is not a stage of the framework")
+        if sb.n_districts < min_districts:
+            raise refuse(
+                f"stage {stage!r}",
+                f"rests on {sb.n_districts} districts (at least {min_districts})",
+            )
+        unknown = set(sb.components) - set(model.component_ids)
+        if unknown:
+            raise refuse(f"stage {stage!r}", f"names unknown component {sorted(unknown)[0]!r}")
+        for key, pct in (("total", sb.total), *sb.components.items()):
+            values = (pct.p25, pct.p50, pct.p75)
+            if not all(math.isfinite(v) for v in values) or not (
+                low <= pct.p25 <= pct.p50 <= pct.p75 <= high
+            ):
+                raise refuse(
+                    f"stage {stage!r}, {key}",
+                    f"has p25/median/p75 {values}, not {low:g} ≤ p25 ≤ median ≤ p75 ≤ {high:g}",
+                )
+    return benchmark
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return len(text) == 10 and datetime.strptime(text, "%Y-%m-%d") is not None
+    except ValueError:
+        return False
 
 
 def write_pack(
@@ -134,11 +242,11 @@ def write_pack(
 ) -> PackResult:
     """Build the benchmark pack of model ``model_id`` from the HQ store, sign it with HQ's
     key, keep it in the store's history and write it to ``out``."""
-    from onpoint_desktop.workspace import utc_now
-
     signing_key = hq.signing_key()  # refused before any work when the key is not there
     model = hq.models.get(model_id)
-    date = date or datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    date = date or clock.now().strftime("%Y-%m-%d")
+    if not _is_date(date):
+        raise BundleError(f"The pack's date {date!r} is not a date like 2026-06-30.")
     name = name or "Onpoint national benchmark"  # the date is a field of its own
     counts = hq.counts()
     source = (
@@ -154,11 +262,17 @@ def write_pack(
         model=model,
         stage_ids=hq.models.framework.stage_ids,
     )
-    with hq.transaction():  # kept only if the file is written too
+    with hq.transaction():  # kept (and scored against) only if the file is written too
         hq.conn.execute(
             "INSERT INTO benchmark_packs (model, name, date, content, built_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (model.id, name, date, json.dumps(result.document, ensure_ascii=False), utc_now()),
+            (
+                model.id,
+                name,
+                date,
+                json.dumps(result.document, ensure_ascii=False),
+                clock.utc_now(),
+            ),
         )
         signed.write_signed(out, signed.BENCHMARK_PACK, result.document, signing_key)
     return result
@@ -166,18 +280,18 @@ def write_pack(
 
 def read_pack(
     path: Path,
-    component_ids: Callable[[str], tuple[str, ...]],
+    model_of: Callable[[str], ScoringModel],
     trusted: keys.HQPublicKey | None = None,
 ) -> tuple[Benchmark, str]:
     """Check a benchmark pack file (signed by the trusted HQ key, default the one imported
-    with ``hq-key import``) against the components of the model it names
-    (``component_ids(model_id)``); returns the benchmark and its document's canonical JSON."""
+    with ``hq-key import``) and its values, for the model it names (``model_of(model_id)``);
+    returns the benchmark and its document's canonical JSON."""
     path = Path(path)
     doc = signed.read_signed(path, signed.BENCHMARK_PACK, trusted, max_bytes=MAX_PACK_BYTES)
     doc = doc.document
     try:
         model_id = doc.get("model") if isinstance(doc, dict) else None
-        benchmark = parse_benchmark(doc, str(path), component_ids(str(model_id)))
+        benchmark = check_pack_values(doc, str(path), model_of(str(model_id)))
     except OnpointError as exc:
         raise BundleError(f"{exc} The benchmark pack was not imported.") from None
     return benchmark, json.dumps(doc, ensure_ascii=False, sort_keys=True)
@@ -186,24 +300,19 @@ def read_pack(
 def import_pack(ws: Workspace, path: Path) -> Benchmark:
     """Store a benchmark pack in an open workspace: from now on, the rounds scored with the
     pack's model are compared with it."""
-    from onpoint_desktop.workspace import utc_now
+    from onpoint_desktop.workspace.exchange import add_benchmark_pack
 
-    def component_ids(model_id: str) -> tuple[str, ...]:
+    def model_of(model_id: str) -> ScoringModel:
         if model_id not in ws.models.ids():
             raise BundleError(
                 f"{path} is a benchmark for scoring model '{model_id[:60]}', which this "
                 f"workspace does not have ({', '.join(ws.models.ids())}); import that model's "
                 "pack first, or ask HQ for a matching benchmark."
             )
-        return ws.models.get(model_id).component_ids
+        return ws.models.get(model_id)
 
-    benchmark, text = read_pack(path, component_ids)
+    benchmark, text = read_pack(path, model_of)
     if not benchmark.stages:
         raise BundleError(f"{path} has no stages; the benchmark pack was not imported.")
-    with ws.transaction():
-        ws.conn.execute(
-            "INSERT INTO benchmark_packs (name, date, content, imported_at, model) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (benchmark.name, benchmark.date, text, utc_now(), benchmark.model_id),
-        )
+    add_benchmark_pack(ws, benchmark.model_id, benchmark.name, benchmark.date, text)
     return benchmark

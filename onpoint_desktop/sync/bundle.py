@@ -7,33 +7,34 @@ state the workspace really was in. The bundle holds:
 ``district.json``          the district's UUID, name and creation time
 ``rounds.json``            the rounds: id, label, stage, position, creation time, and the
                            scoring model each round is scored with
-``rating_events.jsonl``    every rating event (append-only history), one per line
-``survey_responses.jsonl`` every stored survey response: round, role, response key,
-                           school and answers (item id → raw value). Identifying columns
-                           were never stored, and respondents' free-text comments are
-                           left out of bundles.
+``rating_events.jsonl``    every rating event (append-only history), one per line, in the
+                           workspace's own order (``seq``)
+``survey_responses.jsonl`` every stored survey response: round, role, response key (as
+                           ``hmac-sha256:<hex>`` under the workspace's secret), school and
+                           answers (item id → raw value). Identifying columns were never
+                           stored, and respondents' free-text comments are left out.
 
-plus ``manifest.json`` (format, bundle id, creation time, app and scoring-model versions,
-district and workspace UUIDs, the consultant's id, name and public key, and per-entry
-size and SHA-256) and ``manifest.sig`` (the Ed25519 signature of the manifest's bytes).
-When HQ's public key is configured the whole signed payload is sealed for HQ
-(``envelope``).
+plus ``manifest.json`` (format ``onpoint-bundle/2``, bundle id, creation time, app and
+scoring-model versions, district and workspace UUIDs, the consultant's id, name and
+public key, and per-entry size and SHA-256) and ``manifest.sig`` (the Ed25519 signature
+of the manifest's bytes). When HQ's public key is configured the whole signed payload is
+sealed for HQ (``envelope``). The records come from the workspace (``workspace.exchange``),
+which fits text recorded before the entry limits existed, so every workspace exports.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import json
 import sqlite3
 import uuid
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from onpoint_desktop import __version__
+from onpoint_desktop import __version__, limits
 from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.errors import BundleError, Cancelled
 from onpoint_desktop.model_catalogue import ModelCatalogue
@@ -49,6 +50,7 @@ from onpoint_desktop.sync.format import (
     canonical_json,
     json_lines,
 )
+from onpoint_desktop.workspace.exchange import BundleContent, bundle_records
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -56,23 +58,7 @@ Cancel = Callable[[], bool]
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same content gives the same zip
 
 
-@dataclass(frozen=True)
-class BundleContent:
-    """What a bundle carries about one district, as plain JSON-ready records."""
-
-    district: dict[str, Any]  # uuid, name, created_at
-    workspace_uuid: str
-    model: str
-    rounds: list[dict[str, Any]] = field(default_factory=list)
-    rating_events: list[dict[str, Any]] = field(default_factory=list)
-    survey_responses: list[dict[str, Any]] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "rounds": len(self.rounds),
-            "rating_events": len(self.rating_events),
-            "survey_responses": len(self.survey_responses),
-        }
+__all__ = ["BundleContent", "ExportResult", "export_bundle", "snapshot", "write_bundle"]
 
 
 @dataclass(frozen=True)
@@ -84,64 +70,18 @@ class ExportResult:
     size: int
     sealed_for: str | None  # HQ key fingerprint, or None when not encrypted
     signer: str  # the consultant id
+    fitted: int = 0  # texts from before the entry limits, cut or cleaned in the bundle
 
 
-def snapshot(conn: sqlite3.Connection) -> BundleContent:
-    """Read a workspace's bundle content from a consistent in-memory copy of it."""
+def snapshot(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
+    """A workspace's bundle content, read from a consistent in-memory copy of it; and how
+    many of its texts were fitted to the limits."""
     copy = sqlite3.connect(":memory:")
     try:
         conn.backup(copy)
-        return _read_content(copy)
+        return bundle_records(copy)
     finally:
         copy.close()
-
-
-def _read_content(conn: sqlite3.Connection) -> BundleContent:
-    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    uuid_, name, created_at = conn.execute("SELECT uuid, name, created_at FROM district").fetchone()
-    rounds = [
-        {
-            "id": r[0],
-            "label": r[1],
-            "stage": r[2],
-            "position": r[3],
-            "created_at": r[4],
-            "model": r[5],
-        }
-        for r in conn.execute(
-            "SELECT id, label, stage, position, created_at, model FROM rounds ORDER BY position, id"
-        )
-    ]
-    events = [
-        {
-            "uuid": r[0],
-            "round": r[1],
-            "area": r[2],
-            "level": r[3],
-            "note": r[4],
-            "author": r[5],
-            "created_at": r[6],
-        }
-        for r in conn.execute(
-            "SELECT uuid, round_id, area_id, level, note, author, created_at "
-            "FROM rating_events ORDER BY created_at, uuid"
-        )
-    ]
-    responses = [
-        {"round": r[0], "role": r[1], "key": r[2], "school": r[3], "answers": json.loads(r[4])}
-        for r in conn.execute(
-            "SELECT round_id, role, response_key, school, answers FROM survey_responses "
-            "ORDER BY round_id, role, response_key"
-        )
-    ]
-    return BundleContent(
-        district={"uuid": uuid_, "name": name, "created_at": created_at},
-        workspace_uuid=meta.get("workspace_uuid", ""),
-        model=meta.get("model", ""),
-        rounds=rounds,
-        rating_events=events,
-        survey_responses=responses,
-    )
 
 
 def _entries(content: BundleContent) -> dict[str, bytes]:
@@ -170,7 +110,7 @@ def manifest_for(
         "workspace_uuid": content.workspace_uuid,
         "consultant": {
             "id": signer.consultant_id,
-            "name": signer.name,
+            "name": limits.fitted_name(signer.name),
             "public_key": keys.b64(signer.public_key),
         },
         "counts": content.counts(),
@@ -221,6 +161,7 @@ def write_bundle(
     created_at: str | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    fitted: int = 0,
     models: ModelCatalogue | None = None,
 ) -> ExportResult:
     """Sign ``content``, check it reads back, seal it for ``hq_key`` if given, write ``out``.
@@ -242,7 +183,8 @@ def write_bundle(
     payload, manifest = signed_payload(content, signer, created_at=created_at)
     step(1)
     # Never ship what HQ would refuse.
-    read_payload(payload, "the bundle being exported", models=models)
+    checked = read_payload(payload, "the bundle being exported", models=models)
+    checked.staging.close()
     step(2)
     blob = envelope.seal(payload, hq_key) if hq_key is not None else payload
     step(3)
@@ -260,6 +202,7 @@ def write_bundle(
         size=len(blob),
         sealed_for=hq_key.fingerprint if hq_key else None,
         signer=signer.consultant_id,
+        fitted=fitted,
     )
 
 
@@ -287,7 +230,7 @@ def export_bundle(
     if seal and hq_key is None:
         hq_key = keys.configured_hq_key()
     with Workspace.open(db, backup=False) as ws:
-        content = snapshot(ws.conn)
+        content, fitted = snapshot(ws.conn)
         return write_bundle(
             content,
             out,
@@ -295,5 +238,6 @@ def export_bundle(
             hq_key if seal else None,
             progress=progress,
             cancel=cancel,
+            fitted=fitted,
             models=ws.models,
         )

@@ -1,36 +1,45 @@
-"""Reading a bundle's data entries into checked records.
+"""Checking a bundle's records, one at a time, into the scratch tables (``staging``).
 
 A signature proves who sent a bundle, not that the sending app was sound, so every
 record is checked against the framework and the scoring model before HQ stores it:
-known rounds, stages, models, focus areas, levels, roles, items and answer values, unique
-keys, timestamps in the workspace's form, and counts that match the manifest. Each round
-names its scoring model (bundles of release 1 name one model, in the manifest, for all);
-a round's responses are checked against the instruments of the round's model.
+known rounds, stages, models, focus areas, levels, roles, items and answer values; keys
+that are not repeated; times that are valid UTC instants, none later than HQ's clock allows
+(``not_after``: the reason ``from-the-future``); the limits every workspace applies at
+entry (``limits``: names of at most 200 printable characters, notes of at most 20,000);
+and counts that match the manifest. JSON nested deeper than any record is refused
+(``safe_json``). Any failure is a :class:`BundleRefused` naming the file, the entry, the
+line and the field. Each round names its scoring model (bundles of release 1 name one
+model, in the manifest, for all); a round's responses are checked against the instruments
+of the round's model.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import uuid
+from datetime import datetime
 from typing import Any
 
+from onpoint_desktop import clock, limits
 from onpoint_desktop.errors import ResourceError
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import ModelCatalogue
-from onpoint_desktop.sync.bundle import BundleContent
+from onpoint_desktop.sync import safe_json
 from onpoint_desktop.sync.format import (
+    BUNDLE_FORMAT_1,
     DISTRICT,
     RATING_EVENTS,
+    RESPONSE_KEY_PREFIX,
     ROUNDS,
     SURVEY_RESPONSES,
-    TIMESTAMP_PATTERN,
     BundleRefused,
     quoted,
 )
+from onpoint_desktop.sync.staging import Staging
 
-_TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
-MAX_TEXT = 20_000  # characters in a name, label, note or key
+RECORD_DEPTH = 4  # a response line is the deepest record: {"answers": {...}}
+MAX_KEY = 20_000  # characters of a survey tool's response key (bundles of the first release)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as str(UUID)
+_HMAC_KEY = re.compile(re.escape(RESPONSE_KEY_PREFIX) + r"[0-9a-f]{64}")
 
 
 def _whole(value: object, allowed: range) -> bool:
@@ -43,62 +52,12 @@ def _among(value: object, known: object) -> bool:
     return isinstance(value, str) and value in known  # type: ignore[operator]
 
 
-class _Checker:
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, where: str, problem: str) -> BundleRefused:
-        return BundleRefused(
-            "invalid-content",
-            f"{self.source}: {where} {problem}; the bundle was refused. Ask the consultant "
-            "to update Onpoint Desktop and export again.",
-        )
-
-    def text(self, obj: dict, key: str, where: str, *, optional: bool = False) -> str | None:
-        value = obj.get(key)
-        if value is None and optional:
-            return None
-        if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
-            raise self.fail(where, f"has no valid '{key}'")
-        return value
-
-    def uuid(self, obj: dict, key: str, where: str) -> str:
-        value = self.text(obj, key, where) or ""
-        try:
-            return str(uuid.UUID(value))
-        except ValueError:
-            raise self.fail(where, f"has '{key}' {quoted(value)}, which is not a UUID") from None
-
-    def timestamp(self, obj: dict, key: str, where: str) -> str:
-        value = obj.get(key)
-        if not isinstance(value, str) or not _TIMESTAMP.fullmatch(value):
-            raise self.fail(where, f"has '{key}' {quoted(value)}, not a UTC timestamp")
-        return value
-
-    def json(self, blob: bytes, name: str) -> Any:
-        try:
-            return json.loads(blob)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise self.fail(name, f"is not valid JSON ({exc})") from None
-
-    def lines(self, blob: bytes, name: str) -> list[dict[str, Any]]:
-        records = []
-        for number, line in enumerate(blob.split(b"\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                raise self.fail(f"{name} line {number}", "is not valid JSON") from None
-            if not isinstance(record, dict):
-                raise self.fail(f"{name} line {number}", "is not a JSON object")
-            records.append(record)
-        return records
-
-
-def _model(models: ModelCatalogue, model_id: object, source: str) -> ScoringModel:
+def scoring_model(models: ModelCatalogue, model_id: object, source: str) -> ScoringModel:
+    """A scoring model a bundle names (refused when it is not installed here)."""
     try:
-        return models.get(model_id) if isinstance(model_id, str) else models.get("")
+        if not isinstance(model_id, str):
+            raise ResourceError("a model id is text")
+        return models.get(model_id)
     except ResourceError:
         raise BundleRefused(
             "invalid-content",
@@ -107,135 +66,214 @@ def _model(models: ModelCatalogue, model_id: object, source: str) -> ScoringMode
         ) from None
 
 
-def parse_content(
-    entries: dict[str, bytes],
-    manifest: dict[str, Any],
-    source: str,
-    models: ModelCatalogue | None = None,
-) -> BundleContent:
-    """Checked records of a bundle whose entries already match the signed manifest.
+class ContentReader:
+    """Checks one bundle's entries and stages its records (see the module docstring)."""
 
-    ``models`` are the scoring models the reader knows (default: those shipped).
-    """
-    check = _Checker(source)
-    models = models or ModelCatalogue()
-    model_id = manifest.get("model")
-    _model(models, model_id, source)
-    fw = models.framework
+    def __init__(
+        self,
+        manifest: dict[str, Any],
+        source: str,
+        staging: Staging,
+        *,
+        not_after: datetime | None = None,
+        models: ModelCatalogue | None = None,
+    ) -> None:
+        self.manifest = manifest
+        self.source = source
+        self.staging = staging
+        self.not_after = not_after
+        self.first_format = manifest.get("format") == BUNDLE_FORMAT_1
+        self.models = models or ModelCatalogue()
+        self.model_id = manifest.get("model")
+        scoring_model(self.models, self.model_id, source)
+        self.framework = self.models.framework
+        self.round_ids: set[str] = set()
+        self.events = 0
+        self.responses = 0
+        self.levels = range(1, self.framework.max_level + 1)
+        # (round, role) → the items and answer scale of that round's model's instrument
+        self.items: dict[tuple[str, str], tuple[set[str], range]] = {}
 
-    district = check.json(entries[DISTRICT], DISTRICT)
-    if not isinstance(district, dict):
-        raise check.fail(DISTRICT, "is not a JSON object")
-    district = {
-        "uuid": check.uuid(district, "uuid", DISTRICT),
-        "name": (check.text(district, "name", DISTRICT) or "").strip(),
-        "created_at": check.text(district, "created_at", DISTRICT),
-    }
-    claimed = manifest.get("district") or {}
-    if district["uuid"] != claimed.get("uuid") or district["name"] != claimed.get("name"):
-        raise check.fail(DISTRICT, "does not match the district named in the manifest")
+    # --- refusals and fields ----------------------------------------------------------------
 
-    rounds_doc = check.json(entries[ROUNDS], ROUNDS)
-    if not isinstance(rounds_doc, list):
-        raise check.fail(ROUNDS, "is not a JSON list")
-    rounds, round_ids = [], set()
-    round_models: dict[str, ScoringModel] = {}
-    for index, r in enumerate(rounds_doc):
-        where = f"{ROUNDS} round {index + 1}"
-        if not isinstance(r, dict):
-            raise check.fail(where, "is not a JSON object")
-        rid = (check.text(r, "id", where) or "").strip()
-        if rid in round_ids:
-            raise check.fail(where, f"repeats round '{rid}'")
-        if not _among(r.get("stage"), fw.stage_ids):
-            raise check.fail(where, f"has unknown stage {quoted(r.get('stage'))}")
-        position = r.get("position")
-        if isinstance(position, bool) or not isinstance(position, int):
-            raise check.fail(where, "has no whole-number 'position'")
-        round_ids.add(rid)
-        round_model = r.get("model", model_id)
-        round_models[rid] = _model(models, round_model, source)
-        rounds.append(
-            {
-                "id": rid,
-                "label": check.text(r, "label", where),
-                "stage": r["stage"],
-                "position": position,
-                "created_at": check.text(r, "created_at", where),
-                "model": round_model,
-            }
+    def fail(self, where: str, problem: str) -> BundleRefused:
+        return BundleRefused(
+            "invalid-content",
+            f"{self.source}: {where} {problem}; the bundle was refused. Ask the consultant "
+            "to update Onpoint Desktop and export again.",
         )
 
-    levels = range(1, fw.max_level + 1)
-    events, event_ids = [], set()
-    for number, e in enumerate(check.lines(entries[RATING_EVENTS], RATING_EVENTS), start=1):
+    def name(self, obj: dict, key: str, where: str) -> str:
+        value = obj.get(key)
+        problem = limits.name_problem(value)
+        if problem:
+            raise self.fail(where, f"has '{key}' {quoted(value)}, which {problem}")
+        return value.strip()
+
+    def instant(self, obj: dict, key: str, where: str) -> str:
+        value = obj.get(key)
+        moment = clock.parse_instant(value)
+        if moment is None:
+            raise self.fail(where, f"has '{key}' {quoted(value)}, not a valid UTC time")
+        if self.not_after is not None and moment > self.not_after:
+            raise from_the_future(self.source, f"{where} is dated {value}", self.not_after)
+        return value
+
+    def uuid(self, obj: dict, key: str, where: str) -> str:
+        value = obj.get(key)
+        if isinstance(value, str) and _UUID.fullmatch(value):
+            return value
+        raise self.fail(where, f"has '{key}' {quoted(value)}, which is not a UUID")
+
+    def document(self, blob: bytes, name: str) -> Any:
+        try:
+            return safe_json.loads(blob)
+        except safe_json.UnsafeJSON as exc:
+            raise self.fail(name, f"cannot be read: {exc}") from None
+
+    def record(self, line: bytes, where: str) -> dict[str, Any]:
+        try:
+            record = safe_json.loads(line, max_depth=RECORD_DEPTH)
+        except safe_json.UnsafeJSON as exc:
+            raise self.fail(where, f"cannot be read: {exc}") from None
+        if not isinstance(record, dict):
+            raise self.fail(where, "is not a JSON object")
+        return record
+
+    # --- the entries ------------------------------------------------------------------------
+
+    def district(self, blob: bytes) -> dict[str, str]:
+        district = self.document(blob, DISTRICT)
+        if not isinstance(district, dict):
+            raise self.fail(DISTRICT, "is not a JSON object")
+        checked = {
+            "uuid": self.uuid(district, "uuid", DISTRICT),
+            "name": self.name(district, "name", DISTRICT),
+            "created_at": self.instant(district, "created_at", DISTRICT),
+        }
+        claimed = self.manifest.get("district") or {}
+        if checked["uuid"] != claimed.get("uuid") or checked["name"] != claimed.get("name"):
+            raise self.fail(DISTRICT, "does not match the district named in the manifest")
+        return checked
+
+    def rounds(self, blob: bytes) -> list[dict[str, Any]]:
+        doc = self.document(blob, ROUNDS)
+        if not isinstance(doc, list):
+            raise self.fail(ROUNDS, "is not a JSON list")
+        rounds = []
+        for index, r in enumerate(doc):
+            where = f"{ROUNDS} round {index + 1}"
+            if not isinstance(r, dict):
+                raise self.fail(where, "is not a JSON object")
+            rid = self.name(r, "id", where)
+            if rid in self.round_ids:
+                raise self.fail(where, f"repeats round {quoted(rid)}")
+            if not _among(r.get("stage"), self.framework.stage_ids):
+                raise self.fail(where, f"has unknown stage {quoted(r.get('stage'))}")
+            position = r.get("position")
+            if isinstance(position, bool) or not isinstance(position, int):
+                raise self.fail(where, "has no whole-number 'position'")
+            self.round_ids.add(rid)
+            round_model = r.get("model", self.model_id)
+            model = scoring_model(self.models, round_model, self.source)
+            for role, inst in model.instruments.items():
+                items = (set(inst.item_ids), range(inst.scale_min, inst.scale_max + 1))
+                self.items[rid, role] = items
+            rounds.append(
+                {
+                    "id": rid,
+                    "label": self.name(r, "label", where),
+                    "stage": r["stage"],
+                    "position": position,
+                    "created_at": self.instant(r, "created_at", where),
+                    "model": round_model,
+                }
+            )
+        return rounds
+
+    def event_line(self, number: int, line: bytes) -> None:
         where = f"{RATING_EVENTS} line {number}"
-        event_uuid = check.uuid(e, "uuid", where)
-        if event_uuid in event_ids:
-            raise check.fail(where, f"repeats rating event {event_uuid}")
-        event_ids.add(event_uuid)
-        if not _among(e.get("round"), round_ids):
-            raise check.fail(where, f"names unknown round {quoted(e.get('round'))}")
-        if not _among(e.get("area"), fw.areas):
-            raise check.fail(where, f"names unknown focus area {quoted(e.get('area'))}")
+        e = self.record(line, where)
+        self.events += 1
+        if self.first_format:
+            seq = self.events  # the first release wrote events in the workspace's order
+        else:
+            seq = e.get("seq")
+            if not _whole(seq, range(1, 2**62)):
+                raise self.fail(where, f"has 'seq' {quoted(seq)}, not a whole number from 1")
+        if not _among(e.get("round"), self.round_ids):
+            raise self.fail(where, f"names unknown round {quoted(e.get('round'))}")
+        if not _among(e.get("area"), self.framework.areas):
+            raise self.fail(where, f"names unknown focus area {quoted(e.get('area'))}")
         level = e.get("level")
-        if level is not None and not _whole(level, levels):
-            top = fw.max_level
-            raise check.fail(where, f"has rating level {quoted(level)}, not 1–{top} or null")
-        events.append(
-            {
-                "uuid": event_uuid,
-                "round": e["round"],
-                "area": e["area"],
-                "level": level,
-                "note": check.text(e, "note", where, optional=True),
-                "author": check.text(e, "author", where),
-                "created_at": check.timestamp(e, "created_at", where),
-            }
+        if level is not None and not _whole(level, self.levels):
+            top = self.framework.max_level
+            raise self.fail(where, f"has rating level {quoted(level)}, not 1–{top} or null")
+        note = e.get("note")
+        problem = limits.note_problem(note)
+        if problem:
+            raise self.fail(where, f"has an evidence note that {problem}")
+        self.staging.add_event(
+            (
+                self.uuid(e, "uuid", where),
+                seq,
+                e["round"],
+                e["area"],
+                level,
+                note,
+                self.name(e, "author", where),
+                self.instant(e, "created_at", where),
+            )
         )
 
-    items = {
-        (rid, role): (set(inst.item_ids), range(inst.scale_min, inst.scale_max + 1))
-        for rid, model in round_models.items()
-        for role, inst in model.instruments.items()
-    }
-    roles = {role for _, role in items}
-    responses, response_keys = [], set()
-    for number, s in enumerate(check.lines(entries[SURVEY_RESPONSES], SURVEY_RESPONSES), 1):
+    def response_line(self, number: int, line: bytes) -> None:
         where = f"{SURVEY_RESPONSES} line {number}"
-        role, answers = s.get("role"), s.get("answers")
-        if not _among(s.get("round"), round_ids):
-            raise check.fail(where, f"names unknown round {quoted(s.get('round'))}")
-        if not _among(role, roles) or (s["round"], role) not in items:
-            raise check.fail(where, f"has unknown role {quoted(role)}")
-        key = check.text(s, "key", where)
-        if (s["round"], role, key) in response_keys:
-            raise check.fail(where, f"repeats response key {quoted(key)}")
-        response_keys.add((s["round"], role, key))
-        known, scale = items[s["round"], role]
+        s = self.record(line, where)
+        self.responses += 1
+        role, answers, key = s.get("role"), s.get("answers"), s.get("key")
+        if not _among(s.get("round"), self.round_ids):
+            raise self.fail(where, f"names unknown round {quoted(s.get('round'))}")
+        if not isinstance(role, str) or (s["round"], role) not in self.items:
+            raise self.fail(where, f"has unknown role {quoted(role)}")
+        if self.first_format:
+            if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY:
+                raise self.fail(where, "has no valid 'key'")
+        elif not isinstance(key, str) or _HMAC_KEY.fullmatch(key) is None:
+            raise self.fail(where, f"has 'key' {quoted(key)}, not an HMAC-SHA256 response key")
+        known, scale = self.items[s["round"], role]
         if not isinstance(answers, dict) or not known.issuperset(answers):
-            raise check.fail(where, "has answers that are not item ids of its instrument")
-        outside = [v for v in answers.values() if not _whole(v, scale)]
-        if outside:
-            raise check.fail(where, f"has answer value {quoted(outside[0])} outside the scale")
-        responses.append(
-            {
-                "round": s["round"],
-                "role": role,
-                "key": key,
-                "school": check.text(s, "school", where, optional=True),
-                "answers": answers,
-            }
-        )
+            raise self.fail(where, "has answers that are not item ids of its instrument")
+        values = answers.values()
+        # Whole numbers on the scale (bool is not int here); C-speed for the usual answer.
+        if values and (
+            set(map(type, values)) != {int} or min(values) < scale[0] or max(values) > scale[-1]
+        ):
+            outside = next(v for v in values if not _whole(v, scale))
+            raise self.fail(where, f"has answer value {quoted(outside)} outside the scale")
+        school = s.get("school")
+        if school is not None:
+            school = self.name(s, "school", where)
+        # Item ids are plain words and values whole numbers: this is the canonical JSON.
+        text = ",".join(f'"{item}":{answers[item]}' for item in sorted(answers))
+        self.staging.add_response((s["round"], role, key, school, "{" + text + "}"))
 
-    content = BundleContent(
-        district=district,
-        workspace_uuid=str(manifest.get("workspace_uuid", "")),
-        model=str(model_id),
-        rounds=rounds,
-        rating_events=events,
-        survey_responses=responses,
+    def check_counts(self, rounds: list[dict[str, Any]]) -> dict[str, int]:
+        counts = {
+            "rounds": len(rounds),
+            "rating_events": self.events,
+            "survey_responses": self.responses,
+        }
+        if counts != self.manifest.get("counts"):
+            raise self.fail("the manifest", "counts do not match the entries")
+        return counts
+
+
+def from_the_future(source: str, what: str, not_after: datetime) -> BundleRefused:
+    """The refusal of a bundle dated later than HQ's clock allows."""
+    limit = clock.format_instant(not_after)
+    return BundleRefused(
+        "from-the-future",
+        f"{source}: {what}, later than this computer's clock allows (up to {limit}); the "
+        "bundle was refused. The sending computer's clock was probably wrong: ask the "
+        "consultant to set its date and time, and check this computer's clock too.",
     )
-    if content.counts() != manifest.get("counts"):
-        raise check.fail("the manifest", "counts do not match the entries")
-    return content

@@ -5,17 +5,31 @@ A bundle (``.onpointbundle``) is either a *signed payload* — a zip archive hol
 HQ (see ``envelope``). The manifest lists every data entry with its size and SHA-256 and
 is signed (Ed25519) by the consultant's installation key; the signature covers the exact
 bytes of ``manifest.json``, which the writer produces in canonical form.
+
+Format versions. ``onpoint-bundle/2`` (written now) carries each rating event's place in
+its workspace's own order (``seq``) and survey response keys only as
+``hmac-sha256:<hex>`` under a secret of the workspace. ``onpoint-bundle/1`` (the first
+release) is still read: its events are in the workspace's order line by line (the first
+release kept their times strictly increasing and wrote them in time order) and its
+response keys are the survey tool's.
 """
 
 from __future__ import annotations
 
 import json
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
+from onpoint_desktop.clock import INSTANT_PATTERN
 from onpoint_desktop.errors import BundleError
+from onpoint_desktop.workspace.exchange import RESPONSE_KEY_PREFIX
 
-BUNDLE_FORMAT = "onpoint-bundle/1"
+__all__ = ["RESPONSE_KEY_PREFIX"]  # and the names below
+
+BUNDLE_FORMAT_1 = "onpoint-bundle/1"
+BUNDLE_FORMAT = "onpoint-bundle/2"
+BUNDLE_FORMATS = (BUNDLE_FORMAT_1, BUNDLE_FORMAT)
 BUNDLE_SUFFIX = ".onpointbundle"
 
 MANIFEST = "manifest.json"
@@ -26,23 +40,27 @@ RATING_EVENTS = "rating_events.jsonl"
 SURVEY_RESPONSES = "survey_responses.jsonl"
 DATA_ENTRIES = (DISTRICT, ROUNDS, RATING_EVENTS, SURVEY_RESPONSES)
 
-# The only timestamp form the workspace writes; bundles are held to it so that text
-# order is time order everywhere (latest-rating rule, latest-bundle rule).
-TIMESTAMP_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z"
+# The only timestamp form the app writes (``clock``): text order is time order.
+TIMESTAMP_PATTERN = INSTANT_PATTERN
 
 
 @dataclass(frozen=True)
 class Limits:
     """What a bundle reader accepts before it reads anything large.
 
-    The defaults allow districts far larger than any real one (a 200,000-respondent
-    survey is ~40 MB of JSON lines) while keeping a hostile file from exhausting memory.
+    Chosen so that any file within them is merged or refused within 300 MB of memory
+    (SPEC §9): the file and its decrypted payload are held whole (twice ``file_bytes`` at
+    most); every entry is read as a stream, line by line, into a scratch database, so
+    the entries' sizes cost time, not memory. The largest real district (200,000
+    respondents over five rounds, ~40 MB of JSON lines, ~8 MB compressed) fits easily.
     """
 
-    file_bytes: int = 512 * 1024**2  # the .onpointbundle file as a whole
-    entry_bytes: int = 256 * 1024**2  # one decompressed entry
-    total_bytes: int = 512 * 1024**2  # all decompressed entries together
+    file_bytes: int = 64 * 1024**2  # the .onpointbundle file as a whole
+    entry_bytes: int = 160 * 1024**2  # one decompressed entry
+    total_bytes: int = 200 * 1024**2  # all decompressed entries together
     manifest_bytes: int = 1024**2
+    small_entry_bytes: int = 4 * 1024**2  # district.json and rounds.json
+    line_bytes: int = 256 * 1024  # one record (a 20,000-character note is ~80 KB at most)
     entries: int = 16  # members of the archive
     ratio: float = 100.0  # decompressed / compressed, checked for entries over 1 MiB
     ratio_floor: int = 1024**2
@@ -58,7 +76,7 @@ class BundleRefused(BundleError):
     ``zip-bomb``, ``unsafe-name``, ``duplicate-entry``, ``unexpected-entry``,
     ``missing-entry``, ``unknown-format``, ``unsigned``, ``bad-signature``,
     ``tampered``, ``invalid-content``, ``not-for-this-hq``, ``hq-key-missing``,
-    ``unknown-signer``, ``signer-key-mismatch``, ``district-claim``, ``inconsistent``.
+    ``revoked-signer``, ``from-the-future``, ``inconsistent``.
     """
 
     def __init__(self, reason: str, message: str) -> None:
@@ -67,11 +85,15 @@ class BundleRefused(BundleError):
 
 
 SHOWN_CHARS = 60  # of a value quoted in a refusal
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, SHOWN_CHARS, SHOWN_CHARS
+_SHORT.maxlist = _SHORT.maxdict = 4
 
 
 def quoted(value: object) -> str:
-    """A value from a bundle as quoted in a refusal: one short line, whatever its size."""
-    return brief(repr(value))
+    """A value from a bundle as quoted in a refusal: one short line, whatever its size
+    or nesting (``reprlib``: never walks deeper than two levels)."""
+    return brief(_SHORT.repr(value))
 
 
 def brief(text: str, limit: int = SHOWN_CHARS) -> str:
@@ -80,7 +102,8 @@ def brief(text: str, limit: int = SHOWN_CHARS) -> str:
 
 
 def canonical_json(obj: Any) -> bytes:
-    """The one byte form of a JSON document that is signed and hashed."""
+    """The one byte form of a JSON document that is signed and hashed (finite numbers
+    only: ``ValueError`` otherwise)."""
     text = json.dumps(
         obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )

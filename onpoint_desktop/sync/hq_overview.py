@@ -1,11 +1,13 @@
 """What the HQ store holds, scored: districts, rounds, current levels, respondents, conflicts.
 
 Every round is scored with ``scoring.compute`` from HQ's own data — the current level of
-each area (``current_levels``) and survey aggregates rebuilt from the merged responses
-with the workspace's own accumulation (``workspace.responses.aggregate_responses``) — and
-with the scoring model the round names (shipped, or published by HQ), so a round's HQ
-score equals the consultant's score for the same facts. The overview is a pure function
-of the store's facts: the same bundles merged in any order list identically.
+each area (``current_levels``: HQ's decision, else the provisional winner) and survey
+aggregates rebuilt from the merged responses (``scored_responses``) with the workspace's
+own accumulation (``workspace.responses.aggregate_responses``) — and with the scoring
+model the round names (shipped, or published by HQ), so a round's HQ score equals the
+consultant's score for the same facts. A model's rounds are compared with the latest
+benchmark pack HQ built for it, else the model's own benchmark. The overview is a pure
+function of the store's facts: the same bundles merged in any order list identically.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from onpoint_desktop.benchmark import Benchmark
+from onpoint_desktop.benchmark import Benchmark, benchmark_from_json
+from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.scoring import RoundScore, compute
 from onpoint_desktop.sync.conflicts import conflicts
-from onpoint_desktop.sync.hq_store import HQStore
+from onpoint_desktop.sync.hq_signers import signers
+from onpoint_desktop.sync.hq_store import HQStore, name_key
 from onpoint_desktop.workspace.responses import aggregate_responses
 
 LIST_FORMAT = "onpoint-hq-list/1"
@@ -39,6 +43,20 @@ class HQRound:
     levels: dict[str, int]  # current level per rated area, in framework order
     respondents: dict[str, int]  # responses stored per role
     score: RoundScore
+
+
+def hq_benchmark(hq: HQStore, model: ScoringModel) -> Benchmark:
+    """What HQ compares a model's rounds with: the latest pack it built for the model,
+    else the model's own benchmark (for onpoint-1, the shipped illustrative one)."""
+    row = hq.conn.execute(
+        "SELECT content, name FROM benchmark_packs WHERE model = ? ORDER BY id DESC LIMIT 1",
+        (model.id,),
+    ).fetchone()
+    if row is None:
+        return model.benchmark
+    return benchmark_from_json(
+        row[0], f"benchmark pack '{row[1]}' in {hq.path}", model.component_ids
+    )
 
 
 def hq_rounds(
@@ -62,12 +80,13 @@ def hq_rounds(
         levels[d, rid][area] = level
     responses: dict[tuple[str, str], list[tuple[str, dict[str, int], None]]] = defaultdict(list)
     for d, rid, role, answers in conn.execute(
-        "SELECT district_uuid, round_id, role, answers FROM survey_responses"
+        "SELECT district_uuid, round_id, role, answers FROM scored_responses"
     ):
         responses[d, rid].append((role, json.loads(answers), None))
 
     out = []
     order = list(hq.models.framework.areas)
+    compared: dict[str, Benchmark] = {}
     for index, (d, name) in enumerate(districts):
         for rid, label, stage, model_id in rounds[d]:
             model = hq.models.get(model_id)
@@ -82,7 +101,9 @@ def hq_rounds(
                 board,
                 aggregate_responses(model, rows),
                 stage,
-                benchmark if benchmark and benchmark.model_id == model.id else model.benchmark,
+                benchmark
+                if benchmark and benchmark.model_id == model.id
+                else compared.setdefault(model.id, hq_benchmark(hq, model)),
                 district=name,
                 round_id=rid,
             )
@@ -104,11 +125,12 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
     for conflict in conflicts(conn):
         found[conflict.district_uuid].append(conflict.to_json())
     signers_of: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for d, cid, name in conn.execute(
-        "SELECT DISTINCT b.district_uuid, s.consultant_id, s.name FROM merged_bundles b "
-        "JOIN signers s USING (consultant_id) ORDER BY b.district_uuid, s.consultant_id"
+    for d, fp, cid, name in conn.execute(
+        "SELECT DISTINCT b.district_uuid, s.fingerprint, s.consultant_id, s.name "
+        "FROM merged_bundles b JOIN signer_keys s ON s.fingerprint = b.signer "
+        "ORDER BY b.district_uuid, s.name, s.fingerprint"
     ):
-        signers_of[d].append({"consultant_id": cid, "name": name})
+        signers_of[d].append({"fingerprint": fp, "consultant_id": cid, "name": name})
     bundle_counts = {
         d: (n, w)
         for d, n, w in conn.execute(
@@ -116,16 +138,21 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
             "GROUP BY district_uuid"
         )
     }
-    districts = []
-    for d, name, model_id in conn.execute(
+    rows = conn.execute(
         "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
-    ):
+    ).fetchall()
+    same_name: dict[str, list[str]] = defaultdict(list)
+    for d, name, _ in rows:
+        same_name[name_key(name)].append(d)
+    districts = []
+    for d, name, model_id in rows:
         n_bundles, n_workspaces = bundle_counts.get(d, (0, 0))
         districts.append(
             {
                 "uuid": d,
                 "name": name,
                 "model": model_id,
+                "same_name_as": [u for u in same_name[name_key(name)] if u != d],
                 "bundles": n_bundles,
                 "workspaces": n_workspaces,
                 "signers": signers_of[d],
@@ -133,23 +160,18 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
                 "conflicts": found[d],
             }
         )
-    signers = [
-        {"consultant_id": cid, "name": name, "fingerprint": fp, "bundles": n}
-        for cid, name, fp, n in conn.execute(
-            "SELECT s.consultant_id, s.name, s.fingerprint, count(b.bundle_id) FROM signers s "
-            "LEFT JOIN merged_bundles b USING (consultant_id) GROUP BY s.consultant_id "
-            "ORDER BY s.consultant_id"
-        )
-    ]
+    listed = [s.to_json() for s in signers(hq)]
     used = {r.score.model.id: r.score.benchmark.label for r in rounds}
+    default = hq_benchmark(hq, hq.models.get(DEFAULT_MODEL_ID))
     return {
         "format": LIST_FORMAT,
-        "benchmark": "; ".join(used.values()) or hq.models.get(DEFAULT_MODEL_ID).benchmark.label,
+        "benchmark": "; ".join(used.values()) or default.label,
         "benchmarks": used,  # model id → the benchmark its rounds are scored against
         "counts": hq.counts(),
         "conflicts": sum(len(c) for c in found.values()),
+        "unresolved_conflicts": sum(c["status"] == "conflicted" for v in found.values() for c in v),
         "districts": districts,
-        "signers": signers,
+        "signers": listed,
     }
 
 

@@ -1,30 +1,18 @@
 """The HQ store: one SQLite file (WAL) holding the union of every merged bundle.
 
-Facts are stored under their natural keys, never under ids that depend on merge order:
-
-``districts``          one row per district UUID; name and model from the newest bundle
-``rounds``             (district, round id); label, stage, position and scoring model from
-                       the newest bundle that carries the round
-``rating_events``      the union of all rating events, by event UUID
-``rating_event_signers`` which signers' bundles carried each event (a union too)
-``survey_responses``   the union by (district, round, role, response key)
-``signers``            trusted consultant ids → Ed25519 public key (name from newest bundle)
-``merged_bundles``     every merged bundle: id, payload SHA-256, district, signer, counts
-``scoring_models``     the models HQ published (model packs), to score their rounds with
-``benchmark_packs``    the benchmark packs HQ built, each for one model
-
-"Newest bundle" is the largest (manifest created_at, bundle id): a total order fixed by
-the bundles themselves, so each "keep the newest" update is commutative. The derived
-views — ``current_levels`` (latest event per area: time, then event UUID),
-``signer_levels`` and ``rating_conflicts`` (see ``conflicts``) — are pure functions of
-these facts. Merging the same set of bundles in any order therefore gives the same store;
-the one exception is ``merged_bundles.merged_at``, which records when a bundle arrived and
-is left out of :func:`canonical_dump`.
+Its tables and views are described in ``hq_schema``. Facts are stored under natural keys,
+never under ids that depend on merge order, and every "which value wins" rule takes the
+newest bundle — the largest (manifest created_at, bundle id): a total order fixed by the
+bundles themselves, so each "keep the newest" update is commutative. Merging the same set
+of bundles in any order therefore gives the same store; the exceptions are the columns
+that record when something arrived or HQ decided (``ORDER_DEPENDENT_COLUMNS``), left out
+of :func:`canonical_dump`.
 
 HQ's private keys live beside the store, owner read/write only: the encryption key
 (``<HQ_DB>.private-key.pem``) and the signing key (``<HQ_DB>.signing-key.pem``, made with
-the store, or when a store of the first release is first opened). Back them up with the
-store, and keep them off shared folders.
+the store, or when a store of the first release is first opened); bundles from signers HQ
+does not trust yet wait in ``<HQ_DB>.pending/``. Back them up with the store, and keep
+them off shared folders.
 """
 
 from __future__ import annotations
@@ -39,161 +27,29 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.errors import BundleError, WorkspaceError
-from onpoint_desktop.sync import keys
-from onpoint_desktop.workspace.backup import backup_name, backup_to
-from onpoint_desktop.workspace.connection import (
-    configure_connection,
-    connect,
-    transaction,
+from onpoint_desktop.sync import hq_schema, keys
+from onpoint_desktop.sync.hq_schema import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    ORDER_DEPENDENT_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
 )
-from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE, ModelTable
-from onpoint_desktop.workspace.schema import Migration, ddl_statements, migrate
+from onpoint_desktop.workspace.connection import connect, transaction
+from onpoint_desktop.workspace.model_store import ModelTable
+from onpoint_desktop.workspace.opener import StoreKind, create_owner_only, open_checked
+from onpoint_desktop.workspace.schema import ddl_statements
 
-APPLICATION_ID = 0x4F4E4851  # "ONHQ"
-ORDER_DEPENDENT_COLUMNS = {
-    "merged_bundles": ("merged_at",),
-    "scoring_models": ("installed_at",),
-    "benchmark_packs": ("built_at",),
-}
-
-SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE signers (
-    consultant_id TEXT PRIMARY KEY,
-    public_key TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    name TEXT NOT NULL,
-    named_by TEXT NOT NULL
-);
-CREATE TABLE districts (
-    uuid TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    name_key TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    model TEXT NOT NULL,
-    described_by TEXT NOT NULL
-);
-CREATE TABLE rounds (
-    district_uuid TEXT NOT NULL REFERENCES districts(uuid),
-    round_id TEXT NOT NULL,
-    label TEXT NOT NULL,
-    stage TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    described_by TEXT NOT NULL,
-    PRIMARY KEY (district_uuid, round_id)
-) WITHOUT ROWID;
-CREATE TABLE rating_events (
-    uuid TEXT PRIMARY KEY,
-    district_uuid TEXT NOT NULL,
-    round_id TEXT NOT NULL,
-    area_id TEXT NOT NULL,
-    level INTEGER,
-    note TEXT,
-    author TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    FOREIGN KEY (district_uuid, round_id) REFERENCES rounds(district_uuid, round_id)
-) WITHOUT ROWID;
-CREATE INDEX rating_events_board
-    ON rating_events (district_uuid, round_id, area_id, created_at, uuid);
-CREATE TABLE rating_event_signers (
-    event_uuid TEXT NOT NULL REFERENCES rating_events(uuid),
-    consultant_id TEXT NOT NULL REFERENCES signers(consultant_id),
-    PRIMARY KEY (event_uuid, consultant_id)
-) WITHOUT ROWID;
-CREATE TABLE survey_responses (
-    district_uuid TEXT NOT NULL,
-    round_id TEXT NOT NULL,
-    role TEXT NOT NULL,
-    response_key TEXT NOT NULL,
-    school TEXT,
-    answers TEXT NOT NULL,
-    PRIMARY KEY (district_uuid, round_id, role, response_key),
-    FOREIGN KEY (district_uuid, round_id) REFERENCES rounds(district_uuid, round_id)
-) WITHOUT ROWID;
-CREATE TABLE merged_bundles (
-    bundle_id TEXT PRIMARY KEY,
-    payload_sha256 TEXT NOT NULL UNIQUE,
-    district_uuid TEXT NOT NULL REFERENCES districts(uuid),
-    district_name TEXT NOT NULL,
-    workspace_uuid TEXT NOT NULL,
-    consultant_id TEXT NOT NULL REFERENCES signers(consultant_id),
-    created_at TEXT NOT NULL,
-    app_version TEXT NOT NULL,
-    model TEXT NOT NULL,
-    rounds INTEGER NOT NULL,
-    rating_events INTEGER NOT NULL,
-    survey_responses INTEGER NOT NULL,
-    sealed INTEGER NOT NULL,
-    merged_at TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX merged_bundles_district ON merged_bundles (district_uuid);
-
-CREATE VIEW current_levels AS
-SELECT district_uuid, round_id, area_id, level, uuid AS event_uuid, author, created_at
-FROM (
-    SELECT *, row_number() OVER (
-        PARTITION BY district_uuid, round_id, area_id ORDER BY created_at DESC, uuid DESC
-    ) AS rank
-    FROM rating_events
-) WHERE rank = 1;
-
-CREATE VIEW signer_levels AS
-SELECT district_uuid, round_id, area_id, consultant_id, level, uuid AS event_uuid, author,
-       created_at
-FROM (
-    SELECT e.*, s.consultant_id, row_number() OVER (
-        PARTITION BY e.district_uuid, e.round_id, e.area_id, s.consultant_id
-        ORDER BY e.created_at DESC, e.uuid DESC
-    ) AS rank
-    FROM rating_events e JOIN rating_event_signers s ON s.event_uuid = e.uuid
-) WHERE rank = 1;
-
-CREATE VIEW rating_conflicts AS
-SELECT district_uuid, round_id, area_id, count(*) AS signers
-FROM signer_levels
-GROUP BY district_uuid, round_id, area_id
-HAVING count(DISTINCT coalesce(level, 0)) > 1;
-"""
+__all__ = ["MIGRATIONS", "SCHEMA", "SCHEMA_VERSION", "HQStore", "canonical_dump", "create_hq"]
 
 
-def _database_path(conn: sqlite3.Connection) -> Path:
-    return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
-
-
-def _v2_signing_key(conn: sqlite3.Connection) -> None:
-    """HQ signs what it publishes: give the store its Ed25519 signing key (the key file is
-    made beside the store, or reused if an earlier, failed upgrade made it)."""
-    raw = keys.ensure_hq_signing_key(_database_path(conn))
-    conn.executemany(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-        [("hq_signing_key", keys.b64(raw)), ("hq_signing_fingerprint", keys.fingerprint(raw))],
-    )
-
-
-def _models_as_data(conn: sqlite3.Connection) -> None:
-    """Scoring models are published data (SPEC §10): each round names the model it is
-    scored with (bundles of release 1: onpoint-1); HQ keeps the models it published and
-    the benchmark packs it built, per model."""
-    conn.execute("ALTER TABLE rounds ADD COLUMN model TEXT NOT NULL DEFAULT 'onpoint-1'")
-    conn.execute(SCORING_MODELS_TABLE)
-    conn.execute(
-        "CREATE TABLE benchmark_packs ("
-        " id INTEGER PRIMARY KEY,"
-        " model TEXT NOT NULL,"
-        " name TEXT NOT NULL,"
-        " date TEXT NOT NULL,"
-        " content TEXT NOT NULL,"
-        " built_at TEXT NOT NULL)"
-    )
-
-
-# The HQ store's schema history after SCHEMA, oldest first (as the workspace's:
-# MIGRATIONS[i] upgrades version i + 1 to i + 2, after a backup, in one transaction).
-# Append only.
-MIGRATIONS: list[Migration] = [_v2_signing_key, _models_as_data]
-
-SCHEMA_VERSION = 1 + len(MIGRATIONS)
+HQ_STORE = StoreKind(
+    noun="HQ store",
+    application_id=APPLICATION_ID,
+    schema_history=lambda: hq_schema.MIGRATIONS,
+    missing_hint="Create one with 'onpoint hq init'.",
+    restore_hint="Put back the copy of the HQ store (and its key files) from your backup",
+)
 
 
 def name_key(name: str) -> str:
@@ -207,6 +63,7 @@ class HQStore:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self._private_key: X25519PrivateKey | None = None
         self.model_table = ModelTable(conn, path.name, self.transaction)
         self.models = self.model_table.catalogue  # the models HQ scores rounds with
 
@@ -226,12 +83,13 @@ class HQStore:
             raise WorkspaceError(f"Cannot create {path}: folder {path.parent} does not exist.")
         conn = None
         try:
+            create_owner_only(path)  # it will hold survey responses
             conn = connect(path)
             public = keys.create_hq_key(path, utc_now())
             conn.execute("BEGIN IMMEDIATE")
             for statement in ddl_statements(SCHEMA):
                 conn.execute(statement)
-            for migration in MIGRATIONS:
+            for migration in hq_schema.MIGRATIONS:
                 migration(conn)
             conn.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)",
@@ -242,7 +100,7 @@ class HQStore:
                 ],
             )
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute(f"PRAGMA user_version = {1 + len(hq_schema.MIGRATIONS)}")
             conn.execute("COMMIT")
         except BaseException:
             if conn is not None:
@@ -257,44 +115,10 @@ class HQStore:
 
     @classmethod
     def open(cls, path: str | Path) -> HQStore:
-        """Open an existing HQ store, refusing anything else before writing to it."""
+        """Open an existing HQ store (``opener.open_checked``: refused unless it is a sound
+        HQ store of a known format; an older one is migrated after a backup)."""
         path = Path(path)
-        if not path.is_file():
-            raise WorkspaceError(f"No HQ store at {path}. Create one with 'onpoint hq init'.")
-        with path.open("rb") as fh:
-            if not fh.read(16).startswith(b"SQLite format 3"):
-                raise WorkspaceError(f"{path} is not an HQ store (it is not a SQLite database).")
-        conn = connect(path, configure=False)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise WorkspaceError(f"{path} is damaged and cannot be opened ({exc}).") from None
-        if app_id != APPLICATION_ID:
-            conn.close()
-            raise WorkspaceError(f"{path} is a SQLite database but not an Onpoint HQ store.")
-        if version > SCHEMA_VERSION or version < 1:
-            conn.close()
-            raise WorkspaceError(
-                f"{path} is HQ store format {version}; this version reads up to "
-                f"{SCHEMA_VERSION}. Update Onpoint Desktop."
-            )
-        if version < SCHEMA_VERSION:
-            try:
-                backup = backup_to(conn, backup_name(path, f"before-migration-v{version}"))
-                try:
-                    migrate(conn, version, MIGRATIONS)
-                except sqlite3.Error as exc:
-                    raise WorkspaceError(
-                        f"Could not upgrade the HQ store {path} from format {version}: {exc}. "
-                        f"The file is unchanged; a copy is at {backup}."
-                    ) from None
-            except BaseException:
-                conn.close()
-                raise
-        configure_connection(conn, path)
-        return cls(path, conn)
+        return cls(path, open_checked(path, HQ_STORE))
 
     def close(self) -> None:
         self.conn.close()
@@ -340,7 +164,10 @@ class HQStore:
         return key
 
     def private_key(self) -> X25519PrivateKey | None:
-        """HQ's private key from beside the store, or None when it is not there."""
+        """HQ's private key from beside the store, or None when it is not there (read once
+        per open store)."""
+        if self._private_key is not None:
+            return self._private_key
         if not keys.hq_private_key_path(self.path).exists():
             return None
         key = keys.load_hq_private_key(self.path)
@@ -349,25 +176,26 @@ class HQStore:
                 f"{keys.hq_private_key_path(self.path)} is not the key of the HQ store "
                 f"{self.path}; put the store's own key file back beside it."
             )
+        self._private_key = key
         return key
 
-    def signer(self, consultant_id: str) -> tuple[str, str] | None:
-        """(public key base64, name) of a trusted signer, or None."""
-        return self.conn.execute(
-            "SELECT public_key, name FROM signers WHERE consultant_id = ?", (consultant_id,)
-        ).fetchone()
-
-    def signer_status(self, consultant_id: str, public_key: bytes) -> str:
-        """``known`` (same id, same key), ``new`` (id never seen) or ``key-mismatch``."""
-        known = self.signer(consultant_id)
-        if known is None:
-            return "new"
-        return "known" if known[0] == keys.b64(public_key) else "key-mismatch"
+    @property
+    def pending_folder(self) -> Path:
+        """Where bundles from signers HQ does not trust yet are kept (0700)."""
+        return self.path.with_name(self.path.name + ".pending")
 
     def counts(self) -> dict[str, int]:
-        tables = ("districts", "rounds", "rating_events", "survey_responses", "signers")
-        tables += ("merged_bundles",)
-        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        """Rows per kind of fact; ``signers`` counts the trusted ones."""
+        tables = ("districts", "rounds", "rating_events", "survey_responses", "merged_bundles")
+        counts = {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        for status in ("trusted", "pending"):
+            counts["signers" if status == "trusted" else "pending_signers"] = self.conn.execute(
+                "SELECT count(*) FROM signer_keys WHERE status = ?", (status,)
+            ).fetchone()[0]
+        counts["pending_bundles"] = self.conn.execute(
+            "SELECT count(*) FROM pending_bundles"
+        ).fetchone()[0]
+        return counts
 
 
 def create_hq(path: str | Path, public_key_out: str | Path) -> tuple[HQStore, keys.HQPublicKey]:

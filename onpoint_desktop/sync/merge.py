@@ -1,35 +1,38 @@
-"""Merging bundles into the HQ store: verified, idempotent and order-independent.
+"""Merging bundles into the HQ store: checked, idempotent and order-independent.
 
-Each bundle is verified outside any transaction, then applied in one transaction of its
-own: a bundle goes in whole or not at all, a refused bundle leaves no trace while the
-others still merge, and a crash or a cancel part-way keeps the bundles already merged
-(each complete) and leaves the rest untouched, so merging the same files again finishes
-the job. Merging a bundle again changes nothing (it is recognised by its id and payload
-hash). Facts are unioned under natural keys and every "which value wins" rule takes the
-newest bundle (manifest time, then bundle id), so any order of the same bundles gives the
-same store (see ``hq_store``).
+Each file is checked first (``check.check_bundle``: on its signed manifest alone, HQ
+decides whether to read it at all), then applied in one transaction of its own: a bundle
+goes in whole or not at all, a refused or held bundle leaves no trace in the merged facts
+while the others still merge, and a crash or a cancel part-way keeps the bundles already
+merged (each complete) and leaves the rest untouched, so merging the same files again
+finishes the job. Merging a bundle again changes nothing (it is recognised by its id and
+payload hash). Facts are unioned under natural keys and every "which value wins" rule
+takes the newest bundle (manifest time, then bundle id), so any order of the same
+bundles gives the same store (see ``hq_schema``).
 
-Refused, with the store unchanged (besides everything ``verify`` refuses):
-``unknown-signer``       a consultant id HQ has not trusted yet (unless ``trust_new_signers``)
-``signer-key-mismatch``  a known consultant id signing with a different key
-``district-claim``       a bundle naming a district HQ already holds under another UUID
-``inconsistent``         a rating event or survey response HQ holds with other content
+Outcomes: ``merged``, ``already-merged``, ``pending`` (held aside: its signer's key is not
+trusted yet; ``hq trust`` merges it later) and ``refused`` (with the reader's reasons, and
+``revoked-signer``, ``from-the-future``, or ``inconsistent``: a record HQ holds from the
+same signer and workspace with other content). A refusal never stops the run.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from onpoint_desktop import clock
+from onpoint_desktop.english import counted
 from onpoint_desktop.errors import BundleError, Cancelled, WorkspaceError
-from onpoint_desktop.sync import keys
+from onpoint_desktop.sync import hq_signers
+from onpoint_desktop.sync.check import BundleCheck, check_bundle
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
-from onpoint_desktop.sync.format import BundleRefused
+from onpoint_desktop.sync.format import BUNDLE_FORMAT_1, BundleRefused
 from onpoint_desktop.sync.hq_store import HQStore, name_key
-from onpoint_desktop.sync.verify import VerifiedBundle, open_bundle
+from onpoint_desktop.sync.staging import Staging
+from onpoint_desktop.sync.verify import VerifiedBundle
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -40,14 +43,17 @@ class BundleOutcome:
     """What happened to one bundle file in a merge run."""
 
     source: str
-    status: str  # "merged", "already-merged" or "refused"
+    status: str  # "merged", "already-merged", "pending" or "refused"
     bundle_id: str = ""
     district: str = ""
     district_uuid: str = ""
     consultant: str = ""
-    new_signer: bool = False
+    fingerprint: str = ""  # the signer's key
+    new_signer: bool = False  # trusted in this run (--trust-new-signers)
+    same_name_as: tuple[str, ...] = ()  # trusted signers sharing the signer's name
+    same_consultant_id_as: tuple[str, ...] = ()
     added: dict[str, int] = field(default_factory=dict)  # rounds, rating_events, responses
-    reason: str = ""  # a BundleRefused reason code when refused
+    reason: str = ""  # a BundleRefused reason code when refused; unknown-signer when pending
     message: str = ""
 
 
@@ -62,6 +68,15 @@ class MergeSummary:
     @property
     def refused(self) -> tuple[BundleOutcome, ...]:
         return tuple(o for o in self.outcomes if o.status == "refused")
+
+    @property
+    def pending(self) -> tuple[BundleOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "pending")
+
+    @property
+    def trusted_now(self) -> dict[str, str]:
+        """Fingerprint → name of the signers trusted in this run."""
+        return {o.fingerprint: o.consultant for o in self.outcomes if o.new_signer}
 
 
 class MergeCancelled(Cancelled):
@@ -82,99 +97,118 @@ def merge_bundles(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> MergeSummary:
-    """Verify and merge each bundle file; refusals are reported, not raised.
+    """Check and merge each bundle file; refusals and held bundles are reported, not raised.
 
+    ``trust_new_signers`` trusts every signer key HQ has not trusted yet (scripts; each is
+    named in the summary) and merges the bundles it had held aside for them.
     ``progress(done, total)`` is called after each bundle; when ``cancel()`` returns True
     the run stops between bundles and raises :class:`MergeCancelled` (bundles merged so
     far stay merged, each complete; its ``summary`` lists them).
     """
-    private_key = hq.private_key()
+    staging = Staging(hq.conn)
     outcomes: list[BundleOutcome] = []
     touched: set[str] = set()
-    for index, path in enumerate(files):
+    queue = [Path(f) for f in files]
+    for index, path in enumerate(queue):
         if cancel is not None and cancel():
             merged = sum(1 for o in outcomes if o.status == "merged")
-            found = conflicts(hq.conn, sorted(touched)) if touched else []
             raise MergeCancelled(
-                f"Merge cancelled after {index} of {len(files)} bundles ({merged} merged, "
+                f"Merge cancelled after {index} of {len(queue)} bundles ({merged} merged, "
                 "each complete); the others were not touched. Merging the same files "
                 "again is safe.",
-                MergeSummary(tuple(outcomes), tuple(found)),
-                len(files),
+                _summary(hq, outcomes, touched),
+                len(queue),
             )
-        bundle = None
         try:
-            bundle = open_bundle(Path(path), hq_private_key=private_key, models=hq.models)
-            with hq.transaction():
-                outcome = merge_verified(hq, bundle, trust_new_signers=trust_new_signers)
-        except BundleError as exc:
-            if isinstance(exc, BundleRefused) and exc.reason == "hq-key-missing":
-                exc = BundleRefused(
-                    exc.reason,
-                    f"{path} is encrypted for HQ, but HQ's private key "
-                    f"{keys.hq_private_key_path(hq.path)} is missing; put it back beside "
-                    "the HQ store (from your backup) and merge again.",
-                )
-            outcome = _refused(str(path), exc, bundle)
+            outcome = merge_file(hq, path, staging, trust_new_signers=trust_new_signers)
         except WorkspaceError as exc:  # the store cannot be written (full disk, read-only)
             merged = sum(1 for o in outcomes if o.status == "merged")
             raise WorkspaceError(
-                f"{exc} The merge stopped at {path}; the {merged} bundle(s) merged before it "
-                "in this run are complete, and merging the same files again is safe."
+                f"{exc} The merge stopped at {path}; the {counted(merged, 'bundle')} merged "
+                "before it in this run stay merged, each complete, and merging the same files "
+                "again is safe."
             ) from None
         outcomes.append(outcome)
         if outcome.status == "merged":
             touched.add(outcome.district_uuid)
         if progress is not None:
-            progress(index + 1, len(files))
+            progress(index + 1, len(queue))
+    for fingerprint in dict.fromkeys(o.fingerprint for o in outcomes if o.new_signer):
+        for held in merge_pending(hq, fingerprint, staging):
+            outcomes.append(held)
+            if held.status == "merged":
+                touched.add(held.district_uuid)
+    return _summary(hq, outcomes, touched)
+
+
+def _summary(hq: HQStore, outcomes: list[BundleOutcome], touched: set[str]) -> MergeSummary:
     found = conflicts(hq.conn, sorted(touched)) if touched else []
     return MergeSummary(tuple(outcomes), tuple(found))
 
 
-def _refused(source: str, exc: BundleError, bundle: VerifiedBundle | None) -> BundleOutcome:
-    about = {}
-    if bundle is not None:
-        about = {
-            "bundle_id": bundle.bundle_id,
-            "district": bundle.district_name,
-            "district_uuid": bundle.district_uuid,
-            "consultant": bundle.consultant_name,
-        }
-    reason = exc.reason if isinstance(exc, BundleRefused) else "unreadable"
-    return BundleOutcome(source, "refused", reason=reason, message=str(exc), **about)
-
-
-def merge_verified(
-    hq: HQStore, bundle: VerifiedBundle, *, trust_new_signers: bool = False
+def merge_file(
+    hq: HQStore, path: Path, staging: Staging, *, trust_new_signers: bool = False
 ) -> BundleOutcome:
-    """Apply one verified bundle (inside the caller's transaction)."""
-    from onpoint_desktop.workspace import utc_now
+    """Check one file and apply it, hold it aside, or say why not."""
+    check = None
+    try:
+        check = check_bundle(
+            path, hq, for_merge=True, trust_new_signers=trust_new_signers, staging=staging
+        )
+        if check.verdict == "acceptable":
+            with hq.transaction():
+                outcome = apply(hq, check)
+        else:
+            if check.verdict == "pending":
+                hq_signers.hold_aside(hq, path, check.header)
+            outcome = _outcome(check)
+        if outcome.status in ("merged", "already-merged"):  # no need to hold it any more
+            hq_signers.forget_pending(hq, check.header.payload_sha256)
+        return outcome
+    except BundleError as exc:  # found while applying (inconsistent), or holding aside
+        header = check.header if check is not None else None
+        return _outcome(BundleCheck(Path(path), "refused", header=header, refusal=exc))
+    finally:
+        staging.clear()
 
-    conn, source = hq.conn, bundle.source
-    known = conn.execute(
-        "SELECT payload_sha256 FROM merged_bundles WHERE bundle_id = ?", (bundle.bundle_id,)
-    ).fetchone()
-    base = {
-        "source": source,
-        "bundle_id": bundle.bundle_id,
-        "district": bundle.district_name,
-        "district_uuid": bundle.district_uuid,
-        "consultant": bundle.consultant_name,
-    }
-    if known is not None:
-        if known[0] != bundle.payload_sha256:
-            raise BundleRefused(
-                "inconsistent",
-                f"{source} reuses the id of bundle {bundle.bundle_id}, which HQ merged with "
-                "other content; refused.",
-            )
-        return BundleOutcome(status="already-merged", **base)
 
+def _outcome(check: BundleCheck, **more) -> BundleOutcome:
+    h = check.header
+    about = {}
+    if h is not None:
+        about = {
+            "bundle_id": h.bundle_id,
+            "district": h.district_name,
+            "district_uuid": h.district_uuid,
+            "consultant": h.consultant_name,
+            "fingerprint": h.signer_fingerprint,
+        }
+    status = "merged" if check.verdict == "acceptable" else check.verdict
+    message = str(check.refusal) if check.refusal is not None else ""
+    if check.verdict == "pending" and h is not None:
+        message = (
+            f"Held aside: signed by {h.consultant_name} (key {h.signer_fingerprint}), whom "
+            "this HQ store does not trust yet. Nothing of it was merged."
+        )
+    return BundleOutcome(
+        str(check.path),
+        status,
+        same_name_as=check.same_name_as,
+        same_consultant_id_as=check.same_consultant_id_as,
+        reason=check.reason,
+        message=message,
+        **about,
+        **more,
+    )
+
+
+def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
+    """Apply one checked bundle (inside the caller's transaction)."""
+    bundle = check.bundle
+    conn, district = hq.conn, bundle.district_uuid
     order = f"{bundle.created_at} {bundle.bundle_id}"
-    new_signer = _check_signer(hq, bundle, order, trust_new_signers)
+    hq_signers.record_signer(hq, bundle, "trusted" if check.trust_now else "pending")
     _merge_district(hq, bundle, order)
-    district = bundle.district_uuid
-    content = bundle.content
     held_rounds = {
         r[0]
         for r in conn.execute("SELECT round_id FROM rounds WHERE district_uuid = ?", (district,))
@@ -197,168 +231,140 @@ def merge_verified(
                 order,
                 r["model"],
             )
-            for r in content.rounds
+            for r in bundle.rounds
         ],
     )
     added = {
-        "rounds": len({r["id"] for r in content.rounds} - held_rounds),
+        "rounds": len({r["id"] for r in bundle.rounds} - held_rounds),
         "rating_events": _merge_events(hq, bundle),
         "survey_responses": _merge_responses(hq, bundle),
     }
+    counts = bundle.counts
     conn.execute(
-        "INSERT INTO merged_bundles (bundle_id, payload_sha256, district_uuid, district_name, "
-        "workspace_uuid, consultant_id, created_at, app_version, model, rounds, "
-        "rating_events, survey_responses, sealed, merged_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO merged_bundles (bundle_id, payload_sha256, format, district_uuid, "
+        "district_name, workspace_uuid, signer, consultant_id, created_at, app_version, model, "
+        "rounds, rating_events, survey_responses, sealed, merged_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             bundle.bundle_id,
             bundle.payload_sha256,
+            bundle.format,
             district,
             bundle.district_name,
-            content.workspace_uuid,
+            bundle.workspace_uuid,
+            bundle.signer_fingerprint,
             bundle.consultant_id,
             bundle.created_at,
             str(bundle.manifest.get("app_version", "")),
-            content.model,
-            len(content.rounds),
-            len(content.rating_events),
-            len(content.survey_responses),
+            bundle.model,
+            counts["rounds"],
+            counts["rating_events"],
+            counts["survey_responses"],
             int(bundle.sealed_for is not None),
-            utc_now(),
+            clock.utc_now(),
         ),
     )
-    return BundleOutcome(status="merged", new_signer=new_signer, added=added, **base)
-
-
-def _check_signer(hq: HQStore, bundle: VerifiedBundle, order: str, trust_new: bool) -> bool:
-    """Refuse unknown or re-keyed signers; trust a new one only when asked. True if new."""
-    public_key = keys.b64(bundle.public_key)
-    known = hq.signer(bundle.consultant_id)
-    if known is None:  # (hq.signer_status gives the same answer to callers that only look)
-        if not trust_new:
-            raise BundleRefused(
-                "unknown-signer",
-                f"{bundle.source} is signed by {bundle.consultant_name} (consultant id "
-                f"{bundle.consultant_id}, key {bundle.signer_fingerprint}), whom this HQ store "
-                "does not know yet. Check the key with the consultant, then merge again with "
-                "--trust-new-signers.",
-            )
-        hq.conn.execute(
-            "INSERT INTO signers (consultant_id, public_key, fingerprint, name, named_by) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                bundle.consultant_id,
-                public_key,
-                bundle.signer_fingerprint,
-                bundle.consultant_name,
-                order,
-            ),
-        )
-        return True
-    if known[0] != public_key:
-        raise BundleRefused(
-            "signer-key-mismatch",
-            f"{bundle.source} claims to come from {known[1]} (consultant id "
-            f"{bundle.consultant_id}) but is signed with a different key "
-            f"({bundle.signer_fingerprint}) than the one HQ trusts; refused. If the consultant "
-            "really has a new installation, it must use a new consultant id.",
-        )
-    hq.conn.execute(
-        "UPDATE signers SET name = ?, named_by = ? WHERE consultant_id = ? AND named_by < ?",
-        (bundle.consultant_name, order, bundle.consultant_id, order),
-    )
-    return False
+    return _outcome(check, new_signer=check.trust_now, added=added)
 
 
 def _merge_district(hq: HQStore, bundle: VerifiedBundle, order: str) -> None:
-    d = bundle.content.district
-    key = name_key(d["name"])
-    other = hq.conn.execute(
-        "SELECT uuid, name FROM districts WHERE name_key = ? AND uuid != ?", (key, d["uuid"])
-    ).fetchone()
-    if other is not None:
-        raise BundleRefused(
-            "district-claim",
-            f"{bundle.source} names district '{d['name']}' with id {d['uuid']}, but HQ already "
-            f"holds '{other[1]}' under id {other[0]}. If they are different districts, rename "
-            "one in its workspace and export again; if they are the same, the bundle was made "
-            "from a re-created workspace and must not be merged.",
-        )
+    """The district by its UUID; its name and model from the newest bundle. Districts may
+    share a name (``hq list`` flags them): a name never decides whose district it is."""
+    d = bundle.district
     hq.conn.execute(
         "INSERT INTO districts (uuid, name, name_key, created_at, model, described_by) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET name = excluded.name, "
         "name_key = excluded.name_key, model = excluded.model, created_at = excluded.created_at, "
         "described_by = excluded.described_by WHERE excluded.described_by > districts.described_by",
-        (d["uuid"], d["name"], key, d["created_at"], bundle.content.model, order),
+        (d["uuid"], d["name"], name_key(d["name"]), d["created_at"], bundle.model, order),
     )
 
 
 def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> int:
-    conn, district = hq.conn, bundle.district_uuid
-    existing = {
-        row[0]: row[1:]
-        for row in conn.execute(
-            "SELECT uuid, round_id, area_id, level, note, author, created_at "
-            "FROM rating_events WHERE district_uuid = ?",
-            (district,),
-        )
-    }
-    new_rows = []
-    for e in bundle.content.rating_events:
-        fields = (e["round"], e["area"], e["level"], e["note"], e["author"], e["created_at"])
-        held = existing.get(e["uuid"])
-        if held is None:
-            new_rows.append((e["uuid"], district, *fields))
-        elif held != fields:
-            raise BundleRefused(
-                "inconsistent",
-                f"{bundle.source}: rating event {e['uuid']} differs from the one HQ already "
-                "holds; rating events never change, so the bundle was refused.",
-            )
-    try:
-        conn.executemany(
-            "INSERT INTO rating_events (uuid, district_uuid, round_id, area_id, level, note, "
-            "author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            new_rows,
-        )
-    except sqlite3.IntegrityError:  # the UUID belongs to another district
+    """Union the staged events under (signer, workspace, event id); returns how many were
+    new. An event HQ holds under the same identity with other content refuses the bundle
+    (events never change); its place in the order, guessed for a bundle of the first
+    release, gives way to the number a later bundle of the workspace carries."""
+    conn = hq.conn
+    known = bundle.format != BUNDLE_FORMAT_1  # the bundle carries the workspace's numbers
+    ident = (bundle.signer_fingerprint, bundle.workspace_uuid)
+    clash = conn.execute(
+        "SELECT i.uuid FROM temp.incoming_events i JOIN rating_events e "
+        "ON e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid "
+        "WHERE e.district_uuid IS NOT ? OR e.round_id IS NOT i.round_id "
+        "OR e.area_id IS NOT i.area_id OR e.level IS NOT i.level OR e.note IS NOT i.note "
+        "OR e.author IS NOT i.author OR e.created_at IS NOT i.created_at "
+        "OR (e.seq_known AND ? AND e.seq != i.seq) LIMIT 1",
+        (*ident, bundle.district_uuid, known),
+    ).fetchone()
+    if clash is not None:
         raise BundleRefused(
             "inconsistent",
-            f"{bundle.source} carries a rating event HQ holds for another district; refused.",
-        ) from None
-    conn.executemany(
-        "INSERT OR IGNORE INTO rating_event_signers (event_uuid, consultant_id) VALUES (?, ?)",
-        [(e["uuid"], bundle.consultant_id) for e in bundle.content.rating_events],
+            f"{bundle.source}: rating event {clash[0]} differs from the one HQ already holds "
+            "from the same signer and workspace; rating events never change, so the bundle "
+            "was refused.",
+        )
+    if known:
+        conn.execute(
+            "UPDATE rating_events SET seq_known = 1, seq = (SELECT i.seq FROM "
+            "temp.incoming_events i WHERE i.uuid = rating_events.uuid) "
+            "WHERE signer = ? AND workspace_uuid = ? AND seq_known = 0 "
+            "AND uuid IN (SELECT uuid FROM temp.incoming_events)",
+            ident,
+        )
+    cursor = conn.execute(
+        "INSERT INTO rating_events (signer, workspace_uuid, uuid, seq, seq_known, district_uuid, "
+        "round_id, area_id, level, note, author, created_at) "
+        "SELECT ?, ?, i.uuid, i.seq, ?, ?, i.round_id, i.area_id, i.level, i.note, i.author, "
+        "i.created_at FROM temp.incoming_events i WHERE NOT EXISTS (SELECT 1 FROM rating_events "
+        "e WHERE e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid)",
+        (*ident, int(known), bundle.district_uuid, *ident),
     )
-    return len(new_rows)
+    return cursor.rowcount
 
 
 def _merge_responses(hq: HQStore, bundle: VerifiedBundle) -> int:
+    """Union the staged responses by (district, round, role, response key)."""
     conn, district = hq.conn, bundle.district_uuid
-    existing = {
-        (r[0], r[1], r[2]): (r[3], r[4])
-        for r in conn.execute(
-            "SELECT round_id, role, response_key, school, answers FROM survey_responses "
-            "WHERE district_uuid = ?",
-            (district,),
+    clash = conn.execute(
+        "SELECT i.role, i.response_key, i.round_id FROM temp.incoming_responses i "
+        "JOIN survey_responses s ON s.district_uuid = ? AND s.round_id = i.round_id "
+        "AND s.role = i.role AND s.response_key = i.response_key "
+        "WHERE s.school IS NOT i.school OR s.answers != i.answers LIMIT 1",
+        (district,),
+    ).fetchone()
+    if clash is not None:
+        role, key, round_id = clash
+        raise BundleRefused(
+            "inconsistent",
+            f"{bundle.source}: {role} response {key[:40]!r} of round {round_id} differs from "
+            "the one HQ already holds (the same survey imported twice with different "
+            "settings?); refused. Resolve it in the workspaces first.",
         )
-    }
-    new_rows = []
-    for s in bundle.content.survey_responses:
-        answers = json.dumps(s["answers"], sort_keys=True, separators=(",", ":"))
-        held = existing.get((s["round"], s["role"], s["key"]))
-        if held is None:
-            new_rows.append((district, s["round"], s["role"], s["key"], s["school"], answers))
-        elif held != (s["school"], answers):
-            raise BundleRefused(
-                "inconsistent",
-                f"{bundle.source}: {s['role']} response {s['key']!r} of round {s['round']} "
-                "differs from the one HQ already holds (the same survey imported twice with "
-                "different settings?); refused. Resolve it in the workspaces first.",
-            )
-    conn.executemany(
+    cursor = conn.execute(
         "INSERT INTO survey_responses (district_uuid, round_id, role, response_key, school, "
-        "answers) VALUES (?, ?, ?, ?, ?, ?)",
-        new_rows,
+        "answers) SELECT ?, i.round_id, i.role, i.response_key, i.school, i.answers "
+        "FROM temp.incoming_responses i WHERE NOT EXISTS (SELECT 1 FROM survey_responses s "
+        "WHERE s.district_uuid = ? AND s.round_id = i.round_id AND s.role = i.role "
+        "AND s.response_key = i.response_key)",
+        (district, district),
     )
-    return len(new_rows)
+    return cursor.rowcount
+
+
+def merge_pending(
+    hq: HQStore, fingerprint: str, staging: Staging | None = None
+) -> list[BundleOutcome]:
+    """Merge the bundles held aside for a signer HQ now trusts; each is forgotten once
+    merged (or refused: it never will be)."""
+    staging = staging or Staging(hq.conn)
+    outcomes = []
+    for sha, file, source in hq_signers.pending_files(hq, fingerprint):
+        if not file.exists():
+            hq_signers.forget_pending(hq, sha)
+            continue
+        outcome = merge_file(hq, file, staging)
+        outcomes.append(dataclasses.replace(outcome, source=f"{source} (held aside)"))
+        if outcome.status != "pending":
+            hq_signers.forget_pending(hq, sha)
+    return outcomes

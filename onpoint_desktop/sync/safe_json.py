@@ -8,7 +8,7 @@ naming the file. Everything a bundle, a signed document or an HQ key file holds 
 through it.
 
 A document with no more brackets than the depth limit cannot be nested deeper than it,
-so the usual small record costs one ``bytes.count``; only larger documents are walked
+so the usual small record costs one ``str.count``; only larger documents are walked
 (iteratively) after parsing.
 
 >>> loads(b'{"a": [1, 2]}')
@@ -35,14 +35,16 @@ def _not_finite(constant: str) -> float:
     raise UnsafeJSON(f"it holds the non-number {constant}")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_not_finite)
+
+
 def loads(text: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     """Parse ``text`` (UTF-8 bytes or str), refusing deep nesting, NaN and ±Infinity."""
-    if isinstance(text, bytes):
-        opening = text.count(b"[") + text.count(b"{")
-    else:
-        opening = text.count("[") + text.count("{")
     try:
-        value = json.loads(text, parse_constant=_not_finite)
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        opening = text.count("[") + text.count("{")
+        value = _DECODER.decode(text)
     except RecursionError:
         raise UnsafeJSON(f"it is nested deeper than {max_depth} levels") from None
     except UnicodeDecodeError:

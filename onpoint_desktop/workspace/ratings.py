@@ -1,20 +1,24 @@
 """Rating events: the append-only history behind the bingo board.
 
 A rating (level 1–4 with an optional evidence note, or cleared) is one new event; the
-current board is each area's latest event, by time then event UUID. Event times are
-strictly increasing within a workspace, so the order never depends on the clock.
+current board is each area's latest event (``latest``). Events are ordered by the
+workspace's own sequence number, so the order never depends on the clock; each is still
+stamped with the computer's clock as it is, and :meth:`RatingLog.clock_behind` tells when
+that clock reads earlier than the workspace's latest event (it was wrong then, or is now).
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import astuple
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
+from onpoint_desktop import clock, limits
 from onpoint_desktop.errors import InputError
-from onpoint_desktop.workspace.records import TIME_FORMAT, RatingEvent, default_author
+from onpoint_desktop.workspace.latest import WITHIN_WORKSPACE, latest_events
+from onpoint_desktop.workspace.records import RatingEvent, default_author
 
 if TYPE_CHECKING:
     import sqlite3
@@ -24,7 +28,8 @@ if TYPE_CHECKING:
     from onpoint_desktop.framework import Framework
     from onpoint_desktop.workspace.records import Round
 
-_EVENT_COLUMNS = "uuid, round_id, area_id, level, note, author, created_at"
+_EVENT_COLUMNS = "uuid, round_id, area_id, level, note, author, created_at, seq"
+CLOCK_BEHIND = timedelta(hours=1)  # a clock behind the workspace by more is pointed out
 
 
 class RatingLog:
@@ -50,20 +55,23 @@ class RatingLog:
         top = self.framework.max_level
         if level is not None and (isinstance(level, bool) or level not in range(1, top + 1)):
             raise InputError(f"Rating level must be 1–{top} (or 0 to clear), not {level}.")
-        note = note.strip() if note and note.strip() else None
+        note = limits.checked_note(note)
+        author = limits.checked_name(author or default_author() or "consultant", "The rater's name")
         with self.transaction():
+            last = self.conn.execute("SELECT max(seq) FROM rating_events").fetchone()[0]
             event = RatingEvent(
                 uuid=str(uuid.uuid4()),
                 round_id=round_id,
                 area_id=area_id,
                 level=level,
                 note=note,
-                author=(author or default_author()).strip() or "consultant",
-                created_at=self._next_timestamp(),
+                author=author,
+                created_at=clock.utc_now(),  # the clock as it is, right or wrong
+                seq=(last or 0) + 1,
             )
             # Plain SQL on the hot path: no table introspection, no pandas import.
             self.conn.execute(
-                f"INSERT INTO rating_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO rating_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 astuple(event),
             )
         return event
@@ -77,38 +85,33 @@ class RatingLog:
                 f"Unknown focus area '{area_id}'.{hint} 'onpoint areas' lists them all."
             )
 
-    def _next_timestamp(self) -> str:
-        """Now, but strictly after every recorded event (so order never depends on clocks)."""
-        now = datetime.now(timezone.utc)
-        last = self.conn.execute("SELECT max(created_at) FROM rating_events").fetchone()[0]
-        if last:
-            floor = datetime.strptime(last, TIME_FORMAT).replace(tzinfo=timezone.utc)
-            if now <= floor:
-                now = floor + timedelta(microseconds=1)
-        return now.strftime(TIME_FORMAT)
+    def clock_behind(self) -> timedelta | None:
+        """How far the computer's clock is behind the workspace's latest rating event, when
+        that is more than an hour (:data:`CLOCK_BEHIND`); else None.
+
+        Either the clock was ahead when that event was recorded, or it is behind now; new
+        events are still recorded in the right order, but their times (and HQ, which
+        refuses times far ahead of its own clock) depend on a right clock."""
+        latest = clock.parse_instant(
+            self.conn.execute("SELECT max(created_at) FROM rating_events").fetchone()[0]
+        )
+        if latest is None:
+            return None
+        gap = latest - clock.now()
+        return gap if gap > CLOCK_BEHIND else None
+
+    def _latest(self, columns: str, round_id: str):
+        """Each area's latest event of a round (``latest``), cleared ratings left out."""
+        source = "(SELECT * FROM rating_events WHERE round_id = ?)"
+        sql = latest_events(columns, source, "area_id", WITHIN_WORKSPACE)
+        return self.conn.execute(f"{sql} AND level IS NOT NULL", (round_id,))
 
     def board(self, round_id: str) -> dict[str, RatingEvent]:
-        """The current rating of each rated area: its latest event (time, then UUID)."""
-        rows = self.conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM ("
-            f"  SELECT {_EVENT_COLUMNS}, row_number() OVER ("
-            "    PARTITION BY area_id ORDER BY created_at DESC, uuid DESC) AS rank"
-            "  FROM rating_events WHERE round_id = ?"
-            ") WHERE rank = 1 AND level IS NOT NULL",
-            (round_id,),
-        )
-        return {r[2]: RatingEvent(*r) for r in rows}
+        """The current rating of each rated area: its latest event."""
+        return {r[2]: RatingEvent(*r) for r in self._latest(_EVENT_COLUMNS, round_id)}
 
     def levels(self, round_id: str) -> dict[str, int]:
-        rows = self.conn.execute(
-            "SELECT area_id, level FROM ("
-            "  SELECT area_id, level, row_number() OVER ("
-            "    PARTITION BY area_id ORDER BY created_at DESC, uuid DESC) AS rank"
-            "  FROM rating_events WHERE round_id = ?"
-            ") WHERE rank = 1 AND level IS NOT NULL",
-            (round_id,),
-        )
-        return dict(rows.fetchall())
+        return dict(self._latest("area_id, level", round_id).fetchall())
 
     def history(self, round_id: str, area_id: str | None = None) -> list[RatingEvent]:
         """Rating events of a round (or one area), oldest first."""
@@ -117,5 +120,5 @@ class RatingLog:
         if area_id is not None:
             sql += " AND area_id = ?"
             args += (area_id,)
-        rows = self.conn.execute(sql + " ORDER BY created_at, uuid", args)
+        rows = self.conn.execute(sql + " ORDER BY seq", args)
         return [RatingEvent(*r) for r in rows]

@@ -47,4 +47,5 @@ class RatingEvent:
     level: int | None  # None: the rating was cleared
     note: str | None
     author: str
-    created_at: str
+    created_at: str  # the computer's clock when it was recorded, as it was
+    seq: int = 0  # its place in the workspace's own order (1, 2, 3…): what orders events

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from onpoint_desktop import limits
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.workspace.responses import ALL_SCHOOLS, ANY_COMPONENT, Response, existing_keys
 
@@ -84,6 +85,7 @@ class ResponseWriter:
 
     def add(self, table: ResponseTable) -> np.ndarray:
         """Store the responses with new keys; returns which rows of ``table`` were new."""
+        limits.check_schools(table.schools)  # so the workspace can always be exported
         new = np.zeros(len(table), dtype=bool)
         for i, key in enumerate(table.keys):
             if key not in self.known:

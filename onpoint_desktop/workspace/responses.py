@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from onpoint_desktop import limits
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.scoring import ItemStat, RoleAggregate, SurveyAggregates
 
@@ -99,6 +100,8 @@ def insert_responses(
 
     Runs inside the caller's transaction. Returns how many were inserted.
     """
+    responses = list(responses)
+    limits.check_schools(r.school for r in responses)  # so the workspace can always be exported
     known = existing_keys(conn, round_id, role)
     acc = _Accumulator(model, role)
     rows = []

@@ -1,23 +1,22 @@
-"""The workspace file format: schema, identity checks and migrations.
+"""The workspace file format: schema and migrations.
 
 A workspace is a SQLite file marked with ``PRAGMA application_id`` (so a foreign SQLite
-file is recognised as such) and ``PRAGMA user_version`` (the schema version). Opening an
-older file migrates it inside one transaction after a backup; a newer, foreign or damaged
-file is refused before anything is written.
+file is recognised as such) and ``PRAGMA user_version`` (the schema version). Opening
+(``opener.open_checked`` with :data:`WORKSPACE`) migrates an older file inside one
+transaction after a backup; a newer, foreign or damaged file is refused before anything
+is written.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import sqlite3
-from collections.abc import Callable
-from pathlib import Path
 
-from onpoint_desktop.errors import DamagedWorkspaceError, WorkspaceError
 from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE
+from onpoint_desktop.workspace.opener import Migration, StoreKind
 
 APPLICATION_ID = 0x4F4E5054  # "ONPT"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 SCHEMA_V1 = """
 CREATE TABLE meta (
@@ -102,8 +101,6 @@ CREATE TABLE benchmark_packs (
 );
 """
 
-Migration = Callable[[sqlite3.Connection], None]
-
 
 def _models_as_data(conn: sqlite3.Connection) -> None:
     """Scoring models are published data (SPEC §10): each round names the model it is
@@ -156,11 +153,41 @@ def without_role_check(conn: sqlite3.Connection, tables: tuple[str, ...]) -> Non
             conn.execute(statement)
 
 
+APPEND_ONLY_UPDATE = """
+CREATE TRIGGER rating_events_append_only_update BEFORE UPDATE ON rating_events
+BEGIN SELECT RAISE(ABORT, 'rating events are append-only'); END"""
+
+
+def _v3_event_sequence_and_response_key_secret(conn: sqlite3.Connection) -> None:
+    """Trust at HQ (SPEC §9): rating events are ordered by a per-workspace sequence, not by
+    their clock time (existing events keep the order their times gave them, which the
+    first release kept strictly increasing); and response keys leave the workspace only
+    as HMAC-SHA256 under a secret of the workspace (copies share it)."""
+    conn.execute("ALTER TABLE rating_events ADD COLUMN seq INTEGER")
+    conn.execute("DROP TRIGGER rating_events_append_only_update")
+    conn.execute("CREATE TEMP TABLE event_order (uuid TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
+    conn.execute(
+        "INSERT INTO event_order "
+        "SELECT uuid, row_number() OVER (ORDER BY created_at, uuid) FROM rating_events"
+    )
+    conn.execute(
+        "UPDATE rating_events SET seq = (SELECT n FROM event_order WHERE uuid = rating_events.uuid)"
+    )
+    conn.execute("DROP TABLE event_order")
+    conn.execute(APPEND_ONLY_UPDATE)
+    conn.execute("CREATE UNIQUE INDEX rating_events_seq ON rating_events (seq)")
+    conn.execute("CREATE INDEX rating_events_area_seq ON rating_events (round_id, area_id, seq)")
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('response_key_secret', ?)",
+        (secrets.token_hex(32),),
+    )
+
+
 # The schema's history after SCHEMA_V1, oldest first: MIGRATIONS[i] upgrades a file at
 # version i + 1 to version i + 2. Each runs inside the transaction that also bumps
 # user_version, after a backup of the file has been taken. Append only: a released
 # migration is never edited, and a new schema change is one new function at the end.
-MIGRATIONS: list[Migration] = [_models_as_data]
+MIGRATIONS: list[Migration] = [_models_as_data, _v3_event_sequence_and_response_key_secret]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
@@ -186,69 +213,10 @@ def ddl_statements(script: str) -> list[str]:
     return [s for s in statements if s]
 
 
-def check_file(path: Path) -> None:
-    """Refuse, before connecting, anything that is not a SQLite file."""
-    if not path.exists():
-        raise WorkspaceError(
-            f"No workspace at {path}. Create one with 'onpoint init' or 'onpoint demo'."
-        )
-    if path.is_dir():
-        raise WorkspaceError(f"{path} is a folder, not an Onpoint workspace file.")
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(100)
-    except OSError as exc:
-        raise WorkspaceError(f"{path} cannot be read: {exc.strerror or exc}.") from None
-    if not header:
-        raise WorkspaceError(f"{path} is an empty file, not an Onpoint workspace.")
-    if not header.startswith(SQLITE_MAGIC):
-        raise WorkspaceError(f"{path} is not an Onpoint workspace (it is not a SQLite database).")
-
-
-def check_identity(conn: sqlite3.Connection, path: Path) -> int:
-    """Check application id, integrity and schema version; return the file's version."""
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if app_id != APPLICATION_ID:
-            raise WorkspaceError(f"{path} is a SQLite database but not an Onpoint workspace.")
-        problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
-    except sqlite3.DatabaseError as exc:
-        raise DamagedWorkspaceError(
-            f"{path} is damaged and cannot be opened ({exc}). Restore it from a backup "
-            "('onpoint backups restore'); nothing was changed.",
-            path,
-        ) from None
-    if problems != ["ok"]:
-        raise DamagedWorkspaceError(
-            f"{path} is damaged ({problems[0]}). Restore it from a backup "
-            "('onpoint backups restore'); nothing was changed.",
-            path,
-        )
-    if version > SCHEMA_VERSION:
-        raise WorkspaceError(
-            f"{path} was written by a newer Onpoint Desktop (workspace format {version}; this "
-            f"version reads up to {SCHEMA_VERSION}). Update the app to open it."
-        )
-    if version < 1:
-        raise WorkspaceError(f"{path} has no workspace format version; it cannot be opened.")
-    return version
-
-
-def migrate(
-    conn: sqlite3.Connection, from_version: int, migrations: list[Migration] | None = None
-) -> None:
-    """Upgrade to the latest version in one transaction (the caller has taken a backup).
-
-    ``migrations`` defaults to the workspace's; the HQ store passes its own list.
-    """
-    steps = MIGRATIONS if migrations is None else migrations
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for version in range(from_version, 1 + len(steps)):
-            steps[version - 1](conn)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+WORKSPACE = StoreKind(
+    noun="workspace",
+    application_id=APPLICATION_ID,
+    schema_history=lambda: MIGRATIONS,
+    missing_hint="Create one with 'onpoint init' or 'onpoint demo'.",
+    restore_hint="Restore it from a backup ('onpoint backups restore')",
+)

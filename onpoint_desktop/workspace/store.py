@@ -16,22 +16,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from onpoint_desktop import framework as fw
+from onpoint_desktop import limits
 from onpoint_desktop.benchmark import Benchmark, benchmark_from_json
 from onpoint_desktop.errors import InputError, ResourceError, WorkspaceError
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.scoring import RoundScore, SurveyAggregates, compute
 from onpoint_desktop.workspace import schema
-from onpoint_desktop.workspace.backup import backup_name, backup_to, rolling_backup
+from onpoint_desktop.workspace.backup import rolling_backup
 from onpoint_desktop.workspace.connection import (
-    configure_connection,
     connect,
-    connect_read_only,
     read_only_error,
     remove_database,
     transaction,
     writable,
+    write_error,
 )
 from onpoint_desktop.workspace.model_store import InstalledModel, ModelTable
+from onpoint_desktop.workspace.opener import create_owner_only, open_checked
 from onpoint_desktop.workspace.ratings import RatingLog
 from onpoint_desktop.workspace.records import District, Round, utc_now
 from onpoint_desktop.workspace.responses import rebuild_aggregates
@@ -70,18 +71,21 @@ class Workspace(RatingLog, SurveyStore):
     def create(cls, path: str | Path, district_name: str) -> Workspace:
         """Create a new workspace file for a district. Refuses to overwrite a file."""
         path = Path(path)
-        name = district_name.strip()
-        if not name:
-            raise InputError("The district name must not be empty.")
+        name = limits.checked_name(district_name, "The district name")
         if path.exists():
             raise WorkspaceError(f"{path} already exists; choose another file name.")
         if not path.parent.is_dir():
             raise WorkspaceError(f"Cannot create {path}: folder {path.parent} does not exist.")
         try:
+            create_owner_only(path)  # it will hold survey responses
             conn = connect(path)
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             path.unlink(missing_ok=True)
-            raise WorkspaceError(f"Cannot create {path}: {exc}.") from None
+            if isinstance(exc, sqlite3.OperationalError):
+                raise write_error(path, exc) from None
+            raise WorkspaceError(
+                f"Cannot create {path}: {getattr(exc, 'strerror', None) or exc}."
+            ) from None
         ws = cls(path, conn)
         try:
             with ws.transaction():
@@ -118,36 +122,9 @@ class Workspace(RatingLog, SurveyStore):
         ``WorkspaceError`` saying so, and ``read_only_notice`` is the sentence to show.
         """
         path = Path(path)
-        schema.check_file(path)
         if read_only is None:
             read_only = not writable(path)
-        try:
-            conn = connect_read_only(path) if read_only else connect(path, configure=False)
-        except sqlite3.Error as exc:
-            raise WorkspaceError(f"{path} cannot be opened: {exc}.") from None
-        try:
-            version = schema.check_identity(conn, path)
-            if read_only:
-                if version < schema.SCHEMA_VERSION:
-                    raise WorkspaceError(
-                        f"{path} is in an older workspace format and cannot be upgraded where "
-                        "it is (read-only); copy it somewhere writable and open the copy."
-                    )
-                conn.execute("PRAGMA foreign_keys = ON")
-            elif version < schema.SCHEMA_VERSION:
-                backup = backup_to(conn, backup_name(path, f"before-migration-v{version}"))
-                try:
-                    schema.migrate(conn, version)
-                except sqlite3.Error as exc:
-                    raise WorkspaceError(
-                        f"Could not upgrade {path} from workspace format {version}: {exc}. "
-                        f"The file is unchanged; a copy is at {backup}."
-                    ) from None
-            if not read_only:
-                configure_connection(conn, path)
-        except BaseException:
-            conn.close()
-            raise
+        conn = open_checked(path, schema.WORKSPACE, read_only=read_only)
         ws = cls(path, conn, read_only=read_only)
         if backup:
             try:
@@ -204,10 +181,9 @@ class Workspace(RatingLog, SurveyStore):
         return District(*row)
 
     def rename_district(self, name: str) -> None:
-        if not name.strip():
-            raise InputError("The district name must not be empty.")
+        name = limits.checked_name(name, "The district name")
         with self.transaction():
-            self.conn.execute("UPDATE district SET name = ?", (name.strip(),))
+            self.conn.execute("UPDATE district SET name = ?", (name,))
 
     # --- rounds ----------------------------------------------------------------------------
 
@@ -233,9 +209,10 @@ class Workspace(RatingLog, SurveyStore):
 
     def add_round(self, round_id: str, stage: str, label: str | None = None) -> Round:
         """Add a round at ``stage``, scored with the workspace's current model."""
-        round_id = round_id.strip()
-        if not round_id:
+        if not round_id.strip():
             raise InputError("The round id must not be empty (e.g. 2024-25).")
+        round_id = limits.checked_name(round_id, "The round id")
+        label = limits.checked_name(label, "The round's label") if label else round_id
         self._check_stage(stage)
         if any(r.id == round_id for r in self.rounds()):
             raise InputError(f"Round '{round_id}' already exists in {self.district.name}.")
@@ -248,7 +225,7 @@ class Workspace(RatingLog, SurveyStore):
             self.conn.execute(
                 "INSERT INTO rounds (id, label, stage, position, created_at, model) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (round_id, (label or round_id).strip(), stage, position, utc_now(), model_id),
+                (round_id, label, stage, position, utc_now(), model_id),
             )
         return self.get_round(round_id)
 

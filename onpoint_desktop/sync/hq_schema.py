@@ -1,0 +1,398 @@
+"""The HQ store's schema: the first release's tables, and every change since.
+
+Tables after all migrations (facts under natural keys, never under merge-order ids):
+
+``districts``        one row per district UUID; name and model from the newest bundle.
+                     Two districts may share a name (flagged in ``hq list``): a name
+                     never decides whose district a bundle belongs to.
+``rounds``           (district, round id); label, stage, position and scoring model from
+                     the newest bundle that carries the round
+``rating_events``    the union of rating events, keyed by (signer, workspace, event id):
+                     an event's identity includes who sent it and from which workspace,
+                     so no one can pre-empt another's ids. ``seq`` is its place in its
+                     workspace's order (``seq_known`` 0: derived from a bundle of the first
+                     release, replaced by the workspace's own number when one arrives)
+``survey_responses`` the union by (district, round, role, response key)
+``signer_keys``      every signer HQ has seen, by key fingerprint: trusted, pending or
+                     revoked; name and consultant id from its newest bundle
+``pending_bundles``  bundles held aside until HQ trusts their signer (files beside the
+                     store, in ``<HQ_DB>.pending/``)
+``hq_decisions``     HQ's resolution of a conflict: a level, or "keep this signer's view"
+``scoring_models``   the models HQ published (model packs), to score their rounds with
+``benchmark_packs``  the benchmark packs HQ built, each for one model (the latest of a
+                     model is what HQ scores that model's rounds against)
+``merged_bundles``   every merged bundle: id, payload SHA-256, district, signer, counts
+
+Views (pure functions of the facts, so any merge order lists the same): ``view_levels``
+(each view's latest event per area: a view is one signer's copy of one workspace, ordered
+by ``seq``), ``latest_levels`` (among the views, the latest by the clock: the provisional
+winner), ``current_levels`` (HQ's decision where there is one, else the provisional
+winner), ``rating_conflicts`` (areas where views disagree).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from onpoint_desktop.sync import keys
+from onpoint_desktop.workspace.latest import WITHIN_WORKSPACE, latest_events
+from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE
+from onpoint_desktop.workspace.opener import Migration
+
+# The first release's schema: never edited (stores of that release are opened and upgraded).
+APPLICATION_ID = 0x4F4E4851  # "ONHQ"
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE signers (
+    consultant_id TEXT PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    name TEXT NOT NULL,
+    named_by TEXT NOT NULL
+);
+CREATE TABLE districts (
+    uuid TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    model TEXT NOT NULL,
+    described_by TEXT NOT NULL
+);
+CREATE TABLE rounds (
+    district_uuid TEXT NOT NULL REFERENCES districts(uuid),
+    round_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    described_by TEXT NOT NULL,
+    PRIMARY KEY (district_uuid, round_id)
+) WITHOUT ROWID;
+CREATE TABLE rating_events (
+    uuid TEXT PRIMARY KEY,
+    district_uuid TEXT NOT NULL,
+    round_id TEXT NOT NULL,
+    area_id TEXT NOT NULL,
+    level INTEGER,
+    note TEXT,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    FOREIGN KEY (district_uuid, round_id) REFERENCES rounds(district_uuid, round_id)
+) WITHOUT ROWID;
+CREATE INDEX rating_events_board
+    ON rating_events (district_uuid, round_id, area_id, created_at, uuid);
+CREATE TABLE rating_event_signers (
+    event_uuid TEXT NOT NULL REFERENCES rating_events(uuid),
+    consultant_id TEXT NOT NULL REFERENCES signers(consultant_id),
+    PRIMARY KEY (event_uuid, consultant_id)
+) WITHOUT ROWID;
+CREATE TABLE survey_responses (
+    district_uuid TEXT NOT NULL,
+    round_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    response_key TEXT NOT NULL,
+    school TEXT,
+    answers TEXT NOT NULL,
+    PRIMARY KEY (district_uuid, round_id, role, response_key),
+    FOREIGN KEY (district_uuid, round_id) REFERENCES rounds(district_uuid, round_id)
+) WITHOUT ROWID;
+CREATE TABLE merged_bundles (
+    bundle_id TEXT PRIMARY KEY,
+    payload_sha256 TEXT NOT NULL UNIQUE,
+    district_uuid TEXT NOT NULL REFERENCES districts(uuid),
+    district_name TEXT NOT NULL,
+    workspace_uuid TEXT NOT NULL,
+    consultant_id TEXT NOT NULL REFERENCES signers(consultant_id),
+    created_at TEXT NOT NULL,
+    app_version TEXT NOT NULL,
+    model TEXT NOT NULL,
+    rounds INTEGER NOT NULL,
+    rating_events INTEGER NOT NULL,
+    survey_responses INTEGER NOT NULL,
+    sealed INTEGER NOT NULL,
+    merged_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX merged_bundles_district ON merged_bundles (district_uuid);
+
+CREATE VIEW current_levels AS
+SELECT district_uuid, round_id, area_id, level, uuid AS event_uuid, author, created_at
+FROM (
+    SELECT *, row_number() OVER (
+        PARTITION BY district_uuid, round_id, area_id ORDER BY created_at DESC, uuid DESC
+    ) AS rank
+    FROM rating_events
+) WHERE rank = 1;
+
+CREATE VIEW signer_levels AS
+SELECT district_uuid, round_id, area_id, consultant_id, level, uuid AS event_uuid, author,
+       created_at
+FROM (
+    SELECT e.*, s.consultant_id, row_number() OVER (
+        PARTITION BY e.district_uuid, e.round_id, e.area_id, s.consultant_id
+        ORDER BY e.created_at DESC, e.uuid DESC
+    ) AS rank
+    FROM rating_events e JOIN rating_event_signers s ON s.event_uuid = e.uuid
+) WHERE rank = 1;
+
+CREATE VIEW rating_conflicts AS
+SELECT district_uuid, round_id, area_id, count(*) AS signers
+FROM signer_levels
+GROUP BY district_uuid, round_id, area_id
+HAVING count(DISTINCT coalesce(level, 0)) > 1;
+"""
+
+
+def _database_path(conn: sqlite3.Connection) -> Path:
+    return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
+
+
+def _v2_signing_key(conn: sqlite3.Connection) -> None:
+    """HQ signs what it publishes: give the store its Ed25519 signing key (the key file is
+    made beside the store, or reused if an earlier, failed upgrade made it)."""
+    raw = keys.ensure_hq_signing_key(_database_path(conn))
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+        [("hq_signing_key", keys.b64(raw)), ("hq_signing_fingerprint", keys.fingerprint(raw))],
+    )
+
+
+def _models_as_data(conn: sqlite3.Connection) -> None:
+    """Scoring models are published data (SPEC §10): each round names the model it is
+    scored with (bundles of release 1: onpoint-1); HQ keeps the models it published and
+    the benchmark packs it built, per model."""
+    conn.execute("ALTER TABLE rounds ADD COLUMN model TEXT NOT NULL DEFAULT 'onpoint-1'")
+    conn.execute(SCORING_MODELS_TABLE)
+    conn.execute(
+        "CREATE TABLE benchmark_packs ("
+        " id INTEGER PRIMARY KEY,"
+        " model TEXT NOT NULL,"
+        " name TEXT NOT NULL,"
+        " date TEXT NOT NULL,"
+        " content TEXT NOT NULL,"
+        " built_at TEXT NOT NULL)"
+    )
+
+
+def _v4_trust(conn: sqlite3.Connection) -> None:
+    """Trust at HQ (SPEC §9): signers by key fingerprint (trusted, pending, revoked),
+    bundles held aside, event identity with signer and workspace, districts that may share
+    a name, and HQ's decisions on conflicts."""
+    now = conn.execute("SELECT value FROM meta WHERE key = 'created_at'").fetchone()
+    decided = now[0] if now else "1970-01-01T00:00:00.000000Z"
+    for view in ("rating_conflicts", "signer_levels", "current_levels"):
+        conn.execute(f"DROP VIEW IF EXISTS {view}")
+    for statement in _V3_TABLES.strip().split(";\n\n"):
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO signer_keys (fingerprint, public_key, consultant_id, name, named_by, "
+        "status, status_at) SELECT fingerprint, public_key, consultant_id, name, named_by, "
+        "'trusted', ? FROM signers",
+        (decided,),
+    )
+    conn.execute(
+        "INSERT INTO new_merged_bundles SELECT b.*, s.fingerprint, ? "
+        "FROM merged_bundles b JOIN signers s USING (consultant_id)",
+        ("onpoint-bundle/1",),
+    )
+    # Each event once per signer whose bundles carried it, in that signer's workspace for
+    # the district (of its latest bundle there); its place in the order from its time,
+    # which the first release kept strictly increasing within a workspace.
+    conn.execute(
+        "INSERT INTO new_rating_events SELECT s.fingerprint, "
+        "  (SELECT b.workspace_uuid FROM merged_bundles b WHERE b.district_uuid = e.district_uuid "
+        "   AND b.consultant_id = es.consultant_id ORDER BY b.created_at DESC, b.bundle_id DESC "
+        "   LIMIT 1), "
+        "  e.uuid, 0, 0, e.district_uuid, e.round_id, e.area_id, e.level, e.note, e.author, "
+        "  e.created_at "
+        "FROM rating_events e JOIN rating_event_signers es ON es.event_uuid = e.uuid "
+        "JOIN signers s ON s.consultant_id = es.consultant_id"
+    )
+    conn.execute(
+        "CREATE TEMP TABLE event_order (signer TEXT, workspace_uuid TEXT, uuid TEXT, n INTEGER, "
+        "PRIMARY KEY (signer, workspace_uuid, uuid)) WITHOUT ROWID"
+    )
+    conn.execute(
+        "INSERT INTO event_order SELECT signer, workspace_uuid, uuid, row_number() OVER ("
+        "PARTITION BY signer, workspace_uuid ORDER BY created_at, uuid) FROM new_rating_events"
+    )
+    conn.execute(
+        "UPDATE new_rating_events SET seq = (SELECT n FROM event_order o WHERE "
+        "o.signer = new_rating_events.signer "
+        "AND o.workspace_uuid = new_rating_events.workspace_uuid "
+        "AND o.uuid = new_rating_events.uuid)"
+    )
+    conn.execute("DROP TABLE event_order")
+    conn.execute(
+        "INSERT INTO new_districts SELECT uuid, name, name_key, created_at, model, described_by "
+        "FROM districts"
+    )
+    for old in ("rating_event_signers", "rating_events", "merged_bundles", "signers", "districts"):
+        conn.execute(f"DROP TABLE {old}")
+    for table in ("rating_events", "merged_bundles", "districts"):
+        conn.execute(f"ALTER TABLE new_{table} RENAME TO {table}")
+    for statement in _V3_INDEXES_AND_VIEWS():
+        conn.execute(statement)
+
+
+_V3_TABLES = """
+CREATE TABLE signer_keys (
+    fingerprint TEXT PRIMARY KEY,
+    public_key TEXT NOT NULL UNIQUE,
+    consultant_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    named_by TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('trusted', 'pending', 'revoked')),
+    status_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE new_districts (
+    uuid TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    model TEXT NOT NULL,
+    described_by TEXT NOT NULL
+);
+
+CREATE TABLE new_rating_events (
+    signer TEXT NOT NULL REFERENCES signer_keys(fingerprint),
+    workspace_uuid TEXT NOT NULL,
+    uuid TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    seq_known INTEGER NOT NULL,
+    district_uuid TEXT NOT NULL,
+    round_id TEXT NOT NULL,
+    area_id TEXT NOT NULL,
+    level INTEGER,
+    note TEXT,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (signer, workspace_uuid, uuid),
+    FOREIGN KEY (district_uuid, round_id) REFERENCES rounds(district_uuid, round_id)
+) WITHOUT ROWID;
+
+CREATE TABLE new_merged_bundles (
+    bundle_id TEXT PRIMARY KEY,
+    payload_sha256 TEXT NOT NULL UNIQUE,
+    district_uuid TEXT NOT NULL REFERENCES districts(uuid),
+    district_name TEXT NOT NULL,
+    workspace_uuid TEXT NOT NULL,
+    consultant_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    app_version TEXT NOT NULL,
+    model TEXT NOT NULL,
+    rounds INTEGER NOT NULL,
+    rating_events INTEGER NOT NULL,
+    survey_responses INTEGER NOT NULL,
+    sealed INTEGER NOT NULL,
+    merged_at TEXT NOT NULL,
+    signer TEXT NOT NULL REFERENCES signer_keys(fingerprint),
+    format TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE pending_bundles (
+    payload_sha256 TEXT PRIMARY KEY,
+    bundle_id TEXT NOT NULL,
+    signer TEXT NOT NULL REFERENCES signer_keys(fingerprint),
+    file TEXT NOT NULL,
+    source TEXT NOT NULL,
+    district_uuid TEXT NOT NULL,
+    district_name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    received_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE hq_decisions (
+    district_uuid TEXT NOT NULL,
+    round_id TEXT NOT NULL,
+    area_id TEXT NOT NULL,
+    level INTEGER,
+    keep_signer TEXT REFERENCES signer_keys(fingerprint),
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (district_uuid, round_id, area_id),
+    FOREIGN KEY (district_uuid, round_id) REFERENCES rounds(district_uuid, round_id)
+) WITHOUT ROWID
+"""
+
+# The order among views: the latest recorded by the clock; ties by workspace, signer, id.
+ACROSS_VIEWS = "created_at DESC, workspace_uuid DESC, signer DESC, event_uuid DESC"
+_VIEW_COLUMNS = (
+    "district_uuid, round_id, area_id, signer, workspace_uuid, level, uuid AS event_uuid, "
+    "author, created_at, seq"
+)
+
+
+def _V3_INDEXES_AND_VIEWS() -> list[str]:
+    view_levels = latest_events(
+        _VIEW_COLUMNS,
+        "rating_events",
+        "district_uuid, round_id, area_id, signer, workspace_uuid",
+        WITHIN_WORKSPACE,
+    )
+    latest_levels = latest_events(
+        "*", "view_levels", "district_uuid, round_id, area_id", ACROSS_VIEWS
+    )
+    signer_latest = latest_events(
+        "*", "view_levels", "district_uuid, round_id, area_id, signer", ACROSS_VIEWS
+    )
+    return [
+        "CREATE INDEX districts_name ON districts (name_key)",
+        "CREATE INDEX rating_events_view ON rating_events "
+        "(district_uuid, round_id, area_id, signer, workspace_uuid, seq)",
+        "CREATE INDEX merged_bundles_district ON merged_bundles (district_uuid)",
+        "CREATE INDEX merged_bundles_signer ON merged_bundles (signer)",
+        "CREATE INDEX pending_bundles_signer ON pending_bundles (signer)",
+        f"CREATE VIEW view_levels AS {view_levels}",
+        f"CREATE VIEW latest_levels AS {latest_levels}",
+        f"CREATE VIEW signer_latest_levels AS {signer_latest}",
+        "CREATE VIEW current_levels AS "
+        "SELECT l.district_uuid, l.round_id, l.area_id, "
+        "  CASE WHEN d.district_uuid IS NULL THEN l.level "
+        "       WHEN d.keep_signer IS NULL THEN d.level "
+        "       ELSE coalesce(k.level, l.level) END AS level, "
+        "  CASE WHEN d.district_uuid IS NULL THEN l.event_uuid "
+        "       WHEN d.keep_signer IS NULL THEN NULL ELSE k.event_uuid END AS event_uuid, "
+        "  CASE WHEN d.district_uuid IS NULL THEN l.author "
+        "       WHEN d.keep_signer IS NULL THEN 'HQ' ELSE k.author END AS author, "
+        "  CASE WHEN d.district_uuid IS NULL THEN l.created_at "
+        "       WHEN d.keep_signer IS NULL THEN d.decided_at ELSE k.created_at END AS created_at, "
+        "  d.district_uuid IS NOT NULL AS decided "
+        "FROM latest_levels l "
+        "LEFT JOIN hq_decisions d USING (district_uuid, round_id, area_id) "
+        "LEFT JOIN signer_latest_levels k ON k.district_uuid = l.district_uuid "
+        "  AND k.round_id = l.round_id AND k.area_id = l.area_id AND k.signer = d.keep_signer",
+        "CREATE VIEW rating_conflicts AS "
+        "SELECT district_uuid, round_id, area_id, count(*) AS views "
+        "FROM view_levels GROUP BY district_uuid, round_id, area_id "
+        "HAVING count(DISTINCT coalesce(level, 0)) > 1",
+        # Survey responses HQ scores: where a (district, round, role) holds keys of both
+        # forms (bundles of the first release carried the survey tool's ids; later ones
+        # carry HMACs of the same respondents), only the HMAC-keyed ones, which later,
+        # cumulative bundles carry for every response of their workspace.
+        "CREATE VIEW scored_responses AS "
+        "SELECT * FROM survey_responses s WHERE s.response_key LIKE 'hmac-sha256:%' "
+        "OR NOT EXISTS (SELECT 1 FROM survey_responses h WHERE h.district_uuid = s.district_uuid "
+        "  AND h.round_id = s.round_id AND h.role = s.role "
+        "  AND h.response_key LIKE 'hmac-sha256:%')",
+    ]
+
+
+# The HQ store's schema history after SCHEMA, oldest first (as the workspace's:
+# MIGRATIONS[i] upgrades version i + 1 to i + 2, after a backup, in one transaction).
+# Append only.
+MIGRATIONS: list[Migration] = [_v2_signing_key, _models_as_data, _v4_trust]
+
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
+
+# Columns whose values depend on when something arrived or was decided, not on which
+# bundles were merged: left out when two stores are compared (``canonical_dump``).
+ORDER_DEPENDENT_COLUMNS = {
+    "merged_bundles": ("merged_at",),
+    "signer_keys": ("status_at",),
+    "pending_bundles": ("received_at",),
+    "hq_decisions": ("decided_at",),
+    "scoring_models": ("installed_at",),
+    "benchmark_packs": ("built_at",),
+}

@@ -1,0 +1,151 @@
+"""What the workspace gives to sync and takes from it, so sync never reads its tables.
+
+Out: :func:`bundle_records` — the district, rounds, rating events and survey responses
+as the plain records a bundle carries (``sync.bundle``), read from a consistent snapshot.
+On the way out, response keys become ``hmac-sha256:<hex>`` under the workspace's own
+secret (so a bundle cannot be joined back to the identified survey export), and text
+recorded before the entry limits existed is fitted to them (``limits``), so every
+workspace can be exported.
+
+In: :func:`add_benchmark_pack` — a checked benchmark pack, stored in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from onpoint_desktop import limits
+
+if TYPE_CHECKING:
+    from onpoint_desktop.workspace.store import Workspace
+
+RESPONSE_KEY_PREFIX = "hmac-sha256:"
+
+
+@dataclass(frozen=True)
+class BundleContent:
+    """What a bundle carries about one district, as plain JSON-ready records (the
+    workspace's content, as ``sync.bundle`` writes it and ``sync.verify`` reads it)."""
+
+    district: dict[str, Any]  # uuid, name, created_at
+    workspace_uuid: str
+    model: str
+    rounds: list[dict[str, Any]] = field(default_factory=list)
+    rating_events: list[dict[str, Any]] = field(default_factory=list)
+    survey_responses: list[dict[str, Any]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rounds": len(self.rounds),
+            "rating_events": len(self.rating_events),
+            "survey_responses": len(self.survey_responses),
+        }
+
+
+def response_key(secret: str, key: str) -> str:
+    """The form a response key leaves the workspace in: HMAC-SHA256 under its secret.
+
+    >>> response_key("00" * 32, "qualtrics:R_1")[:20]
+    'hmac-sha256:03558fa4'
+    """
+    digest = hmac.new(bytes.fromhex(secret), key.encode("utf-8"), hashlib.sha256).hexdigest()
+    return RESPONSE_KEY_PREFIX + digest
+
+
+class _Fitter:
+    """Fits text recorded before the limits; counts what it changed."""
+
+    def __init__(self) -> None:
+        self.changed = 0
+
+    def name(self, value: str) -> str:
+        fitted = limits.fitted_name(value)
+        self.changed += fitted != value
+        return fitted
+
+    def note(self, value: str | None) -> str | None:
+        fitted = limits.fitted_note(value)
+        self.changed += fitted != value
+        return fitted
+
+
+def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
+    """Everything a bundle carries, read from ``conn`` (a snapshot of a workspace); and how
+    many texts recorded before the limits were cut or cleaned to fit them."""
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    secret = meta.get("response_key_secret")
+    if not secret:  # a workspace is given its secret when it is created or upgraded
+        raise ValueError("the workspace has no response key secret")
+    fit = _Fitter()
+    uuid_, name, created_at = conn.execute("SELECT uuid, name, created_at FROM district").fetchone()
+    rounds = [
+        {
+            "id": fit.name(r[0]),
+            "label": fit.name(r[1]),
+            "stage": r[2],
+            "position": r[3],
+            "created_at": r[4],
+            "model": r[5],
+        }
+        for r in conn.execute(
+            "SELECT id, label, stage, position, created_at, model FROM rounds ORDER BY position, id"
+        )
+    ]
+    events = [
+        {
+            "uuid": r[0],
+            "seq": r[1],
+            "round": fit.name(r[2]),
+            "area": r[3],
+            "level": r[4],
+            "note": fit.note(r[5]),
+            "author": fit.name(r[6]),
+            "created_at": r[7],
+        }
+        for r in conn.execute(
+            "SELECT uuid, seq, round_id, area_id, level, note, author, created_at "
+            "FROM rating_events ORDER BY seq"
+        )
+    ]
+    responses = [
+        {
+            "round": fit.name(r[0]),
+            "role": r[1],
+            "key": response_key(secret, r[2]),
+            "school": fit.name(r[3]) if r[3] is not None else None,
+            "answers": json.loads(r[4]),
+        }
+        for r in conn.execute(
+            "SELECT round_id, role, response_key, school, answers FROM survey_responses "
+            "ORDER BY round_id, role, response_key"
+        )
+    ]
+    content = BundleContent(
+        district={"uuid": uuid_, "name": fit.name(name), "created_at": created_at},
+        workspace_uuid=meta.get("workspace_uuid", ""),
+        model=meta.get("model", ""),
+        rounds=rounds,
+        rating_events=events,
+        survey_responses=responses,
+    )
+    return content, fit.changed
+
+
+def add_benchmark_pack(
+    ws: Workspace, model_id: str, name: str, date: str, document_json: str
+) -> None:
+    """Store a checked benchmark pack of a model; the workspace's rounds scored with that
+    model use it from now on."""
+    from onpoint_desktop.clock import utc_now
+
+    with ws.transaction():
+        ws.conn.execute(
+            "INSERT INTO benchmark_packs (name, date, content, imported_at, model) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (name, date, document_json, utc_now(), model_id),
+        )
