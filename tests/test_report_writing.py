@@ -190,18 +190,23 @@ def test_cancel_during_the_pdf_conversion_leaves_nothing(ws, tmp_path, monkeypat
     assert _files(folder) == []
 
 
-def test_control_characters_are_cleaned_not_a_crash(ws, tmp_path):
-    # Issue 15: a \x0b in a note crashed the report with a traceback.
-    ws.rate(
-        "r1",
-        "pl_vision_alignment",
-        3,
-        "Seen in May\x0bconfirmed in June\x00.",
-        author="Ann\x07 Lee",
-    )
-    ws.add_survey_responses(
-        "r1", "teacher", [Response(f"t{i}", {"T01": 4}, "North\x0bHigh") for i in range(6)]
-    )
+def test_control_characters_are_cleaned_not_a_crash(ws, tmp_path, monkeypatch):
+    # Issue 15: a \x0b in a note crashed the report with a traceback. The app refuses
+    # control characters at entry now, but files written before that may hold them.
+    with monkeypatch.context() as release_1:  # no limits at entry, as release 1 had
+        release_1.setattr("onpoint_desktop.limits.checked_note", lambda note: note)
+        release_1.setattr("onpoint_desktop.limits.checked_name", lambda name, what: name)
+        release_1.setattr("onpoint_desktop.limits.check_schools", lambda names: None)
+        ws.rate(
+            "r1",
+            "pl_vision_alignment",
+            3,
+            "Seen in May\x0bconfirmed in June\x00.",
+            author="Ann\x07 Lee",
+        )
+        ws.add_survey_responses(
+            "r1", "teacher", [Response(f"t{i}", {"T01": 4}, "North\x0bHigh") for i in range(6)]
+        )
     out = write_report(ws, "r1", tmp_path / "r.docx", consultant="Dana\x0c Ortiz")
     doc = open_report(out)
     text = body_text(doc)
