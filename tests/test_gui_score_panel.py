@@ -93,3 +93,23 @@ def test_charts_follow_a_dark_palette(qtbot, window):
 
     assert to_hex(chart.figure.get_facecolor()) == "#202020"
     assert chart.labels[0].get_color() == "#eeeeee"
+
+
+def test_the_response_rate_line_comes_from_the_core(qtbot, window):
+    from onpoint_desktop.response_rates import response_rates
+
+    panel = window.panel
+    assert not panel.rates_label.isVisibleTo(panel)  # nothing invited recorded: no line
+    ws = window.model.workspace
+    round_id = window.model.round_id
+    counts = ws.respondent_counts(round_id)
+    ws.set_invited(round_id, "teacher", counts["teacher"] * 3)
+    ws.set_invited(round_id, "leader", counts["leader"])
+    window.model.notify_surveys_changed()
+    sentence = response_rates(ws, round_id).sentence()
+    assert panel.rates_label.text() == sentence
+    assert (
+        f"teachers 33% ({counts['teacher']} of {counts['teacher'] * 3}), low response" in sentence
+    )
+    assert f"leaders 100% ({counts['leader']} of {counts['leader']})." in sentence
+    assert panel.rates_label.isVisibleTo(panel)

@@ -100,7 +100,10 @@ class ScorePanel(QWidget):
         self.benchmark_label.setWordWrap(True)
         self.provisional_label = QLabel()
         self.provisional_label.setWordWrap(True)
-        for label in (self.median_label, self.benchmark_label, self.provisional_label):
+        self.rates_label = QLabel()  # the core's response-rate sentence (SPEC §8)
+        self.rates_label.setWordWrap(True)
+        labels = (self.median_label, self.benchmark_label, self.provisional_label, self.rates_label)
+        for label in labels:
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(label)
 
@@ -261,6 +264,9 @@ class ScorePanel(QWidget):
         self.benchmark_label.setText(f"Benchmark: {benchmark.label}, {benchmark.date}{districts}")
         self.benchmark_label.setToolTip(benchmark.source)
         self.provisional_label.setText(self._provisional_text(score))
+        rates = self.model.response_rates()
+        self.rates_label.setText(rates.sentence() if rates else "")
+        self.rates_label.setVisible(bool(self.rates_label.text()))
         self._fill_table(score)
         self.highlights.setHtml(self._highlights_html(score))
         if self.component_chart is not None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoStack
 from onpoint_desktop.benchmark import Benchmark
 from onpoint_desktop.errors import InputError, OnpointError
 from onpoint_desktop.framework import ScoringModel
+from onpoint_desktop.response_rates import ResponseRates, response_rates
 from onpoint_desktop.scoring import RoundScore
 from onpoint_desktop.workspace import RatingEvent, Round, Workspace, default_author
 
@@ -170,6 +171,10 @@ class DistrictSession(QObject):
 
     def respondent_counts(self) -> dict[str, int]:
         return self.workspace.respondent_counts(self._round_id) if self._round_id else {}
+
+    def response_rates(self) -> ResponseRates | None:
+        """The core's response rates of the round on screen (None without rounds)."""
+        return response_rates(self.workspace, self._round_id) if self._round_id else None
 
     def notify_surveys_changed(self) -> None:
         """Responses were written (possibly by another connection): redraw the score."""
