@@ -168,3 +168,34 @@ def test_answer_bar_is_centred_on_the_neutral_answer():
     agree = Image.open(io.BytesIO(answer_bar((0, 0, 0, 0, 1.0))))
     lit = [x for x in range(width) if agree.getpixel((x, height // 2))[3] > 0]
     assert lit[0] >= width / 2 - 2  # all agreement: right of the centre
+
+
+def test_response_rates_when_the_numbers_invited_are_known(ws, tmp_path):
+    # SPEC §8: under 50% is flagged "low response", shown, not suppressed.
+    for school, teachers in (("Adams Middle", 12), ("Lincoln Elementary", 3)):
+        ws.add_survey_responses(
+            "r1",
+            "teacher",
+            [Response(f"{school}-{i}", {"T01": 4}, school) for i in range(teachers)],
+        )
+    ws.add_survey_responses("r1", "leader", [Response(f"l{i}", {"L01": 4}) for i in range(3)])
+    ws.set_invited("r1", "teacher", 20)
+    ws.set_invited("r1", "leader", 12)
+    ws.set_invited("r1", "teacher", 14, "Adams Middle")
+    ws.set_invited("r1", "teacher", 6, "Lincoln Elementary")
+    doc = open_report(write_report(ws, "r1", tmp_path / "r.docx"))
+    rows = {r[0]: r[1:] for r in rows_of(table_with_header(doc, ""))}
+    assert rows["District"] == ["75% (15 of 20)", "under 42% (fewer than 5 of 12), low response"]
+    assert rows["Adams Middle"][0] == "withheld (of 14 invited)"  # complement of Lincoln
+    assert rows["Lincoln Elementary"][0] == "withheld (of 6 invited)"
+    summary = section_text(doc, "Executive summary")
+    assert (
+        "Survey response was low for leaders (under 42% (fewer than 5 of 12)): fewer than "
+        "half of those invited answered" in summary
+    )
+    assert "3 of 12" not in body_text(doc)
+
+
+def test_no_response_rates_without_numbers_invited(demo):
+    _, doc, _ = demo
+    assert "Response rates" not in body_text(doc)

@@ -19,6 +19,7 @@ from onpoint_desktop.breakdown import SchoolBreakdown
 from onpoint_desktop.framework import FocusArea, Framework, ScoringModel
 from onpoint_desktop.landmarks import LandmarkReading, read_landmarks
 from onpoint_desktop.report.text import clean
+from onpoint_desktop.response_rates import ResponseRates, response_rates
 from onpoint_desktop.scoring import ComponentScore, RoundScore, recommendations_for
 from onpoint_desktop.survey_results import Gap, ItemResult, gaps, item_results
 from onpoint_desktop.workspace import RatingEvent, Round, Workspace
@@ -71,6 +72,7 @@ class ReportContent:
     items: Mapping[str, tuple[ItemResult, ...]]  # component → item results
     gaps: tuple[Gap, ...]  # teacher/leader and expert/survey gaps over the threshold
     landmarks: tuple[LandmarkReading, ...]
+    response_rates: ResponseRates  # known when the numbers invited were recorded
 
     @property
     def previous(self) -> RoundResult | None:
@@ -139,6 +141,7 @@ def gather(
         landmarks=read_landmarks(
             score.benchmark, ws.framework, [(r.round.label, r.score) for r in history]
         ),
+        response_rates=response_rates(ws, rnd.id),
     )
     recs = recommendations_for(score)
     return dataclasses.replace(

@@ -1,5 +1,7 @@
 """Survey results, first part: who answered (per role and per school, small groups
-suppressed), then survey sub-scores by school.
+suppressed) and, when the numbers invited were recorded, the response rates (SPEC §8, the
+core's ``response_rates``: under 50% flagged "low response", shown, never suppressed);
+then survey sub-scores by school.
 
 Per-school figures come from ``Workspace.school_breakdown``, the same breakdown as
 ``onpoint score --by-school``: it applies complementary suppression (a hidden school
@@ -8,6 +10,8 @@ as the number.
 """
 
 from __future__ import annotations
+
+import math
 
 from docx.document import Document
 
@@ -66,6 +70,7 @@ def add_participation(
         f'shown as "{fewer_than(min_n)}".'
     )
     keep_with_next(intro)
+    _response_rates(doc, content, captions)
     if coverage(content).case == "held_back" or not any(
         c.survey is not None for c in content.score.components
     ):
@@ -161,3 +166,62 @@ def add_school_scores(doc: Document, content: ReportContent, captions: Captions)
             keep_with_next=number == len(chunks),
         )
     note(doc, withheld_note(model.min_n) + " A dash: no one at the school answered.")
+
+
+def rate_text(rate, min_n: int, *, flag: bool = True) -> str:
+    """One role's rate as the report prints it: "62% (40 of 65)", "38% (8 of 21), low
+    response"; a count under ``min_n`` is never printed, nor a rate that would give it."""
+    from onpoint_desktop.response_rates import LOW_WORDS
+
+    if not rate.invited:
+        return "not recorded"
+    if rate.respondents is None:
+        return f"{WITHHELD} (of {rate.invited:,} invited)"
+    if 0 < rate.respondents < min_n:
+        ceiling = math.ceil(100 * min_n / rate.invited)
+        text = f"under {ceiling}% ({fewer_than(min_n)} of {rate.invited:,})"
+    else:
+        text = f"{rate.rate:.0%} ({rate.respondents:,} of {rate.invited:,})"
+    return f"{text}, {LOW_WORDS}" if rate.low and flag else text
+
+
+def low_response_sentence(content: ReportContent) -> str | None:
+    """A caution when fewer than half of those invited answered (district-wide)."""
+    rates = content.response_rates
+    low = rates.low
+    if not low:
+        return None
+    min_n = content.model.min_n
+    parts = [f"{role_noun(r, 2)} ({rate_text(rates.roles[r], min_n, flag=False)})" for r in low]
+    return (
+        f"Survey response was low for {names(parts)}: fewer than half of those invited "
+        "answered, so the survey results may not speak for everyone; read them with care."
+    )
+
+
+def _response_rates(doc: Document, content: ReportContent, captions: Captions) -> None:
+    rates = content.response_rates
+    if not rates.known:
+        return
+    min_n = content.model.min_n
+    roles = list(content.model.role_weights)
+    low = low_response_sentence(content)
+    keep_with_next(
+        doc.add_paragraph(
+            "Response rates: how many of those invited answered. "
+            + (low or "More than half of those invited answered in each group with a number.")
+        )
+    )
+    rows: list[list] = [["", *(role_noun(r, 2).capitalize() for r in roles)]]
+    rows.append([Cell("District", bold=True), *(rate_text(rates.roles[r], min_n) for r in roles)])
+    for school, by_role in rates.schools.items():
+        rows.append([clean(school), *(rate_text(by_role[r], min_n) for r in roles)])
+    captions.add(doc, "Table", f"Response rates, {content.round.label}", keep_with_next=True)
+    width = 6.5 - 2.2 * len(roles)
+    add_table(doc, rows, (width, *[2.2] * len(roles)), keep_with_next=True)
+    note(
+        doc,
+        "Rate: respondents who answered at least one question over the number invited, as "
+        "recorded for the round; under 50% is flagged low response. A school's rate is "
+        f'"{WITHHELD}" where its respondents are (see below).',
+    )

@@ -12,6 +12,7 @@ from docx.shared import Pt
 
 from onpoint_desktop.report.cases import coverage
 from onpoint_desktop.report.content import Highlight, ReportContent
+from onpoint_desktop.report.participation import low_response_sentence
 from onpoint_desktop.report.synthesis import key_facts, next_steps, quote
 from onpoint_desktop.report.tables import Cell, add_table
 from onpoint_desktop.report.word import Captions, heading, keep_with_next, note, paragraph
@@ -41,6 +42,9 @@ def headline_paragraphs(content: ReportContent) -> list[str]:
     paragraphs = [" ".join(s for s in (opening, band_sentence(content)) if s)]
     if wording.basis:
         paragraphs.append(wording.basis)
+    low = low_response_sentence(content)
+    if low:
+        paragraphs.append(low)
     return paragraphs
 
 
