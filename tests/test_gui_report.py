@@ -3,10 +3,12 @@
 # ruff: noqa: F401, F811 - fixtures are imported from gui_support
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 from onpoint_desktop import paths
+from onpoint_desktop.report.pdf import find_office
 from tests.gui_support import (
     choose_file,
     demo_copy,
@@ -60,3 +62,37 @@ def test_cancel_writes_no_report(qtbot, window, tmp_path):
     assert "no file was written" in message_boxes(window)[0].text().lower()
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if ".docx" in p.name]
+
+
+def test_export_pdf_without_libreoffice_says_what_to_install(qtbot, window, monkeypatch):
+    monkeypatch.setattr("onpoint_desktop.report.pdf.find_office", lambda: None)
+    asked: list = []
+    choose_file(monkeypatch, "getSaveFileName", None, asked)
+    window.reports.pdf_action.trigger()
+    (box,) = error_boxes(window)
+    assert "needs LibreOffice" in box.text()
+    assert "libreoffice.org" in box.informativeText()
+    assert asked == []  # no file name asked for a PDF that cannot be written
+
+
+@pytest.mark.skipif(find_office() is None, reason="LibreOffice is not installed")
+def test_export_pdf_writes_the_round_on_screen(qtbot, window, tmp_path, monkeypatch):
+    out = tmp_path / "Riverbend report.pdf"
+    asked: list = []
+    choose_file(monkeypatch, "getSaveFileName", out, asked)
+    window.reports.pdf_action.trigger()
+    assert asked[0][2].endswith(".pdf")
+    qtbot.waitUntil(lambda: bool(message_boxes(window)), timeout=120_000)
+    (box,) = message_boxes(window)
+    assert out.name in box.text()
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_name_set_in_preferences_is_the_cores_consultant(qtbot):
+    from onpoint_desktop.preferences import consultant_name
+    from ui.settings import AppSettings
+
+    settings = AppSettings()
+    settings.set_author("Zoë O'Brien, PhD")
+    settings.sync()
+    assert consultant_name() == "Zoë O'Brien, PhD"

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.files.copy_action)
         file_menu.addSeparator()
         file_menu.addAction(self.reports.export_action)
+        file_menu.addAction(self.reports.pdf_action)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
@@ -279,6 +280,7 @@ class MainWindow(QMainWindow):
         has_round = rnd is not None
         self.import_action.setEnabled(has_round)
         self.reports.export_action.setEnabled(has_round)
+        self.reports.pdf_action.setEnabled(has_round)
         ids = [r.id for r in self.session.rounds()]
         at = ids.index(rnd.id) if has_round else -1
         self.previous_round_action.setEnabled(at > 0)

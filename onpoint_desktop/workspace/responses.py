@@ -158,3 +158,21 @@ def respondent_counts(conn: sqlite3.Connection, round_id: str) -> dict[str, int]
         (round_id,),
     )
     return dict(rows.fetchall())
+
+
+def answer_counts(conn: sqlite3.Connection, round_id: str) -> dict[str, dict[str, dict[int, int]]]:
+    """How many respondents gave each answer to each item in a round: role → item →
+    answer value → count. Values are the raw answers (before reverse coding); missing
+    answers are not stored, so they are not counted.
+
+    Read-only, for item-level results (the report's answer distributions); the live
+    score never needs it.
+    """
+    counts: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for role, item, value, n in conn.execute(
+        "SELECT r.role, a.key, a.value, count(*) FROM survey_responses AS r, "
+        "json_each(r.answers) AS a WHERE r.round_id = ? GROUP BY r.role, a.key, a.value",
+        (round_id,),
+    ):
+        counts[role][item][int(value)] = n
+    return {role: dict(items) for role, items in counts.items()}

@@ -168,6 +168,10 @@ class SurveyStore:
     def respondent_counts(self, round_id: str) -> dict[str, int]:
         return resp_store.respondent_counts(self.conn, round_id)
 
+    def survey_answer_counts(self, round_id: str) -> dict[str, dict[str, dict[int, int]]]:
+        """Respondents per answer value, item and role in a round (raw answers)."""
+        return resp_store.answer_counts(self.conn, round_id)
+
     def schools(self, round_id: str) -> list[str]:
         return resp_store.schools(self.conn, round_id)
 
