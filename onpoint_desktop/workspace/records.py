@@ -49,3 +49,4 @@ class RatingEvent:
     author: str
     created_at: str  # the computer's clock when it was recorded, as it was
     seq: int = 0  # its place in the workspace's own order (1, 2, 3…): what orders events
+    perspective: str = "expert"  # whose rating: the consultant's, or the district's own
