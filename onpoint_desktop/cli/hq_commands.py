@@ -50,6 +50,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="one JSON document (onpoint-hq-list/1)")
     p.set_defaults(run=run_list)
 
+    p = sub.add_parser(
+        "walkthroughs", help="the Core Four profile of observed classrooms, per stage"
+    )
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(run=run_walkthroughs)
+
     p = sub.add_parser("benchmark", help="build the signed benchmark pack consultants import")
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
     p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path)
@@ -202,6 +209,32 @@ def run_list(args: argparse.Namespace) -> int:
     print(render_list(doc))
     print()
     print(render_conflicts(found, "Conflicts"))
+    return 0
+
+
+def run_walkthroughs(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.hq_evidence import stage_profiles_json
+    from onpoint_desktop.sync.hq_store import HQStore
+
+    with HQStore.open(args.hq_db) as hq:
+        doc = stage_profiles_json(hq)
+    if args.json:
+        print(json.dumps(doc, indent=2, ensure_ascii=True))
+        return 0
+    if not doc["stages"]:
+        print("No stage has enough observed classrooms to show a profile yet.")
+        return 0
+    for stage in doc["stages"]:
+        print(
+            f"{stage['label']}: {counted(stage['n'], 'classroom')} in "
+            f"{counted(stage['districts'], 'district')}"
+        )
+        for element, data in stage["elements"].items():
+            shares = "  ".join(
+                f"{label} {count / stage['n']:>4.0%}"
+                for label, count in zip(doc["levels"], data["counts"], strict=True)
+            )
+            print(f"  {element:<20} {shares}")
     return 0
 
 

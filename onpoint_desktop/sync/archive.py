@@ -17,15 +17,17 @@ from typing import Any
 
 from onpoint_desktop.sync.format import (
     DATA_ENTRIES,
+    EVIDENCE_ENTRIES,
     MANIFEST,
     SIGNATURE,
     BundleRefused,
     Limits,
     brief,
+    data_entries,
     quoted,
 )
 
-KNOWN_MEMBERS = frozenset((MANIFEST, SIGNATURE, *DATA_ENTRIES))
+KNOWN_MEMBERS = frozenset((MANIFEST, SIGNATURE, *DATA_ENTRIES, *EVIDENCE_ENTRIES))
 ALLOWED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 CHUNK = 1 << 20
 
@@ -150,7 +152,8 @@ def entry_specs(
     if not all(isinstance(e, dict) for e in listed):
         raise BundleRefused("corrupt", f"{source}: the manifest's entry list is malformed.")
     signed = {str(e.get("name")): e for e in listed}
-    if sorted(signed) != sorted(DATA_ENTRIES) or len(listed) != len(DATA_ENTRIES):
+    expected = data_entries(manifest.get("format"))
+    if sorted(signed) != sorted(expected) or len(listed) != len(expected):
         raise BundleRefused(
             "unexpected-entry", f"{source}: the manifest lists entries this format does not have."
         )

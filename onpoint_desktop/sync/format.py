@@ -11,7 +11,10 @@ its workspace's own order (``seq``) and survey response keys only as
 ``hmac-sha256:<hex>`` under a secret of the workspace. ``onpoint-bundle/1`` (the first
 release) is still read: its events are in the workspace's order line by line (the first
 release kept their times strictly increasing and wrote them in time order) and its
-response keys are the survey tool's.
+response keys are the survey tool's. ``onpoint-bundle/3`` (written now) adds the visit
+evidence of SPEC §12: each rating event's ``perspective`` (expert or district), and two
+entries, ``walkthroughs.jsonl`` and ``condition_events.jsonl``; bundles of formats 1 and 2
+(no evidence, every event the expert's) are still read.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ from onpoint_desktop.workspace.exchange import RESPONSE_KEY_PREFIX
 __all__ = ["RESPONSE_KEY_PREFIX"]  # and the names below
 
 BUNDLE_FORMAT_1 = "onpoint-bundle/1"
-BUNDLE_FORMAT = "onpoint-bundle/2"
-BUNDLE_FORMATS = (BUNDLE_FORMAT_1, BUNDLE_FORMAT)
+BUNDLE_FORMAT_2 = "onpoint-bundle/2"
+BUNDLE_FORMAT = "onpoint-bundle/3"
+BUNDLE_FORMATS = (BUNDLE_FORMAT_1, BUNDLE_FORMAT_2, BUNDLE_FORMAT)
 BUNDLE_SUFFIX = ".onpointbundle"
 
 MANIFEST = "manifest.json"
@@ -38,7 +42,21 @@ DISTRICT = "district.json"
 ROUNDS = "rounds.json"
 RATING_EVENTS = "rating_events.jsonl"
 SURVEY_RESPONSES = "survey_responses.jsonl"
-DATA_ENTRIES = (DISTRICT, ROUNDS, RATING_EVENTS, SURVEY_RESPONSES)
+DATA_ENTRIES = (DISTRICT, ROUNDS, RATING_EVENTS, SURVEY_RESPONSES)  # every format's
+WALKTHROUGHS = "walkthroughs.jsonl"
+CONDITION_EVENTS = "condition_events.jsonl"
+EVIDENCE_ENTRIES = (WALKTHROUGHS, CONDITION_EVENTS)  # from onpoint-bundle/3
+
+
+def carries_evidence(bundle_format: object) -> bool:
+    """Whether a bundle of this format carries visit evidence (SPEC §12)."""
+    return bundle_format not in (BUNDLE_FORMAT_1, BUNDLE_FORMAT_2)
+
+
+def data_entries(bundle_format: object) -> tuple[str, ...]:
+    """The data entries a bundle of this format holds."""
+    return DATA_ENTRIES + (EVIDENCE_ENTRIES if carries_evidence(bundle_format) else ())
+
 
 # The only timestamp form the app writes (``clock``): text order is time order.
 TIMESTAMP_PATTERN = INSTANT_PATTERN

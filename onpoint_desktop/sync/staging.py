@@ -29,6 +29,34 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_events (
     level INTEGER,
     note TEXT,
     author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    perspective TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TEMP VIEW IF NOT EXISTS expert_events AS
+    SELECT * FROM temp.incoming_events WHERE perspective = 'expert';
+CREATE TEMP TABLE IF NOT EXISTS incoming_walkthroughs (
+    uuid TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    round_id TEXT NOT NULL,
+    instrument TEXT NOT NULL,
+    school TEXT NOT NULL,
+    grade_band TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    observed_on TEXT NOT NULL,
+    observer TEXT NOT NULL,
+    levels TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    note TEXT,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS incoming_condition_events (
+    uuid TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    round_id TEXT NOT NULL,
+    condition_id TEXT NOT NULL,
+    state TEXT,
+    note TEXT,
+    author TEXT NOT NULL,
     created_at TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TEMP TABLE IF NOT EXISTS incoming_responses (
@@ -40,7 +68,47 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_responses (
     PRIMARY KEY (round_id, role, response_key)
 ) WITHOUT ROWID;
 """
-EVENT_COLUMNS = ("uuid", "seq", "round_id", "area_id", "level", "note", "author", "created_at")
+EVENT_COLUMNS = (
+    "uuid",
+    "seq",
+    "round_id",
+    "area_id",
+    "level",
+    "note",
+    "author",
+    "created_at",
+    "perspective",
+)
+WALKTHROUGH_COLUMNS = (
+    "uuid",
+    "seq",
+    "round_id",
+    "instrument",
+    "school",
+    "grade_band",
+    "subject",
+    "observed_on",
+    "observer",
+    "levels",
+    "notes",
+    "note",
+    "created_at",
+)
+CONDITION_COLUMNS = (
+    "uuid",
+    "seq",
+    "round_id",
+    "condition_id",
+    "state",
+    "note",
+    "author",
+    "created_at",
+)
+# Staged records that are few (a visit's classrooms and conditions): held until flushed.
+_SMALL_TABLES = {
+    "incoming_walkthroughs": WALKTHROUGH_COLUMNS,
+    "incoming_condition_events": CONDITION_COLUMNS,
+}  # fmt: skip
 RESPONSE_COLUMNS = ("round_id", "role", "response_key", "school", "answers")
 
 
@@ -59,6 +127,7 @@ class Staging:
                 self.conn.execute(statement)
         self._events: list[tuple[Any, ...]] = []
         self._responses: list[tuple[Any, ...]] = []
+        self._small: dict[str, list[tuple[Any, ...]]] = {t: [] for t in _SMALL_TABLES}
 
     @contextlib.contextmanager
     def loading(self) -> Iterator[None]:
@@ -73,17 +142,36 @@ class Staging:
             yield
             self.flush()
         except BaseException:
-            self._events.clear()
-            self._responses.clear()
+            self._forget()
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
-    def clear(self) -> None:
+    def _forget(self) -> None:
         self._events.clear()
         self._responses.clear()
+        for rows in self._small.values():
+            rows.clear()
+
+    def clear(self) -> None:
+        self._forget()
         self.conn.execute("DELETE FROM temp.incoming_events")
         self.conn.execute("DELETE FROM temp.incoming_responses")
+        for table in _SMALL_TABLES:
+            self.conn.execute(f"DELETE FROM temp.{table}")
+
+    def add_walkthrough(self, row: tuple[Any, ...]) -> None:
+        """One checked walkthrough, in :data:`WALKTHROUGH_COLUMNS` order."""
+        self._add_small("incoming_walkthroughs", row)
+
+    def add_condition_event(self, row: tuple[Any, ...]) -> None:
+        """One checked condition event, in :data:`CONDITION_COLUMNS` order."""
+        self._add_small("incoming_condition_events", row)
+
+    def _add_small(self, table: str, row: tuple[Any, ...]) -> None:
+        self._small[table].append(row)
+        if len(self._small[table]) >= BATCH:
+            self.flush()
 
     def add_event(self, row: tuple[Any, ...]) -> None:
         """One checked event, in :data:`EVENT_COLUMNS` order."""
@@ -112,11 +200,17 @@ class Staging:
                     f"VALUES ({', '.join('?' * len(RESPONSE_COLUMNS))})",
                     self._responses,
                 )
+            for table, columns in _SMALL_TABLES.items():
+                if self._small[table]:
+                    self.conn.executemany(
+                        f"INSERT INTO temp.{table} ({', '.join(columns)}) "
+                        f"VALUES ({', '.join('?' * len(columns))})",
+                        self._small[table],
+                    )
         except sqlite3.IntegrityError as exc:
             raise Duplicate(str(exc)) from None
         finally:
-            self._events.clear()
-            self._responses.clear()
+            self._forget()
 
     def counts(self) -> tuple[int, int]:
         events = self.conn.execute("SELECT count(*) FROM temp.incoming_events").fetchone()[0]
@@ -126,7 +220,7 @@ class Staging:
     def rating_events(self) -> Iterator[dict[str, Any]]:
         """The staged events as bundle records, in the workspace's order."""
         rows = self.conn.execute(
-            "SELECT uuid, round_id, area_id, level, note, author, created_at, seq "
+            "SELECT uuid, round_id, area_id, level, note, author, created_at, seq, perspective "
             "FROM temp.incoming_events ORDER BY seq"
         )
         for r in rows:
@@ -139,7 +233,32 @@ class Staging:
                 "author": r[5],
                 "created_at": r[6],
                 "seq": r[7],
+                "perspective": r[8],
             }
+
+    def walkthroughs(self) -> Iterator[dict[str, Any]]:
+        """The staged walkthroughs as bundle records, in the workspace's order."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(WALKTHROUGH_COLUMNS)} FROM temp.incoming_walkthroughs ORDER BY seq"
+        )
+        for r in rows:
+            record = dict(zip(WALKTHROUGH_COLUMNS, r, strict=True))
+            record["round"] = record.pop("round_id")
+            record["levels"] = json.loads(record["levels"])
+            record["notes"] = json.loads(record["notes"])
+            yield record
+
+    def condition_events(self) -> Iterator[dict[str, Any]]:
+        """The staged condition events as bundle records, in the workspace's order."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(CONDITION_COLUMNS)} FROM temp.incoming_condition_events "
+            "ORDER BY seq"
+        )
+        for r in rows:
+            record = dict(zip(CONDITION_COLUMNS, r, strict=True))
+            record["round"] = record.pop("round_id")
+            record["condition"] = record.pop("condition_id")
+            yield record
 
     def survey_responses(self) -> Iterator[dict[str, Any]]:
         rows = self.conn.execute(

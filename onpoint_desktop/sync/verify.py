@@ -58,6 +58,7 @@ from onpoint_desktop.sync.content_reader import ContentReader, from_the_future
 from onpoint_desktop.sync.format import (
     BUNDLE_FORMAT,
     BUNDLE_FORMATS,
+    CONDITION_EVENTS,
     DEFAULT_LIMITS,
     DISTRICT,
     MANIFEST,
@@ -65,8 +66,10 @@ from onpoint_desktop.sync.format import (
     ROUNDS,
     SIGNATURE,
     SURVEY_RESPONSES,
+    WALKTHROUGHS,
     BundleRefused,
     Limits,
+    carries_evidence,
     quoted,
 )
 from onpoint_desktop.sync.staging import Duplicate, Staging
@@ -148,6 +151,12 @@ class VerifiedBundle(BundleHeader):
     def survey_responses(self) -> Iterator[dict[str, Any]]:
         return self.staging.survey_responses()
 
+    def walkthroughs(self) -> Iterator[dict[str, Any]]:
+        return self.staging.walkthroughs()
+
+    def condition_events(self) -> Iterator[dict[str, Any]]:
+        return self.staging.condition_events()
+
     @property
     def content(self) -> BundleContent:
         """Every record in memory: for small bundles (tests, the self-test, a dialog)."""
@@ -158,6 +167,8 @@ class VerifiedBundle(BundleHeader):
             rounds=self.rounds,
             rating_events=list(self.rating_events()),
             survey_responses=list(self.survey_responses()),
+            walkthroughs=list(self.walkthroughs()),
+            condition_events=list(self.condition_events()),
         )
 
 
@@ -282,6 +293,11 @@ def _read_content(
         (RATING_EVENTS, reader.event_line, "a rating event (its id or its place in the order)"),
         (SURVEY_RESPONSES, reader.response_line, "a survey response (round, role and key)"),
     )
+    if carries_evidence(header.format):
+        entries += (
+            (WALKTHROUGHS, reader.walkthrough_line, "a walkthrough (its id or its place)"),
+            (CONDITION_EVENTS, reader.condition_line, "a condition event (its id or its place)"),
+        )
     with staging.loading():
         for name, take, what in entries:
             try:

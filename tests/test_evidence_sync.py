@@ -1,0 +1,157 @@
+"""Visit evidence travels in bundles and HQ (SPEC §12, issue 16 item 5): walkthroughs,
+the district's own ratings and condition events arrive as events, merge idempotently in
+any order, never touch HQ's expert levels or scores, appear in ``hq list --json``, and HQ
+profiles walkthroughs per stage. Bundles without evidence (formats 1 and 2) still merge."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cli_support import run
+
+from onpoint_desktop.demo import build_demo
+from onpoint_desktop.sync import HQStore, canonical_dump, merge_bundles
+from onpoint_desktop.sync import bundle as bundle_module
+from onpoint_desktop.sync.bundle import export_bundle
+from onpoint_desktop.sync.format import BUNDLE_FORMAT_2, DATA_ENTRIES
+from onpoint_desktop.sync.hq_evidence import stage_profiles_json
+from onpoint_desktop.sync.hq_overview import overview
+from onpoint_desktop.sync.verify import open_bundle
+from onpoint_desktop.workspace import Workspace
+from tests.sync_support import signer
+
+
+@pytest.fixture(scope="module")
+def demo_bundles(tmp_path_factory):
+    """The demo district exported twice by one consultant: before and after the visit's
+    last walkthrough, district rating and condition."""
+    folder = tmp_path_factory.mktemp("evidence-sync")
+    path = folder / "demo.onpoint.db"
+    who = signer("Jordan Ellis")
+    build_demo(path).close()
+    first = export_bundle(path, folder / "first.onpointbundle", signer=who, seal=False).path
+    with Workspace.open(path) as ws:
+        ws.add_walkthrough(
+            "2024-25",
+            school="Roosevelt High",
+            grade_band="9-12",
+            subject="Science",
+            levels={"student_ownership": 3, "data_driven": 3, "targeted": 3, "flexible_content": 3},
+        )
+        ws.rate("2024-25", "workforce_plan", 4, perspective="district")
+        ws.rate_condition("2024-25", "partnerships", "partially", "Community college MOU signed")
+        expected = {r.id: ws.score(r.id).total for r in ws.rounds()}
+    second = export_bundle(path, folder / "second.onpointbundle", signer=who, seal=False).path
+    return path, first, second, expected
+
+
+def _hq(tmp_path, name):
+    hq, _ = HQStore.create(tmp_path / f"{name}.onpoint-hq.db")
+    return hq
+
+
+def test_a_bundle_carries_the_visit_evidence(demo_bundles):
+    path, _, second, _ = demo_bundles
+    content = open_bundle(second).content
+    with Workspace.open(path) as ws:
+        assert len(content.walkthroughs) == sum(len(ws.walkthroughs(r.id)) for r in ws.rounds())
+    assert {e["perspective"] for e in content.rating_events} == {"expert", "district"}
+    assert len(content.condition_events) == 11
+    assert all("teacher" not in key for w in content.walkthroughs for key in w)
+
+
+def test_evidence_merges_once_in_any_order_and_never_moves_hq_scores(demo_bundles, tmp_path):
+    _, first, second, expected = demo_bundles
+    one = _hq(tmp_path, "one")
+    outcomes = merge_bundles(one, [first, second], trust_new_signers=True).outcomes
+    assert [o.status for o in outcomes] == ["merged", "merged"]
+    assert outcomes[1].added["walkthroughs"] == 1
+    assert outcomes[1].added["condition_events"] == 1
+    again = merge_bundles(one, [second]).outcomes
+    assert [o.status for o in again] == ["already-merged"]
+    other = _hq(tmp_path, "other")
+    merge_bundles(other, [second, first], trust_new_signers=True)
+    assert canonical_dump(one.conn) == canonical_dump(other.conn)
+    (district,) = overview(one)["districts"]
+    totals = {r["id"]: r["total"] for r in district["rounds"]}
+    assert totals == pytest.approx(expected, abs=0.01)  # the district's own view not scored
+    latest = district["rounds"][-1]
+    assert latest["evidence"] == {
+        "walkthroughs": 25,
+        "district_rated_areas": 26,
+        "conditions_rated": 10,
+    }
+    assert latest["levels"]["workforce_plan"] == 2  # the expert's, not the district's 4
+    one.close()
+    other.close()
+
+
+def test_hq_profiles_walkthroughs_per_stage(demo_bundles, tmp_path, capsys):
+    _, _, second, _ = demo_bundles
+    hq = _hq(tmp_path, "stages")
+    merge_bundles(hq, [second], trust_new_signers=True)
+    doc = stage_profiles_json(hq)
+    stages = {s["stage"]: s for s in doc["stages"]}
+    assert set(stages) == {"year1", "year2"}
+    assert stages["year2"]["n"] == 25 and stages["year2"]["districts"] == 1
+    counts = stages["year2"]["elements"]["targeted"]["counts"]
+    assert sum(counts) == 25
+    hq.close()
+    code, out, _ = run(capsys, "hq", "walkthroughs", tmp_path / "stages.onpoint-hq.db")
+    assert code == 0 and "Year 2: 25 classrooms in 1 district" in out
+
+
+def test_a_bundle_without_evidence_still_merges(demo_bundles, tmp_path, monkeypatch):
+    """A format-2 bundle (before SPEC §12) holds no evidence entries: still accepted."""
+    path, _, _, expected = demo_bundles
+    original = bundle_module._entries
+    monkeypatch.setattr(bundle_module, "BUNDLE_FORMAT", BUNDLE_FORMAT_2)
+    monkeypatch.setattr(
+        bundle_module,
+        "_entries",
+        lambda content: {k: v for k, v in original(content).items() if k in DATA_ENTRIES},
+    )
+
+    def expert_only(conn):
+        content, fitted = original_snapshot(conn)
+        content.rating_events[:] = [
+            {k: v for k, v in e.items() if k != "perspective"}
+            for e in content.rating_events
+            if e["perspective"] == "expert"
+        ]
+        content.walkthroughs.clear()
+        content.condition_events.clear()
+        return content, fitted
+
+    original_snapshot = bundle_module.snapshot
+    monkeypatch.setattr(bundle_module, "snapshot", expert_only)
+    monkeypatch.setattr(
+        bundle_module.BundleContent,
+        "counts",
+        lambda self: {
+            "rounds": len(self.rounds),
+            "rating_events": len(self.rating_events),
+            "survey_responses": len(self.survey_responses),
+        },
+    )
+    old = export_bundle(path, tmp_path / "format-2.onpointbundle", signer=signer("A"), seal=False)
+    monkeypatch.undo()
+    assert open_bundle(old.path).manifest["format"] == BUNDLE_FORMAT_2
+    hq = _hq(tmp_path, "old")
+    (outcome,) = merge_bundles(hq, [old.path], trust_new_signers=True).outcomes
+    assert outcome.status == "merged", outcome.message
+    (district,) = overview(hq)["districts"]
+    assert {r["id"]: r["total"] for r in district["rounds"]} == pytest.approx(expected, abs=0.01)
+    assert district["rounds"][-1]["evidence"]["walkthroughs"] == 0
+    hq.close()
+
+
+def test_hq_list_json_shows_the_evidence(demo_bundles, tmp_path, capsys):
+    _, first, _, _ = demo_bundles
+    db = tmp_path / "list.onpoint-hq.db"
+    _hq(tmp_path, "list").close()
+    run(capsys, "hq", "merge", db, first, "--trust-new-signers")
+    _, out, _ = run(capsys, "hq", "list", db, "--json")
+    rounds = json.loads(out)["districts"][0]["rounds"]
+    assert [r["evidence"]["walkthroughs"] for r in rounds] == [0, 20, 24]
