@@ -224,7 +224,7 @@ def run_conditions_list(args: argparse.Namespace) -> int:
 
     names = {c.id: c.name for c in shipped_model(inst.model_id).components}
     areas = {a.id: a.label for a in inst.readiness_areas}
-    print(f"{inst.label}\n{inst.source}\n")
+    print(f"{inst.label}, after {inst.source}.\n")
     for c in inst.conditions:
         linked = ", ".join(names.get(x, x) for x in c.components)
         print(f"  {c.id:<26} {c.label}")

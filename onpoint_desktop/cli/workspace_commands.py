@@ -239,15 +239,12 @@ def render_gap(ws: Workspace, round_id: str, *, as_json: bool = False) -> str:
         lines.append(f"\n{category.label:<60} {'Expert':<16} {'District':<16} Gap")
         for area in category.areas:
             g = by_area[area.id]
-            gap = "" if g.gap is None else f"{g.gap:+d}"
             lines.append(
                 f"  {area.label:<58} {fw.level_label(g.expert):<16} "
-                f"{fw.level_label(g.district):<16} {gap}"
+                f"{fw.level_label(g.district):<16} {g.gap_text}"
             )
     if largest:
-        named = "; ".join(
-            f"{fw.areas[g.area].label} ({g.gap:+d})" for g in largest if g.gap is not None
-        )
+        named = "; ".join(f"{fw.areas[g.area].label} ({g.gap_text})" for g in largest)
         lines.append(f"\nLargest gaps (district minus expert): {named}.")
     elif not any(g.district for g in gaps):
         lines.append(

@@ -178,6 +178,14 @@ class AreaGap:
             return None
         return self.district - self.expert
 
+    @property
+    def gap_text(self) -> str:
+        """The gap as shown: "+2", "−1", "0", or "" when one perspective is unrated."""
+        gap = self.gap
+        if gap is None:
+            return ""
+        return "0" if gap == 0 else f"{gap:+d}".replace("-", "\u2212")
+
 
 def perspective_gaps(
     area_ids: Iterable[str], expert: Mapping[str, int], district: Mapping[str, int]

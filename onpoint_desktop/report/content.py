@@ -19,6 +19,7 @@ from onpoint_desktop.breakdown import SchoolBreakdown
 from onpoint_desktop.framework import FocusArea, Framework, ScoringModel
 from onpoint_desktop.landmarks import LandmarkReading, read_landmarks
 from onpoint_desktop.report.text import clean
+from onpoint_desktop.report.visit_content import VisitEvidence, gather_visit
 from onpoint_desktop.response_rates import ResponseRates, response_rates
 from onpoint_desktop.scoring import ComponentScore, RoundScore, recommendations_for
 from onpoint_desktop.survey_results import Gap, ItemResult, gaps, item_results
@@ -73,6 +74,7 @@ class ReportContent:
     gaps: tuple[Gap, ...]  # teacher/leader and expert/survey gaps over the threshold
     landmarks: tuple[LandmarkReading, ...]
     response_rates: ResponseRates  # known when the numbers invited were recorded
+    visit: VisitEvidence | None = None  # walkthroughs, district view, conditions (SPEC §12)
 
     @property
     def previous(self) -> RoundResult | None:
@@ -142,6 +144,7 @@ def gather(
             score.benchmark, ws.framework, [(r.round.label, r.score) for r in history]
         ),
         response_rates=response_rates(ws, rnd.id),
+        visit=gather_visit(ws, rnd.id),
     )
     recs = recommendations_for(score)
     return dataclasses.replace(

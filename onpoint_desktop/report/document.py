@@ -20,6 +20,7 @@ from onpoint_desktop.report import (
     results,
     summary,
     survey_items,
+    visit_sections,
 )
 from onpoint_desktop.report.cases import coverage
 from onpoint_desktop.report.charts import Chart
@@ -47,6 +48,9 @@ SECTIONS = (
     "progress",
     "highlights",
     "survey",
+    "walkthroughs",
+    "perspectives",
+    "conditions",
     "board",
     "methodology",
 )
@@ -67,6 +71,9 @@ def build_document(
         results.add_progress,
         results.add_highlights,
         _survey,
+        visit_sections.add_walkthroughs,
+        visit_sections.add_perspectives,
+        visit_sections.add_conditions,
         board.add_board,
         methodology.add_methodology,
     ):
