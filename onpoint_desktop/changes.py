@@ -34,6 +34,9 @@ class Changes:
     ratings: frozenset[tuple[str, str]] = frozenset()  # (round id, area id) re-rated
     responses: frozenset[str] = frozenset()  # round ids (or EVERY_ROUND) with new responses
     benchmark: bool = False  # another benchmark is in use: every band and median moves
+    # Round ids whose visit evidence changed (walkthroughs, the district's own ratings,
+    # conditions for scale; SPEC §12). Evidence never moves a score.
+    evidence: frozenset[str] = frozenset()
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -41,10 +44,21 @@ class Changes:
             ratings=self.ratings | other.ratings,
             responses=self.responses | other.responses,
             benchmark=self.benchmark or other.benchmark,
+            evidence=self.evidence | other.evidence,
         )
 
     def __bool__(self) -> bool:
-        return self.rounds or bool(self.ratings) or bool(self.responses) or self.benchmark
+        return (
+            self.rounds
+            or bool(self.ratings)
+            or bool(self.responses)
+            or self.benchmark
+            or bool(self.evidence)
+        )
+
+    def evidence_of(self, round_id: str | None) -> bool:
+        """Whether the visit evidence of ``round_id`` may have changed."""
+        return self.rounds or round_id in self.evidence
 
     def rated_areas(self, round_id: str | None) -> frozenset[str]:
         """The areas whose rating changed in ``round_id``."""
@@ -84,11 +98,34 @@ def rate(
     level: int | None,
     note: str | None = None,
     author: str | None = None,
+    perspective: str = "expert",
 ) -> tuple[RatingEvent, Changes]:
     """Record a rating (``level`` None clears it) as one rating event; the event is the
-    area's current rating from now on (it is the latest)."""
-    event = workspace.rate(round_id, area_id, level, note, author=author)
+    area's current rating from now on (it is the latest). The district's own rating
+    (``perspective`` "district") is visit evidence: it moves no score."""
+    event = workspace.rate(round_id, area_id, level, note, author=author, perspective=perspective)
+    if perspective != "expert":
+        return event, Changes(evidence=frozenset({round_id}))
     return event, rate_changes(round_id, area_id)
+
+
+def add_walkthrough(workspace: Workspace, round_id: str, **observation) -> tuple[object, Changes]:
+    """Record one observed classroom (``Workspace.add_walkthrough``'s fields)."""
+    walkthrough = workspace.add_walkthrough(round_id, **observation)
+    return walkthrough, Changes(evidence=frozenset({round_id}))
+
+
+def rate_condition(
+    workspace: Workspace,
+    round_id: str,
+    condition_id: str,
+    state: str | None,
+    note: str | None = None,
+    author: str | None = None,
+) -> tuple[object, Changes]:
+    """Rate a condition for scale (``state`` None clears it)."""
+    event = workspace.rate_condition(round_id, condition_id, state, note, author)
+    return event, Changes(evidence=frozenset({round_id}))
 
 
 def add_round(

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter
+from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from onpoint_desktop import APP_NAME
 from onpoint_desktop.changes import Changes
 from onpoint_desktop.errors import DamagedWorkspaceError, OnpointError
 from ui.board import Board
 from ui.dialogs import AddRoundDialog, Preferences, PreferencesDialog, show_error
+from ui.evidence_actions import EvidenceActions
 from ui.help import HelpActions, shown_text
 from ui.hq_actions import HQActions
 from ui.recovery import open_workspace_or_recover, recover
@@ -48,8 +49,15 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the board's tiles take the focus
+        self.evidence = EvidenceActions(self)  # the Visit menu and the board's view switch
+        board_side = QWidget()
+        board_column = QVBoxLayout(board_side)
+        board_column.setContentsMargins(0, 0, 0, 0)
+        board_column.setSpacing(0)
+        board_column.addWidget(self.evidence.view_switch())
+        board_column.addWidget(scroll, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
+        splitter.addWidget(board_side)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
@@ -170,6 +178,8 @@ class MainWindow(QMainWindow):
         self.round_group = QActionGroup(self)
         self.survey_menu = bar.addMenu("&Survey")
         self.survey_menu.addAction(self.import_action)
+        self.visit_menu = bar.addMenu("&Visit")
+        self.evidence.fill_menu(self.visit_menu)
         sync_menu = bar.addMenu("S&ync")
         for action in self.sync.actions():
             if action is None:
@@ -227,6 +237,7 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(session.undo_stack)
         self.board.set_session(session)
         self.panel.set_session(session)
+        self.evidence.set_session(session)
         session.roundShown.connect(self._round_shown)
         session.changed.connect(self._changed)
         session.failed.connect(self._undo_failed)
@@ -279,6 +290,7 @@ class MainWindow(QMainWindow):
         self.round_box.setCurrentIndex(index)
         has_round = rnd is not None
         self.import_action.setEnabled(has_round)
+        self.evidence.set_enabled(has_round)
         self.reports.export_action.setEnabled(has_round)
         self.reports.pdf_action.setEnabled(has_round)
         ids = [r.id for r in self.session.rounds()]

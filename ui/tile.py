@@ -117,6 +117,7 @@ class Tile(QWidget):
         self.keys = keys
         self.fills = level_colours(len(framework.levels))
         self.rating = Rating()
+        self.caption: str | None = None  # replaces the level's word (the Gap view)
         self.current = False  # the board's selected tile (shown even without focus)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         # It paints every pixel (its corners in the window colour), so a rating repaints
@@ -129,9 +130,14 @@ class Tile(QWidget):
         )
         self.set_rating(Rating())
 
-    def set_rating(self, rating: Rating) -> None:
+    def set_rating(self, rating: Rating, caption: str | None = None) -> None:
+        """Show ``rating``; ``caption`` (the Gap view's "Expert 2 · District 4 · +2")
+        replaces the level's word under the name."""
         self.rating = rating
+        self.caption = caption
         name = accessible_name(self.area, rating, self.framework)
+        if caption:
+            name = f"{self.area.label}: expert → district {caption}"
         self.setAccessibleName(name)
         self.setToolTip(tooltip_html(name, rating.note))
         self.update()
@@ -251,6 +257,8 @@ class Tile(QWidget):
         word = self.framework.level_label(level)
         if level is not None:
             word = f"{level} · {word}"
+        if self.caption:
+            word = self.caption
         painter.drawText(inner_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, word)
         if self.rating.note:
             paint_note_marker(painter, box.right() - 16, box.top() + 6, ink)
