@@ -8,6 +8,7 @@ the district team's own (the same keys rate them), or the gap between the two.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMenu, QToolButton, QWidget
 
@@ -62,20 +63,18 @@ class EvidenceActions:
         board.addActions(list(self.view_actions.values()))
 
     def view_switch(self) -> QWidget:
-        """The switch above the board: three toggle buttons for the three views."""
+        """The board's switch (for the toolbar): three toggle buttons, one per view."""
         bar = QWidget()
+        bar.setObjectName("boardViewSwitch")
         row = QHBoxLayout(bar)
-        row.setContentsMargins(8, 4, 8, 0)
-        label = QLabel("Board:")
-        row.addWidget(label)
+        row.setContentsMargins(6, 0, 6, 0)
+        row.setSpacing(2)
+        row.addWidget(QLabel("Board:"))
         for action in self.view_actions.values():
             button = QToolButton()
             button.setDefaultAction(action)
-            button.setAutoRaise(False)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             row.addWidget(button)
-        self.view_note = QLabel()
-        self.view_note.setObjectName("boardViewNote")
-        row.addWidget(self.view_note, 1)
         return bar
 
     def set_session(self, session: DistrictSession) -> None:
@@ -90,13 +89,14 @@ class EvidenceActions:
 
     def _view_changed(self, view: str) -> None:
         self.view_actions[view].setChecked(True)
-        if hasattr(self, "view_note"):
-            notes = {
-                "expert": "",
-                "district": "District's own view: not scored",
-                "gap": "Each tile: expert → district level, and the gap; colour: the expert's",
-            }
-            self.view_note.setText(notes[view])
+        notes = {
+            "expert": "The board shows the expert's ratings (the scored ones).",
+            "district": "The board shows the district's own ratings: not scored; the same "
+            "keys rate them.",
+            "gap": "Each tile: expert → district level, and the gap; its colour is the "
+            "expert's level.",
+        }
+        self.window.statusBar().showMessage(notes[view], 8000)
 
     def set_enabled(self, has_round: bool) -> None:
         self.walkthrough_action.setEnabled(has_round)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter
 
 from onpoint_desktop import APP_NAME
 from onpoint_desktop.changes import Changes
@@ -50,14 +50,8 @@ class MainWindow(QMainWindow):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the board's tiles take the focus
         self.evidence = EvidenceActions(self)  # the Visit menu and the board's view switch
-        board_side = QWidget()
-        board_column = QVBoxLayout(board_side)
-        board_column.setContentsMargins(0, 0, 0, 0)
-        board_column.setSpacing(0)
-        board_column.addWidget(self.evidence.view_switch())
-        board_column.addWidget(scroll, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(board_side)
+        splitter.addWidget(scroll)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
@@ -204,6 +198,8 @@ class MainWindow(QMainWindow):
             ],
             self,
         )
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.evidence.view_switch())
         self.addToolBar(self.toolbar)
         self.toolbar.fit_to(self.screen().availableGeometry().width())
         self.round_box = self.toolbar.round_box
