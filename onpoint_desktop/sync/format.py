@@ -6,7 +6,7 @@ HQ (see ``envelope``). The manifest lists every data entry with its size and SHA
 is signed (Ed25519) by the consultant's installation key; the signature covers the exact
 bytes of ``manifest.json``, which the writer produces in canonical form.
 
-Format versions. ``onpoint-bundle/2`` (written now) carries each rating event's place in
+Format versions. ``onpoint-bundle/2`` (the second release) carries each rating event's place in
 its workspace's own order (``seq``) and survey response keys only as
 ``hmac-sha256:<hex>`` under a secret of the workspace. ``onpoint-bundle/1`` (the first
 release) is still read: its events are in the workspace's order line by line (the first
