@@ -155,3 +155,62 @@ def test_hq_list_json_shows_the_evidence(demo_bundles, tmp_path, capsys):
     _, out, _ = run(capsys, "hq", "list", db, "--json")
     rounds = json.loads(out)["districts"][0]["rounds"]
     assert [r["evidence"]["walkthroughs"] for r in rounds] == [0, 20, 24]
+
+
+def _with_entry(bundle, name, blob, who, out):
+    """``bundle`` with entry ``name`` replaced by ``blob``, its manifest signed again by
+    ``who`` (the signer's own key: what a faulty or hostile app could send)."""
+    import hashlib
+
+    from onpoint_desktop.sync.format import MANIFEST, SIGNATURE
+    from tests.sync_support import members, resign, rezip
+
+    m = members(bundle)
+    m[name] = blob
+    manifest = json.loads(m[MANIFEST])
+    for entry in manifest["entries"]:
+        if entry["name"] == name:
+            entry["size"], entry["sha256"] = len(blob), hashlib.sha256(blob).hexdigest()
+    manifest["consultant"]["public_key"] = keys_b64(who)
+    m[MANIFEST], m[SIGNATURE] = resign(manifest, who)
+    return rezip(m, out)
+
+
+def keys_b64(who):
+    from onpoint_desktop.sync import keys
+
+    return keys.b64(who.public_key)
+
+
+@pytest.mark.parametrize(
+    ("entry", "change", "problem"),
+    [
+        ("walkthroughs.jsonl", {"levels": {"targeted": 7}}, "not one 0–3 per element"),
+        (
+            "walkthroughs.jsonl",
+            {"teacher": "Ms Smith", "notes": {"teacher_name": "Ms Smith"}},
+            "notes that are not keyed",
+        ),
+        ("walkthroughs.jsonl", {"observed_on": "yesterday"}, "not a date"),
+        ("condition_events.jsonl", {"state": "mostly"}, "has state 'mostly'"),
+        ("condition_events.jsonl", {"condition": "vibes"}, "unknown condition 'vibes'"),
+        ("rating_events.jsonl", {"perspective": "parent"}, "not expert or district"),
+    ],
+)
+def test_a_bundle_with_bad_evidence_is_refused_naming_the_line(
+    demo_bundles, tmp_path, entry, change, problem
+):
+    from onpoint_desktop.sync.format import BundleRefused
+    from tests.sync_support import members
+
+    _, first, _, _ = demo_bundles
+    who = signer("Faulty app")
+    lines = members(first)[entry].splitlines()
+    record = json.loads(lines[0])
+    record.update(change)
+    lines[0] = json.dumps(record).encode()
+    bad = _with_entry(first, entry, b"\n".join(lines) + b"\n", who, tmp_path / "bad.onpointbundle")
+    with pytest.raises(BundleRefused) as refused:
+        open_bundle(bad)
+    assert refused.value.reason == "invalid-content"
+    assert f"{entry} line 1" in str(refused.value) and problem in str(refused.value)
