@@ -54,13 +54,19 @@ def test_a_walkthrough_is_recorded_from_the_keyboard_and_the_next_one_keeps_the_
     assert "observed in this round" in dialog.status.text()
 
 
-def test_digit_keys_choose_a_level_within_a_row(qtbot, window):
+def test_digit_keys_choose_a_level_within_a_row_and_tab_passes_the_date_at_once(qtbot, window):
     dialog = WalkthroughDialog(window.session, window)
     qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
     row = dialog.rows["targeted"]
-    row.setFocus()
-    qtbot.keyClick(row, Qt.Key.Key_3)
+    radio = row.group.buttons()[0]  # where Tab lands in the row
+    radio.setFocus()
+    qtbot.keyClick(radio, Qt.Key.Key_3)
     assert row.level() == 3
+    dialog.date.setFocus()
+    qtbot.keyClick(dialog.date, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.observer  # not the date's month, then its year
 
 
 def test_an_incomplete_walkthrough_is_refused_and_nothing_is_saved(qtbot, window):

@@ -37,6 +37,14 @@ from ui.session import DistrictSession
 SUBJECTS = ("Math", "English language arts", "Science", "Social studies")
 
 
+class DateField(QDateEdit):
+    """A date field that Tab leaves at once (QDateEdit's Tab walks its day, month and
+    year first: three key presses to pass one field)."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next_)
+
+
 class LevelRow(QWidget):
     """One element's level: four exclusive buttons, chosen by arrows or digits."""
 
@@ -100,7 +108,7 @@ class WalkthroughDialog(QDialog):
         form.addRow("&Grade band:", self.grade_band)
         self.subject = _editable_combo(SUBJECTS)
         form.addRow("Su&bject:", self.subject)
-        self.date = QDateEdit(QDate.currentDate())
+        self.date = DateField(QDate.currentDate())
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setCalendarPopup(True)
         form.addRow("&Date:", self.date)
