@@ -151,7 +151,8 @@ def test_hq_list_json_shows_the_evidence(demo_bundles, tmp_path, capsys):
     _, first, _, _ = demo_bundles
     db = tmp_path / "list.onpoint-hq.db"
     _hq(tmp_path, "list").close()
-    run(capsys, "hq", "merge", db, first, "--trust-new-signers")
+    _, out, _ = run(capsys, "hq", "merge", db, first, "--trust-new-signers")
+    assert "+44 walkthroughs, +10 conditions" in out
     _, out, _ = run(capsys, "hq", "list", db, "--json")
     rounds = json.loads(out)["districts"][0]["rounds"]
     assert [r["evidence"]["walkthroughs"] for r in rounds] == [0, 20, 24]

@@ -156,6 +156,14 @@ def render_outcome(o) -> str:
             f"+{counted(a['rounds'], 'round')}, "
             f"+{counted(a['rating_events'], 'rating event')}, "
             f"+{counted(a['survey_responses'], 'response')}"
+            + "".join(
+                f", +{counted(a[key], noun)}"
+                for key, noun in (
+                    ("walkthroughs", "walkthrough"),
+                    ("condition_events", "condition"),
+                )
+                if a.get(key)
+            )
         )
     elif o.status == "already-merged":
         line = f"  already  {o.source}: {escaped(o.district)} (nothing changed)"
@@ -214,17 +222,18 @@ def run_walkthroughs(args: argparse.Namespace) -> int:
     if not doc["stages"]:
         print("No stage has enough observed classrooms to show a profile yet.")
         return 0
+    from onpoint_desktop.evidence.instruments import walkthrough_instrument
+
+    labels = {e.id: e.label for e in walkthrough_instrument().elements}
+    print(f"{'':<36}" + "".join(f"{label:>14}" for label in doc["levels"]))
     for stage in doc["stages"]:
         print(
             f"{stage['label']}: {counted(stage['n'], 'classroom')} in "
             f"{counted(stage['districts'], 'district')}"
         )
         for element, data in stage["elements"].items():
-            shares = "  ".join(
-                f"{label} {count / stage['n']:>4.0%}"
-                for label, count in zip(doc["levels"], data["counts"], strict=True)
-            )
-            print(f"  {element:<20} {shares}")
+            shares = "".join(f"{count / stage['n']:>14.0%}" for count in data["counts"])
+            print(f"  {labels.get(element, element):<34}{shares}")
     return 0
 
 

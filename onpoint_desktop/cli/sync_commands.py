@@ -49,6 +49,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_benchmark_import)
 
 
+def evidence_counts(counts: dict) -> str:
+    """ ", 44 walkthroughs, 10 condition events" when a bundle carries visit evidence."""
+    shown = [
+        counted(counts[key], noun)
+        for key, noun in (("walkthroughs", "walkthrough"), ("condition_events", "condition event"))
+        if counts.get(key)
+    ]
+    return "".join(f", {text}" for text in shown)
+
+
 def run_export(args: argparse.Namespace) -> int:
     from onpoint_desktop.sync.bundle import export_bundle
 
@@ -58,7 +68,7 @@ def run_export(args: argparse.Namespace) -> int:
         f"Exported {escaped(result.district)} to {result.path} ({result.size:,} bytes): "
         f"{counted(counts['rounds'], 'round')}, "
         f"{counted(counts['rating_events'], 'rating event')}, "
-        f"{counted(counts['survey_responses'], 'survey response')}."
+        f"{counted(counts['survey_responses'], 'survey response')}{evidence_counts(counts)}."
     )
     signer = keys.identity()
     print(
@@ -127,7 +137,7 @@ def run_verify(args: argparse.Namespace) -> int:
     print(
         f"  Contents    {counted(c['rounds'], 'round')}, "
         f"{counted(c['rating_events'], 'rating event')}, "
-        f"{counted(c['survey_responses'], 'survey response')}"
+        f"{counted(c['survey_responses'], 'survey response')}{evidence_counts(c)}"
     )
     print(
         f"  Encrypted   for HQ key {bundle.sealed_for}" if bundle.sealed_for else "  Encrypted   no"
