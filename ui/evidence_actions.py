@@ -80,8 +80,10 @@ class EvidenceActions:
     def set_session(self, session: DistrictSession) -> None:
         if self.session is not None:
             self.session.viewChanged.disconnect(self._view_changed)
+            self.session.changed.disconnect(self._saved)
         self.session = session
         session.viewChanged.connect(self._view_changed)
+        session.changed.connect(self._saved)
         self._view_changed(session.board_view)
         if self.evidence_window is not None:
             self.evidence_window.close()
@@ -97,6 +99,12 @@ class EvidenceActions:
             "expert's level.",
         }
         self.window.statusBar().showMessage(notes[view], 8000)
+
+    def _saved(self, change) -> None:
+        if change.evidence and not change.ratings:
+            self.window.statusBar().showMessage(
+                "Saved: visit evidence of this round (not part of the Onpoint score).", 5000
+            )
 
     def set_enabled(self, has_round: bool) -> None:
         self.walkthrough_action.setEnabled(has_round)
