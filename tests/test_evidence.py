@@ -352,3 +352,24 @@ def test_cli_conditions_list_rate_and_show(db, capsys):
     assert tech["components"] == ["operations"]
     code, _, err = run(capsys, "conditions", "rate", db, "--round", "r1", "curriculum", "maybe")
     assert code == 1 and "not 'maybe'" in err
+
+
+def test_a_damaged_evidence_file_stops_only_its_own_commands(tmp_path, monkeypatch, capsys):
+    """A broken walkthrough file is named when its command runs; other commands work."""
+    import onpoint_desktop.evidence.instruments as instruments
+
+    target = tmp_path / "resources"
+    shutil.copytree(resources_dir(), target)
+    (target / "evidence/walkthrough-core-four-1.json").write_text("{")
+    monkeypatch.setenv("ONPOINT_RESOURCES", str(target))
+    instruments.walkthrough_instrument.cache_clear()
+    try:
+        code, out, _ = run(capsys, "areas")
+        assert code == 0 and "pl_vision_alignment" in out
+        code, _, err = run(capsys, "walkthrough", "list", tmp_path / "x.db")
+        assert code == 1 and "walkthrough-core-four-1.json is not valid JSON" in err
+        with pytest.raises(SystemExit):  # a usage error: every module was registered
+            run(capsys, "no-such-command")
+        assert "invalid choice" in capsys.readouterr().err
+    finally:
+        instruments.walkthrough_instrument.cache_clear()

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from onpoint_desktop.english import counted
-from onpoint_desktop.errors import InputError
+from onpoint_desktop.errors import InputError, ResourceError
 from onpoint_desktop.evidence.instruments import conditions_instrument, walkthrough_instrument
 from onpoint_desktop.evidence.profiles import GroupProfile, WalkthroughProfile
 from onpoint_desktop.limits import escaped
@@ -18,7 +18,15 @@ from onpoint_desktop.workspace import Workspace
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    instrument = walkthrough_instrument()
+    try:
+        instrument = walkthrough_instrument()
+        conditions_instrument()
+    except ResourceError as exc:  # a damaged install: every other command still works
+        for name in ("walkthrough", "conditions"):
+            p = commands.add_parser(name, help="(unavailable: its resource file is damaged)")
+            p.add_argument("rest", nargs=argparse.REMAINDER)
+            p.set_defaults(run=lambda _args, error=exc: _raise(error))
+        return
     top = instrument.top_level
     scale = ", ".join(f"{v} {label}" for v, label in instrument.levels)
 
@@ -93,6 +101,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--round", metavar="ROUND", help="default: the latest round")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run_conditions_show)
+
+
+def _raise(error: Exception) -> int:
+    raise error
 
 
 def round_of(ws: Workspace, round_id: str | None) -> str:
