@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from cli_support import run
+
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.workspace import Workspace
 from onpoint_desktop.workspace.actions import action_changes, carry_open_actions

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from cli_support import run
+
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.evidence_notes import evidence_notes
 from onpoint_desktop.workspace import Workspace

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from cli_support import run
+from sync_support import responses
+
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.workspace import Workspace
 from onpoint_desktop.workspace.responses import rebuild_aggregates
-from sync_support import responses
 
 
 @pytest.fixture

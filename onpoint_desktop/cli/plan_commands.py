@@ -185,8 +185,7 @@ def run_action_list(args: argparse.Namespace) -> int:
             print(
                 f"  {a.action_id[:ID_SHOWN]}  {a.status:<11}  {escaped(a.title)}{carried}\n"
                 f"            about {escaped(_about(ws, a))}; owner {escaped(a.owner or '—')}; "
-                f"due {a.due or '—'}"
-                + (f"\n            {escaped(a.note)}" if a.note else "")
+                f"due {a.due or '—'}" + (f"\n            {escaped(a.note)}" if a.note else "")
             )
         return 0
 

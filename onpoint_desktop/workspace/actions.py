@@ -255,8 +255,7 @@ class ActionPlan:
                 components = self.round_model(state.round_id).by_id
                 if component_id not in components:
                     raise InputError(
-                        f"Unknown component '{component_id}'; use one of: "
-                        f"{', '.join(components)}."
+                        f"Unknown component '{component_id}'; use one of: {', '.join(components)}."
                     )
                 changes["area_id"] = None
             changes["component_id"] = component_id
@@ -308,9 +307,7 @@ def carry_open_actions(ws, from_round: str, to_round: str, author: str | None = 
     ws.get_round(to_round)
     if from_round == to_round:
         raise InputError("A round cannot carry actions into itself.")
-    carried = {
-        a.carried_from for a in ws.actions(to_round, removed_too=True) if a.carried_from
-    }
+    carried = {a.carried_from for a in ws.actions(to_round, removed_too=True) if a.carried_from}
     to_model = ws.round_model(to_round)
     added = []
     with ws.transaction():
