@@ -4,12 +4,14 @@ in any order; bundles of the previous format still merge (SPEC §11, issue 14 it
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 
 import pytest
 
 from onpoint_desktop.sync import HQStore, canonical_dump, keys, merge_bundles
 from onpoint_desktop.sync.format import ACTION_EVENTS, MANIFEST, SURVEY_REMOVALS
+from onpoint_desktop.sync.hq_overview import hq_rounds
 from onpoint_desktop.sync.hq_plans import hq_actions
 from onpoint_desktop.sync.verify import open_bundle
 from onpoint_desktop.workspace import Workspace
@@ -136,3 +138,28 @@ def test_a_bundle_of_the_previous_format_still_merges(story, tmp_path):
     assert summary.outcomes[0].status == "refused"
     assert summary.outcomes[0].reason == "unexpected-entry"
     hq.close()
+
+
+def test_a_release_1_workspace_and_hq_store_take_plans_and_removals(tmp_path):
+    """Files of the first release: the workspace migrates and keeps a plan; its removal
+    reaches the release-1 HQ store, where the same respondents were stored under the
+    survey tool's ids — those stop counting too."""
+    from tests.test_old_files import FIXTURES, HQ_V1, WORKSPACE_V1
+
+    db = tmp_path / WORKSPACE_V1
+    shutil.copy(FIXTURES / WORKSPACE_V1, db)
+    for name in (HQ_V1, HQ_V1 + ".private-key.pem"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    with Workspace.open(db) as ws:
+        uuid_ = ws.district.uuid
+        ws.add_action("2024-25", "Device plan", area_id="devices_digital_tools")
+        teachers = next(i for i in ws.survey_imports("2024-25") if i["role"] == "teacher")
+        ws.remove_survey_import(teachers["id"])
+        assert ws.respondent_counts("2024-25") == {"leader": 12}
+    bundle = export(db, tmp_path / "after.onpointbundle", signer("Ana Ruiz"))
+    with HQStore.open(tmp_path / HQ_V1) as hq:
+        (outcome,) = merge_bundles(hq, [bundle], trust_new_signers=True).outcomes
+        assert outcome.status == "merged", outcome.message
+        assert [a["title"] for a in hq_actions(hq, uuid_, "2024-25")] == ["Device plan"]
+        (latest,) = [r for r in hq_rounds(hq) if r.round_id == "2024-25"]
+        assert latest.respondents == {"teacher": 0, "leader": 12}

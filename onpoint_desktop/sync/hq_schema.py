@@ -449,6 +449,19 @@ def _v5_action_plans_and_survey_removals(conn: sqlite3.Connection) -> None:
         """
     )
     conn.execute("ALTER TABLE survey_responses ADD COLUMN seen_at TEXT NOT NULL DEFAULT ''")
+    # Responses under the first release's keys stand in for a (district, round, role) only
+    # while nothing of it came under HMAC keys: once a removal of it arrived (its HMAC
+    # responses may all be gone), the workspace's later, cumulative bundles speak for it.
+    conn.execute("DROP VIEW scored_responses")
+    conn.execute(
+        "CREATE VIEW scored_responses AS "
+        "SELECT * FROM survey_responses s WHERE s.response_key LIKE 'hmac-sha256:%' "
+        "OR NOT (EXISTS (SELECT 1 FROM survey_responses h WHERE h.district_uuid = "
+        "  s.district_uuid AND h.round_id = s.round_id AND h.role = s.role "
+        "  AND h.response_key LIKE 'hmac-sha256:%') "
+        "OR EXISTS (SELECT 1 FROM survey_removals r WHERE r.district_uuid = s.district_uuid "
+        "  AND r.round_id = s.round_id AND r.role = s.role))"
+    )
 
 
 # The HQ store's schema history after SCHEMA, oldest first (as the workspace's:
