@@ -120,9 +120,3 @@ def import_benchmark_pack(workspace: Workspace, path: Path) -> tuple[Benchmark, 
 
 def action_changes(round_id: str) -> Changes:
     return Changes(actions=frozenset({round_id}))
-
-
-def remove_survey_import(workspace: Workspace, import_id: int) -> tuple[dict, Changes]:
-    """Remove a survey import and its responses (one transaction); the round's score moves."""
-    removed = workspace.remove_survey_import(import_id)
-    return removed, responses_changes(removed["round_id"])

@@ -102,3 +102,9 @@ def test_removing_a_survey_import_asks_then_moves_the_score(qtbot, window):
     assert dialog.table.rowCount() == 1
     assert session.score().total != before
     assert window.panel.total_label.text() == f"{session.score().total:.1f}"
+    dialog.close()
+    window.undo_action.trigger()  # the import and its responses come back
+    assert session.score().total == before
+    assert len(session.workspace.survey_imports(session.round_id)) == 2
+    window.redo_action.trigger()
+    assert len(session.workspace.survey_imports(session.round_id)) == 1

@@ -72,3 +72,17 @@ def test_survey_list_and_remove_on_the_command_line(ws, capsys):
     assert code == 0 and "8 responses removed" in out
     code, out, _ = run(capsys, "survey", "list", db)
     assert "first.csv" not in out and "second.csv" in out
+
+
+def test_a_removal_can_be_undone_exactly(ws):
+    before = ws.score("2023-24")
+    listed = ws.survey_imports("2023-24")
+    removed = ws.remove_survey_import(listed[0]["id"])
+    restored = ws.restore_survey_import(removed)
+    assert ws.survey_imports("2023-24") == sorted([*listed[1:], restored], key=lambda i: i["id"])
+    assert {k: v for k, v in restored.items() if k != "id"} == {
+        k: v for k, v in listed[0].items() if k != "id"
+    }
+    assert ws.score("2023-24") == before
+    # what HQ is told: the responses are in the next bundle, newer than the removal
+    assert ws.conn.execute("SELECT count(*) FROM survey_removals").fetchone()[0] == 1

@@ -97,3 +97,49 @@ class PlanCommand(QUndoCommand):
             target.write_plan(self.round_id, self._undo)
         except OnpointError as exc:
             target.report_failure(exc)
+
+
+class ImportRemovalCommand(QUndoCommand):
+    """Remove one survey import; undo puts it back with its responses (the core's
+    ``restore_survey_import``). ``target.write_surveys(write)`` runs a core write and
+    announces it; ``removed`` keeps what the last removal took (in memory only)."""
+
+    def __init__(self, target, import_id: int, text: str) -> None:
+        super().__init__(f"{text}\n{action_text(text)}")
+        self._target = weakref.ref(target)
+        self.import_id = import_id
+        self.removed: dict | None = None
+        self.done_once = False
+        self.refused: OnpointError | None = None
+
+    def _remove(self, ws: Workspace) -> dict:
+        self.removed = ws.remove_survey_import(self.import_id)
+        return self.removed
+
+    def _restore(self, ws: Workspace) -> dict:
+        restored = ws.restore_survey_import(self.removed)
+        self.import_id = restored["id"]
+        return restored
+
+    def redo(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        try:
+            target.write_surveys(self._remove)
+        except OnpointError as exc:
+            if not self.done_once:
+                self.refused = exc
+                self.setObsolete(True)
+                return
+            target.report_failure(exc)
+        self.done_once = True
+
+    def undo(self) -> None:
+        target = self._target()
+        if target is None or self.removed is None:
+            return
+        try:
+            target.write_surveys(self._restore)
+        except OnpointError as exc:
+            target.report_failure(exc)

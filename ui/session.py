@@ -28,7 +28,7 @@ from onpoint_desktop.scoring import RoundScore
 from onpoint_desktop.workspace import RatingEvent, Round, Workspace, default_author
 from onpoint_desktop.workspace.actions import Action, action_changes
 from ui.commands import RateCommand, Rating
-from ui.plan_commands import PlanCommand
+from ui.plan_commands import ImportRemovalCommand, PlanCommand
 
 __all__ = ["DistrictSession", "Rating"]
 
@@ -325,11 +325,21 @@ class DistrictSession(QObject):
         rid = round_id or self._round_id
         return self.workspace.survey_imports(rid) if rid else []
 
-    def remove_survey_import(self, import_id: int) -> dict:
-        """Remove a survey import and its responses (one transaction); the score follows."""
-        removed, change = ops.remove_survey_import(self.workspace, import_id)
-        self._announce(change)
-        return removed
+    def remove_survey_import(self, import_id: int) -> None:
+        """Remove a survey import and its responses (one transaction; the score follows),
+        as one undoable command; raises ``OnpointError`` when refused."""
+        record = self.workspace.survey_import(import_id)
+        text = f"Remove survey import {record['source_name']} ({record['role']}s)"
+        command = ImportRemovalCommand(self, record["id"], text)
+        self.undo_stack.push(command)
+        if command.refused is not None:
+            raise command.refused
+
+    def write_surveys(self, write: Callable[[Workspace], dict]) -> dict:
+        """One survey-import removal or restore through the core (a command's do or undo)."""
+        record = write(self.workspace)
+        self._announce(ops.responses_changes(record["round_id"]))
+        return record
 
     def _announce(self, change: Changes) -> None:
         """Forget the scores the change touches, then tell every view once."""

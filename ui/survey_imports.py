@@ -1,6 +1,7 @@
 """The survey imports of the round on screen (file, format, when, rows, who), and removing
 one: the core removes it and its responses in one transaction and the score follows. The
-removal is not undoable (the file would have to be imported again), so it asks first."""
+removal asks first, and Edit ▸ Undo puts the import back (the core's
+``restore_survey_import``)."""
 
 from __future__ import annotations
 

@@ -275,7 +275,7 @@ def run_survey_remove(args: argparse.Namespace) -> int:
             )
         removed = ws.remove_survey_import(record["id"])
         if args.json:
-            print(json.dumps({**import_json(removed), "removed": removed["removed"]}))
+            print(json.dumps({**import_json(removed), "removed": removed["removed"]}))  # no rows
         else:
             score = ws.score(record["round_id"]).total
             total = "no total yet" if score is None else f"total now {score:.1f}"
