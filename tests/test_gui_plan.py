@@ -108,3 +108,30 @@ def test_removing_a_survey_import_asks_then_moves_the_score(qtbot, window):
     assert len(session.workspace.survey_imports(session.round_id)) == 2
     window.redo_action.trigger()
     assert len(session.workspace.survey_imports(session.round_id)) == 1
+
+
+def test_the_school_tab_shows_response_rates_as_the_cli_does(qtbot, window, capsys):
+    from onpoint_desktop.cli import main
+
+    session = window.session
+    ws = session.workspace
+    schools = ws.schools(session.round_id)
+    ws.set_invited(session.round_id, "teacher", 40, school=schools[0])
+    ws.set_invited(session.round_id, "leader", 6, school=schools[0])
+    session.notify_surveys_changed(session.round_id)
+    panel = window.panel
+    panel.tabs.setCurrentWidget(panel.schools)
+    table = panel.schools.table
+    labels = [table.verticalHeaderItem(r).text() for r in range(table.rowCount())]
+    teacher_row = labels.index("Response rate (teachers)")
+    leader_row = labels.index("Response rate (leaders)")
+    col = [table.horizontalHeaderItem(c).toolTip() for c in range(table.columnCount())].index(
+        schools[0]
+    )
+    main(["score", str(ws.path), "--by-school"])
+    printed = capsys.readouterr().out
+    teacher_line = next(
+        line for line in printed.splitlines() if "(teachers)" in line and "rate" in line
+    )
+    assert table.item(teacher_row, col).text() in teacher_line
+    assert table.item(leader_row, col).text() == "hidden"  # too few leaders: no rate either

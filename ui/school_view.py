@@ -89,7 +89,10 @@ class SchoolView(QWidget):
             return
         model = session.scoring_model(rnd.id)
         schools = breakdown.schools
+        rates = session.response_rates()
+        rate_roles = [r for r in model.roles if rates and rates.schools]  # invitations known
         rows = [c.name for c in model.components] + [f"Respondents ({r}s)" for r in model.roles]
+        rows += [f"Response rate ({r}s)" for r in rate_roles]
         self.table.setRowCount(len(rows))
         self.table.setColumnCount(len(schools))
         self.table.setHorizontalHeaderLabels([_wrapped(s) for s in schools])
@@ -112,6 +115,12 @@ class SchoolView(QWidget):
                 n = breakdown.respondents[school][role]
                 hidden += n is None
                 self._cell(len(model.components) + offset, col, HIDDEN if n is None else str(n))
+            for offset, role in enumerate(rate_roles):
+                rate = rates.schools.get(school, {}).get(role)
+                row = len(model.components) + len(model.roles) + offset
+                text = _rate_text(rate)
+                hidden += text == HIDDEN
+                self._cell(row, col, text)
         self.summary.setText(
             f"Round {rnd.label}: survey sub-scores (200–1,000) of {len(schools)} schools."
         )
@@ -129,6 +138,11 @@ class SchoolView(QWidget):
         if text == HIDDEN:
             item.setForeground(self.palette().placeholderText())
         self.table.setItem(row, col, item)
+
+
+def _rate_text(rate) -> str:
+    """A school's response rate as ``score --by-school`` prints it (``RoleRate.cell``)."""
+    return "—" if rate is None else rate.cell()
 
 
 def _wrapped(name: str) -> str:
