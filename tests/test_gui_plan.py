@@ -135,3 +135,20 @@ def test_the_school_tab_shows_response_rates_as_the_cli_does(qtbot, window, caps
     )
     assert table.item(teacher_row, col).text() in teacher_line
     assert table.item(leader_row, col).text() == "hidden"  # too few leaders: no rate either
+
+
+def test_keys_enter_selects_a_notes_tile_and_delete_removes_an_action(qtbot, window):
+    notes = window.show_evidence_notes()
+    notes.search.setText("budget")
+    notes.table.setFocus()
+    notes.table.setCurrentCell(0, 0)
+    qtbot.keyClick(notes.table, Qt.Key.Key_Return)
+    assert window.board.selected_area == notes.shown[0].area_id
+    notes.close()
+    window.session.change_plan(None, {"title": "Audit"}, "Add action: Audit")
+    plan = window.panel.action_plan
+    window.panel.tabs.setCurrentWidget(plan)
+    plan.table.setFocus()
+    plan.table.selectRow(0)
+    qtbot.keyClick(plan.table, Qt.Key.Key_Delete)
+    assert window.session.actions() == []
