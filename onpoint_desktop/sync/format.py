@@ -117,6 +117,23 @@ def brief(text: str, limit: int = SHOWN_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def plan_counts_text(counts: dict[str, int]) -> str:
+    """What a bundle carries of action plans and removed responses, to append to its
+    counts (empty when nothing: bundles of earlier formats carry neither).
+
+    >>> plan_counts_text({"action_events": 3, "survey_removals": 1}), plan_counts_text({})
+    (', 3 action-plan events, 1 removed response', '')
+    """
+    from onpoint_desktop.english import counted
+
+    parts = []
+    if counts.get("action_events"):
+        parts.append(counted(counts["action_events"], "action-plan event"))
+    if counts.get("survey_removals"):
+        parts.append(counted(counts["survey_removals"], "removed response"))
+    return "".join(f", {part}" for part in parts)
+
+
 def canonical_json(obj: Any) -> bytes:
     """The one byte form of a JSON document that is signed and hashed (finite numbers
     only: ``ValueError`` otherwise)."""
