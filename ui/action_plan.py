@@ -1,5 +1,5 @@
 """The action plan tab of the score panel: a round's actions, added, edited and removed
-through undoable commands (``plan_commands``); what changed since the last round is the
+through undoable commands (``action_commands``); what changed since the last round is the
 core's wording (``workspace.actions.action_changes``)."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from onpoint_desktop.changes import Changes
 from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.workspace.actions import STATUSES, Action
+from ui.action_commands import fields_of
 from ui.dialogs import show_error
-from ui.plan_commands import fields_of
 from ui.session import DistrictSession
 
 COLUMNS = ("Action", "About", "Owner", "Due", "Status", "Since last round")

@@ -27,8 +27,8 @@ from onpoint_desktop.response_rates import ResponseRates, response_rates
 from onpoint_desktop.scoring import RoundScore
 from onpoint_desktop.workspace import RatingEvent, Round, Workspace, default_author
 from onpoint_desktop.workspace.actions import Action, action_changes
+from ui.action_commands import ImportRemovalCommand, PlanCommand
 from ui.commands import RateCommand, Rating
-from ui.plan_commands import ImportRemovalCommand, PlanCommand
 
 __all__ = ["DistrictSession", "Rating"]
 

@@ -65,7 +65,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
     p.set_defaults(run=run_template)
-    from onpoint_desktop.cli.plan_commands import register_survey_imports
+    from onpoint_desktop.cli.action_commands import register_survey_imports
 
     register_survey_imports(sub)  # survey list, survey remove
 

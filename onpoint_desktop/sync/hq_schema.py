@@ -392,7 +392,7 @@ _ACTION_VIEW_COLUMNS = (
 ACTIONS_ACROSS_VIEWS = "created_at DESC, workspace_uuid DESC, signer DESC, uuid DESC"
 
 
-def _v5_action_plans_and_survey_removals(conn: sqlite3.Connection) -> None:
+def add_action_plans_and_survey_removals(conn: sqlite3.Connection) -> None:
     """The consultant's day (SPEC §11): action-plan events unioned like rating events (the
     current plan is each action's latest state: within a view by ``seq``, across views by
     the clock); survey responses removed with their import, kept as tombstones; and, per
@@ -471,7 +471,7 @@ MIGRATIONS: list[Migration] = [
     _v2_signing_key,
     _models_as_data,
     _v4_trust,
-    _v5_action_plans_and_survey_removals,
+    add_action_plans_and_survey_removals,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
