@@ -152,3 +152,17 @@ def test_keys_enter_selects_a_notes_tile_and_delete_removes_an_action(qtbot, win
     plan.table.selectRow(0)
     qtbot.keyClick(plan.table, Qt.Key.Key_Delete)
     assert window.session.actions() == []
+
+
+def test_the_plan_tab_follows_the_round_on_screen(qtbot, window):
+    session = window.session
+    ws = session.workspace
+    ws.add_action("2023-24", "Last year's action")
+    plan = window.panel.action_plan
+    window.panel.tabs.setCurrentWidget(plan)
+    assert plan.table.rowCount() == 0  # 2024-25 is on screen
+    window.show_round("2023-24")
+    assert [plan.table.item(r, 0).text() for r in range(plan.table.rowCount())] == [
+        "Last year's action"
+    ]
+    assert plan.table.item(0, 5).text() == "new this round"
