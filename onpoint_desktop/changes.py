@@ -34,6 +34,7 @@ class Changes:
     ratings: frozenset[tuple[str, str]] = frozenset()  # (round id, area id) re-rated
     responses: frozenset[str] = frozenset()  # round ids (or EVERY_ROUND) with new responses
     benchmark: bool = False  # another benchmark is in use: every band and median moves
+    actions: frozenset[str] = frozenset()  # round ids whose action plan changed
     # Round ids whose visit evidence changed (walkthroughs, the district's own ratings,
     # conditions for scale; SPEC §12). Evidence never moves a score.
     evidence: frozenset[str] = frozenset()
@@ -44,6 +45,7 @@ class Changes:
             ratings=self.ratings | other.ratings,
             responses=self.responses | other.responses,
             benchmark=self.benchmark or other.benchmark,
+            actions=self.actions | other.actions,
             evidence=self.evidence | other.evidence,
         )
 
@@ -53,8 +55,13 @@ class Changes:
             or bool(self.ratings)
             or bool(self.responses)
             or self.benchmark
+            or bool(self.actions)
             or bool(self.evidence)
         )
+
+    def actions_of(self, round_id: str | None) -> bool:
+        """Whether the action plan of ``round_id`` may have changed."""
+        return self.rounds or round_id in self.actions
 
     def evidence_of(self, round_id: str | None) -> bool:
         """Whether the visit evidence of ``round_id`` may have changed."""
@@ -141,3 +148,15 @@ def import_benchmark_pack(workspace: Workspace, path: Path) -> tuple[Benchmark, 
     from onpoint_desktop.sync import import_pack
 
     return import_pack(workspace, Path(path)), Changes(benchmark=True)
+
+
+def action_changes(round_id: str) -> Changes:
+    return Changes(actions=frozenset({round_id}))
+
+
+def carry_open_actions(workspace: Workspace, from_round: str, to_round: str) -> Changes:
+    """Give ``to_round`` the open actions of ``from_round`` (``workspace.actions``)."""
+    from onpoint_desktop.workspace.actions import carry_open_actions as carry
+
+    carry(workspace, from_round, to_round)
+    return action_changes(to_round)

@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Inches, Pt, RGBColor
 
 from onpoint_desktop.report import (
+    action_plan,
     board,
     methodology,
     palette,
@@ -47,6 +48,7 @@ SECTIONS = (
     "results",
     "progress",
     "highlights",
+    "action plan",
     "survey",
     "walkthroughs",
     "perspectives",
@@ -70,6 +72,7 @@ def build_document(
         results.add_results,
         results.add_progress,
         results.add_highlights,
+        action_plan.add_action_plan,
         _survey,
         visit_sections.add_walkthroughs,
         visit_sections.add_perspectives,

@@ -17,7 +17,6 @@ from typing import Any
 
 from onpoint_desktop.sync.format import (
     DATA_ENTRIES,
-    EVIDENCE_ENTRIES,
     MANIFEST,
     SIGNATURE,
     BundleRefused,
@@ -27,7 +26,7 @@ from onpoint_desktop.sync.format import (
     quoted,
 )
 
-KNOWN_MEMBERS = frozenset((MANIFEST, SIGNATURE, *DATA_ENTRIES, *EVIDENCE_ENTRIES))
+KNOWN_MEMBERS = frozenset((MANIFEST, SIGNATURE, *DATA_ENTRIES))
 ALLOWED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 CHUNK = 1 << 20
 

@@ -6,15 +6,17 @@ HQ (see ``envelope``). The manifest lists every data entry with its size and SHA
 is signed (Ed25519) by the consultant's installation key; the signature covers the exact
 bytes of ``manifest.json``, which the writer produces in canonical form.
 
-Format versions. ``onpoint-bundle/2`` (the second release) carries each rating event's place in
-its workspace's own order (``seq``) and survey response keys only as
-``hmac-sha256:<hex>`` under a secret of the workspace. ``onpoint-bundle/1`` (the first
-release) is still read: its events are in the workspace's order line by line (the first
-release kept their times strictly increasing and wrote them in time order) and its
-response keys are the survey tool's. ``onpoint-bundle/3`` (written now) adds the visit
-evidence of SPEC §12: each rating event's ``perspective`` (expert or district), and two
-entries, ``walkthroughs.jsonl`` and ``condition_events.jsonl``; bundles of formats 1 and 2
-(no evidence, every event the expert's) are still read.
+Format versions. ``onpoint-bundle/4`` (written now) adds the visit evidence of SPEC §12:
+each rating event's ``perspective`` (expert or district) and two entries,
+``walkthroughs.jsonl`` and ``condition_events.jsonl``. ``onpoint-bundle/3`` (still read,
+without those; every event the expert's) added the action plans' events
+(``action_events.jsonl``) and the survey responses removed with their import
+(``survey_removals.jsonl``, one line per response key). ``onpoint-bundle/2`` (still read,
+without those entries) carries each rating event's place in its workspace's own order
+(``seq``) and survey response keys only as ``hmac-sha256:<hex>`` under a secret of the
+workspace. ``onpoint-bundle/1`` (the first release) is still read: its events are in the
+workspace's order line by line (the first release kept their times strictly increasing
+and wrote them in time order) and its response keys are the survey tool's.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ __all__ = ["RESPONSE_KEY_PREFIX"]  # and the names below
 
 BUNDLE_FORMAT_1 = "onpoint-bundle/1"
 BUNDLE_FORMAT_2 = "onpoint-bundle/2"
-BUNDLE_FORMAT = "onpoint-bundle/3"
-BUNDLE_FORMATS = (BUNDLE_FORMAT_1, BUNDLE_FORMAT_2, BUNDLE_FORMAT)
+BUNDLE_FORMAT_3 = "onpoint-bundle/3"
+BUNDLE_FORMAT = "onpoint-bundle/4"
+BUNDLE_FORMATS = (BUNDLE_FORMAT_1, BUNDLE_FORMAT_2, BUNDLE_FORMAT_3, BUNDLE_FORMAT)
 BUNDLE_SUFFIX = ".onpointbundle"
 
 MANIFEST = "manifest.json"
@@ -42,20 +45,32 @@ DISTRICT = "district.json"
 ROUNDS = "rounds.json"
 RATING_EVENTS = "rating_events.jsonl"
 SURVEY_RESPONSES = "survey_responses.jsonl"
-DATA_ENTRIES = (DISTRICT, ROUNDS, RATING_EVENTS, SURVEY_RESPONSES)  # every format's
+ACTION_EVENTS = "action_events.jsonl"
+SURVEY_REMOVALS = "survey_removals.jsonl"
 WALKTHROUGHS = "walkthroughs.jsonl"
 CONDITION_EVENTS = "condition_events.jsonl"
-EVIDENCE_ENTRIES = (WALKTHROUGHS, CONDITION_EVENTS)  # from onpoint-bundle/3
+DATA_ENTRIES_BEFORE_3 = (DISTRICT, ROUNDS, RATING_EVENTS, SURVEY_RESPONSES)
+DATA_ENTRIES_3 = (*DATA_ENTRIES_BEFORE_3, ACTION_EVENTS, SURVEY_REMOVALS)
+EVIDENCE_ENTRIES = (WALKTHROUGHS, CONDITION_EVENTS)  # from onpoint-bundle/4
+DATA_ENTRIES = (*DATA_ENTRIES_3, *EVIDENCE_ENTRIES)
 
 
-def carries_evidence(bundle_format: object) -> bool:
+def data_entries(fmt: object) -> tuple[str, ...]:
+    """The data entries a bundle of format ``fmt`` holds.
+
+    >>> data_entries("onpoint-bundle/2")[-1], data_entries("onpoint-bundle/3")[-1]
+    ('survey_responses.jsonl', 'survey_removals.jsonl')
+    >>> data_entries("onpoint-bundle/4")[-1]
+    'condition_events.jsonl'
+    """
+    if fmt == BUNDLE_FORMAT:
+        return DATA_ENTRIES
+    return DATA_ENTRIES_3 if fmt == BUNDLE_FORMAT_3 else DATA_ENTRIES_BEFORE_3
+
+
+def carries_evidence(fmt: object) -> bool:
     """Whether a bundle of this format carries visit evidence (SPEC §12)."""
-    return bundle_format not in (BUNDLE_FORMAT_1, BUNDLE_FORMAT_2)
-
-
-def data_entries(bundle_format: object) -> tuple[str, ...]:
-    """The data entries a bundle of this format holds."""
-    return DATA_ENTRIES + (EVIDENCE_ENTRIES if carries_evidence(bundle_format) else ())
+    return WALKTHROUGHS in data_entries(fmt)
 
 
 # The only timestamp form the app writes (``clock``): text order is time order.
@@ -117,6 +132,23 @@ def quoted(value: object) -> str:
 def brief(text: str, limit: int = SHOWN_CHARS) -> str:
     """``text`` cut to ``limit`` characters (a library's message may quote hostile bytes)."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def plan_counts_text(counts: dict[str, int]) -> str:
+    """What a bundle carries of action plans and removed responses, to append to its
+    counts (empty when nothing: bundles of earlier formats carry neither).
+
+    >>> plan_counts_text({"action_events": 3, "survey_removals": 1}), plan_counts_text({})
+    (', 3 action-plan events, 1 removed response', '')
+    """
+    from onpoint_desktop.english import counted
+
+    parts = []
+    if counts.get("action_events"):
+        parts.append(counted(counts["action_events"], "action-plan event"))
+    if counts.get("survey_removals"):
+        parts.append(counted(counts["survey_removals"], "removed response"))
+    return "".join(f", {part}" for part in parts)
 
 
 def canonical_json(obj: Any) -> bytes:

@@ -34,6 +34,38 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_events (
 ) WITHOUT ROWID;
 CREATE TEMP VIEW IF NOT EXISTS expert_events AS
     SELECT * FROM temp.incoming_events WHERE perspective = 'expert';
+CREATE TEMP TABLE IF NOT EXISTS incoming_responses (
+    round_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    response_key TEXT NOT NULL,
+    school TEXT,
+    answers TEXT NOT NULL,
+    PRIMARY KEY (round_id, role, response_key)
+) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS incoming_actions (
+    uuid TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    action_id TEXT NOT NULL,
+    round_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    component_id TEXT,
+    area_id TEXT,
+    owner TEXT,
+    due TEXT,
+    status TEXT NOT NULL,
+    note TEXT,
+    removed INTEGER NOT NULL,
+    carried_from TEXT,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS incoming_removals (
+    round_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    response_key TEXT NOT NULL,
+    removed_at TEXT NOT NULL,
+    PRIMARY KEY (round_id, role, response_key, removed_at)
+) WITHOUT ROWID;
 CREATE TEMP TABLE IF NOT EXISTS incoming_walkthroughs (
     uuid TEXT PRIMARY KEY,
     seq INTEGER NOT NULL UNIQUE,
@@ -59,57 +91,31 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_condition_events (
     author TEXT NOT NULL,
     created_at TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE TEMP TABLE IF NOT EXISTS incoming_responses (
-    round_id TEXT NOT NULL,
-    role TEXT NOT NULL,
-    response_key TEXT NOT NULL,
-    school TEXT,
-    answers TEXT NOT NULL,
-    PRIMARY KEY (round_id, role, response_key)
-) WITHOUT ROWID;
 """
 EVENT_COLUMNS = (
-    "uuid",
-    "seq",
-    "round_id",
-    "area_id",
-    "level",
-    "note",
-    "author",
-    "created_at",
-    "perspective",
-)
-WALKTHROUGH_COLUMNS = (
-    "uuid",
-    "seq",
-    "round_id",
-    "instrument",
-    "school",
-    "grade_band",
-    "subject",
-    "observed_on",
-    "observer",
-    "levels",
-    "notes",
-    "note",
-    "created_at",
-)
-CONDITION_COLUMNS = (
-    "uuid",
-    "seq",
-    "round_id",
-    "condition_id",
-    "state",
-    "note",
-    "author",
-    "created_at",
-)
-# Staged records that are few (a visit's classrooms and conditions): held until flushed.
-_SMALL_TABLES = {
-    "incoming_walkthroughs": WALKTHROUGH_COLUMNS,
-    "incoming_condition_events": CONDITION_COLUMNS,
-}  # fmt: skip
+    "uuid", "seq", "round_id", "area_id", "level", "note", "author", "created_at", "perspective"
+)  # fmt: skip
 RESPONSE_COLUMNS = ("round_id", "role", "response_key", "school", "answers")
+ACTION_COLUMNS = (
+    "uuid", "seq", "action_id", "round_id", "title", "component_id", "area_id", "owner", "due",
+    "status", "note", "removed", "carried_from", "author", "created_at",
+)  # fmt: skip
+REMOVAL_COLUMNS = ("round_id", "role", "response_key", "removed_at")
+WALKTHROUGH_COLUMNS = (
+    "uuid", "seq", "round_id", "instrument", "school", "grade_band", "subject", "observed_on",
+    "observer", "levels", "notes", "note", "created_at",
+)  # fmt: skip
+CONDITION_COLUMNS = (
+    "uuid", "seq", "round_id", "condition_id", "state", "note", "author", "created_at"
+)  # fmt: skip
+_KINDS = (
+    ("incoming_events", EVENT_COLUMNS),
+    ("incoming_responses", RESPONSE_COLUMNS),
+    ("incoming_actions", ACTION_COLUMNS),
+    ("incoming_removals", REMOVAL_COLUMNS),
+    ("incoming_walkthroughs", WALKTHROUGH_COLUMNS),
+    ("incoming_condition_events", CONDITION_COLUMNS),
+)
 
 
 class Duplicate(Exception):
@@ -125,9 +131,7 @@ class Staging:
         for statement in _TABLES.strip().split(";\n"):
             if statement.strip():
                 self.conn.execute(statement)
-        self._events: list[tuple[Any, ...]] = []
-        self._responses: list[tuple[Any, ...]] = []
-        self._small: dict[str, list[tuple[Any, ...]]] = {t: [] for t in _SMALL_TABLES}
+        self._held: dict[str, list[tuple[Any, ...]]] = {table: [] for table, _ in _KINDS}
 
     @contextlib.contextmanager
     def loading(self) -> Iterator[None]:
@@ -142,75 +146,64 @@ class Staging:
             yield
             self.flush()
         except BaseException:
-            self._forget()
+            self._forget_held()
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
-    def _forget(self) -> None:
-        self._events.clear()
-        self._responses.clear()
-        for rows in self._small.values():
+    def _forget_held(self) -> None:
+        for rows in self._held.values():
             rows.clear()
 
     def clear(self) -> None:
-        self._forget()
-        self.conn.execute("DELETE FROM temp.incoming_events")
-        self.conn.execute("DELETE FROM temp.incoming_responses")
-        for table in _SMALL_TABLES:
+        self._forget_held()
+        for table, _ in _KINDS:
             self.conn.execute(f"DELETE FROM temp.{table}")
 
-    def add_walkthrough(self, row: tuple[Any, ...]) -> None:
-        """One checked walkthrough, in :data:`WALKTHROUGH_COLUMNS` order."""
-        self._add_small("incoming_walkthroughs", row)
-
-    def add_condition_event(self, row: tuple[Any, ...]) -> None:
-        """One checked condition event, in :data:`CONDITION_COLUMNS` order."""
-        self._add_small("incoming_condition_events", row)
-
-    def _add_small(self, table: str, row: tuple[Any, ...]) -> None:
-        self._small[table].append(row)
-        if len(self._small[table]) >= BATCH:
+    def _add(self, table: str, row: tuple[Any, ...]) -> None:
+        held = self._held[table]
+        held.append(row)
+        if len(held) >= BATCH:
             self.flush()
 
     def add_event(self, row: tuple[Any, ...]) -> None:
         """One checked event, in :data:`EVENT_COLUMNS` order."""
-        self._events.append(row)
-        if len(self._events) >= BATCH:
-            self.flush()
+        self._add("incoming_events", row)
 
     def add_response(self, row: tuple[Any, ...]) -> None:
         """One checked response, in :data:`RESPONSE_COLUMNS` order (answers as JSON)."""
-        self._responses.append(row)
-        if len(self._responses) >= BATCH:
-            self.flush()
+        self._add("incoming_responses", row)
+
+    def add_action(self, row: tuple[Any, ...]) -> None:
+        """One checked action event, in :data:`ACTION_COLUMNS` order."""
+        self._add("incoming_actions", row)
+
+    def add_removal(self, row: tuple[Any, ...]) -> None:
+        """One checked removed response, in :data:`REMOVAL_COLUMNS` order."""
+        self._add("incoming_removals", row)
+
+    def add_walkthrough(self, row: tuple[Any, ...]) -> None:
+        """One checked walkthrough, in :data:`WALKTHROUGH_COLUMNS` order."""
+        self._add("incoming_walkthroughs", row)
+
+    def add_condition_event(self, row: tuple[Any, ...]) -> None:
+        """One checked condition event, in :data:`CONDITION_COLUMNS` order."""
+        self._add("incoming_condition_events", row)
 
     def flush(self) -> None:
         """Write the records held back; :class:`Duplicate` names a repeated key."""
         try:
-            if self._events:
-                self.conn.executemany(
-                    f"INSERT INTO temp.incoming_events ({', '.join(EVENT_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
-                    self._events,
-                )
-            if self._responses:
-                self.conn.executemany(
-                    f"INSERT INTO temp.incoming_responses ({', '.join(RESPONSE_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(RESPONSE_COLUMNS))})",
-                    self._responses,
-                )
-            for table, columns in _SMALL_TABLES.items():
-                if self._small[table]:
+            for table, columns in _KINDS:
+                if self._held[table]:
                     self.conn.executemany(
                         f"INSERT INTO temp.{table} ({', '.join(columns)}) "
                         f"VALUES ({', '.join('?' * len(columns))})",
-                        self._small[table],
+                        self._held[table],
                     )
         except sqlite3.IntegrityError as exc:
             raise Duplicate(str(exc)) from None
         finally:
-            self._forget()
+            self._forget_held()
 
     def counts(self) -> tuple[int, int]:
         events = self.conn.execute("SELECT count(*) FROM temp.incoming_events").fetchone()[0]
@@ -236,6 +229,40 @@ class Staging:
                 "perspective": r[8],
             }
 
+    def survey_responses(self) -> Iterator[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT round_id, role, response_key, school, answers FROM temp.incoming_responses "
+            "ORDER BY round_id, role, response_key"
+        )
+        for r in rows:
+            yield {
+                "round": r[0],
+                "role": r[1],
+                "key": r[2],
+                "school": r[3],
+                "answers": json.loads(r[4]),
+            }
+
+    def action_events(self) -> Iterator[dict[str, Any]]:
+        """The staged action events as bundle records, in the workspace's order."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(ACTION_COLUMNS)} FROM temp.incoming_actions ORDER BY seq"
+        )
+        names = ("uuid", "seq", "action", "round", "title", "component", "area", "owner", "due",
+                 "status", "note", "removed", "carried_from", "author", "created_at")  # fmt: skip
+        for r in rows:
+            record = dict(zip(names, r, strict=True))
+            record["removed"] = bool(record["removed"])
+            yield record
+
+    def survey_removals(self) -> Iterator[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT round_id, role, response_key, removed_at FROM temp.incoming_removals "
+            "ORDER BY removed_at, round_id, role, response_key"
+        )
+        for r in rows:
+            yield {"round": r[0], "role": r[1], "key": r[2], "removed_at": r[3]}
+
     def walkthroughs(self) -> Iterator[dict[str, Any]]:
         """The staged walkthroughs as bundle records, in the workspace's order."""
         rows = self.conn.execute(
@@ -259,20 +286,6 @@ class Staging:
             record["round"] = record.pop("round_id")
             record["condition"] = record.pop("condition_id")
             yield record
-
-    def survey_responses(self) -> Iterator[dict[str, Any]]:
-        rows = self.conn.execute(
-            "SELECT round_id, role, response_key, school, answers FROM temp.incoming_responses "
-            "ORDER BY round_id, role, response_key"
-        )
-        for r in rows:
-            yield {
-                "round": r[0],
-                "role": r[1],
-                "key": r[2],
-                "school": r[3],
-                "answers": json.loads(r[4]),
-            }
 
     def close(self) -> None:
         if self.own:

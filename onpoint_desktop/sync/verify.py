@@ -56,6 +56,7 @@ from onpoint_desktop.sync.archive import (
 from onpoint_desktop.sync.bundle import BundleContent
 from onpoint_desktop.sync.content_reader import ContentReader, from_the_future
 from onpoint_desktop.sync.format import (
+    ACTION_EVENTS,
     BUNDLE_FORMAT,
     BUNDLE_FORMATS,
     CONDITION_EVENTS,
@@ -65,11 +66,11 @@ from onpoint_desktop.sync.format import (
     RATING_EVENTS,
     ROUNDS,
     SIGNATURE,
+    SURVEY_REMOVALS,
     SURVEY_RESPONSES,
     WALKTHROUGHS,
     BundleRefused,
     Limits,
-    carries_evidence,
     quoted,
 )
 from onpoint_desktop.sync.staging import Duplicate, Staging
@@ -167,6 +168,8 @@ class VerifiedBundle(BundleHeader):
             rounds=self.rounds,
             rating_events=list(self.rating_events()),
             survey_responses=list(self.survey_responses()),
+            action_events=list(self.staging.action_events()),
+            survey_removals=list(self.staging.survey_removals()),
             walkthroughs=list(self.walkthroughs()),
             condition_events=list(self.condition_events()),
         )
@@ -292,12 +295,12 @@ def _read_content(
     entries = (
         (RATING_EVENTS, reader.event_line, "a rating event (its id or its place in the order)"),
         (SURVEY_RESPONSES, reader.response_line, "a survey response (round, role and key)"),
+        (ACTION_EVENTS, reader.action_line, "an action event (its id or its place in the order)"),
+        (SURVEY_REMOVALS, reader.removal_line, "a removed survey response"),
+        (WALKTHROUGHS, reader.walkthrough_line, "a walkthrough (its id or its place)"),
+        (CONDITION_EVENTS, reader.condition_line, "a condition event (its id or its place)"),
     )
-    if carries_evidence(header.format):
-        entries += (
-            (WALKTHROUGHS, reader.walkthrough_line, "a walkthrough (its id or its place)"),
-            (CONDITION_EVENTS, reader.condition_line, "a condition event (its id or its place)"),
-        )
+    entries = tuple(e for e in entries if e[0] in specs)  # the entries of its format
     with staging.loading():
         for name, take, what in entries:
             try:
