@@ -12,9 +12,7 @@ from cli_support import run
 
 from onpoint_desktop.demo import build_demo
 from onpoint_desktop.sync import HQStore, canonical_dump, merge_bundles
-from onpoint_desktop.sync import bundle as bundle_module
 from onpoint_desktop.sync.bundle import export_bundle
-from onpoint_desktop.sync.format import BUNDLE_FORMAT_2, DATA_ENTRIES
 from onpoint_desktop.sync.hq_evidence import stage_profiles_json
 from onpoint_desktop.sync.hq_overview import overview
 from onpoint_desktop.sync.verify import open_bundle
@@ -102,44 +100,48 @@ def test_hq_profiles_walkthroughs_per_stage(demo_bundles, tmp_path, capsys):
     assert code == 0 and "Year 2: 25 classrooms in 1 district" in out
 
 
-def test_a_bundle_without_evidence_still_merges(demo_bundles, tmp_path, monkeypatch):
-    """A format-2 bundle (before SPEC §12) holds no evidence entries: still accepted."""
-    path, _, _, expected = demo_bundles
-    original = bundle_module._entries
-    monkeypatch.setattr(bundle_module, "BUNDLE_FORMAT", BUNDLE_FORMAT_2)
-    monkeypatch.setattr(
-        bundle_module,
-        "_entries",
-        lambda content: {k: v for k, v in original(content).items() if k in DATA_ENTRIES},
-    )
+def test_a_bundle_without_evidence_still_merges(demo_bundles, tmp_path):
+    """A format-3 bundle (before SPEC §12: no evidence entries, no perspectives, every
+    rating event the expert's) is still accepted and scored as before."""
+    import hashlib
 
-    def expert_only(conn):
-        content, fitted = original_snapshot(conn)
-        content.rating_events[:] = [
-            {k: v for k, v in e.items() if k != "perspective"}
-            for e in content.rating_events
-            if e["perspective"] == "expert"
-        ]
-        content.walkthroughs.clear()
-        content.condition_events.clear()
-        return content, fitted
-
-    original_snapshot = bundle_module.snapshot
-    monkeypatch.setattr(bundle_module, "snapshot", expert_only)
-    monkeypatch.setattr(
-        bundle_module.BundleContent,
-        "counts",
-        lambda self: {
-            "rounds": len(self.rounds),
-            "rating_events": len(self.rating_events),
-            "survey_responses": len(self.survey_responses),
-        },
+    from onpoint_desktop.sync import keys
+    from onpoint_desktop.sync.format import (
+        BUNDLE_FORMAT_3,
+        EVIDENCE_ENTRIES,
+        MANIFEST,
+        RATING_EVENTS,
+        SIGNATURE,
     )
-    old = export_bundle(path, tmp_path / "format-2.onpointbundle", signer=signer("A"), seal=False)
-    monkeypatch.undo()
-    assert open_bundle(old.path).manifest["format"] == BUNDLE_FORMAT_2
+    from tests.sync_support import members, resign, rezip
+
+    _, first, _, expected = demo_bundles
+    old_app = signer("Old App")
+    m = members(first)
+    events = [json.loads(line) for line in m[RATING_EVENTS].splitlines()]
+    kept = [e for e in events if e.pop("perspective") == "expert"]
+    m[RATING_EVENTS] = b"".join(
+        json.dumps(e, sort_keys=True, separators=(",", ":")).encode() + b"\n" for e in kept
+    )
+    manifest = json.loads(m[MANIFEST])
+    manifest["format"] = BUNDLE_FORMAT_3
+    manifest["consultant"]["public_key"] = keys.b64(old_app.public_key)
+    manifest["consultant"]["id"] = old_app.consultant_id
+    manifest["entries"] = [e for e in manifest["entries"] if e["name"] not in EVIDENCE_ENTRIES]
+    for entry in manifest["entries"]:
+        if entry["name"] == RATING_EVENTS:
+            blob = m[RATING_EVENTS]
+            entry["size"], entry["sha256"] = len(blob), hashlib.sha256(blob).hexdigest()
+    manifest["counts"]["rating_events"] = len(kept)
+    for gone in ("walkthroughs", "condition_events"):
+        del manifest["counts"][gone]
+    for name in EVIDENCE_ENTRIES:
+        del m[name]
+    m[MANIFEST], m[SIGNATURE] = resign(manifest, old_app)
+    old = rezip(m, tmp_path / "format-3.onpointbundle")
+    assert open_bundle(old).manifest["format"] == BUNDLE_FORMAT_3
     hq = _hq(tmp_path, "old")
-    (outcome,) = merge_bundles(hq, [old.path], trust_new_signers=True).outcomes
+    (outcome,) = merge_bundles(hq, [old], trust_new_signers=True).outcomes
     assert outcome.status == "merged", outcome.message
     (district,) = overview(hq)["districts"]
     assert {r["id"]: r["total"] for r in district["rounds"]} == pytest.approx(expected, abs=0.01)
