@@ -234,6 +234,7 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
             for r in bundle.rounds
         ],
     )
+    _merge_round_history(hq, bundle)
     added = {
         "rounds": len({r["id"] for r in bundle.rounds} - held_rounds),
         "rating_events": _merge_events(hq, bundle),
@@ -267,6 +268,52 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
     return _outcome(check, new_signer=check.trust_now, added=added)
 
 
+def _merge_round_history(hq: HQStore, bundle: VerifiedBundle) -> None:
+    """Union the bundle's round events (SPEC §11) under (signer, workspace, event id), then
+    set each of the district's rounds with events to what its latest event of each kind
+    says: the label of the latest rename, the stage of the latest stage change, deleted
+    when the latest of deleted/restored is a deletion. A function of the events held, so
+    the same bundles in any order give the same rounds; older bundles carry no events and
+    leave the rounds as their records say."""
+    conn, district = hq.conn, bundle.district_uuid
+    ident = (bundle.signer_fingerprint, bundle.workspace_uuid)
+    conn.executemany(
+        "INSERT OR IGNORE INTO round_events (signer, workspace_uuid, uuid, seq, district_uuid, "
+        "round_id, kind, value, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                *ident,
+                e["uuid"],
+                e["seq"],
+                district,
+                r["id"],
+                e["kind"],
+                e["value"],
+                e["author"],
+                e["created_at"],
+            )
+            for r in bundle.rounds
+            for e in r.get("events", ())
+        ],
+    )
+    latest = (
+        "(SELECT e.{column} FROM round_events e WHERE e.district_uuid = rounds.district_uuid "
+        "AND e.round_id = rounds.round_id AND e.kind IN ({kinds}) "
+        "ORDER BY e.created_at DESC, e.uuid DESC LIMIT 1)"
+    )
+    conn.execute(
+        "UPDATE rounds SET "
+        f"label = coalesce({latest.format(column='value', kinds=repr('renamed'))}, label), "
+        f"stage = coalesce({latest.format(column='value', kinds=repr('stage'))}, stage), "
+        "deleted = coalesce("
+        f"{latest.format(column='kind', kinds=repr('deleted') + ', ' + repr('restored'))} "
+        "= 'deleted', deleted) "
+        "WHERE district_uuid = ? AND EXISTS (SELECT 1 FROM round_events e WHERE "
+        "e.district_uuid = rounds.district_uuid AND e.round_id = rounds.round_id)",
+        (district,),
+    )
+
+
 def _merge_district(hq: HQStore, bundle: VerifiedBundle, order: str) -> None:
     """The district by its UUID; its name and model from the newest bundle. Districts may
     share a name (``hq list`` flags them): a name never decides whose district it is."""
@@ -294,6 +341,7 @@ def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> int:
         "WHERE e.district_uuid IS NOT ? OR e.round_id IS NOT i.round_id "
         "OR e.area_id IS NOT i.area_id OR e.level IS NOT i.level OR e.note IS NOT i.note "
         "OR e.author IS NOT i.author OR e.created_at IS NOT i.created_at "
+        "OR e.kind IS NOT i.kind "
         "OR (e.seq_known AND ? AND e.seq != i.seq) LIMIT 1",
         (*ident, bundle.district_uuid, known),
     ).fetchone()
@@ -314,10 +362,11 @@ def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> int:
         )
     cursor = conn.execute(
         "INSERT INTO rating_events (signer, workspace_uuid, uuid, seq, seq_known, district_uuid, "
-        "round_id, area_id, level, note, author, created_at) "
+        "round_id, area_id, level, note, author, created_at, kind) "
         "SELECT ?, ?, i.uuid, i.seq, ?, ?, i.round_id, i.area_id, i.level, i.note, i.author, "
-        "i.created_at FROM temp.incoming_events i WHERE NOT EXISTS (SELECT 1 FROM rating_events "
-        "e WHERE e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid)",
+        "i.created_at, i.kind FROM temp.incoming_events i "
+        "WHERE NOT EXISTS (SELECT 1 FROM rating_events e "
+        "WHERE e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid)",
         (*ident, int(known), bundle.district_uuid, *ident),
     )
     return cursor.rowcount
