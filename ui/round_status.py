@@ -27,6 +27,11 @@ def number(value: float | None, digits: int = 0) -> str:
     return DASH if value is None else f"{value:.{digits}f}"
 
 
+def signed(value: float | None) -> str:
+    """A change of score, e.g. "+12.5" (a dash when unknown)."""
+    return DASH if value is None else f"{value:+.1f}"
+
+
 def respondents_cell(comp: ComponentScore, role: str, min_n: int) -> str:
     n = comp.role_n.get(role, 0)
     return f"{n} (<{min_n})" if 0 < n < min_n else str(n)

@@ -45,6 +45,7 @@ from ui.round_status import (
     highlights_html,
     number,
     respondents_cell,
+    signed,
     status_text,
 )
 from ui.session import DistrictSession
@@ -90,7 +91,16 @@ class ScorePanel(QWidget):
         top.addWidget(QLabel("Onpoint score"), 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.total_label, 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.band_label, 1, Qt.AlignmentFlag.AlignBottom)
+        self.what_if_label = QLabel()  # a rating being considered: the total it would give
+        self.what_if_label.setObjectName("whatIf")
+        self.what_if_label.setFont(band_font)
+        self.what_if_label.setAccessibleName("What-if score")
+        top.addWidget(self.what_if_label, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(top)
+        self.compare_label = QLabel()  # the round compared with, when one is chosen
+        self.compare_label.setObjectName("compared")
+        self.compare_label.setWordWrap(True)
+        layout.addWidget(self.compare_label)
         self.median_label = QLabel()
         self.benchmark_label = QLabel()
         self.benchmark_label.setObjectName("benchmark")
@@ -209,9 +219,13 @@ class ScorePanel(QWidget):
         if self.session is not None:
             self.session.changed.disconnect(self._changed)
             self.session.roundShown.disconnect(self.refresh)
+            self.session.compareShown.disconnect(self.refresh)
+            self.session.previewChanged.disconnect(self.show_preview)
         self.session = session
         session.changed.connect(self._changed)
         session.roundShown.connect(self.refresh)
+        session.compareShown.connect(self.refresh)
+        session.previewChanged.connect(self.show_preview)
         self._fill_series()
         self.refresh()
 
@@ -275,14 +289,45 @@ class ScorePanel(QWidget):
         self.rates_label.setText(rates.sentence() if rates else "")
         self.rates_label.setVisible(bool(self.rates_label.text()))
         self._fill_table(score)
-        self.bars.show_rows(bar_rows(score, benchmark))
+        comparison = session.comparison()
+        other = comparison.then if comparison is not None else None
+        self.bars.show_rows(bar_rows(score, benchmark, other))
+        self.what_if_label.setText("")
+        if comparison is not None:
+            then = comparison.then
+            self.compare_label.setText(
+                f"Compared with {then.round} ({session.framework.stage_label(then.stage)}): "
+                f"{number(then.total, 1)} · change {signed(comparison.total_delta)} · "
+                f"{len(comparison.areas)} focus areas moved (thin bars: {then.round})"
+            )
+        self.compare_label.setVisible(comparison is not None)
         self._highlights_stale = True
         if self.tabs.currentWidget() is self.highlights:
             self._show_highlights()
         if self._trend_visible():
             self._draw_trend()
 
+    def show_preview(self, preview) -> None:
+        """A rating being considered (a ``Preview``, or None): ghost bars where the
+        components would go and the total it would give, with its change."""
+        score = self.current_score
+        if score is None:
+            return
+        comparison = self.session.comparison() if preview is None else None
+        other = comparison.then if comparison is not None else None
+        ghost = dict(preview.outcome.components) if preview is not None else None
+        self.bars.show_rows(bar_rows(score, score.benchmark, other, ghost))
+        if preview is None:
+            self.what_if_label.setText("")
+            return
+        word = self.session.framework.level_label(preview.level)
+        self.what_if_label.setText(
+            f"→ {number(preview.outcome.total, 1)} ({signed(preview.total_delta)}) if {word}"
+        )
+
     def _show_empty(self) -> None:
+        self.compare_label.setVisible(False)
+        self.what_if_label.setText("")
         self.total_label.setText(DASH)
         self.band_label.setText("")
         self.median_label.setText("Add a round to start rating (Round ▸ Add round…).")
