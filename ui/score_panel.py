@@ -95,8 +95,8 @@ class ScorePanel(QWidget):
         self.what_if_label.setObjectName("whatIf")
         self.what_if_label.setFont(band_font)
         self.what_if_label.setAccessibleName("What-if score")
-        top.addWidget(self.what_if_label, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(top)
+        layout.addWidget(self.what_if_label)
         self.compare_label = QLabel()  # the round compared with, when one is chosen
         self.compare_label.setObjectName("compared")
         self.compare_label.setWordWrap(True)

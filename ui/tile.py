@@ -261,7 +261,14 @@ class Tile(QWidget):
         label_font = QFont(self.font())
         painter.setFont(label_font)
         word_height = painter.fontMetrics().height()
-        label_box = inner_box.adjusted(0, 0, -12 if self.rating.note else 0, -word_height)
+        mark = ""
+        if self.compared is not None:
+            sign, then = self.compared
+            was = "—" if then is None else str(then)
+            mark = f"{sign} was {was}" if sign in ("▲", "▼") else f"{sign}, was {was}"
+        mark_width = painter.fontMetrics().horizontalAdvance(mark) + 6 if mark else 0
+        note_width = 14 if self.rating.note else 0
+        label_box = inner_box.adjusted(0, 0, -note_width - mark_width, -word_height)
         painter.drawText(
             label_box, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, self.area.label
         )
@@ -274,15 +281,13 @@ class Tile(QWidget):
         if self.rating.carried:
             ink = pal.text().color()  # on the faded fill
             painter.setPen(ink)
-            word += " · carried"
+            word = f"↻ {word}"  # carried from the previous round (said in full to readers)
         painter.drawText(inner_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, word)
-        if self.compared is not None:
-            mark, then = self.compared
-            was = "—" if then is None else str(then)
-            text = f"{mark} was {was}" if mark in ("▲", "▼") else f"{mark}: was {was}"
+        if mark:  # the change since the round compared with, top right
             painter.setFont(label_font)
+            mark_box = inner_box.adjusted(0, 0, -note_width, 0)
             painter.drawText(
-                inner_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, text
+                mark_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, mark
             )
         if self.rating.note:
             paint_note_marker(painter, box.right() - 16, box.top() + 6, ink)

@@ -1,0 +1,130 @@
+"""The consultant's day in the window (SPEC §11, issue 14 items 1–3): carried tiles and
+confirming them, undoable round changes, comparing rounds, what-if previews from the
+rating menu and the target planner."""
+
+# ruff: noqa: F401, F811 - fixtures are imported from gui_support
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+
+from tests.gui_support import demo_copy, window
+
+SHOTS = os.environ.get("ONPOINT_SHOTS")  # a folder: save screenshots there to look at
+
+
+def _shot(widget, name: str) -> None:
+    if SHOTS:
+        widget.grab().save(os.path.join(SHOTS, f"{name}.png"))
+
+
+def _started_from_previous(window):
+    session = window.session
+    session.add_round("2025-26", "year3", from_round="2024-25")
+    return session
+
+
+def test_carried_tiles_are_marked_until_confirmed_and_c_confirms_one(qtbot, window):
+    session = _started_from_previous(window)
+    tile = window.board.tiles["it_support_plan"]
+    assert tile.rating.carried and "carried from the previous round" in tile.accessibleName()
+    assert window.round_actions.confirm_action.isEnabled()
+    _shot(window, "carried")
+    tile.setFocus()
+    qtbot.keyClick(tile, Qt.Key.Key_C)
+    assert not tile.rating.carried
+    event = session.workspace.board("2025-26")["it_support_plan"]
+    assert event.kind == "confirmed"
+    session.undo_stack.undo()  # undo puts it back as carried (one more event, nothing lost)
+    assert window.board.tiles["it_support_plan"].rating.carried
+    assert session.workspace.board("2025-26")["it_support_plan"].carried
+
+
+def test_confirm_all_is_one_undoable_step_and_one_change(qtbot, window):
+    session = _started_from_previous(window)
+    seen = []
+    session.changed.connect(seen.append)
+    window.round_actions.confirm_action.trigger()
+    assert len(seen) == 1 and len(seen[0].ratings) == 26
+    assert session.carried_areas() == []
+    assert not any(t.rating.carried for t in window.board.tiles.values())
+    session.undo_stack.undo()
+    assert len(session.carried_areas()) == 26
+
+
+def test_rename_set_stage_and_delete_round_are_undoable(window):
+    session = window.session
+    session.rename_round("2024-25", "Spring 2025")
+    assert "Spring 2025" in window.windowTitle()
+    session.set_round_stage("2024-25", "year3")
+    assert window.round_box.currentText() == "Spring 2025 · Year 3+"
+    session.delete_round("2024-25")
+    assert [r.id for r in session.rounds()] == ["2022-23", "2023-24"]
+    assert session.round_id == "2023-24"
+    session.undo_stack.undo()  # restore
+    assert session.round_id == "2024-25"
+    session.undo_stack.undo()
+    session.undo_stack.undo()
+    rnd = session.get_round("2024-25")
+    assert (rnd.label, rnd.stage) == ("2024-25", "year2")
+    kinds = [e.kind for e in session.workspace.round_events("2024-25")][1:]  # after "added"
+    assert kinds == ["renamed", "stage", "deleted", "restored", "stage", "renamed"]
+
+
+def test_compare_marks_tiles_and_shows_both_rounds_bars(window):
+    session = window.session
+    session.set_compare_round("2023-24")
+    then = session.workspace.levels("2023-24")
+    now = session.workspace.levels("2024-25")
+    moved = [a for a in now if now[a] != then.get(a)]
+    assert moved
+    for area in moved:
+        mark, level = window.board.tiles[area].compared
+        assert level == then[area] and mark == ("▲" if now[area] > then[area] else "▼")
+    still = next(a for a in now if now[a] == then.get(a))
+    assert window.board.tiles[still].compared is None
+    assert all(r.other is not None for r in window.panel.bars.rows)
+    assert "Compared with 2023-24" in window.panel.compare_label.text()
+    _shot(window, "compare")
+    session.set_compare_round(None)
+    assert window.board.tiles[moved[0]].compared is None
+    assert window.panel.compare_label.isHidden()
+
+
+def test_what_if_preview_shows_ghost_bars_and_writes_nothing(window):
+    session = window.session
+    events = len(session.workspace.history("2024-25"))
+    menu = window.board.rating_menu("culture_of_innovation")
+    level_four = next(a for a in menu.actions() if a.text().startswith("&4"))
+    level_four.hover()
+    basis = session.score_basis()
+    expected = basis.what_if({"culture_of_innovation": 4})
+    assert f"{expected.total:.1f}" in window.panel.what_if_label.text()
+    ghosts = [r.ghost for r in window.panel.bars.rows if r.ghost is not None]
+    assert ghosts == [expected.components["culture_of_innovation"]]
+    _shot(window, "what-if")
+    menu.aboutToHide.connect(session.clear_preview)
+    session.clear_preview()  # what closing the menu (Escape) does
+    assert window.panel.what_if_label.text() == ""
+    assert all(r.ghost is None for r in window.panel.bars.rows)
+    assert len(session.workspace.history("2024-25")) == events
+
+
+def test_planner_dialog_lists_the_plan_and_applies_it_as_one_undoable_step(qtbot, window):
+    from ui.planner_dialog import PlannerDialog
+
+    session = window.session
+    dialog = PlannerDialog(session, window)
+    qtbot.addWidget(dialog)
+    dialog.target.setCurrentIndex(1)  # p75
+    plan = dialog.plan
+    assert plan.reachable and plan.changes
+    assert dialog.changes.count() == len(plan.changes)
+    assert "The fewest changes" in dialog.summary.text()
+    dialog.show()
+    _shot(dialog, "planner")
+    dialog.apply()
+    assert session.score().total >= plan.target - 1e-6
+    session.undo_stack.undo()
+    assert session.score().total == plan.score_before
