@@ -89,3 +89,65 @@ def test_hq_scores_a_round_started_from_another_as_the_consultant_does(history, 
     rounds = {r.round_id: r for r in hq_rounds(hq)}
     assert rounds["2024-25"].levels == rounds["2023-24"].levels
     hq.close()
+
+
+def _resigned(bundle, out, who, entry, edit):
+    """``bundle`` with its ``entry`` edited and correctly re-signed: only the record checks
+    can refuse it."""
+    import hashlib
+    import json
+
+    from onpoint_desktop.sync.format import MANIFEST, SIGNATURE, canonical_json
+    from tests.sync_support import members, resign, rezip
+
+    m = members(bundle)
+    if entry.endswith(".jsonl"):
+        lines = m[entry].splitlines(keepends=True)
+        record = json.loads(lines[0])
+        edit(record)
+        lines[0] = canonical_json(record) + b"\n"
+        m[entry] = b"".join(lines)
+    else:
+        doc = json.loads(m[entry])
+        edit(doc)
+        m[entry] = canonical_json(doc)
+    manifest = json.loads(m[MANIFEST])
+    for spec in manifest["entries"]:
+        if spec["name"] == entry:
+            spec["size"], spec["sha256"] = len(m[entry]), hashlib.sha256(m[entry]).hexdigest()
+    m[MANIFEST], m[SIGNATURE] = resign(manifest, who)
+    return rezip(m, out)
+
+
+@pytest.mark.parametrize(
+    ("entry", "edit", "said"),
+    [
+        ("rounds.json", lambda d: d[1]["events"][0].update(kind="moved"), "unknown kind"),
+        ("rounds.json", lambda d: d[1]["events"][1].update(value="year9"), "unknown stage"),
+        ("rounds.json", lambda d: d[1].update(events="lots"), "'events'"),
+        ("rating_events.jsonl", lambda e: e.update(kind="guessed"), "'kind'"),
+    ],
+)
+def test_a_bundle_with_a_bad_round_event_or_rating_kind_is_refused(
+    history, tmp_path, entry, edit, said
+):
+    who = signer("Ana Ruiz")
+    with Workspace.open(history[0].with_name("a.onpoint.db")) as ws:
+        assert ws.round_events("2024-25")[1].kind == "renamed"
+    bundle = export(history[0].with_name("a.onpoint.db"), tmp_path / "a.onpointbundle", who)
+    if entry == "rounds.json":  # round 2024-25's second event is its rename
+
+        def second_is_stage(d):
+            d[1]["events"][1].update(kind="stage")
+            edit(d)
+
+        chosen = second_is_stage if "stage" in said else edit
+    else:
+        chosen = edit
+    bad = _resigned(bundle, tmp_path / "bad.onpointbundle", who, entry, chosen)
+    hq, _ = HQStore.create(tmp_path / "hq.db")
+    before = full_dump(hq.conn)
+    summary = merge_bundles(hq, [bad], trust_new_signers=True)
+    assert len(summary.refused) == 1 and said in summary.refused[0].message
+    assert full_dump(hq.conn) == before
+    hq.close()
