@@ -37,7 +37,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    with Workspace.open(args.db) as ws:
+    with Workspace.open(args.db, backup=False) as ws:  # looks only: nothing to back up
         score = ws.score(args.round)
         comparison = compare_rounds(ws, score.round, args.compare) if args.compare else None
         if args.by_school and comparison is not None:
