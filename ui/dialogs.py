@@ -237,8 +237,6 @@ class AddRoundDialog(QDialog):
         self.start_from.addItem("An empty board", None)
         for rnd in reversed(rounds):
             self.start_from.addItem(f"Ratings of {rnd.label} (carried until confirmed)", rnd.id)
-        if rounds:
-            self.start_from.setCurrentIndex(1)
         form.addRow("Start &from:", self.start_from)
         hint = QLabel("Ratings and surveys are recorded per round, so progress can be compared.")
         hint.setWordWrap(True)
