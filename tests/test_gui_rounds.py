@@ -128,3 +128,30 @@ def test_planner_dialog_lists_the_plan_and_applies_it_as_one_undoable_step(qtbot
     assert session.score().total >= plan.target - 1e-6
     session.undo_stack.undo()
     assert session.score().total == plan.score_before
+
+
+def test_moving_through_the_menu_with_the_keyboard_previews_and_escape_leaves_nothing(
+    qtbot, window
+):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    session = window.session
+    events = len(session.workspace.history("2024-25"))
+    tile = window.board.tiles["culture_of_innovation"]
+    tile.setFocus()
+    seen = []
+
+    def in_menu():
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        qtbot.keyClick(menu, Qt.Key.Key_Down)  # onto "1 Not started"
+        seen.append(window.panel.what_if_label.text())
+        qtbot.keyClick(menu, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(200, in_menu)
+    qtbot.keyClick(tile, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    assert seen and seen[0].startswith("→ ") and "if " in seen[0]
+    assert window.panel.what_if_label.text() == ""
+    assert all(r.ghost is None for r in window.panel.bars.rows)
+    assert len(session.workspace.history("2024-25")) == events
