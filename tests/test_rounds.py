@@ -105,6 +105,8 @@ def test_cli_delete_asks_for_yes_when_the_round_holds_ratings_or_responses(demo_
         assert "2023-24" in [r.id for r in ws.rounds()]
     code, out, _ = run(capsys, "round", "delete", demo_copy, "2023-24", "--yes")
     assert code == 0
+    code, out, _ = run(capsys, "round", "list", demo_copy)
+    assert "Deleted (kept in the file" in out and "2023-24" in out.splitlines()[-1]
     code, out, _ = run(capsys, "round", "restore", demo_copy, "2023-24")
     assert code == 0 and "Restored round 2023-24" in out
 

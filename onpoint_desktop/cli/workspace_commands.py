@@ -124,6 +124,12 @@ def run_round_list(args: argparse.Namespace) -> int:
                 f"{rated:>2}/{len(ws.framework.areas)} areas rated  {respondents}  "
                 f"model {rnd.model_id}" + (f"  {carried} carried" if carried else "") + name
             )
+        deleted = ws.deleted_rounds()
+        if deleted:
+            print(
+                "Deleted (kept in the file; 'onpoint round restore' brings one back): "
+                + ", ".join(escaped(r) for r in deleted)
+            )
     return 0
 
 
