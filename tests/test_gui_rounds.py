@@ -111,23 +111,23 @@ def test_what_if_preview_shows_ghost_bars_and_writes_nothing(window):
     assert len(session.workspace.history("2024-25")) == events
 
 
-def test_planner_dialog_lists_the_plan_and_applies_it_as_one_undoable_step(qtbot, window):
-    from ui.planner_dialog import PlannerDialog
-
+def test_planner_panel_lists_the_plan_and_applies_it_as_one_undoable_step(qtbot, window):
     session = window.session
-    dialog = PlannerDialog(session, window)
-    qtbot.addWidget(dialog)
-    dialog.target.setCurrentIndex(1)  # p75
-    plan = dialog.plan
+    window.round_actions.planner_action.trigger()
+    planner = window.panel.planner
+    assert window.panel.tabs.currentWidget() is planner
+    planner.target.setCurrentIndex(1)  # p75
+    plan = planner.plan
     assert plan.reachable and plan.changes
-    assert dialog.changes.count() == len(plan.changes)
-    assert "The fewest changes" in dialog.summary.text()
-    dialog.show()
-    _shot(dialog, "planner")
-    dialog.apply()
+    assert planner.changes.count() == len(plan.changes)
+    assert "The fewest changes" in planner.summary.text()
+    _shot(window, "planner")
+    planner.apply_button.click()
     assert session.score().total >= plan.target - 1e-6
+    assert "Already reached" in planner.summary.text()  # recomputed after the change
     session.undo_stack.undo()
     assert session.score().total == plan.score_before
+    assert planner.plan.changes == plan.changes
 
 
 def test_moving_through_the_menu_with_the_keyboard_previews_and_escape_leaves_nothing(

@@ -126,6 +126,7 @@ class RoundActions:
         self._try("Could not compare", self.window.session.set_compare_round, round_id)
 
     def open_planner(self) -> None:
-        from ui.planner_dialog import PlannerDialog
-
-        PlannerDialog(self.window.session, self.window).exec()
+        """Show the score panel's Plan tab."""
+        panel = self.window.panel
+        panel.tabs.setCurrentWidget(panel.planner)
+        panel.planner.target.setFocus()

@@ -36,6 +36,7 @@ from onpoint_desktop.benchmark import TOTAL
 from onpoint_desktop.changes import Changes
 from onpoint_desktop.scoring import ComponentScore, RoundScore
 from ui.component_bars import ComponentBars, bar_rows
+from ui.planner_panel import PlannerPanel
 from ui.round_status import (
     BAND_WORDS,
     DASH,
@@ -155,6 +156,8 @@ class ScorePanel(QWidget):
         self.trend_chart = TrendChart((scoring.score_min, scoring.score_max))
         trend.addWidget(self.trend_chart, 1)
         self.tabs.addTab(self.trend_page, "&Trend")
+        self.planner = PlannerPanel(session)
+        self.tabs.addTab(self.planner, "P&lan")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.set_session(session)
 
@@ -222,6 +225,7 @@ class ScorePanel(QWidget):
             self.session.compareShown.disconnect(self.refresh)
             self.session.previewChanged.disconnect(self.show_preview)
         self.session = session
+        self.planner.set_session(session)
         session.changed.connect(self._changed)
         session.roundShown.connect(self.refresh)
         session.compareShown.connect(self.refresh)
