@@ -155,3 +155,19 @@ def test_moving_through_the_menu_with_the_keyboard_previews_and_escape_leaves_no
     assert window.panel.what_if_label.text() == ""
     assert all(r.ghost is None for r in window.panel.bars.rows)
     assert len(session.workspace.history("2024-25")) == events
+
+
+def test_pointing_at_a_level_of_the_strip_previews_it_and_leaving_clears(qtbot, window):
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QEnterEvent
+    from PySide6.QtWidgets import QApplication
+
+    board = window.board
+    board.select("culture_of_innovation")
+    swatch = board.strip.level_buttons[4]
+    local = QPointF(5, 5)
+    QApplication.sendEvent(swatch, QEnterEvent(local, local, swatch.mapToGlobal(local)))
+    expected = window.session.score_basis().what_if({"culture_of_innovation": 4}).total
+    assert f"{expected:.1f}" in window.panel.what_if_label.text()
+    QApplication.sendEvent(swatch, QEvent(QEvent.Type.Leave))
+    assert window.panel.what_if_label.text() == ""

@@ -72,6 +72,13 @@ class Board(QWidget):
         self.strip = LevelStrip(framework)
         self.strip.levelChosen.connect(lambda level: self._rate(self.selected_area, level))
         self.strip.noteChosen.connect(lambda: self.edit_note(self.selected_area))
+        # What-if from the strip too: pointing at a level previews it on the selected tile.
+        self.strip.levelConsidered.connect(
+            lambda level: (
+                self.session.preview(self.selected_area, level) if self.session.round_id else None
+            )
+        )
+        self.strip.considerationEnded.connect(lambda: self.session.clear_preview())
         grid.addWidget(self.strip, next_row, 0, 1, len(columns))
         first = self.positions[0, 0]
         self.selected_area = first
