@@ -41,13 +41,14 @@ from ui.round_status import (
     BAND_WORDS,
     DASH,
     STATUS_WORDS,
+    compare_text,
     component_of,
     evidence_text,
     highlights_html,
     number,
     respondents_cell,
-    signed,
     status_text,
+    what_if_text,
 )
 from ui.session import DistrictSession
 from ui.trend_chart import TrendChart, TrendPoint
@@ -297,13 +298,7 @@ class ScorePanel(QWidget):
         other = comparison.then if comparison is not None else None
         self.bars.show_rows(bar_rows(score, benchmark, other))
         self.what_if_label.setText("")
-        if comparison is not None:
-            then = comparison.then
-            self.compare_label.setText(
-                f"Compared with {then.round} ({session.framework.stage_label(then.stage)}): "
-                f"{number(then.total, 1)} · change {signed(comparison.total_delta)} · "
-                f"{len(comparison.areas)} focus areas moved (thin bars: {then.round})"
-            )
+        self.compare_label.setText(compare_text(comparison, session.framework))
         self.compare_label.setVisible(comparison is not None)
         self._highlights_stale = True
         if self.tabs.currentWidget() is self.highlights:
@@ -321,13 +316,7 @@ class ScorePanel(QWidget):
         other = comparison.then if comparison is not None else None
         ghost = dict(preview.outcome.components) if preview is not None else None
         self.bars.show_rows(bar_rows(score, score.benchmark, other, ghost))
-        if preview is None:
-            self.what_if_label.setText("")
-            return
-        word = self.session.framework.level_label(preview.level)
-        self.what_if_label.setText(
-            f"→ {number(preview.outcome.total, 1)} ({signed(preview.total_delta)}) if {word}"
-        )
+        self.what_if_label.setText(what_if_text(preview, self.session.framework))
 
     def _show_empty(self) -> None:
         self.compare_label.setVisible(False)

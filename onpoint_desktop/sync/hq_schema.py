@@ -36,6 +36,7 @@ import sqlite3
 from pathlib import Path
 
 from onpoint_desktop.sync import keys
+from onpoint_desktop.sync.round_history import add_round_history
 from onpoint_desktop.workspace.latest import WITHIN_WORKSPACE, latest_events
 from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE
 from onpoint_desktop.workspace.opener import Migration
@@ -377,36 +378,6 @@ def _V3_INDEXES_AND_VIEWS() -> list[str]:
         "  AND h.round_id = s.round_id AND h.role = s.role "
         "  AND h.response_key LIKE 'hmac-sha256:%')",
     ]
-
-
-def add_round_history(conn: sqlite3.Connection) -> None:
-    """Rounds that build on each other (SPEC §11): rating events keep their kind
-    (carried / confirmed); a round may be deleted at its district (HQ keeps it, marked);
-    round events (added from, renamed, stage, deleted, restored) are unioned under
-    (signer, workspace, event id), and a round's label, stage and deletion follow its
-    latest round event of each kind (by time, ties by event id), whatever the merge order.
-    """
-    conn.execute("ALTER TABLE rating_events ADD COLUMN kind TEXT")
-    conn.execute("ALTER TABLE rounds ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0")
-    conn.execute(
-        """
-        CREATE TABLE round_events (
-            signer TEXT NOT NULL,
-            workspace_uuid TEXT NOT NULL,
-            uuid TEXT NOT NULL,
-            seq INTEGER NOT NULL,
-            district_uuid TEXT NOT NULL,
-            round_id TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            value TEXT,
-            author TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            PRIMARY KEY (signer, workspace_uuid, uuid),
-            FOREIGN KEY (district_uuid, round_id) REFERENCES rounds(district_uuid, round_id)
-        ) WITHOUT ROWID
-        """
-    )
-    conn.execute("CREATE INDEX round_events_round ON round_events (district_uuid, round_id, kind)")
 
 
 # The HQ store's schema history after SCHEMA, oldest first (as the workspace's:

@@ -31,6 +31,7 @@ from onpoint_desktop.sync.check import BundleCheck, check_bundle
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
 from onpoint_desktop.sync.format import BUNDLE_FORMAT_1, BundleRefused
 from onpoint_desktop.sync.hq_store import HQStore, name_key
+from onpoint_desktop.sync.round_history import merge_round_history
 from onpoint_desktop.sync.staging import Staging
 from onpoint_desktop.sync.verify import VerifiedBundle
 
@@ -234,7 +235,7 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
             for r in bundle.rounds
         ],
     )
-    _merge_round_history(hq, bundle)
+    merge_round_history(hq, bundle)
     added = {
         "rounds": len({r["id"] for r in bundle.rounds} - held_rounds),
         "rating_events": _merge_events(hq, bundle),
@@ -266,52 +267,6 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
         ),
     )
     return _outcome(check, new_signer=check.trust_now, added=added)
-
-
-def _merge_round_history(hq: HQStore, bundle: VerifiedBundle) -> None:
-    """Union the bundle's round events (SPEC §11) under (signer, workspace, event id), then
-    set each of the district's rounds with events to what its latest event of each kind
-    says: the label of the latest rename, the stage of the latest stage change, deleted
-    when the latest of deleted/restored is a deletion. A function of the events held, so
-    the same bundles in any order give the same rounds; older bundles carry no events and
-    leave the rounds as their records say."""
-    conn, district = hq.conn, bundle.district_uuid
-    ident = (bundle.signer_fingerprint, bundle.workspace_uuid)
-    conn.executemany(
-        "INSERT OR IGNORE INTO round_events (signer, workspace_uuid, uuid, seq, district_uuid, "
-        "round_id, kind, value, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                *ident,
-                e["uuid"],
-                e["seq"],
-                district,
-                r["id"],
-                e["kind"],
-                e["value"],
-                e["author"],
-                e["created_at"],
-            )
-            for r in bundle.rounds
-            for e in r.get("events", ())
-        ],
-    )
-    latest = (
-        "(SELECT e.{column} FROM round_events e WHERE e.district_uuid = rounds.district_uuid "
-        "AND e.round_id = rounds.round_id AND e.kind IN ({kinds}) "
-        "ORDER BY e.created_at DESC, e.uuid DESC LIMIT 1)"
-    )
-    conn.execute(
-        "UPDATE rounds SET "
-        f"label = coalesce({latest.format(column='value', kinds=repr('renamed'))}, label), "
-        f"stage = coalesce({latest.format(column='value', kinds=repr('stage'))}, stage), "
-        "deleted = coalesce("
-        f"{latest.format(column='kind', kinds=repr('deleted') + ', ' + repr('restored'))} "
-        "= 'deleted', deleted) "
-        "WHERE district_uuid = ? AND EXISTS (SELECT 1 FROM round_events e WHERE "
-        "e.district_uuid = rounds.district_uuid AND e.round_id = rounds.round_id)",
-        (district,),
-    )
 
 
 def _merge_district(hq: HQStore, bundle: VerifiedBundle, order: str) -> None:
