@@ -89,7 +89,7 @@ def test_cli_round_add_from_then_confirm(demo_copy, capsys):
     code, out, _ = run(
         capsys, "round", "add", demo_copy, "2025-26", "--stage", "year3", "--from", "2024-25"
     )
-    assert code == 0 and "Carried 26 ratings forward from 2024-25" in out
+    assert code == 0 and "Carried 26 ratings and" in out and "forward from 2024-25" in out
     code, out, _ = run(capsys, "board", demo_copy, "--round", "2025-26")
     assert out.count("(carried)") == 26
     code, out, _ = run(capsys, "round", "confirm", demo_copy, "2025-26", "it_support_plan")

@@ -102,9 +102,11 @@ def run_round_add(args: argparse.Namespace) -> int:
         )
         if args.from_round:
             carried = len(ws.carried(rnd.id))
+            actions = len(ws.actions(rnd.id))
             print(
-                f"Carried {counted(carried, 'rating')} forward from {args.from_round}; confirm "
-                f"them with 'onpoint round confirm {args.db} {rnd.id}' or rate them anew."
+                f"Carried {counted(carried, 'rating')} and {counted(actions, 'open action')} "
+                f"forward from {args.from_round}; confirm the ratings with 'onpoint round "
+                f"confirm {args.db} {rnd.id}' or rate them anew."
             )
     return 0
 

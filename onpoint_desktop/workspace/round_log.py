@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from onpoint_desktop import clock, limits
 from onpoint_desktop.english import counted
 from onpoint_desktop.errors import InputError
+from onpoint_desktop.workspace.actions import carry_open_actions
 from onpoint_desktop.workspace.records import CARRIED, CONFIRMED, RatingEvent, default_author
 
 if TYPE_CHECKING:
@@ -45,13 +46,14 @@ class RoundEvent:
 
 def carry_forward(ws: Workspace, previous_id: str, round_id: str, author: str) -> int:
     """Everything a new round takes from the round it is started from, inside the
-    transaction that adds it: today the current ratings (with their evidence notes), as
-    ``carried`` rating events; returns how many. (The action plan's open actions are
-    carried from here too, once the workspace keeps actions.)"""
+    transaction that adds it: the current ratings (with their evidence notes), as
+    ``carried`` rating events, and the action plan's open actions with their status
+    (``actions.carry_open_actions``). Returns how many ratings were carried."""
     carried = 0
     for event in ws.board(previous_id).values():
         ws.rate(round_id, event.area_id, event.level, event.note, author, kind=CARRIED)
         carried += 1
+    carry_open_actions(ws, previous_id, round_id, author)
     return carried
 
 
