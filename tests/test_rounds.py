@@ -126,3 +126,15 @@ def test_cli_rename_and_set_stage(demo_copy, capsys):
     assert json.loads(out)["stage"] == "year3"
     code, out, _ = run(capsys, "round", "list", demo_copy)
     assert "'Spring 2025'" in out
+
+
+def test_round_from_previous_carries_its_open_actions_in_the_same_transaction(demo_copy):
+    with Workspace.open(demo_copy) as ws:
+        ws.add_action("2024-25", "Share the vision with principals", status="in progress")
+        ws.add_action("2024-25", "Buy devices", status="done")
+        ws.add_round("2025-26", "year3", from_round="2024-25")
+        carried = ws.actions("2025-26")
+        assert [(a.title, a.status) for a in carried] == [
+            ("Share the vision with principals", "in progress")
+        ]
+        assert len(ws.carried("2025-26")) == len(ws.framework.areas)
