@@ -56,7 +56,7 @@ class PlannerPanel(QWidget):
         layout.addWidget(self.changes, 1)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.apply_button = QPushButton("&Apply these ratings")
+        self.apply_button = QPushButton("Apply these ratings")
         self.apply_button.clicked.connect(self.apply)
         row.addWidget(self.apply_button)
         layout.addLayout(row)
