@@ -29,7 +29,8 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_events (
     level INTEGER,
     note TEXT,
     author TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    kind TEXT
 ) WITHOUT ROWID;
 CREATE TEMP TABLE IF NOT EXISTS incoming_responses (
     round_id TEXT NOT NULL,
@@ -64,7 +65,17 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_removals (
     PRIMARY KEY (round_id, role, response_key, removed_at)
 ) WITHOUT ROWID;
 """
-EVENT_COLUMNS = ("uuid", "seq", "round_id", "area_id", "level", "note", "author", "created_at")
+EVENT_COLUMNS = (
+    "uuid",
+    "seq",
+    "round_id",
+    "area_id",
+    "level",
+    "note",
+    "author",
+    "created_at",
+    "kind",  # carried / confirmed (SPEC §11), or None
+)
 RESPONSE_COLUMNS = ("round_id", "role", "response_key", "school", "answers")
 ACTION_COLUMNS = (
     "uuid", "seq", "action_id", "round_id", "title", "component_id", "area_id", "owner", "due",
@@ -166,7 +177,7 @@ class Staging:
     def rating_events(self) -> Iterator[dict[str, Any]]:
         """The staged events as bundle records, in the workspace's order."""
         rows = self.conn.execute(
-            "SELECT uuid, round_id, area_id, level, note, author, created_at, seq "
+            "SELECT uuid, round_id, area_id, level, note, author, created_at, seq, kind "
             "FROM temp.incoming_events ORDER BY seq"
         )
         for r in rows:
@@ -179,6 +190,7 @@ class Staging:
                 "author": r[5],
                 "created_at": r[6],
                 "seq": r[7],
+                **({"kind": r[8]} if r[8] else {}),
             }
 
     def survey_responses(self) -> Iterator[dict[str, Any]]:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from onpoint_desktop.framework import Framework
     from onpoint_desktop.workspace.records import Round
 
-_EVENT_COLUMNS = "uuid, round_id, area_id, level, note, author, created_at, seq"
+_EVENT_COLUMNS = "uuid, round_id, area_id, level, note, author, created_at, seq, kind"
 CLOCK_BEHIND = timedelta(hours=1)  # a clock behind the workspace by more is pointed out
 
 
@@ -48,8 +48,11 @@ class RatingLog:
         level: int | None,
         note: str | None = None,
         author: str | None = None,
+        *,
+        kind: str | None = None,
     ) -> RatingEvent:
-        """Record a rating (``level`` None clears it) as a new rating event."""
+        """Record a rating (``level`` None clears it) as a new rating event. ``kind``
+        ``"confirmed"`` marks a carried rating kept as it was (``RoundLog.confirm``)."""
         self.get_round(round_id)
         self.check_area(area_id)
         top = self.framework.max_level
@@ -68,10 +71,11 @@ class RatingLog:
                 author=author,
                 created_at=clock.utc_now(),  # the clock as it is, right or wrong
                 seq=(last or 0) + 1,
+                kind=kind,
             )
             # Plain SQL on the hot path: no table introspection, no pandas import.
             self.conn.execute(
-                f"INSERT INTO rating_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO rating_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 astuple(event),
             )
         return event
