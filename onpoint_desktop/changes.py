@@ -106,11 +106,16 @@ def rate(
     note: str | None = None,
     author: str | None = None,
     perspective: str = "expert",
+    *,
+    kind: str | None = None,
 ) -> tuple[RatingEvent, Changes]:
     """Record a rating (``level`` None clears it) as one rating event; the event is the
-    area's current rating from now on (it is the latest). The district's own rating
-    (``perspective`` "district") is visit evidence: it moves no score."""
-    event = workspace.rate(round_id, area_id, level, note, author=author, perspective=perspective)
+    area's current rating from now on (it is the latest). ``kind``: "carried" or
+    "confirmed" (SPEC §11), else None. The district's own rating (``perspective``
+    "district", SPEC §12) is visit evidence: it moves no score."""
+    event = workspace.rate(
+        round_id, area_id, level, note, author=author, perspective=perspective, kind=kind
+    )
     if perspective != "expert":
         return event, Changes(evidence=frozenset({round_id}))
     return event, rate_changes(round_id, area_id)
@@ -136,10 +141,49 @@ def rate_condition(
 
 
 def add_round(
-    workspace: Workspace, round_id: str, stage: str, label: str | None = None
+    workspace: Workspace,
+    round_id: str,
+    stage: str,
+    label: str | None = None,
+    *,
+    from_round: str | None = None,
 ) -> tuple[Round, Changes]:
-    """Add a round (one transaction)."""
-    return workspace.add_round(round_id, stage, label), Changes(rounds=True)
+    """Add a round (one transaction), started from ``from_round`` when given."""
+    rnd = workspace.add_round(round_id, stage, label, from_round=from_round)
+    carried = frozenset({rnd.id}) if from_round else frozenset()
+    return rnd, Changes(rounds=True, actions=carried)
+
+
+def rate_many(
+    workspace: Workspace,
+    round_id: str,
+    ratings: dict[str, tuple[int | None, str | None, str | None]],
+    author: str | None = None,
+) -> tuple[dict[str, RatingEvent], Changes]:
+    """Several ratings (area → level, note, kind) in one transaction: confirming carried
+    ratings, applying a plan, or undoing either."""
+    with workspace.transaction():
+        events = {
+            area: workspace.rate(round_id, area, level, note, author=author, kind=kind)
+            for area, (level, note, kind) in ratings.items()
+        }
+    return events, Changes(ratings=frozenset((round_id, area) for area in ratings))
+
+
+def change_round(workspace: Workspace, action: str, round_id: str, value: str | None) -> Changes:
+    """Rename a round, move it to another stage, delete or restore it (one transaction,
+    one round event each; ``action``: rename, set-stage, delete, restore)."""
+    if action == "rename":
+        workspace.rename_round(round_id, value or "")
+    elif action == "set-stage":
+        workspace.set_round_stage(round_id, value or "")
+    elif action == "delete":
+        workspace.delete_round(round_id)
+    elif action == "restore":
+        workspace.restore_round(round_id)
+    else:
+        raise ValueError(f"unknown round action {action!r}")
+    return Changes(rounds=True)
 
 
 def import_benchmark_pack(workspace: Workspace, path: Path) -> tuple[Benchmark, Changes]:

@@ -23,6 +23,11 @@ class Rating:
 
     level: int | None = None
     note: str | None = None
+    kind: str | None = None  # "carried" (from the previous round, not yet confirmed) …
+
+    @property
+    def carried(self) -> bool:
+        return self.kind == "carried"
 
 
 class RatingTarget(Protocol):
@@ -38,6 +43,50 @@ class RatingTarget(Protocol):
 def action_text(text: str) -> str:
     """``text`` for a menu or button, where a single "&" would mark a mnemonic."""
     return text.replace("&", "&&")
+
+
+class ChangeCommand(QUndoCommand):
+    """Any other undoable change of the district: ``redo`` calls the target's method
+    ``forward[0]`` with ``forward[1]``, ``undo`` calls ``backward`` likewise (confirming
+    carried ratings, applying a plan, renaming, moving or deleting a round). Like
+    :class:`RateCommand`: the first redo performs it, a refusal makes it obsolete, the
+    target is held weakly."""
+
+    def __init__(
+        self,
+        target: object,
+        text: str,
+        forward: tuple[str, tuple],
+        backward: tuple[str, tuple],
+    ) -> None:
+        super().__init__(f"{text}\n{action_text(text)}")
+        self._target = weakref.ref(target)
+        self.forward = forward
+        self.backward = backward
+        self.done_once = False
+        self.refused: OnpointError | None = None
+
+    def _call(self, step: tuple[str, tuple]) -> None:
+        target = self._target()
+        if target is not None:
+            getattr(target, step[0])(*step[1])
+
+    def redo(self) -> None:
+        try:
+            self._call(self.forward)
+        except OnpointError as exc:
+            if not self.done_once:
+                self.refused = exc
+                self.setObsolete(True)
+                return
+            self._target().report_failure(exc)
+        self.done_once = True
+
+    def undo(self) -> None:
+        try:
+            self._call(self.backward)
+        except OnpointError as exc:
+            self._target().report_failure(exc)
 
 
 class RateCommand(QUndoCommand):

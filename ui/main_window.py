@@ -22,6 +22,7 @@ from ui.help import HelpActions, shown_text
 from ui.hq_actions import HQActions
 from ui.recovery import open_workspace_or_recover, recover
 from ui.report_actions import ReportActions
+from ui.round_actions import RoundActions
 from ui.score_panel import ScorePanel
 from ui.session import DistrictSession
 from ui.settings import AppSettings
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         )
         self.evidence_list = None
         self.help = HelpActions(self)
+        self.round_actions = RoundActions(self)
         # Window-wide keys work whether or not their menu has ever been opened.
         self.addActions([self.previous_round_action, self.next_round_action])
 
@@ -179,6 +181,11 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.undo_action, self.redo_action])
         self.round_menu = bar.addMenu("&Round")
         self.round_menu.addAction(self.add_round_action)
+        self.round_menu.addActions(self.round_actions.actions)
+        self.round_menu.addSeparator()
+        self.round_menu.addAction(self.round_actions.confirm_action)
+        self.round_menu.addMenu(self.round_actions.compare_menu)
+        self.round_menu.addAction(self.round_actions.planner_action)
         self.round_list_start = self.round_menu.addSeparator()
         self.round_list_end = self.round_menu.addSeparator()
         self.round_menu.addActions([self.previous_round_action, self.next_round_action])
@@ -288,6 +295,8 @@ class MainWindow(QMainWindow):
     def _changed(self, change: Changes) -> None:
         if change.rounds:
             self._fill_rounds()
+        elif change.ratings:
+            self.round_actions.update()
         areas = change.rated_areas(self.session.round_id)
         if len(areas) == 1:
             self._rating_saved(next(iter(areas)))
@@ -312,6 +321,7 @@ class MainWindow(QMainWindow):
         self.previous_round_action.setEnabled(at > 0)
         self.next_round_action.setEnabled(0 <= at < len(ids) - 1)
         self._fill_round_menu()
+        self.round_actions.update()
         self._update_title()
 
     def _update_title(self) -> None:
@@ -392,7 +402,8 @@ class MainWindow(QMainWindow):
         dialog = AddRoundDialog(self.session.framework, self.session.rounds(), self)
         if dialog.exec():
             try:
-                self.session.add_round(*dialog.values())
+                round_id, stage, from_round = dialog.values()
+                self.session.add_round(round_id, stage, from_round=from_round)
             except OnpointError as exc:
                 show_error(self, "Could not add the round", exc)
 

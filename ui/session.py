@@ -29,8 +29,9 @@ from onpoint_desktop.workspace import RatingEvent, Round, Workspace, default_aut
 from onpoint_desktop.workspace.actions import Action, action_changes
 from ui.action_commands import ImportRemovalCommand, PlanCommand
 from ui.commands import RateCommand, Rating
+from ui.round_session import Preview, RoundHistory
 
-__all__ = ["BOARD_VIEWS", "DistrictSession", "Rating"]
+__all__ = ["BOARD_VIEWS", "DistrictSession", "Preview", "Rating"]
 
 # What the board shows (SPEC §12): the expert's ratings (the scored ones), the district
 # team's own, or the gap (the expert's level with the district's beside it).
@@ -39,16 +40,22 @@ BOARD_VIEWS = {EXPERT: "Expert", DISTRICT: "District", GAP: "Gap"}
 
 
 def rating_of(event: RatingEvent | None) -> Rating:
-    return Rating(event.level, event.note) if event else Rating()
+    """What a tile shows of its latest event: a carried rating stays marked as carried
+    (a confirmed one is shown as any other rating)."""
+    if event is None:
+        return Rating()
+    return Rating(event.level, event.note, "carried" if event.carried else None)
 
 
-class DistrictSession(QObject):
+class DistrictSession(RoundHistory, QObject):
     """One open district: its workspace, the round on screen and the undo history."""
 
     changed = Signal(object)  # Changes: the one notification that the workspace changed
     roundShown = Signal(str)  # another round is on screen (nothing in the file changed)
     viewChanged = Signal(str)  # the board shows another perspective (BOARD_VIEWS)
     failed = Signal(str)  # a user-actionable error from an undo/redo
+    compareShown = Signal(object)  # the round compared with (None: none); nothing changed
+    previewChanged = Signal(object)  # a Preview of a rating being considered, or None
 
     def __init__(
         self, workspace: Workspace, round_id: str | None = None, parent: QObject | None = None
@@ -63,6 +70,8 @@ class DistrictSession(QObject):
         self._district: dict[str, RatingEvent] = {}  # the district's own ratings
         self._view = EXPERT
         self._scores: dict[str, RoundScore] = {}
+        self._compare_id: str | None = None
+        self._basis = None  # (round id, ScoreBasis) of the round on screen
         rounds = {r.id for r in workspace.rounds()}
         start = round_id if round_id in rounds else None
         latest = workspace.latest_round()
@@ -164,9 +173,16 @@ class DistrictSession(QObject):
         self._board = self.workspace.board(round_id) if round_id else {}
         self._district = self.workspace.board(round_id, DISTRICT) if round_id else {}
 
-    def add_round(self, round_id: str, stage: str, label: str | None = None) -> Round:
-        """Add a round (one transaction) and switch to it."""
-        new, change = ops.add_round(self.workspace, round_id, stage, label)
+    def add_round(
+        self,
+        round_id: str,
+        stage: str,
+        label: str | None = None,
+        from_round: str | None = None,
+    ) -> Round:
+        """Add a round (one transaction) and switch to it; started from ``from_round``,
+        its ratings come carried forward."""
+        new, change = ops.add_round(self.workspace, round_id, stage, label, from_round=from_round)
         self._announce(change)
         self.set_round(new.id)
         return new
@@ -260,6 +276,7 @@ class DistrictSession(QObject):
             rating.level,
             rating.note,
             author=self.author,
+            kind=rating.kind,
             perspective=perspective,
         )
         board = self._district if perspective == DISTRICT else self._board
@@ -446,6 +463,7 @@ class DistrictSession(QObject):
 
     def _announce(self, change: Changes) -> None:
         """Forget the scores the change touches, then tell every view once."""
+        self._basis = None
         if change.rounds or change.benchmark:
             self._scores.clear()
         else:

@@ -28,6 +28,7 @@ COMMANDS = {
     "board": "workspace_commands",
     "areas": "workspace_commands",
     "score": "score_command",
+    "plan": "plan_command",
     "model": "model_commands",
     "backups": "backup_commands",
     "import-survey": "survey_commands",

@@ -1,4 +1,5 @@
-"""Workspace commands: demo, init, round add/list, rate, board, areas."""
+"""Workspace commands: demo, init, round add/list (and ``round_commands``), rate, board,
+areas."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import argparse
 from pathlib import Path
 
 from onpoint_desktop import framework
+from onpoint_desktop.cli.round_commands import register_round_history
 from onpoint_desktop.cli.survey_commands import register_round_invited
+from onpoint_desktop.english import counted
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.limits import escaped
 from onpoint_desktop.workspace import Workspace
@@ -33,6 +36,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--stage", required=True, metavar="STAGE", help="planning, year1, year2 or year3"
     )
     p.add_argument("--label", help="display label (default: the round id)")
+    p.add_argument(
+        "--from",
+        dest="from_round",
+        metavar="PREVIOUS",
+        help="start from this round: its ratings are carried forward until confirmed",
+    )
     p.set_defaults(run=run_round_add)
     p = sub.add_parser("list", help="list the rounds of a district")
     p.add_argument("db", metavar="DB", type=Path)
@@ -45,6 +54,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("model", metavar="MODEL", help="a model id ('onpoint model list DB')")
     p.set_defaults(run=run_round_set_model)
     register_round_invited(sub)
+    register_round_history(sub)
 
     p = commands.add_parser("rate", help="rate a focus area (LEVEL 1-4, or 0 to clear)")
     p.add_argument("db", metavar="DB", type=Path)
@@ -104,11 +114,19 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_round_add(args: argparse.Namespace) -> int:
     with Workspace.open(args.db) as ws:
-        rnd = ws.add_round(args.round, args.stage, args.label)
+        rnd = ws.add_round(args.round, args.stage, args.label, from_round=args.from_round)
         print(
             f"Added round {rnd.id} ({ws.framework.stage_label(rnd.stage)}), scored with "
             f"model {rnd.model_id}."
         )
+        if args.from_round:
+            carried = len(ws.carried(rnd.id))
+            actions = len(ws.actions(rnd.id))
+            print(
+                f"Carried {counted(carried, 'rating')} and {counted(actions, 'open action')} "
+                f"forward from {args.from_round}; confirm the ratings with 'onpoint round "
+                f"confirm {args.db} {rnd.id}' or rate them anew."
+            )
     return 0
 
 
@@ -120,10 +138,18 @@ def run_round_list(args: argparse.Namespace) -> int:
             respondents = ", ".join(
                 f"{counts.get(role, 0)} {role}s" for role in ws.round_model(rnd.id).roles
             )
+            carried = len(ws.carried(rnd.id))
+            name = f" '{escaped(rnd.label)}'" if rnd.label != rnd.id else ""
             print(
                 f"{escaped(rnd.id):<12} {ws.framework.stage_label(rnd.stage):<9} "
                 f"{rated:>2}/{len(ws.framework.areas)} areas rated  {respondents}  "
-                f"model {rnd.model_id}"
+                f"model {rnd.model_id}" + (f"  {carried} carried" if carried else "") + name
+            )
+        deleted = ws.deleted_rounds()
+        if deleted:
+            print(
+                "Deleted (kept in the file; 'onpoint round restore' brings one back): "
+                + ", ".join(escaped(r) for r in deleted)
             )
     return 0
 
@@ -207,6 +233,8 @@ def run_board(args: argparse.Namespace) -> int:
             for area in category.areas:
                 event = board.get(area.id)
                 level = ws.framework.level_label(event.level if event else None)
+                if event and event.carried:
+                    level += " (carried)"
                 note = f"  — {escaped(event.note)}" if event and event.note else ""
                 print(f"  {area.label:<58} {level}{note}")
     return 0

@@ -45,7 +45,18 @@ from onpoint_desktop.sync.format import (
 )
 from onpoint_desktop.sync.staging import Staging
 from onpoint_desktop.workspace.latest import EXPERT, PERSPECTIVES
+from onpoint_desktop.workspace.records import CARRIED, CONFIRMED
+from onpoint_desktop.workspace.round_log import (
+    ADDED,
+    DELETED,
+    RENAMED,
+    RESTORED,
+    ROUND_EVENT_KINDS,
+    STAGE,
+)
 
+RATING_KINDS = (CARRIED, CONFIRMED)
+MAX_ROUND_EVENTS = 10_000  # of one round: renames and stage changes are a handful
 RECORD_DEPTH = 4  # a response line is the deepest record: {"answers": {...}}
 MAX_KEY = 20_000  # characters of a survey tool's response key (bundles of the first release)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as str(UUID)
@@ -205,6 +216,8 @@ class ContentReader:
                     "position": position,
                     "created_at": self.instant(r, "created_at", where),
                     "model": round_model,
+                    "deleted": r.get("deleted") is True,
+                    "events": self.round_history(r, rid, where),
                 }
             )
         return rounds
@@ -241,6 +254,7 @@ class ContentReader:
                 note,
                 self.name(e, "author", where),
                 self.instant(e, "created_at", where),
+                self.rating_kind(e, where),
                 perspective,
             )
         )
@@ -329,6 +343,53 @@ class ContentReader:
                 self.instant(c, "created_at", where),
             )
         )
+
+    def rating_kind(self, e: dict, where: str) -> str | None:
+        """``carried`` / ``confirmed`` (SPEC §11), or absent (older bundles: all absent)."""
+        kind = e.get("kind")
+        if kind is not None and kind not in RATING_KINDS:
+            raise self.fail(where, f"has 'kind' {quoted(kind)}, not carried or confirmed")
+        return kind
+
+    def round_history(self, r: dict, rid: str, where: str) -> list[dict[str, Any]]:
+        """A round record's round events (SPEC §11; absent in older bundles)."""
+        events = r.get("events", [])
+        if not isinstance(events, list) or len(events) > MAX_ROUND_EVENTS:
+            raise self.fail(
+                where,
+                f"has 'events' that are not a list of at most {MAX_ROUND_EVENTS:,} round events",
+            )
+        checked = []
+        for number, e in enumerate(events, 1):
+            at = f"{where} event {number}"
+            if not isinstance(e, dict):
+                raise self.fail(at, "is not a JSON object")
+            kind, value = e.get("kind"), e.get("value")
+            if kind not in ROUND_EVENT_KINDS:
+                raise self.fail(at, f"has unknown kind {quoted(kind)}")
+            if kind == RENAMED:
+                value = self.name(e, "value", at)
+            elif kind == STAGE and not _among(value, self.framework.stage_ids):
+                raise self.fail(at, f"has unknown stage {quoted(value)}")
+            elif kind == ADDED and (not isinstance(value, str) or len(value) > 2_000):
+                raise self.fail(at, "has no valid 'value'")
+            elif kind in (DELETED, RESTORED) and value is not None:
+                raise self.fail(at, "has a 'value' it should not have")
+            seq = e.get("seq")
+            if not _whole(seq, range(1, 2**62)):
+                raise self.fail(at, f"has 'seq' {quoted(seq)}, not a whole number from 1")
+            checked.append(
+                {
+                    "uuid": self.uuid(e, "uuid", at),
+                    "seq": seq,
+                    "round": rid,
+                    "kind": kind,
+                    "value": value,
+                    "author": self.name(e, "author", at),
+                    "created_at": self.instant(e, "created_at", at),
+                }
+            )
+        return checked
 
     def response_line(self, number: int, line: bytes) -> None:
         where = f"{SURVEY_RESPONSES} line {number}"

@@ -71,7 +71,7 @@ def hq_rounds(
     districts = conn.execute("SELECT uuid, name FROM districts ORDER BY name_key, uuid").fetchall()
     rounds: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     for d, rid, label, stage, model_id in conn.execute(
-        "SELECT district_uuid, round_id, label, stage, model FROM rounds "
+        "SELECT district_uuid, round_id, label, stage, model FROM rounds WHERE NOT deleted "
         "ORDER BY district_uuid, position, created_at, round_id"
     ):
         rounds[d].append((rid, label, stage, model_id))

@@ -44,6 +44,7 @@ import sqlite3
 from pathlib import Path
 
 from onpoint_desktop.sync import keys
+from onpoint_desktop.sync.round_history import add_round_history
 from onpoint_desktop.workspace.latest import WITHIN_WORKSPACE, latest_events
 from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE
 from onpoint_desktop.workspace.opener import Migration
@@ -508,6 +509,7 @@ MIGRATIONS: list[Migration] = [
     _models_as_data,
     _v4_trust,
     add_action_plans_and_survey_removals,
+    add_round_history,
     _visit_evidence,
 ]
 

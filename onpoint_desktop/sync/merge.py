@@ -32,6 +32,7 @@ from onpoint_desktop.sync.conflicts import Conflict, conflicts
 from onpoint_desktop.sync.evidence_merge import merge_evidence
 from onpoint_desktop.sync.format import BUNDLE_FORMAT_1, BundleRefused
 from onpoint_desktop.sync.hq_store import HQStore, name_key
+from onpoint_desktop.sync.round_history import merge_round_history
 from onpoint_desktop.sync.staging import Staging
 from onpoint_desktop.sync.verify import VerifiedBundle
 
@@ -237,6 +238,7 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
     )
     evidence = merge_evidence(hq, bundle)
     removed = _merge_removals(hq, bundle)
+    merge_round_history(hq, bundle)
     added = {
         "rounds": len({r["id"] for r in bundle.rounds} - held_rounds),
         "rating_events": _merge_events(hq, bundle) + evidence["district_rating_events"],
@@ -305,6 +307,7 @@ def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> int:
         "WHERE e.district_uuid IS NOT ? OR e.round_id IS NOT i.round_id "
         "OR e.area_id IS NOT i.area_id OR e.level IS NOT i.level OR e.note IS NOT i.note "
         "OR e.author IS NOT i.author OR e.created_at IS NOT i.created_at "
+        "OR e.kind IS NOT i.kind "
         "OR (e.seq_known AND ? AND e.seq != i.seq) LIMIT 1",
         (*ident, bundle.district_uuid, known),
     ).fetchone()
@@ -325,10 +328,11 @@ def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> int:
         )
     cursor = conn.execute(
         "INSERT INTO rating_events (signer, workspace_uuid, uuid, seq, seq_known, district_uuid, "
-        "round_id, area_id, level, note, author, created_at) "
+        "round_id, area_id, level, note, author, created_at, kind) "
         "SELECT ?, ?, i.uuid, i.seq, ?, ?, i.round_id, i.area_id, i.level, i.note, i.author, "
-        "i.created_at FROM temp.expert_events i WHERE NOT EXISTS (SELECT 1 FROM rating_events "
-        "e WHERE e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid)",
+        "i.created_at, i.kind FROM temp.expert_events i "
+        "WHERE NOT EXISTS (SELECT 1 FROM rating_events e "
+        "WHERE e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid)",
         (*ident, int(known), bundle.district_uuid, *ident),
     )
     return cursor.rowcount

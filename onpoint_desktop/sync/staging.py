@@ -30,6 +30,7 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_events (
     note TEXT,
     author TEXT NOT NULL,
     created_at TEXT NOT NULL,
+    kind TEXT,
     perspective TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TEMP VIEW IF NOT EXISTS expert_events AS
@@ -93,8 +94,17 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_condition_events (
 ) WITHOUT ROWID;
 """
 EVENT_COLUMNS = (
-    "uuid", "seq", "round_id", "area_id", "level", "note", "author", "created_at", "perspective"
-)  # fmt: skip
+    "uuid",
+    "seq",
+    "round_id",
+    "area_id",
+    "level",
+    "note",
+    "author",
+    "created_at",
+    "kind",  # carried / confirmed (SPEC §11), or None
+    "perspective",  # expert / district (SPEC §12)
+)
 RESPONSE_COLUMNS = ("round_id", "role", "response_key", "school", "answers")
 ACTION_COLUMNS = (
     "uuid", "seq", "action_id", "round_id", "title", "component_id", "area_id", "owner", "due",
@@ -213,7 +223,8 @@ class Staging:
     def rating_events(self) -> Iterator[dict[str, Any]]:
         """The staged events as bundle records, in the workspace's order."""
         rows = self.conn.execute(
-            "SELECT uuid, round_id, area_id, level, note, author, created_at, seq, perspective "
+            "SELECT uuid, round_id, area_id, level, note, author, created_at, seq, kind, "
+            "perspective "
             "FROM temp.incoming_events ORDER BY seq"
         )
         for r in rows:
@@ -226,7 +237,8 @@ class Staging:
                 "author": r[5],
                 "created_at": r[6],
                 "seq": r[7],
-                "perspective": r[8],
+                **({"kind": r[8]} if r[8] else {}),
+                "perspective": r[9],
             }
 
     def survey_responses(self) -> Iterator[dict[str, Any]]:

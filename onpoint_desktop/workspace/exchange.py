@@ -94,6 +94,7 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
         raise ValueError("the workspace has no response key secret")
     fit = _Fitter()
     uuid_, name, created_at = conn.execute("SELECT uuid, name, created_at FROM district").fetchone()
+    history = _round_history(conn)
     rounds = [
         {
             "id": fit.name(r[0]),
@@ -102,9 +103,12 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
             "position": r[3],
             "created_at": r[4],
             "model": r[5],
+            **({"deleted": True} if r[6] else {}),
+            **({"events": history[r[0]]} if r[0] in history else {}),
         }
         for r in conn.execute(
-            "SELECT id, label, stage, position, created_at, model FROM rounds ORDER BY position, id"
+            "SELECT id, label, stage, position, created_at, model, deleted FROM rounds "
+            "ORDER BY position, id"
         )
     ]
     events = [
@@ -117,10 +121,12 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
             "note": fit.note(r[5]),
             "author": fit.name(r[6]),
             "created_at": r[7],
-            "perspective": r[8],
+            **({"kind": r[8]} if r[8] else {}),
+            "perspective": r[9],
         }
         for r in conn.execute(
-            "SELECT uuid, seq, round_id, area_id, level, note, author, created_at, perspective "
+            "SELECT uuid, seq, round_id, area_id, level, note, author, created_at, kind, "
+            "perspective "
             "FROM rating_events ORDER BY seq"
         )
     ]
@@ -222,6 +228,26 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
         condition_events=condition_events,
     )
     return content, fit.changed
+
+
+def _round_history(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+    """Each round's round events (added from, renamed, stage, deleted, restored), oldest
+    first, as a round record carries them (``workspace.round_log``)."""
+    history: dict[str, list[dict[str, Any]]] = {}
+    for r in conn.execute(
+        "SELECT round_id, uuid, seq, kind, value, author, created_at FROM round_events ORDER BY seq"
+    ):
+        history.setdefault(r[0], []).append(
+            {
+                "uuid": r[1],
+                "seq": r[2],
+                "kind": r[3],
+                "value": r[4],
+                "author": limits.fitted_name(r[5]),
+                "created_at": r[6],
+            }
+        )
+    return history
 
 
 def add_benchmark_pack(

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from onpoint_desktop.framework import Framework
     from onpoint_desktop.workspace.records import Round
 
-_EVENT_COLUMNS = "uuid, round_id, area_id, level, note, author, created_at, seq, perspective"
+_EVENT_COLUMNS = "uuid, round_id, area_id, level, note, author, created_at, seq, kind, perspective"
 CLOCK_BEHIND = timedelta(hours=1)  # a clock behind the workspace by more is pointed out
 
 
@@ -55,8 +55,11 @@ class RatingLog:
         note: str | None = None,
         author: str | None = None,
         perspective: str = EXPERT,
+        *,
+        kind: str | None = None,
     ) -> RatingEvent:
-        """Record a rating (``level`` None clears it) as a new rating event.
+        """Record a rating (``level`` None clears it) as a new rating event. ``kind``
+        ``"confirmed"`` marks a carried rating kept as it was (``RoundLog.confirm``).
 
         ``perspective``: the consultant's rating (``expert``, the default: the one the
         Onpoint score reads) or the district team's own (``district``, SPEC §12)."""
@@ -79,11 +82,13 @@ class RatingLog:
                 author=author,
                 created_at=clock.utc_now(),  # the clock as it is, right or wrong
                 seq=(last or 0) + 1,
+                kind=kind,
                 perspective=perspective,
             )
             # Plain SQL on the hot path: no table introspection, no pandas import.
             self.conn.execute(
-                f"INSERT INTO rating_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO rating_events ({_EVENT_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 astuple(event),
             )
         return event

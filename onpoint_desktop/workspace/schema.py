@@ -245,6 +245,41 @@ def add_action_plan_and_import_removals(conn: sqlite3.Connection) -> None:
     )
 
 
+def add_round_history(conn: sqlite3.Connection) -> None:
+    """Rounds that build on each other (SPEC §11): a rating event may be ``carried`` (copied
+    from the previous round when the round was started from it) or ``confirmed`` (a carried
+    rating the consultant looked at and kept); a round may be deleted (kept, hidden, and
+    restorable: history is never lost); and what happens to a round (added from another,
+    renamed, moved to another stage, deleted, restored) is an append-only round event, so
+    it travels in bundles and HQ can apply it in any order."""
+    conn.execute(
+        "ALTER TABLE rating_events ADD COLUMN kind TEXT "
+        "CHECK (kind IS NULL OR kind IN ('carried', 'confirmed'))"
+    )
+    conn.execute("ALTER TABLE rounds ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0")
+    conn.execute(
+        """
+        CREATE TABLE round_events (
+            uuid TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL UNIQUE,
+            round_id TEXT NOT NULL REFERENCES rounds(id),
+            kind TEXT NOT NULL,
+            value TEXT,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute(
+        "CREATE TRIGGER round_events_append_only_update BEFORE UPDATE ON round_events "
+        "BEGIN SELECT RAISE(ABORT, 'round events are append-only'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER round_events_append_only_delete BEFORE DELETE ON round_events "
+        "BEGIN SELECT RAISE(ABORT, 'round events are append-only'); END"
+    )
+
+
 def add_visit_evidence(conn: sqlite3.Connection) -> None:
     """More evidence from the visit (SPEC §12), none of it in the Onpoint score: each rating
     event says whose rating it is (the expert's, as every earlier event was, or the
@@ -315,6 +350,7 @@ MIGRATIONS: list[Migration] = [
     _v3_event_sequence_and_response_key_secret,
     add_survey_invitations,
     add_action_plan_and_import_removals,
+    add_round_history,
     add_visit_evidence,
 ]
 
