@@ -25,7 +25,7 @@ from onpoint_desktop.framework import FocusArea
 from ui.dialogs import show_error
 from ui.level_strip import LevelStrip
 from ui.palette import level_colours
-from ui.session import DistrictSession
+from ui.session import EXPERT, GAP, DistrictSession
 from ui.tile import Tile, swatch_icon, tile_keys
 
 
@@ -101,18 +101,22 @@ class Board(QWidget):
         if self.session is not None:
             self.session.changed.disconnect(self._changed)
             self.session.roundShown.disconnect(self.refresh)
+            self.session.viewChanged.disconnect(self.refresh)
             self.session.compareShown.disconnect(self.show_comparison)
         self.session = session
         session.changed.connect(self._changed)
         session.roundShown.connect(self.refresh)
+        session.viewChanged.connect(self.refresh)
         session.compareShown.connect(self.show_comparison)
         self.refresh()
 
     def refresh(self, *_args) -> None:
-        """Show every tile of the round on screen."""
+        """Show every tile of the round on screen, in the board's view (Expert, District
+        or Gap: the expert's level with both levels and the gap as its caption)."""
         enabled = self.session.round_id is not None
+        captions = self._gap_captions()
         for area_id, tile in self.tiles.items():
-            tile.set_rating(self.session.rating(area_id))
+            tile.set_rating(self.session.rating(area_id), captions.get(area_id))
             tile.setEnabled(enabled)
         self.show_comparison()
         self._show_selection()
@@ -126,8 +130,28 @@ class Board(QWidget):
             mark = level_change(tile.rating.level, then.get(area_id)) if comparing else ""
             tile.set_comparison((mark, then.get(area_id)) if mark else None)
 
+    def _gap_captions(self) -> dict[str, str]:
+        if self.session.board_view != GAP:
+            return {}
+        fw = self.framework
+        captions = {}
+        for g in self.session.perspective_gaps():
+            expert = "–" if g.expert is None else str(g.expert)
+            district = "–" if g.district is None else str(g.district)
+            gap = f"   {g.gap_text}" if g.gap_text and g.gap else ""
+            captions[g.area] = f"{expert} → {district}{gap}"
+            if g.expert is None and g.district is None:
+                captions[g.area] = fw.level_label(None)
+        return captions
+
     def _changed(self, change: Changes) -> None:
         if change.rounds:
+            self.refresh()
+            return
+        view = self.session.board_view
+        if (view != EXPERT and change.evidence_of(self.session.round_id)) or (
+            view == GAP and change.rated_areas(self.session.round_id)
+        ):
             self.refresh()
             return
         areas = change.rated_areas(self.session.round_id)

@@ -33,7 +33,9 @@ class Rating:
 class RatingTarget(Protocol):
     """What a rate command acts on (the district session)."""
 
-    def apply_rating(self, round_id: str, area_id: str, rating: Rating) -> None: ...
+    def apply_rating(
+        self, round_id: str, area_id: str, rating: Rating, perspective: str = "expert"
+    ) -> None: ...
 
     def report_failure(self, error: OnpointError) -> None: ...
 
@@ -107,6 +109,7 @@ class RateCommand(QUndoCommand):
         before: Rating,
         after: Rating,
         text: str,
+        perspective: str = "expert",  # whose rating: the expert's or the district's own
     ) -> None:
         # Before the newline: the command's name; after it: the text of the Undo/Redo
         # actions, where "&" must be doubled to be shown ("Online & Offline…").
@@ -116,6 +119,7 @@ class RateCommand(QUndoCommand):
         self.area_id = area_id
         self.before = before
         self.after = after
+        self.perspective = perspective
         self.done_once = False
         self.refused: OnpointError | None = None
 
@@ -128,7 +132,7 @@ class RateCommand(QUndoCommand):
         if target is None:
             return
         try:
-            target.apply_rating(self.round_id, self.area_id, self.after)
+            target.apply_rating(self.round_id, self.area_id, self.after, self.perspective)
         except OnpointError as exc:
             if not self.done_once:
                 self.refused = exc
@@ -142,6 +146,6 @@ class RateCommand(QUndoCommand):
         if target is None:
             return
         try:
-            target.apply_rating(self.round_id, self.area_id, self.before)
+            target.apply_rating(self.round_id, self.area_id, self.before, self.perspective)
         except OnpointError as exc:
             target.report_failure(exc)

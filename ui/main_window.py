@@ -17,6 +17,7 @@ from onpoint_desktop.changes import Changes
 from onpoint_desktop.errors import DamagedWorkspaceError, OnpointError
 from ui.board import Board
 from ui.dialogs import AddRoundDialog, Preferences, PreferencesDialog, show_error
+from ui.evidence_actions import EvidenceActions
 from ui.help import HelpActions, shown_text
 from ui.hq_actions import HQActions
 from ui.recovery import open_workspace_or_recover, recover
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the board's tiles take the focus
+        self.evidence = EvidenceActions(self)  # the Visit menu and the board's view switch
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
         splitter.addWidget(self.panel)
@@ -193,6 +195,8 @@ class MainWindow(QMainWindow):
         self.survey_menu = bar.addMenu("&Survey")
         self.survey_menu.addAction(self.import_action)
         self.survey_menu.addAction(self.imports_action)
+        self.visit_menu = bar.addMenu("&Visit")
+        self.evidence.fill_menu(self.visit_menu)
         sync_menu = bar.addMenu("S&ync")
         for action in self.sync.actions():
             if action is None:
@@ -217,6 +221,8 @@ class MainWindow(QMainWindow):
             ],
             self,
         )
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.evidence.view_switch())
         self.addToolBar(self.toolbar)
         self.toolbar.fit_to(self.screen().availableGeometry().width())
         self.round_box = self.toolbar.round_box
@@ -252,6 +258,7 @@ class MainWindow(QMainWindow):
         self.panel.set_session(session)
         if self.evidence_list is not None:
             self.evidence_list.set_session(session)
+        self.evidence.set_session(session)
         session.roundShown.connect(self._round_shown)
         session.changed.connect(self._changed)
         session.failed.connect(self._undo_failed)
@@ -306,6 +313,7 @@ class MainWindow(QMainWindow):
         self.round_box.setCurrentIndex(index)
         has_round = rnd is not None
         self.import_action.setEnabled(has_round)
+        self.evidence.set_enabled(has_round)
         self.reports.export_action.setEnabled(has_round)
         self.reports.pdf_action.setEnabled(has_round)
         ids = [r.id for r in self.session.rounds()]

@@ -121,6 +121,7 @@ class Tile(QWidget):
         self.keys = keys
         self.fills = level_colours(len(framework.levels))
         self.rating = Rating()
+        self.caption: str | None = None  # replaces the level's word (the Gap view)
         self.current = False  # the board's selected tile (shown even without focus)
         self.compared: tuple[str, int | None] | None = None  # (▲/▼/new/cleared, level then)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
@@ -134,9 +135,14 @@ class Tile(QWidget):
         )
         self.set_rating(Rating())
 
-    def set_rating(self, rating: Rating) -> None:
+    def set_rating(self, rating: Rating, caption: str | None = None) -> None:
+        """Show ``rating``; ``caption`` (the Gap view's "Expert 2 · District 4 · +2")
+        replaces the level's word under the name."""
         self.rating = rating
+        self.caption = caption
         name = accessible_name(self.area, rating, self.framework)
+        if caption:
+            name = f"{self.area.label}: expert → district {caption}"
         self.setAccessibleName(name)
         self.setToolTip(tooltip_html(name, rating.note))
         self.update()
@@ -282,6 +288,8 @@ class Tile(QWidget):
             ink = pal.text().color()  # on the faded fill
             painter.setPen(ink)
             word = f"↻ {word}"  # carried from the previous round (said in full to readers)
+        if self.caption:
+            word = self.caption
         painter.drawText(inner_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, word)
         if mark:  # the change since the round compared with, top right
             painter.setFont(label_font)

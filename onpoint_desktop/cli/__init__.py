@@ -41,6 +41,8 @@ COMMANDS = {
     "hq": "hq_commands",
     "action": "action_commands",
     "notes": "action_commands",
+    "walkthrough": "evidence_commands",
+    "conditions": "evidence_commands",
 }
 COMMAND_MODULES = tuple(f"onpoint_desktop.cli.{m}" for m in dict.fromkeys(COMMANDS.values()))
 

@@ -23,11 +23,13 @@ from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.scoring import RoundScore, compute
 from onpoint_desktop.sync.conflicts import conflicts
+from onpoint_desktop.sync.hq_evidence import round_evidence
 from onpoint_desktop.sync.hq_signers import signers
 from onpoint_desktop.sync.hq_store import HQStore, name_key
 from onpoint_desktop.workspace.responses import aggregate_responses
 
 LIST_FORMAT = "onpoint-hq-list/1"
+NO_EVIDENCE = {"walkthroughs": 0, "district_rated_areas": 0, "conditions_rated": 0}
 Progress = Callable[[int, int], None]
 
 
@@ -141,6 +143,7 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
     rows = conn.execute(
         "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
     ).fetchall()
+    evidence = round_evidence(hq)
     same_name: dict[str, list[str]] = defaultdict(list)
     for d, name, _ in rows:
         same_name[name_key(name)].append(d)
@@ -156,7 +159,10 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
                 "bundles": n_bundles,
                 "workspaces": n_workspaces,
                 "signers": signers_of[d],
-                "rounds": [_round_json(r) for r in by_district[d]],
+                "rounds": [
+                    _round_json(r) | {"evidence": evidence.get((d, r.round_id), NO_EVIDENCE)}
+                    for r in by_district[d]
+                ],
                 "conflicts": found[d],
             }
         )

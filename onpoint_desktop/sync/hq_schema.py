@@ -25,6 +25,10 @@ Tables after all migrations (facts under natural keys, never under merge-order i
 ``benchmark_packs``  the benchmark packs HQ built, each for one model (the latest of a
                      model is what HQ scores that model's rounds against)
 ``merged_bundles``   every merged bundle: id, payload SHA-256, district, signer, counts
+``district_rating_events`` the district teams' own ratings (SPEC §12), keyed as
+                     ``rating_events``; kept apart so no expert level or score reads them
+``walkthroughs``     observed classrooms, keyed by (signer, workspace, id)
+``condition_events`` conditions for scale rated, keyed by (signer, workspace, id)
 
 Views (pure functions of the facts, so any merge order lists the same): ``view_levels``
 (each view's latest event per area: a view is one signer's copy of one workspace, ordered
@@ -465,6 +469,38 @@ def add_action_plans_and_survey_removals(conn: sqlite3.Connection) -> None:
     )
 
 
+def _visit_evidence(conn: sqlite3.Connection) -> None:
+    """Visit evidence (SPEC §12): the district's own ratings (in a table of their own, so
+    the expert views and scores never see them), classroom walkthroughs and conditions for
+    scale, each keyed by (signer, workspace, id) like rating events."""
+    identity = (
+        "signer TEXT NOT NULL REFERENCES signer_keys(fingerprint), "
+        "workspace_uuid TEXT NOT NULL, uuid TEXT NOT NULL, seq INTEGER NOT NULL, "
+        "district_uuid TEXT NOT NULL, round_id TEXT NOT NULL"
+    )
+    keys_ = (
+        "PRIMARY KEY (signer, workspace_uuid, uuid), FOREIGN KEY (district_uuid, round_id) "
+        "REFERENCES rounds(district_uuid, round_id)"
+    )
+    conn.execute(
+        f"CREATE TABLE district_rating_events ({identity}, area_id TEXT NOT NULL, "
+        f"level INTEGER, note TEXT, author TEXT NOT NULL, created_at TEXT NOT NULL, {keys_}) "
+        "WITHOUT ROWID"
+    )
+    conn.execute(
+        f"CREATE TABLE walkthroughs ({identity}, instrument TEXT NOT NULL, "
+        "school TEXT NOT NULL, grade_band TEXT NOT NULL, subject TEXT NOT NULL, "
+        "observed_on TEXT NOT NULL, observer TEXT NOT NULL, levels TEXT NOT NULL, "
+        f"notes TEXT NOT NULL, note TEXT, created_at TEXT NOT NULL, {keys_}) WITHOUT ROWID"
+    )
+    conn.execute(
+        f"CREATE TABLE condition_events ({identity}, condition_id TEXT NOT NULL, state TEXT, "
+        f"note TEXT, author TEXT NOT NULL, created_at TEXT NOT NULL, {keys_}) WITHOUT ROWID"
+    )
+    for table in ("district_rating_events", "walkthroughs", "condition_events"):
+        conn.execute(f"CREATE INDEX {table}_round ON {table} (district_uuid, round_id)")
+
+
 # The HQ store's schema history after SCHEMA, oldest first (as the workspace's:
 # MIGRATIONS[i] upgrades version i + 1 to i + 2, after a backup, in one transaction).
 # Append only.
@@ -474,6 +510,7 @@ MIGRATIONS: list[Migration] = [
     _v4_trust,
     add_action_plans_and_survey_removals,
     add_round_history,
+    _visit_evidence,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

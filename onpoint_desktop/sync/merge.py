@@ -29,6 +29,7 @@ from onpoint_desktop.errors import BundleError, Cancelled, WorkspaceError
 from onpoint_desktop.sync import hq_signers
 from onpoint_desktop.sync.check import BundleCheck, check_bundle
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
+from onpoint_desktop.sync.evidence_merge import merge_evidence
 from onpoint_desktop.sync.format import BUNDLE_FORMAT_1, BundleRefused
 from onpoint_desktop.sync.hq_store import HQStore, name_key
 from onpoint_desktop.sync.round_history import merge_round_history
@@ -235,12 +236,15 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
             for r in bundle.rounds
         ],
     )
+    evidence = merge_evidence(hq, bundle)
     removed = _merge_removals(hq, bundle)
     merge_round_history(hq, bundle)
     added = {
         "rounds": len({r["id"] for r in bundle.rounds} - held_rounds),
-        "rating_events": _merge_events(hq, bundle),
+        "rating_events": _merge_events(hq, bundle) + evidence["district_rating_events"],
         "survey_responses": _merge_responses(hq, bundle),
+        "walkthroughs": evidence["walkthroughs"],
+        "condition_events": evidence["condition_events"],
     }
     actions = _merge_actions(hq, bundle)
     if actions:
@@ -296,8 +300,9 @@ def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> int:
     conn = hq.conn
     known = bundle.format != BUNDLE_FORMAT_1  # the bundle carries the workspace's numbers
     ident = (bundle.signer_fingerprint, bundle.workspace_uuid)
+    # The expert's events only: the district's own go to their own table (evidence_merge).
     clash = conn.execute(
-        "SELECT i.uuid FROM temp.incoming_events i JOIN rating_events e "
+        "SELECT i.uuid FROM temp.expert_events i JOIN rating_events e "
         "ON e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid "
         "WHERE e.district_uuid IS NOT ? OR e.round_id IS NOT i.round_id "
         "OR e.area_id IS NOT i.area_id OR e.level IS NOT i.level OR e.note IS NOT i.note "
@@ -316,16 +321,16 @@ def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> int:
     if known:
         conn.execute(
             "UPDATE rating_events SET seq_known = 1, seq = (SELECT i.seq FROM "
-            "temp.incoming_events i WHERE i.uuid = rating_events.uuid) "
+            "temp.expert_events i WHERE i.uuid = rating_events.uuid) "
             "WHERE signer = ? AND workspace_uuid = ? AND seq_known = 0 "
-            "AND uuid IN (SELECT uuid FROM temp.incoming_events)",
+            "AND uuid IN (SELECT uuid FROM temp.expert_events)",
             ident,
         )
     cursor = conn.execute(
         "INSERT INTO rating_events (signer, workspace_uuid, uuid, seq, seq_known, district_uuid, "
         "round_id, area_id, level, note, author, created_at, kind) "
         "SELECT ?, ?, i.uuid, i.seq, ?, ?, i.round_id, i.area_id, i.level, i.note, i.author, "
-        "i.created_at, i.kind FROM temp.incoming_events i "
+        "i.created_at, i.kind FROM temp.expert_events i "
         "WHERE NOT EXISTS (SELECT 1 FROM rating_events e "
         "WHERE e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid)",
         (*ident, int(known), bundle.district_uuid, *ident),

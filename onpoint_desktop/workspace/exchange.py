@@ -1,8 +1,9 @@
 """What the workspace gives to sync and takes from it, so sync never reads its tables.
 
-Out: :func:`bundle_records` — the district, rounds, rating events, survey responses, action
-events and survey removals
-as the plain records a bundle carries (``sync.bundle``), read from a consistent snapshot.
+Out: :func:`bundle_records` — the district, rounds, rating events (each with its
+perspective), survey responses, action events, survey removals, classroom walkthroughs and
+condition events as the plain records a bundle carries (``sync.bundle``), read from a
+consistent snapshot.
 On the way out, response keys become ``hmac-sha256:<hex>`` under the workspace's own
 secret (so a bundle cannot be joined back to the identified survey export), and text
 recorded before the entry limits existed is fitted to them (``limits``), so every
@@ -42,6 +43,8 @@ class BundleContent:
     survey_responses: list[dict[str, Any]] = field(default_factory=list)
     action_events: list[dict[str, Any]] = field(default_factory=list)
     survey_removals: list[dict[str, Any]] = field(default_factory=list)
+    walkthroughs: list[dict[str, Any]] = field(default_factory=list)
+    condition_events: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -50,6 +53,8 @@ class BundleContent:
             "survey_responses": len(self.survey_responses),
             "action_events": len(self.action_events),
             "survey_removals": len(self.survey_removals),
+            "walkthroughs": len(self.walkthroughs),
+            "condition_events": len(self.condition_events),
         }
 
 
@@ -117,10 +122,49 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
             "author": fit.name(r[6]),
             "created_at": r[7],
             **({"kind": r[8]} if r[8] else {}),
+            "perspective": r[9],
         }
         for r in conn.execute(
-            "SELECT uuid, seq, round_id, area_id, level, note, author, created_at, kind "
+            "SELECT uuid, seq, round_id, area_id, level, note, author, created_at, kind, "
+            "perspective "
             "FROM rating_events ORDER BY seq"
+        )
+    ]
+    walkthroughs = [
+        {
+            "uuid": r[0],
+            "seq": r[1],
+            "round": fit.name(r[2]),
+            "instrument": r[3],
+            "school": fit.name(r[4]),
+            "grade_band": fit.name(r[5]),
+            "subject": fit.name(r[6]),
+            "observed_on": r[7],
+            "observer": fit.name(r[8]),
+            "levels": json.loads(r[9]),
+            "notes": {k: fit.note(v) for k, v in json.loads(r[10]).items()},
+            "note": fit.note(r[11]),
+            "created_at": r[12],
+        }
+        for r in conn.execute(
+            "SELECT uuid, seq, round_id, instrument, school, grade_band, subject, observed_on, "
+            "observer, levels, notes, note, created_at FROM walkthroughs ORDER BY seq"
+        )
+    ]
+    condition_events = [
+        {
+            "uuid": r[0],
+            "seq": r[1],
+            "round": fit.name(r[2]),
+            "condition": r[3],
+            "state": r[4],
+            "note": fit.note(r[5]),
+            "author": fit.name(r[6]),
+            "created_at": r[7],
+        }
+        for r in conn.execute(
+            "SELECT uuid, seq, round_id, condition_id, state, note, author, created_at "
+            "FROM condition_events ORDER BY seq"
         )
     ]
     responses = [
@@ -180,6 +224,8 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
         survey_responses=responses,
         action_events=actions,
         survey_removals=removals,
+        walkthroughs=walkthroughs,
+        condition_events=condition_events,
     )
     return content, fit.changed
 

@@ -59,6 +59,7 @@ class RatingEvent:
     created_at: str  # the computer's clock when it was recorded, as it was
     seq: int = 0  # its place in the workspace's own order (1, 2, 3…): what orders events
     kind: str | None = None  # "carried" from the previous round, "confirmed", or None: rated
+    perspective: str = "expert"  # whose rating: the consultant's, or the district's own
 
     @property
     def carried(self) -> bool:

@@ -280,6 +280,67 @@ def add_round_history(conn: sqlite3.Connection) -> None:
     )
 
 
+def add_visit_evidence(conn: sqlite3.Connection) -> None:
+    """More evidence from the visit (SPEC §12), none of it in the Onpoint score: each rating
+    event says whose rating it is (the expert's, as every earlier event was, or the
+    district team's own); classroom walkthroughs on the Core Four (one row per observed
+    classroom, its element levels as JSON keyed by the instrument's element ids; never a
+    teacher's or student's name); and the district's conditions for scale as append-only
+    events (the latest of each condition, by ``seq``, is its state)."""
+    conn.execute(
+        "ALTER TABLE rating_events ADD COLUMN perspective TEXT NOT NULL DEFAULT 'expert' "
+        "CHECK (perspective IN ('expert', 'district'))"
+    )
+    conn.execute(
+        "CREATE INDEX rating_events_perspective "
+        "ON rating_events (round_id, perspective, area_id, seq)"
+    )
+    conn.execute(
+        """
+        CREATE TABLE walkthroughs (
+            uuid TEXT PRIMARY KEY,
+            round_id TEXT NOT NULL REFERENCES rounds(id),
+            instrument TEXT NOT NULL,
+            school TEXT NOT NULL CHECK (length(trim(school)) > 0),
+            grade_band TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            observed_on TEXT NOT NULL,
+            observer TEXT NOT NULL,
+            levels TEXT NOT NULL,
+            notes TEXT NOT NULL DEFAULT '{}',
+            note TEXT,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            seq INTEGER NOT NULL UNIQUE
+        )
+        """
+    )
+    conn.execute("CREATE INDEX walkthroughs_round ON walkthroughs (round_id, school, seq)")
+    conn.execute(
+        """
+        CREATE TABLE condition_events (
+            uuid TEXT PRIMARY KEY,
+            round_id TEXT NOT NULL REFERENCES rounds(id),
+            condition_id TEXT NOT NULL,
+            state TEXT,
+            note TEXT,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            seq INTEGER NOT NULL UNIQUE
+        )
+        """
+    )
+    conn.execute(
+        "CREATE INDEX condition_events_round ON condition_events (round_id, condition_id, seq)"
+    )
+    for table in ("condition_events",):
+        for verb in ("UPDATE", "DELETE"):
+            conn.execute(
+                f"CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table.replace('_', ' ')} are append-only'); END"
+            )
+
+
 # The schema's history after SCHEMA_V1, oldest first: MIGRATIONS[i] upgrades a file at
 # version i + 1 to version i + 2. Each runs inside the transaction that also bumps
 # user_version, after a backup of the file has been taken. Append only: a released
@@ -290,6 +351,7 @@ MIGRATIONS: list[Migration] = [
     add_survey_invitations,
     add_action_plan_and_import_removals,
     add_round_history,
+    add_visit_evidence,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

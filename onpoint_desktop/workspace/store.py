@@ -33,6 +33,7 @@ from onpoint_desktop.workspace.connection import (
     writable,
     write_error,
 )
+from onpoint_desktop.workspace.evidence_store import EvidenceStore
 from onpoint_desktop.workspace.model_store import InstalledModel, ModelTable
 from onpoint_desktop.workspace.opener import create_owner_only, open_checked
 from onpoint_desktop.workspace.ratings import RatingLog
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 CURRENT_MODEL = "model"  # the meta key naming the model new rounds are scored with
 
 
-class Workspace(RoundLog, RatingLog, SurveyStore, ActionPlan):
+class Workspace(RoundLog, RatingLog, SurveyStore, ActionPlan, EvidenceStore):
     """An open district workspace. Use :meth:`create` or :meth:`open`; close when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
