@@ -162,4 +162,3 @@ def import_benchmark_pack(workspace: Workspace, path: Path) -> tuple[Benchmark, 
 
 def action_changes(round_id: str) -> Changes:
     return Changes(actions=frozenset({round_id}))
-
