@@ -1,6 +1,7 @@
 """A believable demo district, built from ``resources/demo.json``.
 
-Three rounds (planning, Year 1, Year 2) with ratings and evidence notes, visit evidence
+Three rounds (planning, Year 1, Year 2) with ratings and evidence notes, an action plan
+kept from Year 1 and carried into Year 2, visit evidence
 (``demo_evidence``: walkthroughs, the district's own ratings, conditions for scale), and
 teacher and leader survey responses generated in-process from a seeded random generator, so every
 demo workspace is identical and the score, trend and report have something real to show.
@@ -47,10 +48,47 @@ def build_demo(path: str | Path) -> Workspace:
                     author=author,
                 )
         add_demo_evidence(ws, spec)
+        add_demo_action_plan(ws, spec.sub("action_plan"), [r.str("id") for r in rounds], author)
     except BaseException:
         ws.close()
         raise
     return ws
+
+
+def add_demo_action_plan(ws: Workspace, plan: Fields, round_ids: list[str], author: str) -> None:
+    """The district's action plan: kept from ``first_round``, whose open actions the next
+    round carries, where ``progress`` moves them on and ``new`` adds to the plan."""
+    from onpoint_desktop.workspace.actions import carry_open_actions
+
+    first = plan.str("first_round")
+    for action in plan.items("actions"):
+        _add_action(ws, first, action, author)
+    following = round_ids[round_ids.index(first) + 1 :]
+    if not following:
+        return
+    carry_open_actions(ws, first, following[0], author=author)
+    progress = plan.sub("progress")
+    for action in ws.actions(following[0]):
+        if action.title in progress.obj:
+            step = progress.sub(action.title)
+            due = {"due": step.str("due")} if "due" in step.obj else {}
+            ws.set_action(action.action_id, status=step.str("status"), author=author, **due)
+    for action in plan.items("new"):
+        _add_action(ws, following[0], action, author)
+
+
+def _add_action(ws: Workspace, round_id: str, action: Fields, author: str) -> None:
+    ws.add_action(
+        round_id,
+        action.str("title"),
+        component_id=action.obj.get("component"),
+        area_id=action.obj.get("area"),
+        owner=action.obj.get("owner"),
+        due=action.obj.get("due"),
+        status=action.str("status"),
+        note=action.obj.get("note"),
+        author=author,
+    )
 
 
 def _note_for(area: Fields, index: int, n_rounds: int) -> str | None:

@@ -233,15 +233,21 @@ def test_recommendations_quote_the_districts_own_evidence(demo):
     assert any("Evidence note on Culture of Innovation (rated Emerging)" in q for q in quotes)
 
 
-def test_next_steps_table_lists_the_recommendations_as_proposed_actions(demo):
+def test_next_steps_are_the_plans_open_actions_then_the_recommendations(demo):
     ws, doc = demo
     score = ws.score()
     rows = rows_of(table_with_header(doc, "#"))
-    assert rows[0] == ["#", "Proposed action", "Component", "Why", "Owner", "Due", "Status"]
-    components = [r[2] for r in rows[1:]]
+    assert rows[0] == ["#", "Action", "Component", "Why", "Owner", "Due", "Status"]
+    open_actions = [a for a in ws.actions(score.round) if a.is_open]
+    planned, proposed = rows[1 : 1 + len(open_actions)], rows[1 + len(open_actions) :]
+    assert [r[1] for r in planned] == [a.title for a in open_actions]
+    assert {r[6] for r in planned} == {"In progress", "Planned"}
+    covered = {r[2] for r in planned}
     ids = (*score.focus_areas, *score.strengths)
-    assert components == [score.component(c).name for c in ids]
-    assert {r[6] for r in rows[1:]} == {"Proposed"}
+    assert [r[2] for r in proposed] == [
+        score.component(c).name for c in ids if score.component(c).name not in covered
+    ]
+    assert {r[6] for r in proposed} == {"Proposed"}
 
 
 def _style_of(p) -> str:

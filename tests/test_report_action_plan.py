@@ -20,10 +20,17 @@ from onpoint_desktop.workspace import Workspace
 from onpoint_desktop.workspace.actions import carry_open_actions
 
 
+def _without_the_demos_plan(ws) -> None:
+    for rnd in ws.rounds():
+        for action in ws.actions(rnd.id):
+            ws.remove_action(action.action_id)
+
+
 def test_the_action_plan_is_grouped_by_component_with_what_changed(demo_db, tmp_path):
     db = tmp_path / "demo.onpoint.db"
     shutil.copy(demo_db, db)
     with Workspace.open(db) as ws:
+        _without_the_demos_plan(ws)
         vision = ws.add_action(
             "2023-24", "Publish the vision", component_id="strategy_communication", owner="Ana"
         )
@@ -52,6 +59,7 @@ def test_no_plan_no_section(demo_db, tmp_path):
     db = tmp_path / "demo.onpoint.db"
     shutil.copy(demo_db, db)
     with Workspace.open(db) as ws:
+        _without_the_demos_plan(ws)
         doc = open_report(write_report(ws, None, tmp_path / "r.docx", today=date(2025, 6, 3)))
     assert "Action plan" not in paragraphs(doc, "Heading 1")
 
@@ -62,6 +70,7 @@ def test_next_steps_are_the_districts_open_actions_before_proposals(demo_db, tmp
     db = tmp_path / "demo.onpoint.db"
     shutil.copy(demo_db, db)
     with Workspace.open(db) as ws:
+        _without_the_demos_plan(ws)
         ws.add_action(
             "2024-25",
             "Teacher innovation fund",

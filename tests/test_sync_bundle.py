@@ -54,11 +54,15 @@ def test_export_holds_the_workspace_and_verifies(demo_copy, tmp_path):
         n_responses = sum(sum(ws.respondent_counts(r.id).values()) for r in ws.rounds())
         n_walkthroughs = sum(len(ws.walkthroughs(r.id)) for r in ws.rounds())
         n_conditions = ws.conn.execute("SELECT count(*) FROM condition_events").fetchone()[0]
+        n_actions = sum(
+            len(ws.action_history(a.action_id)) for r in ws.rounds() for a in ws.actions(r.id)
+        )
+    assert n_actions == 11  # the demo's plan: 5 actions, 4 carried, 2 moved on, 1 added
     assert result.counts == {
         "rounds": 3,
         "rating_events": n_events,
         "survey_responses": n_responses,
-        "action_events": 0,
+        "action_events": n_actions,
         "survey_removals": 0,
         "walkthroughs": n_walkthroughs,
         "condition_events": n_conditions,
