@@ -8,7 +8,7 @@ microseconds, whatever the number of survey responses.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -231,7 +231,7 @@ def compute(
 ) -> RoundScore:
     """The Onpoint score of one round, with bands against ``benchmark`` at ``stage``."""
     alpha = model.expert_weight
-    components = []
+    parts = []
     weighted, weights = 0.0, 0.0
     for comp in model.components:
         expert, rated = expert_subscore(model, framework, ratings, comp.id)
@@ -244,46 +244,95 @@ def compute(
         if value is not None:
             weighted += comp.weight * value
             weights += comp.weight
-        pct = benchmark.percentiles(stage, comp.id)
-        components.append(
-            ComponentScore(
-                id=comp.id,
-                name=comp.name,
-                score=score,
-                expert=expert,
-                survey=survey_value,
-                role_survey=role_scores,
-                role_n=role_n,
-                areas_rated=rated,
-                areas_total=len(comp.areas),
-                band=pct.band(score) if pct else None,
-                median=pct.p50 if pct else None,
-            )
-        )
+        parts.append((comp, score, expert, survey_value, role_scores, role_n, rated))
     total = model.to_score(weighted / weights) if weights else None
-    total_pct = benchmark.percentiles(stage, "total")
-    strengths, focus = highlights(components, model.highlights)
+    against = compare(model, stage, {p[0].id: p[1] for p in parts}, total, benchmark)
+    components = tuple(
+        ComponentScore(
+            id=comp.id,
+            name=comp.name,
+            score=score,
+            expert=expert,
+            survey=survey_value,
+            role_survey=role_scores,
+            role_n=role_n,
+            areas_rated=rated,
+            areas_total=len(comp.areas),
+            band=against.bands[comp.id],
+            median=against.medians[comp.id],
+        )
+        for comp, score, expert, survey_value, role_scores, role_n, rated in parts
+    )
     return RoundScore(
         model=model,
         stage=stage,
         total=total,
         complete=all(c.status == "complete" for c in components),
-        components=tuple(components),
-        strengths=strengths,
-        focus_areas=focus,
-        total_band=total_pct.band(total) if total_pct else None,
-        total_median=total_pct.p50 if total_pct else None,
+        components=components,
+        strengths=against.strengths,
+        focus_areas=against.focus_areas,
+        total_band=against.total_band,
+        total_median=against.total_median,
         benchmark=benchmark,
         district=district,
         round=round_id,
     )
 
 
-def highlights(
-    components: list[ComponentScore], count: int
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
+@dataclass(frozen=True)
+class Comparison:
+    """Where a round's scores stand against a benchmark at the round's stage."""
+
+    bands: Mapping[str, str | None]  # component id → below / within / above (None: no band)
+    medians: Mapping[str, float | None]  # component id → the stage median
+    strengths: tuple[str, ...]
+    focus_areas: tuple[str, ...]
+    total_band: str | None
+    total_median: float | None
+
+
+def compare(
+    model: ScoringModel,
+    stage: str,
+    scores: Mapping[str, float | None],
+    total: float | None,
+    benchmark: Benchmark,
+) -> Comparison:
+    """Bands, medians, strengths and focus areas of scores (component id → score) against
+    ``benchmark`` at ``stage``: the part of a score that changes with the benchmark (HQ
+    keeps the rest, and compares it again when it builds a new benchmark pack)."""
+    bands: dict[str, str | None] = {}
+    medians: dict[str, float | None] = {}
+    placed = []
+    for comp in model.components:
+        pct = benchmark.percentiles(stage, comp.id)
+        score = scores.get(comp.id)
+        bands[comp.id] = pct.band(score) if pct else None
+        medians[comp.id] = pct.p50 if pct else None
+        if pct is not None and score is not None:
+            placed.append(_Placed(comp.id, score - pct.p50))
+    strengths, focus = highlights(placed, model.highlights)
+    total_pct = benchmark.percentiles(stage, TOTAL)
+    return Comparison(
+        bands,
+        medians,
+        strengths,
+        focus,
+        total_pct.band(total) if total_pct else None,
+        total_pct.p50 if total_pct else None,
+    )
+
+
+@dataclass(frozen=True)
+class _Placed:
+    id: str
+    delta: float
+
+
+def highlights(components: Sequence[Any], count: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Strengths: up to ``count`` components furthest above their stage median.
-    Focus areas: up to ``count`` furthest below it. Ties go to framework order."""
+    Focus areas: up to ``count`` furthest below it. Ties go to framework order.
+    (``components``: anything with an ``id`` and a ``delta`` from the median, or None.)"""
     scored = [c for c in components if c.delta is not None]
     above = sorted((c for c in scored if c.delta > 0), key=lambda c: -c.delta)
     below = sorted((c for c in scored if c.delta < 0), key=lambda c: c.delta)
