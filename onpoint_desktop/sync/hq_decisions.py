@@ -18,6 +18,7 @@ from onpoint_desktop.errors import InputError
 from onpoint_desktop.sync import hq_signers
 from onpoint_desktop.sync.hq_signers import Signer
 from onpoint_desktop.sync.hq_store import HQStore, name_key
+from onpoint_desktop.sync.hq_summaries import summarize
 from onpoint_desktop.sync.merge import BundleOutcome, merge_pending
 
 
@@ -126,6 +127,7 @@ def resolve(
             "keep_signer, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
             (*where, level or None, signer.fingerprint if signer else None, clock.utc_now()),
         )
+        summarize(hq, uuid_, [round_id])
     kept = conn.execute(
         "SELECT level FROM current_levels WHERE district_uuid = ? AND round_id = ? AND area_id = ?",
         where,

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.errors import BundleError, WorkspaceError
-from onpoint_desktop.sync import hq_schema, keys
+from onpoint_desktop.sync import hq_schema, hq_summaries, keys
 from onpoint_desktop.sync.hq_schema import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -97,6 +97,7 @@ class HQStore:
                     ("created_at", public.created_at),
                     ("hq_public_key", keys.b64(public.raw)),
                     ("hq_key_fingerprint", public.fingerprint),
+                    ("summary_version", hq_summaries.SUMMARY_VERSION),
                 ],
             )
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -116,9 +117,16 @@ class HQStore:
     @classmethod
     def open(cls, path: str | Path) -> HQStore:
         """Open an existing HQ store (``opener.open_checked``: refused unless it is a sound
-        HQ store of a known format; an older one is migrated after a backup)."""
+        HQ store of a known format; an older one is migrated after a backup), its rounds'
+        summaries brought up to date (``hq_summaries``)."""
         path = Path(path)
-        return cls(path, open_checked(path, HQ_STORE))
+        hq = cls(path, open_checked(path, HQ_STORE))
+        try:
+            hq_summaries.bring_up_to_date(hq)
+        except BaseException:
+            hq.close()
+            raise
+        return hq
 
     def close(self) -> None:
         self.conn.close()
