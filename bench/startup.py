@@ -2,9 +2,9 @@
 
 Each launch is a fresh Python process (interpreter start, imports, window, first paint),
 timed from just before ``Popen`` to the moment the child reports that its window was
-first painted. The app also reports when its charts (matplotlib, deferred until after
-the first paint) are ready. Both programs run in the same session, interleaved, several
-times; the script prints medians and the ratio app / bare. SPEC §7: shown ≤ 1.5 s.
+first painted (its charts are drawn natively, with the window). Both programs run in
+the same session, interleaved, several times; the script prints medians and the ratio
+app / bare. SPEC §7: shown ≤ 1.5 s.
 
     python bench/startup.py [--repeats 7] [--platform offscreen]
 
@@ -58,10 +58,7 @@ from ui.app import run
 def shown():
     print(f"SHOWN {time.time()!r}", flush=True)
     window = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow")
-    def charts():
-        print(f"CHARTS {time.time()!r}", flush=True)
-        window.close()
-    window.panel.chartsReady.connect(charts)
+    window.close()
 
 sys.exit(run([sys.argv[1]], on_shown=shown))
 """
@@ -83,7 +80,7 @@ def launch(code: str, env: dict[str, str], *args: str) -> dict[str, float]:
     times = {}
     for line in result.stdout.splitlines():
         name, _, stamp = line.partition(" ")
-        if name in ("SHOWN", "CHARTS"):
+        if name == "SHOWN":
             times[name] = float(stamp) - start
     return times
 
@@ -107,18 +104,15 @@ def main() -> int:
 
         launch(BARE, env)  # warm the file cache for both before timing
         launch(APP, env, str(demo))
-        bare, shown, charts = [], [], []
+        bare, shown = [], []
         for _ in range(args.repeats):
             bare.append(launch(BARE, env)["SHOWN"])
-            app = launch(APP, env, str(demo))
-            shown.append(app["SHOWN"])
-            charts.append(app["CHARTS"])
+            shown.append(launch(APP, env, str(demo))["SHOWN"])
 
-    b, s, c = (statistics.median(x) for x in (bare, shown, charts))
+    b, s = (statistics.median(x) for x in (bare, shown))
     print(f"start-up, {args.repeats} launches each, QT_QPA_PLATFORM={args.platform}")
     print(f"  bare PySide6 window shown     median {b * 1000:7.0f} ms")
     print(f"  Onpoint Desktop window shown  median {s * 1000:7.0f} ms   ratio {s / b:.2f}x bare")
-    print(f"  Onpoint Desktop charts ready  median {c * 1000:7.0f} ms")
     verdict = "within" if s <= 1.5 else "OVER"
     print(f"  SPEC 7 target: window shown <= 1500 ms -> {verdict}")
     return 0

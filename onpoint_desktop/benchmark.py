@@ -70,8 +70,11 @@ class Benchmark:
 
     @property
     def label(self) -> str:
-        """How the UI and reports name it: the name, with "illustrative" when it is."""
-        return f"{self.name} (illustrative)" if self.illustrative else self.name
+        """How the UI and reports name it: the name, with "illustrative" when it is (once:
+        not when the name already says so)."""
+        if self.illustrative and "illustrative" not in self.name.lower():
+            return f"{self.name} (illustrative)"
+        return self.name
 
     def to_dict(self) -> dict[str, Any]:
         def pct(p: Percentiles) -> dict[str, float]:

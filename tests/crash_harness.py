@@ -341,9 +341,11 @@ def big_qualtrics_export(out: Path, rows: int) -> Path:
 
 def importable_rows(export: Path) -> int:
     """How many responses a whole import of ``export`` stores (previews, tests skipped)."""
+    from onpoint_desktop.model_catalogue import shipped_model
     from onpoint_desktop.surveys import inspect_survey
 
-    return inspect_survey(export, "teacher").rows_to_import
+    instruments = shipped_model("onpoint-1").instruments
+    return inspect_survey(export, "teacher", instruments=instruments).rows_to_import
 
 
 def aggregates_match_rebuild(db: Path) -> bool:
@@ -451,7 +453,7 @@ def _child_merge_held(hq_db: str, *files: str) -> None:
 
 
 def _child_import(db: str, export: str, *rounds: str) -> None:
-    import onpoint_desktop.surveys.reading  # noqa: F401 - imported before the clock starts
+    import onpoint_desktop.surveys.importer  # noqa: F401 - imported before the clock starts
     from onpoint_desktop.surveys import import_survey
     from onpoint_desktop.workspace import Workspace
 

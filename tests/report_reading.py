@@ -48,3 +48,48 @@ def fill_of(cell: _Cell) -> str | None:
 def field_instructions(paragraph_owner) -> list[str]:
     """Field codes (PAGE, SEQ Figure...) inside an element such as a footer."""
     return [el.text.strip() for el in paragraph_owner._element.iter(qn("w:instrText"))]
+
+
+def pictures(doc: Document) -> list:
+    """Every picture of the body (in paragraphs and in table cells), as ``wp:inline``."""
+    return list(doc.element.body.iter(qn("wp:inline")))
+
+
+def alt_text(inline) -> str:
+    """A picture's alternative text (``descr``), what a screen reader reads."""
+    return inline.docPr.get("descr") or ""
+
+
+def all_text(doc: Document) -> str:
+    """Body text, header and footer: everything a reader of the document sees in words."""
+    parts = [body_text(doc)]
+    for section in doc.sections:
+        parts += [p.text for p in section.header.paragraphs]
+    return "\n".join(parts)
+
+
+def sentences(doc: Document) -> list[str]:
+    """The body's paragraphs and table cells cut into sentences."""
+    import re
+
+    found = []
+    for block in body_text(doc).split("\n"):
+        found += [s.strip() for s in re.split(r"(?<=[.;:])\s+(?=[A-Z“\"])", block) if s.strip()]
+    return found
+
+
+def section_text(doc: Document, heading: str, level: int = 1) -> str:
+    """The paragraphs from a heading to the next heading of the same or a higher level."""
+    lines, inside = [], False
+    for p in doc.paragraphs:
+        style = p.style.name
+        if style.startswith("Heading "):
+            depth = int(style.split()[-1])
+            if inside and depth <= level:
+                break
+            if p.text == heading and depth == level:
+                inside = True
+                continue
+        if inside:
+            lines.append(p.text)
+    return "\n".join(lines)

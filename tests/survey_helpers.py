@@ -8,7 +8,11 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+from onpoint_desktop.model_catalogue import shipped_model
 from tests.conftest import SAMPLES
+
+# The instruments of the installed scoring model, for inspections outside a workspace.
+INSTRUMENTS = shipped_model("onpoint-1").instruments
 
 TABLES = (
     "meta",
@@ -77,3 +81,19 @@ def write_workbook(path: Path, rows: list[list[object]], merges: tuple[str, ...]
         sheet.merge_cells(cells)
     book.save(path)
     return path
+
+
+def truth_means(role: str) -> dict[str, float]:
+    """The true mean raw answer of each item (missing answers left out)."""
+    rows = truth()[role]
+    means = {}
+    for item in rows[0]:
+        values = [r[item] for r in rows if r[item] is not None]
+        means[item] = sum(values) / len(values)
+    return means
+
+
+def stored_means(ws, role: str, round_id: str = "r1") -> dict[str, float]:
+    """The mean raw answer of each item, from the aggregates the score reads."""
+    stats = ws.survey_aggregates(round_id).role(role).items
+    return {item: stat.total / stat.n for item, stat in stats.items()}

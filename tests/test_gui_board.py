@@ -11,13 +11,13 @@ from ui.palette import contrast, level_colours, luminance, text_on
 
 
 def _ws(window):
-    return window.model.workspace
+    return window.session.workspace
 
 
 def test_demo_opens_with_the_latest_round_and_its_board(window):
     ws = _ws(window)
     latest = ws.latest_round()
-    assert window.model.round_id == latest.id
+    assert window.session.round_id == latest.id
     assert ws.district.name in window.windowTitle()
     assert latest.label in window.windowTitle()
     board = ws.board(latest.id)
@@ -51,7 +51,7 @@ def test_rating_by_keyboard_updates_store_tile_and_total(qtbot, window):
     tile = window.board.tiles[area]
     tile.setFocus()
     qtbot.keyClick(tile, Qt.Key.Key_1)
-    assert ws.board(window.model.round_id)[area].level == 1
+    assert ws.board(window.session.round_id)[area].level == 1
     assert tile.rating.level == 1
     assert window.panel.total_label.text() == f"{ws.score().total:.1f}"
     assert window.panel.total_label.text() != before_total
@@ -64,11 +64,11 @@ def test_clearing_by_keyboard_removes_level_and_note(qtbot, window):
     assert tile.rating.note  # the demo has a note here
     tile.setFocus()
     qtbot.keyClick(tile, Qt.Key.Key_Delete)
-    assert "pl_vision_alignment" not in ws.board(window.model.round_id)
+    assert "pl_vision_alignment" not in ws.board(window.session.round_id)
     assert tile.accessibleName() == "PL Vision Alignment: Unrated"
     qtbot.keyClick(tile, Qt.Key.Key_3)
     qtbot.keyClick(tile, Qt.Key.Key_0)
-    assert "pl_vision_alignment" not in ws.board(window.model.round_id)
+    assert "pl_vision_alignment" not in ws.board(window.session.round_id)
 
 
 def test_arrow_keys_move_between_tiles_and_the_data_row(qtbot, window):
@@ -99,7 +99,7 @@ def test_enter_opens_the_evidence_note_dialog(qtbot, window):
     tile.setFocus()
     qtbot.keyClick(tile, Qt.Key.Key_Return)
     assert seen and "Workforce Plan" in seen[0].windowTitle()
-    event = ws.board(window.model.round_id)["workforce_plan"]
+    event = ws.board(window.session.round_id)["workforce_plan"]
     assert (event.level, event.note) == (level, "HR shared a 3-year staffing model.")
     assert event.author == "Test Consultant"
     assert tile.accessibleName().endswith(", has note")
@@ -109,8 +109,8 @@ def test_a_note_needs_a_level(qtbot, ws):
     from ui.note_dialog import NoteDialog
     from ui.session import DistrictSession
 
-    model = DistrictSession(ws)
-    dialog = NoteDialog(model, "it_support_plan")
+    session = DistrictSession(ws)
+    dialog = NoteDialog(session, "it_support_plan")
     qtbot.addWidget(dialog)
     dialog.note_edit.setPlainText("Ticket backlog of 3 weeks.")
     dialog.accept()
@@ -127,10 +127,10 @@ def test_the_tile_menu_rates_and_marks_the_current_level(window):
     ws = _ws(window)
     menu = window.board.rating_menu("it_support_plan")
     checked = [a.text() for a in menu.actions() if a.isChecked()]
-    current = ws.board(window.model.round_id)["it_support_plan"].level
+    current = ws.board(window.session.round_id)["it_support_plan"].level
     assert checked and checked[0].startswith(f"&{current}")
     next(a for a in menu.actions() if a.text().startswith("&4")).trigger()
-    assert ws.board(window.model.round_id)["it_support_plan"].level == 4
+    assert ws.board(window.session.round_id)["it_support_plan"].level == 4
 
 
 def test_level_palette_is_sequential_and_readable():

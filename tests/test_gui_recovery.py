@@ -42,8 +42,8 @@ def test_a_damaged_workspace_is_restored_from_its_latest_backup(qtbot, window, d
     seen = answer_modal(qtbot, _press("Restore backup"))
     assert window.open_workspace(district) is True
     assert "latest good backup was taken" in seen[0].informativeText()
-    assert window.model.path == district and window.model.district_name == "Lakeside USD"
-    assert window.model.rating("it_support_plan").note == "before the crash"
+    assert window.session.path == district and window.session.district_name == "Lakeside USD"
+    assert window.session.rating("it_support_plan").note == "before the crash"
     (box,) = message_boxes(window)
     aside = next(
         p for p in district.parent.iterdir() if ".damaged-" in p.name and p.suffix != "-wal"
@@ -56,20 +56,20 @@ def test_declining_the_restore_changes_nothing(qtbot, window, district):
     Workspace.open(district).close()
     damage(district)
     damaged = district.read_bytes()
-    before = window.model.path
+    before = window.session.path
     answer_modal(qtbot, lambda box: box.button(QMessageBox.StandardButton.Cancel).click())
     assert window.open_workspace(district) is False
-    assert window.model.path == before
+    assert window.session.path == before
     assert district.read_bytes() == damaged
 
 
 def test_without_a_backup_the_user_is_told_and_the_app_keeps_going(window, district):
     damage(district)  # never opened, so never backed up
-    before = window.model.path
+    before = window.session.path
     assert window.open_workspace(district) is False
     message = error_boxes(window)[0].informativeText()
     assert "no usable backup" in message and str(district) in message
-    assert window.model.path == before and window.model.score() is not None
+    assert window.session.path == before and window.session.score() is not None
 
 
 def test_at_start_up_the_damaged_last_workspace_is_offered_for_restore(qtbot, window, district):
@@ -82,8 +82,8 @@ def test_at_start_up_the_damaged_last_workspace_is_offered_for_restore(qtbot, wi
     assert isinstance(problem, DamagedWorkspaceError)
     answer_modal(qtbot, _press("Restore backup"))
     assert window.offer_recovery(problem) is True
-    assert window.model.path == district
-    assert window.model.rating("it_support_plan").level == 3
+    assert window.session.path == district
+    assert window.session.rating("it_support_plan").level == 3
 
 
 def test_a_damaged_demo_district_is_set_aside_and_rebuilt(tmp_path):

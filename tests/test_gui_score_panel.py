@@ -8,7 +8,7 @@ from tests.gui_support import demo_copy, window
 
 
 def test_panel_shows_exactly_the_core_score(window):
-    score = window.model.workspace.score()
+    score = window.session.workspace.score()
     panel = window.panel
     assert panel.total_label.text() == f"{score.total:.1f}"
     assert panel.band_label.text().lower().startswith(score.total_band)
@@ -22,40 +22,36 @@ def test_panel_shows_exactly_the_core_score(window):
 
 def test_component_bars_follow_every_rating(qtbot, window):
     panel = window.panel
-    panel.build_charts()
-    model = window.model
-    model.set_level("devices_digital_tools", 1)
-    score = model.workspace.score()
-    ops = model.workspace.current_model.component_ids.index("operations")
-    bar = panel.component_chart.bars[ops]
-    assert bar.get_x() + bar.get_width() == score.component("operations").score
-    band = panel.component_chart.bands[ops]
-    pct = score.benchmark.percentiles(score.stage, "operations")
-    assert (band.get_x(), band.get_x() + band.get_width()) == (pct.p25, pct.p75)
+    session = window.session
+    session.set_level("devices_digital_tools", 1)
+    score = session.workspace.score()
+    ops = session.workspace.current_model.component_ids.index("operations")
+    row = panel.bars.rows[ops]
+    assert row.score == score.component("operations").score
+    assert row.band == score.benchmark.percentiles(score.stage, "operations")
 
 
 def test_provisional_components_are_marked(qtbot, ws):
     from ui.score_panel import ScorePanel
     from ui.session import DistrictSession
 
-    model = DistrictSession(ws)
-    panel = ScorePanel(model)
+    session = DistrictSession(ws)
+    panel = ScorePanel(session)
     qtbot.addWidget(panel)
-    panel.build_charts()
     assert panel.total_label.text() == "—"
     for area in ws.current_model.by_id["operations"].areas:
-        model.set_level(area, 3)
+        session.set_level(area, 3)
     assert panel.total_label.text() == "733.3"  # SPEC 1.5 worked example
     assert "expert only: Operations" in panel.provisional_label.text()
     ops = ws.current_model.component_ids.index("operations")
     assert panel.table.item(ops, 6).text() == "expert only"
-    assert panel.component_chart.labels[ops].get_text() == "733*"
-    assert panel.component_chart.bars[ops].get_hatch()
+    assert panel.bars.rows[ops].label == "733*" and panel.bars.rows[ops].provisional
 
 
 def test_strengths_and_focus_areas_carry_the_core_recommendations(window):
-    score = window.model.workspace.score()
+    score = window.session.workspace.score()
     found = recommendations_for(score)
+    window.panel.tabs.setCurrentWidget(window.panel.highlights)
     text = window.panel.highlights.toPlainText()
     assert found["strengths"] or found["focus_areas"]
     for kind in ("strengths", "focus_areas"):
@@ -65,31 +61,47 @@ def test_strengths_and_focus_areas_carry_the_core_recommendations(window):
 
 def test_trend_covers_every_round(qtbot, window):
     panel = window.panel
-    panel.build_charts()
     panel.tabs.setCurrentWidget(panel.trend_page)
-    line = next(ln for ln in panel.trend_chart.ax.get_lines() if ln.get_marker() == "o")
-    expected = [window.model.workspace.score(r.id).total for r in window.model.rounds()]
-    assert list(line.get_ydata()) == expected
+    expected = [window.session.workspace.score(r.id).total for r in window.session.rounds()]
+    assert [p.score for p in panel.trend_chart.points] == expected
     panel.trend_series.setCurrentIndex(panel.trend_series.findData("operations"))
-    line = next(ln for ln in panel.trend_chart.ax.get_lines() if ln.get_marker() == "o")
     expected = [
-        window.model.workspace.score(r.id).component("operations").score
-        for r in window.model.rounds()
+        window.session.workspace.score(r.id).component("operations").score
+        for r in window.session.rounds()
     ]
-    assert list(line.get_ydata()) == expected
+    assert [p.score for p in panel.trend_chart.points] == expected
 
 
 def test_charts_follow_a_dark_palette(qtbot, window):
     from PySide6.QtGui import QColor, QPalette
 
     panel = window.panel
-    panel.build_charts()
     dark = QPalette(panel.palette())
     dark.setColor(QPalette.ColorRole.Window, QColor("#202020"))
     dark.setColor(QPalette.ColorRole.WindowText, QColor("#eeeeee"))
     panel.setPalette(dark)
-    chart = panel.component_chart
-    from matplotlib.colors import to_hex
+    panel.tabs.setCurrentWidget(panel.trend_page)
+    image = panel.trend_chart.grab().toImage()
+    assert image.pixelColor(2, image.height() - 2).name() == "#202020"
+    image = panel.bars.grab().toImage()
+    assert image.pixelColor(2, 2).name() == "#202020"  # the bars paint on the window colour
 
-    assert to_hex(chart.figure.get_facecolor()) == "#202020"
-    assert chart.labels[0].get_color() == "#eeeeee"
+
+def test_the_response_rate_line_comes_from_the_core(qtbot, window):
+    from onpoint_desktop.response_rates import response_rates
+
+    panel = window.panel
+    assert not panel.rates_label.isVisibleTo(panel)  # nothing invited recorded: no line
+    ws = window.session.workspace
+    round_id = window.session.round_id
+    counts = ws.respondent_counts(round_id)
+    ws.set_invited(round_id, "teacher", counts["teacher"] * 3)
+    ws.set_invited(round_id, "leader", counts["leader"])
+    window.session.notify_surveys_changed()
+    sentence = response_rates(ws, round_id).sentence()
+    assert panel.rates_label.text() == sentence
+    assert (
+        f"teachers 33% ({counts['teacher']} of {counts['teacher'] * 3}), low response" in sentence
+    )
+    assert f"leaders 100% ({counts['leader']} of {counts['leader']})." in sentence
+    assert panel.rates_label.isVisibleTo(panel)

@@ -25,14 +25,14 @@ def _export_through_the_menu(qtbot, window, monkeypatch, out):
 def test_export_says_it_was_not_encrypted_and_signs_with_the_preferences_name(
     qtbot, window, tmp_path, monkeypatch
 ):
-    window.model.author = "Dana Ortiz"
+    window.session.author = "Dana Ortiz"
     out = tmp_path / "riverbend.onpointbundle"
     said = _export_through_the_menu(qtbot, window, monkeypatch, out)
     assert out.name in said and "Not encrypted" in said
     bundle = open_bundle(out)
     assert bundle.consultant_name == "Dana Ortiz"
-    assert bundle.district_name == window.model.district_name
-    assert bundle.content.counts()["rounds"] == len(window.model.rounds())
+    assert bundle.district_name == window.session.district_name
+    assert bundle.content.counts()["rounds"] == len(window.session.rounds())
     assert f"key {keys.identity().fingerprint}" in said
 
 
@@ -58,24 +58,24 @@ def test_with_hqs_key_imported_the_export_is_encrypted_and_verify_says_so(
 
 def test_verify_lists_what_a_bundle_holds(qtbot, window, tmp_path):
     ana = signer("Ana Ruiz")
-    bundle = export(window.model.path, tmp_path / "ana.onpointbundle", ana)
+    bundle = export(window.session.path, tmp_path / "ana.onpointbundle", ana)
     window.sync.verify(bundle)
     qtbot.waitUntil(lambda: window.sync.last_dialog is not None, timeout=10000)
     dialog = window.sync.last_dialog
     assert dialog.windowTitle() == "Bundle verified"
     fields = {k: v.text() for k, v in dialog.fields.items()}
     assert fields["Result"].startswith("Valid")
-    assert fields["District"] == window.model.district_name
+    assert fields["District"] == window.session.district_name
     assert fields["Consultant"] == "Ana Ruiz"
     assert fields["Signer key"].startswith(ana.fingerprint)
-    for rnd in window.model.rounds():
+    for rnd in window.session.rounds():
         assert rnd.label in fields["Rounds"]
     assert "rating events" in fields["Contents"]
     assert fields["Encrypted"].startswith("no")
 
 
 def test_verify_shows_why_a_damaged_bundle_is_refused(qtbot, window, tmp_path):
-    bundle = export(window.model.path, tmp_path / "ana.onpointbundle", signer("Ana Ruiz"))
+    bundle = export(window.session.path, tmp_path / "ana.onpointbundle", signer("Ana Ruiz"))
     cut = tmp_path / "cut.onpointbundle"
     cut.write_bytes(bundle.read_bytes()[: bundle.stat().st_size // 2])
     window.sync.verify(cut)
@@ -102,8 +102,7 @@ def _pack(tmp_path, name="HQ pack 2025-26"):
 
 def test_importing_a_benchmark_pack_updates_the_panel_at_once(qtbot, window, tmp_path, monkeypatch):
     panel = window.panel
-    panel.build_charts()
-    assert window.model.current_round.stage == "year2"
+    assert window.session.current_round.stage == "year2"
     assert "illustrative" in panel.benchmark_label.text()
     assert panel.band_label.text() == "Within benchmark"
     choose_file(monkeypatch, "getOpenFileName", _pack(tmp_path))
@@ -114,8 +113,8 @@ def test_importing_a_benchmark_pack_updates_the_panel_at_once(qtbot, window, tmp
     )
     assert panel.band_label.text() == "Below benchmark"
     assert "median 950" in panel.median_label.text()
-    for band in panel.component_chart.bands:  # every component's band moved to 900–990
-        assert (band.get_x(), band.get_x() + band.get_width()) == (900, 990)
+    for row in panel.bars.rows:  # every component's band moved to 900–990
+        assert (row.band.p25, row.band.p75) == (900, 990)
     (box,) = message_boxes(window)
     assert "HQ pack 2025-26" in box.text()
     assert "Withheld by HQ" in box.informativeText()
@@ -129,7 +128,7 @@ def test_a_bad_pack_is_refused_and_changes_nothing(qtbot, window, tmp_path, monk
     window.sync.pack_action.trigger()
     assert error_boxes(window) and str(bad) in error_boxes(window)[0].informativeText()
     assert window.panel.benchmark_label.text() == before
-    assert window.model.benchmark().illustrative
+    assert window.session.benchmark().illustrative
 
 
 def test_replacing_hqs_key_asks_first_and_shows_both_fingerprints(qtbot, window, tmp_path):

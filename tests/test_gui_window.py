@@ -37,9 +37,9 @@ def test_new_district_through_the_dialog(qtbot, window, tmp_path):
     answer_modal(qtbot, fill)
     window.files.new_district()
     assert target.exists()
-    assert window.model.district_name == "Lakeside USD"
+    assert window.session.district_name == "Lakeside USD"
     assert window.windowTitle().startswith("Lakeside USD — 2025-26 (Year 1)")
-    assert [r.id for r in window.model.rounds()] == ["2025-26"]
+    assert [r.id for r in window.session.rounds()] == ["2025-26"]
     assert window.panel.total_label.text() == "—"
     assert AppSettings().recent_files()[0] == target
 
@@ -58,8 +58,8 @@ def test_new_district_dialog_refuses_an_existing_file(qtbot, demo_copy):
 
 
 def test_add_round_and_switch_rounds(qtbot, window):
-    model = window.model
-    before = [r.id for r in model.rounds()]
+    session = window.session
+    before = [r.id for r in session.rounds()]
 
     def fill(dialog):
         assert dialog.round_id.text() == "2025-26"  # the school year after the latest
@@ -68,22 +68,22 @@ def test_add_round_and_switch_rounds(qtbot, window):
 
     answer_modal(qtbot, fill)
     window.add_round()
-    assert [r.id for r in model.rounds()] == [*before, "2025-26"]
-    assert model.round_id == "2025-26"
+    assert [r.id for r in session.rounds()] == [*before, "2025-26"]
+    assert session.round_id == "2025-26"
     assert "2025-26 (Year 3+)" in window.windowTitle()
     assert window.board.tiles["pl_vision_alignment"].rating.level is None
     assert window.panel.total_label.text() == "—"
 
     window.round_box.setCurrentIndex(0)
     window.round_box.activated.emit(0)
-    assert model.round_id == before[0]
-    assert window.panel.total_label.text() == f"{model.workspace.score(before[0]).total:.1f}"
-    levels = model.workspace.levels(before[0])
+    assert session.round_id == before[0]
+    assert window.panel.total_label.text() == f"{session.workspace.score(before[0]).total:.1f}"
+    levels = session.workspace.levels(before[0])
     assert window.board.tiles["pl_vision_alignment"].rating.level == levels["pl_vision_alignment"]
 
 
 def test_adding_an_existing_round_shows_an_error_and_changes_nothing(qtbot, window):
-    before = window.model.rounds()
+    before = window.session.rounds()
 
     def fill(dialog):
         dialog.round_id.setText(before[0].id)
@@ -93,23 +93,23 @@ def test_adding_an_existing_round_shows_an_error_and_changes_nothing(qtbot, wind
     window.add_round()
     boxes = error_boxes(window)
     assert boxes and "already exists" in boxes[0].informativeText()
-    assert window.model.rounds() == before
+    assert window.session.rounds() == before
 
 
 def test_opening_a_bad_file_shows_an_error_and_keeps_the_district(window, tmp_path):
     bad = tmp_path / "notes.onpoint.db"
     bad.write_text("this is not a workspace")
-    district = window.model.district_name
+    district = window.session.district_name
     assert window.open_workspace(bad) is False
     boxes = error_boxes(window)
     assert boxes and str(bad) in boxes[0].informativeText()
-    assert window.model.district_name == district
-    assert window.model.score() is not None  # the workspace is still open
+    assert window.session.district_name == district
+    assert window.session.score() is not None  # the workspace is still open
     assert bad.read_text() == "this is not a workspace"
 
 
 def test_open_recent_and_last_round_are_remembered(qtbot, window, demo_copy, tmp_path):
-    first_round = window.model.rounds()[0].id
+    first_round = window.session.rounds()[0].id
     window.show_round(first_round)
     other = tmp_path / "Other.onpoint.db"
     assert window.files.create_district("Other district", other, "2025-26", "planning")
@@ -117,33 +117,33 @@ def test_open_recent_and_last_round_are_remembered(qtbot, window, demo_copy, tmp
     window.files.fill_recent()
     entry = next(a for a in window.files.recent_menu.actions() if a.text().endswith(demo_copy.name))
     entry.trigger()
-    assert window.model.path == demo_copy
-    assert window.model.round_id == first_round
+    assert window.session.path == demo_copy
+    assert window.session.round_id == first_round
 
 
 def test_save_a_copy_writes_a_workspace_of_its_own(qtbot, window, tmp_path, monkeypatch):
     from onpoint_desktop.workspace import Workspace
 
-    window.model.set_level("pl_rollout_plan", 4)
+    window.session.set_level("pl_rollout_plan", 4)
     dest = tmp_path / "copy.onpoint.db"
     choose_file(monkeypatch, "getSaveFileName", dest)
     window.files.copy_action.trigger()
     qtbot.waitUntil(lambda: bool(message_boxes(window)), timeout=5000)
     assert dest.name in message_boxes(window)[0].text()
-    ws = window.model.workspace
+    ws = window.session.workspace
     with Workspace.open(dest) as copy:
-        assert copy.levels(window.model.round_id)["pl_rollout_plan"] == 4
-        assert copy.score().total == window.model.score().total
+        assert copy.levels(window.session.round_id)["pl_rollout_plan"] == 4
+        assert copy.score().total == window.session.score().total
         assert copy.workspace_uuid != ws.workspace_uuid  # HQ sees two workspaces
         assert copy.district.uuid == ws.district.uuid  # of the same district
-    assert window.model.path != dest  # the user keeps working in the original
+    assert window.session.path != dest  # the user keeps working in the original
 
 
 def test_a_copy_onto_the_workspace_itself_is_refused(window):
-    before = window.model.path.read_bytes()
-    assert window.files.write_copy(window.model.path) is None
+    before = window.session.path.read_bytes()
+    assert window.files.write_copy(window.session.path) is None
     assert "choose another file name" in error_boxes(window)[0].informativeText()
-    assert window.model.path.read_bytes() == before
+    assert window.session.path.read_bytes() == before
 
 
 def test_the_window_fits_a_1366x768_laptop(qtbot, window):
@@ -168,7 +168,7 @@ def test_the_window_fits_a_1366x768_laptop(qtbot, window):
 def test_about_names_versions_model_and_benchmark(window):
     from ui.about import about_html
 
-    text = about_html(window.model.workspace)
+    text = about_html(window.session)
     assert "onpoint-1" in text and "illustrative" in text and "PySide6" in text
 
 
@@ -199,7 +199,7 @@ def test_display_detection():
     assert display_problem({}, "win32") is None
 
 
-def test_first_run_opens_the_demo_and_charts_come_after_show(qtbot, monkeypatch):
+def test_first_run_opens_the_demo(qtbot, monkeypatch):
     from onpoint_desktop import paths
     from ui import app
 
@@ -209,14 +209,13 @@ def test_first_run_opens_the_demo_and_charts_come_after_show(qtbot, monkeypatch)
         from PySide6.QtWidgets import QApplication
 
         window = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow")
-        shown.append(window.panel.component_chart)  # not built yet at first paint
-        window.panel.chartsReady.connect(
-            lambda: (shown.append(window.windowTitle()), window.close())
-        )
+        shown.append(window.windowTitle())
+        shown.append([p.score for p in window.panel.bars.rows])  # drawn with the window
+        window.close()
 
     assert app.run([], on_shown=on_shown) == 0
-    assert shown[0] is None
-    assert "Riverbend" in shown[1]
+    assert "Riverbend" in shown[0]
+    assert all(score is not None for score in shown[1])
     assert paths.demo_workspace_path().exists()
     assert AppSettings().last_workspace() == paths.demo_workspace_path()
 
@@ -229,12 +228,12 @@ def test_preferences_author_is_recorded_with_ratings(qtbot, window):
     answer_modal(qtbot, fill)
     window.edit_preferences()
     assert AppSettings().author() == "Dana Whitfield"
-    window.model.set_level("workforce_plan", 4)
-    event = window.model.workspace.board(window.model.round_id)["workforce_plan"]
+    window.session.set_level("workforce_plan", 4)
+    event = window.session.workspace.board(window.session.round_id)["workforce_plan"]
     assert event.author == "Dana Whitfield"
 
 
-def test_closing_before_the_charts_are_built_is_harmless(qtbot, demo_copy):
+def test_closing_right_after_showing_is_harmless(qtbot, demo_copy):
     from onpoint_desktop.workspace import Workspace
     from ui.main_window import MainWindow
     from ui.session import DistrictSession
@@ -243,6 +242,6 @@ def test_closing_before_the_charts_are_built_is_harmless(qtbot, demo_copy):
     window = MainWindow(DistrictSession(Workspace.open(demo_copy)), AppSettings())
     window.show()
     window.close()
-    window.shutdown()  # the workspace is closed while build_charts may still be queued
-    window.panel.build_charts()  # ...so when it runs, it must do nothing
-    assert window.panel.component_chart is None
+    window.shutdown()  # the workspace is closed while the first-paint work may be queued
+    qtbot.wait(50)  # ...so when it runs, it must do nothing harmful
+    assert window.session.closed

@@ -179,8 +179,8 @@ def test_the_window_shows_an_error_on_a_rating_and_keeps_running(qtbot, district
     monkeypatch.setattr(store_module, "writable", lambda path: False)
     before = digest(district)
     window = open_window(qtbot, district)
-    qtbot.waitUntil(lambda: window.panel.component_chart is not None)  # the window is settled
-    ws = window.model.workspace
+    qtbot.waitUntil(lambda: window._painted)  # the window is settled
+    ws = window.session.workspace
     assert ws.read_only
     assert "[read-only]" in window.windowTitle()
     assert window.path_label.text().startswith("Read-only")
@@ -196,8 +196,8 @@ def test_the_window_shows_an_error_on_a_rating_and_keeps_running(qtbot, district
     assert tile.rating.level == level  # the tile shows what is stored
     # Still running and responsive: another round can be viewed, the score is shown.
     rounds = ws.rounds()
-    window.model.set_round(rounds[0].id)
-    assert window.model.round_id == rounds[0].id
+    window.session.set_round(rounds[0].id)
+    assert window.session.round_id == rounds[0].id
     assert window.panel.total_label.text()
     assert window.isVisible()
     assert digest(district) == before

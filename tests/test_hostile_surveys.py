@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 import warnings
 import zipfile
 
@@ -38,7 +39,7 @@ from tests.hostile_support import (
     time_limit,
     truncations,
 )
-from tests.survey_helpers import dump, expected_answers, stored_answers
+from tests.survey_helpers import INSTRUMENTS, dump, expected_answers, stored_answers
 
 CSV_SAMPLES = sorted(p.name for p in SAMPLES.glob("*.csv"))
 XLSX_SAMPLES = sorted(p.name for p in SAMPLES.glob("*.xlsx"))
@@ -91,7 +92,7 @@ def check_import(ws, tmp_path, name: str, blob: bytes, *, exact: bool = False) -
     preview = refusal = None
     with time_limit():
         try:
-            preview = inspect_survey(path, role)
+            preview = inspect_survey(path, role, instruments=INSTRUMENTS)
         except OnpointError as exc:
             check_refusal(str(exc), path.name)
         try:
@@ -362,3 +363,116 @@ def test_a_mapping_problem_names_the_file(ws, tmp_path):
     blob = RAW["leader_template.csv"][:61]
     assert blob.decode().splitlines()[0].endswith(",L1")
     assert not check_import(ws, tmp_path, "leader_template.csv", blob)
+
+
+# --- real tools' own ways of writing the same content (issue 10): must import exactly ------
+
+
+def _single_quoted(cell: str, draw) -> str:
+    """A Qualtrics ImportId cell as 2016–17 exports wrote it (Python-literal dict)."""
+    if not draw(st.booleans()):
+        return cell
+    quoted = re.sub(r'"([^"]*)"', r"'\1'", cell)
+    return quoted.replace(":'", ": '").replace(",'", ", '") if draw(st.booleans()) else quoted
+
+
+@st.composite
+def real_tool_rewrites(draw):
+    """Content-preserving rewrites real exports show: ImportIds single-quoted, SurveyMonkey's
+    metadata columns left out, trailing blank cells, a workbook declaring a wrong size
+    (``A1`` as Microsoft Forms does, ``XFD1048576``), cells far away from the table."""
+    kind = draw(st.sampled_from(["import-ids", "monkey-metadata", "trailing", "dimension", "far"]))
+    if kind == "import-ids":
+        name = draw(st.sampled_from([n for n in CSV_SAMPLES if "qualtrics" in n]))
+        rows = rows_of(name)
+        rows[2] = [_single_quoted(c, draw) for c in rows[2]]
+        return name, Mutated(encode_rows(rows), f"{name} ImportIds single-quoted")
+    if kind == "monkey-metadata":
+        name = draw(st.sampled_from([n for n in CSV_SAMPLES if "surveymonkey" in n]))
+        rows = rows_of(name)
+        dropped = set(draw(st.lists(st.integers(0, 8), min_size=1, max_size=9)))
+        rows = [[c for i, c in enumerate(r) if i not in dropped] for r in rows]
+        return name, Mutated(encode_rows(rows), f"{name} without columns {sorted(dropped)}")
+    if kind == "trailing":
+        name = draw(st.sampled_from(CSV_SAMPLES))
+        rows = [r + [""] * draw(st.integers(0, 4)) for r in rows_of(name)]
+        return name, Mutated(encode_rows(rows), f"{name} with trailing blank cells")
+    name = draw(st.sampled_from(XLSX_SAMPLES))
+    members = [(info.filename, data) for info, data in _members(RAW[name])]
+    sheet = next(i for i, (m, _d) in enumerate(members) if m.startswith("xl/worksheets/sheet"))
+    member, xml = members[sheet]
+    if kind == "dimension":
+        declared = draw(st.sampled_from(["A1", "A1:XFD1048576", "B2:C3", "A1:A1048576", ""]))
+        tag = f'<dimension ref="{declared}"/>'.encode() if declared else b""
+        xml = re.sub(rb'<dimension ref="[^"]*"\s*/>', tag, xml)
+    else:
+        where = draw(st.sampled_from(["XFD1048576", "XFD2", "A1048576", "ZZ5"]))
+        row = int(re.search(r"\d+", where).group())
+        cell = f'<c r="{where}" t="inlineStr"><is><t>far</t></is></c>'.encode()
+        if row > 100:
+            xml = xml.replace(
+                b"</sheetData>", f'<row r="{row}">'.encode() + cell + b"</row></sheetData>"
+            )
+        else:
+            xml = re.sub(
+                rf'(<row r="{row}"[^>]*>.*?)(</row>)'.encode(),
+                rb"\1" + cell + rb"\2",
+                xml,
+                count=1,
+                flags=re.S,
+            )
+    members[sheet] = (member, xml)
+    return name, Mutated(_zip(members), f"{name} {kind}")
+
+
+@given(case=real_tool_rewrites())
+@hostile_settings(30)
+def test_real_tools_ways_of_writing_import_the_true_answers(ws, tmp_path, case):
+    name, blob = case
+    check_import(ws, tmp_path, name, blob, exact=True)
+
+
+# --- damaged .xls and SPSS files: imported whole or refused clearly -----------------------------
+
+
+def _spss_blob() -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    from tests.test_survey_real_layouts import write_spss
+
+    with tempfile.TemporaryDirectory() as folder:
+        return write_spss(Path(folder) / "export.sav").read_bytes()
+
+
+BINARY = {
+    "teacher_surveymonkey.xls": (
+        SAMPLES.parent / "fixtures" / "surveys" / "teacher_surveymonkey.xls"
+    ).read_bytes(),
+    "teacher_export.sav": _spss_blob(),
+}
+
+
+@st.composite
+def damaged_binaries(draw):
+    name = draw(st.sampled_from(sorted(BINARY)))
+    blob = BINARY[name]
+    kind = draw(st.sampled_from(["flip", "truncate", "splice"]))
+    if kind == "flip":
+        blob = draw(byte_flips(blob))
+    elif kind == "truncate":
+        blob = draw(truncations(blob))
+    else:
+        blob = draw(splices(blob, [b"\x00", b"\xff" * 4, b"\x7f\xff\xff\xff", b"$FL2"]))
+    return name, Mutated(blob, f"{name} {kind}")
+
+
+@given(case=damaged_binaries())
+@hostile_settings(40)
+def test_damaged_xls_and_spss_files_import_whole_or_are_refused_clearly(ws, tmp_path, case):
+    check_import(ws, tmp_path, *case)
+
+
+def test_the_binary_samples_pass_the_property_unchanged(ws, tmp_path):
+    for name, blob in BINARY.items():
+        assert check_import(ws, tmp_path, name, blob, exact=True)

@@ -141,3 +141,120 @@ def test_templates_are_written_and_read_back(tmp_path, capsys):
         assert ws.score("r1").component("operations").n_teacher == 5
         comments = ws.conn.execute("SELECT count(comment) FROM survey_responses").fetchone()[0]
         assert comments == 0
+
+
+JSON_FIELDS = [
+    "format",
+    "rows_read",
+    "imported",
+    "skipped",
+    "partial",
+    "respondents_by_school",
+    "columns",
+    "unknown_answers",
+]
+
+
+def test_inspect_and_import_print_the_json_of_spec_8(tmp_path, capsys):
+    export = SAMPLES / "teacher_qualtrics_numeric.csv"
+    assert main(["inspect-survey", str(export), "--role", "teacher", "--json"]) == 0
+    inspected = json.loads(capsys.readouterr().out)
+    assert list(inspected) == JSON_FIELDS
+    db = new_db(tmp_path)
+    capsys.readouterr()
+    args = ["import-survey", str(db), str(export), "--round", "r1", "--role", "teacher"]
+    assert main([*args, "--json"]) == 0
+    imported = json.loads(capsys.readouterr().out)
+    assert list(imported) == JSON_FIELDS
+    for doc in (inspected, imported):
+        assert doc["format"] == "qualtrics"
+        assert (doc["rows_read"], doc["imported"]) == (42, 40)
+        assert doc["skipped"] == {"preview": 1, "test": 1}
+        assert doc["partial"] == 29  # Finished 0 (previews and tests are finished ones)
+        assert sum(doc["respondents_by_school"].values()) == 40
+        assert doc["unknown_answers"] == []
+        r = next(c for c in doc["columns"] if c["column"] == "R")
+        assert r == {
+            "column": "R",
+            "header": "To what extent do you agree with each statement? - I understand our "
+            "district's vision for personalized learning.",
+            "use": "item",
+            "item": "T01",
+            "confidence": 1.0,
+        }
+    assert main([*args, "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["imported"] == 0 and again["skipped"]["already_imported"] == 40
+
+
+def test_unknown_answers_are_listed_in_the_json(tmp_path, capsys):
+    rows = list(csv.reader((SAMPLES / "leader_template.csv").read_text().splitlines()))
+    rows[3][2] = "Kinda"
+    export = tmp_path / "leaders.csv"
+    with export.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    assert main(["inspect-survey", str(export), "--role", "leader", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["unknown_answers"] == [{"row": 4, "column": 'column C "L02"', "value": "Kinda"}]
+
+
+def test_skipped_rows_are_worded_with_plurals(tmp_path, capsys):
+    db = new_db(tmp_path)
+    capsys.readouterr()
+    export = SAMPLES / "teacher_qualtrics_text.csv"
+    main(["import-survey", str(db), str(export), "--round", "r1", "--role", "teacher"])
+    out = capsys.readouterr().out
+    assert "Skipped 2: 1 survey test, 1 survey preview." in out or (
+        "Skipped 2: 1 survey preview, 1 survey test." in out
+    )
+    assert "1 test responses" not in out
+
+
+def test_response_rates_are_recorded_and_scored(tmp_path, capsys):
+    db = new_db(tmp_path)
+    export = SAMPLES / "teacher_qualtrics_numeric.csv"
+    main(["import-survey", str(db), str(export), "--round", "r1", "--role", "teacher"])
+    capsys.readouterr()
+    assert main(["score", str(db), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["response_rate_teacher"] is None and doc["response_rate_leader"] is None
+    assert main(["round", "invited", str(db), "r1", "--role", "teacher", "64"]) == 0
+    assert "Response rate: teachers 62% (40 of 64)" in capsys.readouterr().out
+    assert main(["round", "invited", str(db), "r1", "--role", "leader", "20"]) == 0
+    capsys.readouterr()
+    assert main(["score", str(db), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["response_rate_teacher"] == 0.625 and doc["response_rate_leader"] == 0.0
+    assert main(["score", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "Response rate  teachers 62% (40 of 64); leaders 0% (0 of 20), low response." in out
+    # Per school: where the breakdown shows the school's respondents.
+    assert main(["round", "invited", str(db), "r1", "--role", "teacher", "30"]) == 0
+    assert (
+        main(
+            [
+                "round",
+                "invited",
+                str(db),
+                "r1",
+                "--role",
+                "teacher",
+                "20",
+                "--school",
+                "Jefferson Elementary",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["score", str(db), "--by-school"]) == 0
+    out = capsys.readouterr().out
+    assert "Response rate (teachers)" in out and "50%" in out
+
+
+def test_round_invited_refuses_what_is_not_a_count(tmp_path, capsys):
+    db = new_db(tmp_path)
+    assert main(["round", "invited", str(db), "r1", "--role", "teacher", "many"]) == 1
+    assert "N must be a whole number" in capsys.readouterr().err
+    assert main(["round", "invited", str(db), "r9", "--role", "teacher", "5"]) == 1
+    assert "No round 'r9'" in capsys.readouterr().err

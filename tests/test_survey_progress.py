@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 from conftest import SAMPLES
-from survey_helpers import dump, expected_answers, stored_answers
+from survey_helpers import INSTRUMENTS, dump, expected_answers, stored_answers
 
 from onpoint_desktop.errors import Cancelled
-from onpoint_desktop.surveys import import_survey, inspect_survey, sources
+from onpoint_desktop.surveys import import_survey, inspect_survey
+from onpoint_desktop.surveys.readers import source
 
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(sources, "CSV_CHUNK_ROWS", 7)
+    monkeypatch.setattr(source, "MAX_CHUNK_ROWS", 7)
 
 
 def test_progress_counts_rows_up_to_the_total(ws, small_chunks):
@@ -57,4 +58,9 @@ def test_cancel_part_way_changes_nothing(ws, small_chunks):
 
 def test_inspect_can_be_cancelled(small_chunks):
     with pytest.raises(Cancelled):
-        inspect_survey(SAMPLES / "teacher_template.csv", "teacher", cancel=lambda: True)
+        inspect_survey(
+            SAMPLES / "teacher_template.csv",
+            "teacher",
+            cancel=lambda: True,
+            instruments=INSTRUMENTS,
+        )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from onpoint_desktop.errors import SurveyImportError
 from onpoint_desktop.surveys import import_survey, inspect_survey
 from tests.conftest import SAMPLES
-from tests.survey_helpers import dump, read_rows, write_rows, write_workbook
+from tests.survey_helpers import INSTRUMENTS, dump, read_rows, write_rows, write_workbook
 
 
 @pytest.fixture
@@ -101,7 +103,7 @@ def test_unknown_answers_are_listed_with_row_and_column(loaded, tmp_path):
     assert "odd.csv has 2 answer(s) that are not on the agreement scale" in message
     assert 'row 5, column M "' in message and '"Kinda"' in message
     assert 'row 10, column U "' in message and '"7"' in message
-    preview = inspect_survey(path, "teacher")
+    preview = inspect_survey(path, "teacher", instruments=INSTRUMENTS)
     assert [(u.row, u.value) for u in preview.unknown_answers] == [(5, "Kinda"), (10, "7")]
     assert not preview.ready
 
@@ -129,7 +131,7 @@ def test_a_row_wider_than_the_header(loaded, tmp_path):
     rows[5].append("extra")
     path = write_rows(tmp_path / "ragged.csv", rows)
     message = refused(loaded, path)
-    assert "ragged.csv cannot be read as CSV" in message and "line 6" in message
+    assert 'ragged.csv, row 6 has more cells than the header ("extra"' in message
 
 
 @pytest.mark.parametrize("sample", ["teacher_qualtrics_text.csv", "teacher_surveymonkey.csv"])
@@ -142,7 +144,7 @@ def test_a_row_shifted_by_a_stray_cell_is_refused_by_row(loaded, tmp_path, sampl
     rows[target - 1] = [*row[:3], "stray", *row[3:]]
     path = write_rows(tmp_path / sample, rows)
     message = refused(loaded, path)
-    assert f"row {target}," in message
+    assert re.search(rf"\brow {target}\b", message)
 
 
 def test_blank_cells_beyond_the_header_are_harmless(ws, tmp_path):

@@ -9,10 +9,10 @@ import sqlite3
 import pytest
 
 from onpoint_desktop.surveys import import_survey, inspect_survey
-from onpoint_desktop.surveys.sources import open_source
+from onpoint_desktop.surveys.readers import open_source
 from onpoint_desktop.workspace import responses as resp_store
 from tests.conftest import SAMPLES
-from tests.survey_helpers import dump, expected_answers, read_rows, stored_answers
+from tests.survey_helpers import INSTRUMENTS, dump, expected_answers, read_rows, stored_answers
 
 SAMPLE_FILES = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in (".csv", ".xlsx"))
 FORMATS = {
@@ -173,7 +173,9 @@ def test_summary_json_holds_no_response_content(ws):
 
 
 def test_inspect_reads_without_a_workspace(tmp_path):
-    preview = inspect_survey(SAMPLES / "teacher_surveymonkey.xlsx", "teacher")
+    preview = inspect_survey(
+        SAMPLES / "teacher_surveymonkey.xlsx", "teacher", instruments=INSTRUMENTS
+    )
     assert preview.ready
     assert preview.format == "surveymonkey"
     assert preview.rows_to_import == 40

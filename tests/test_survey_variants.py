@@ -11,6 +11,7 @@ import pytest
 from onpoint_desktop.surveys import import_survey, inspect_survey
 from tests.conftest import SAMPLES
 from tests.survey_helpers import (
+    INSTRUMENTS,
     dump,
     expected_answers,
     read_rows,
@@ -50,15 +51,7 @@ def test_windows_1252_text_with_curly_apostrophes(ws, tmp_path):
     path = write_rows(tmp_path / "win.csv", rows, encoding="cp1252")
     assert b"\x92" in path.read_bytes()
     imports_truth(ws, path)
-    assert inspect_survey(path, "teacher").encoding == "cp1252"
-
-
-def test_semicolons_and_excel_sep_line(ws, tmp_path):
-    rows = read_rows(SAMPLES / "teacher_template.csv")
-    path = tmp_path / "europe.csv"
-    write_rows(path, rows, delimiter=";")
-    path.write_bytes(b"sep=;\r\n" + path.read_bytes())
-    imports_truth(ws, path)
+    assert inspect_survey(path, "teacher", instruments=INSTRUMENTS).encoding == "cp1252"
 
 
 # --- header wordings ---------------------------------------------------------------------
@@ -76,7 +69,7 @@ def test_curly_quotes_trailing_spaces_reverse_marks_and_numbering(ws, tmp_path):
         header.append(h)
     rows[0] = header
     path = write_rows(tmp_path / "forms.csv", rows)
-    preview = inspect_survey(path, "teacher")
+    preview = inspect_survey(path, "teacher", instruments=INSTRUMENTS)
     assert all(u.confidence == 1.0 for u in preview.mapping.item_columns)
     imports_truth(ws, path)
 
@@ -86,7 +79,7 @@ def test_small_wording_differences_map_with_lower_confidence(ws, tmp_path):
     rows[0][1] = "I understand our district's vision for personalised learning"
     rows[0][9] = "I group students for small group instruction based on learning goals."
     path = write_rows(tmp_path / "wording.csv", rows)
-    preview = inspect_survey(path, "teacher")
+    preview = inspect_survey(path, "teacher", instruments=INSTRUMENTS)
     by_item = {u.item: u for u in preview.mapping.item_columns}
     assert 0.88 <= by_item["T01"].confidence < 1.0
     assert 0.88 <= by_item["T09"].confidence < 1.0
@@ -99,7 +92,9 @@ def test_an_unrelated_question_is_not_forced_onto_an_item(tmp_path):
     rows[0].append("How many years have you taught?")
     for row in rows[1:]:
         row.append("12")
-    preview = inspect_survey(write_rows(tmp_path / "extra.csv", rows), "teacher")
+    preview = inspect_survey(
+        write_rows(tmp_path / "extra.csv", rows), "teacher", instruments=INSTRUMENTS
+    )
     last = preview.mapping.uses[-1]
     assert last.use == "ignored" and last.item is None
     assert preview.ready
@@ -268,7 +263,9 @@ def test_blank_school_and_blank_lines(ws, tmp_path):
 def test_school_columns_are_recognised(tmp_path, header):
     rows = read_rows(SAMPLES / "leader_template.csv")
     rows[0][0] = header
-    preview = inspect_survey(write_rows(tmp_path / "s.csv", rows), "leader")
+    preview = inspect_survey(
+        write_rows(tmp_path / "s.csv", rows), "leader", instruments=INSTRUMENTS
+    )
     assert preview.mapping.school_column.column.index == 0
 
 

@@ -107,7 +107,7 @@ def test_names_are_escaped_on_the_terminal(ws, capsys):
 def test_the_note_dialog_counts_characters(qtbot, window):
     from ui.note_dialog import NoteDialog
 
-    dialog = NoteDialog(window.model, "workforce_plan", window)
+    dialog = NoteDialog(window.session, "workforce_plan", window)
     qtbot.addWidget(dialog)
     dialog.note_edit.setPlainText("Seen in class")
     assert dialog.length.text() == "13 of 20,000 characters"

@@ -11,7 +11,7 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from onpoint_desktop import APP_NAME, __version__
-from onpoint_desktop.workspace import Workspace
+from ui.session import DistrictSession
 
 LIBRARIES = ("sqlite-utils", "pandas", "matplotlib", "openpyxl", "python-docx", "rapidfuzz")
 
@@ -23,12 +23,12 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def about_html(workspace: Workspace) -> str:
+def about_html(session: DistrictSession) -> str:
     """The About text: versions, the parameters of the scoring model new rounds are scored
     with, and its benchmark."""
-    model = workspace.models.get(workspace.current_model_id)
-    benchmark = workspace.benchmark(model.id)
-    framework = workspace.framework
+    model = session.current_model
+    benchmark = session.model_benchmark(model)
+    framework = session.framework
     esc = html.escape
     libraries = ", ".join(f"{name} {_version(name)}" for name in LIBRARIES)
     weights = ", ".join(f"{role} {w:g}" for role, w in model.role_weights.items())
@@ -57,17 +57,17 @@ def about_html(workspace: Workspace) -> str:
         f"<ul>{components}</ul>"
         f"<h3>Benchmark: {esc(benchmark.label)}</h3>"
         f"<p>{esc(benchmark.date)} — {esc(benchmark.source)}</p><ul>{stages}</ul>"
-        f"<p>Workspace: {esc(str(workspace.path))}</p>"
+        f"<p>Workspace: {esc(str(session.path))}</p>"
     )
 
 
 class AboutDialog(QDialog):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
+    def __init__(self, session: DistrictSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"About {APP_NAME}")
         layout = QVBoxLayout(self)
         self.text = QTextBrowser()
-        self.text.setHtml(about_html(workspace))
+        self.text.setHtml(about_html(session))
         self.text.setOpenExternalLinks(False)
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -1,55 +1,25 @@
 """Start the desktop application: ``onpoint-desktop [WORKSPACE]`` or ``python main.py``.
 
 Opens WORKSPACE, else the last workspace used, else (first run) the demo district, and
-shows the window as fast as it can: the charts (matplotlib) are built just after the
-window is first painted. Where there is no display the app says so in one line and
-points to the ``onpoint`` command line instead of aborting inside Qt.
+shows the window as fast as it can (what the first write needs is imported in the
+background once the window is painted). Where there is no display the app says so in one line and
+points to the ``onpoint`` command line instead of aborting inside Qt; so it does where Qt
+lacks a system library or the X server does not answer (``ui.display``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from onpoint_desktop import APP_NAME, __version__
+from ui.display import display_problem, xcb_problem
 
-# Qt platforms that draw without a windowing system (tests, kiosks, VNC).
-HEADLESS_PLATFORMS = {
-    "offscreen",
-    "minimal",
-    "minimalegl",
-    "vnc",
-    "eglfs",
-    "linuxfb",
-    "vkkhrdisplay",
-}
-
-
-def display_problem(
-    env: Mapping[str, str] | None = None, platform: str | None = None
-) -> str | None:
-    """Why a window cannot be shown here, or None when it can (as far as we can tell).
-
-    Only X11/Wayland systems can lack a display; Windows and macOS always have one.
-    """
-    env = os.environ if env is None else env
-    platform = sys.platform if platform is None else platform
-    qpa = env.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0].strip()
-    if qpa in HEADLESS_PLATFORMS:
-        return None
-    if platform.startswith(("win", "darwin", "cygwin")):
-        return None
-    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
-        return None
-    return (
-        f"{APP_NAME}: no graphical display here (neither DISPLAY nor WAYLAND_DISPLAY is set); "
-        "run it on a desktop, or use the command line instead: onpoint --help"
-    )
+__all__ = ["display_problem", "main", "run"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -135,7 +105,7 @@ def run(argv: Sequence[str] | None = None, on_shown: Callable[[], None] | None =
         from ui.selftest import run_self_test
 
         return run_self_test(Path(args.self_test) if args.self_test else None)
-    problem = display_problem()
+    problem = display_problem() or xcb_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 2
@@ -162,11 +132,11 @@ def run(argv: Sequence[str] | None = None, on_shown: Callable[[], None] | None =
     except OnpointError as exc:
         QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start: {exc}")
         return 1
-    model = DistrictSession(workspace, settings.last_round(workspace.workspace_uuid))
-    window = MainWindow(model, settings)
+    session = DistrictSession(workspace, settings.last_round(workspace.workspace_uuid))
+    window = MainWindow(session, settings)
     if on_shown is not None:
         window.firstShown.connect(on_shown)
-    window.panel.chartsReady.connect(prepare_first_write)
+    window.firstShown.connect(prepare_first_write)
     window.show()
     if isinstance(problem_opening, DamagedWorkspaceError) and problem_opening.path:
         QTimer.singleShot(0, lambda: window.offer_recovery(problem_opening))

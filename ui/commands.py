@@ -1,57 +1,98 @@
-"""Undoable commands that change the district model (never the widgets).
+"""Undoable commands that change the district (never the widgets), the Orange way.
 
-A rating change is a ``RateCommand``: its redo and undo each append a rating event
-through the core (``Workspace.rate``), so the history in the store is complete and the
-board is whatever the latest event says.
+A rating change is a ``RateCommand``. Its ``redo`` writes the new rating through the core
+and its ``undo`` writes the previous one, each as a new rating event, so the history in
+the store is complete. Pushing the command onto the undo stack is what performs the
+change: there is one code path for do and redo, and nothing is written before the push.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import weakref
+from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
 from onpoint_desktop.errors import OnpointError
 
-if TYPE_CHECKING:
-    from ui.session import DistrictSession, Rating
+
+@dataclass(frozen=True)
+class Rating:
+    """What a tile shows: a level (None when unrated) and its evidence note."""
+
+    level: int | None = None
+    note: str | None = None
+
+
+class RatingTarget(Protocol):
+    """What a rate command acts on (the district session)."""
+
+    def apply_rating(self, round_id: str, area_id: str, rating: Rating) -> None: ...
+
+    def report_failure(self, error: OnpointError) -> None: ...
+
+
+def action_text(text: str) -> str:
+    """``text`` for a menu or button, where a single "&" would mark a mnemonic."""
+    return text.replace("&", "&&")
 
 
 class RateCommand(QUndoCommand):
     """Set one area's rating in one round; undo restores the previous level and note.
 
-    The model writes the change before pushing the command, so the first ``redo`` (which
-    ``QUndoStack.push`` calls) does nothing.
+    When the core refuses the first write, the command makes itself obsolete (so the
+    undo stack drops it) and keeps the error in ``refused`` for the caller to show.
+    A refused undo or redo later on is reported to the target, which reloads its views.
+
+    The command holds its target weakly: the target owns the undo stack that owns the
+    command, and a reference cycle through Qt-owned objects is one the garbage collector
+    may break in an order that deletes the commands twice.
     """
 
     def __init__(
         self,
-        model: DistrictSession,
+        target: RatingTarget,
         round_id: str,
         area_id: str,
         before: Rating,
         after: Rating,
         text: str,
     ) -> None:
-        super().__init__(text)
-        self.model = model
+        # Before the newline: the command's name; after it: the text of the Undo/Redo
+        # actions, where "&" must be doubled to be shown ("Online & Offline…").
+        super().__init__(f"{text}\n{action_text(text)}")
+        self._target = weakref.ref(target)
         self.round_id = round_id
         self.area_id = area_id
         self.before = before
         self.after = after
-        self._skip_redo = True  # the model already wrote it
+        self.done_once = False
+        self.refused: OnpointError | None = None
+
+    @property
+    def target(self) -> RatingTarget | None:
+        return self._target()
 
     def redo(self) -> None:
-        if self._skip_redo:
-            self._skip_redo = False
+        target = self.target
+        if target is None:
             return
-        self._write(self.after)
+        try:
+            target.apply_rating(self.round_id, self.area_id, self.after)
+        except OnpointError as exc:
+            if not self.done_once:
+                self.refused = exc
+                self.setObsolete(True)
+                return
+            target.report_failure(exc)
+        self.done_once = True
 
     def undo(self) -> None:
-        self._write(self.before)
-
-    def _write(self, rating: Rating) -> None:
+        target = self.target
+        if target is None:
+            return
         try:
-            self.model.apply_rating(self.round_id, self.area_id, rating)
+            target.apply_rating(self.round_id, self.area_id, self.before)
         except OnpointError as exc:
-            self.model.report_failure(exc)
+            target.report_failure(exc)

@@ -1,4 +1,4 @@
-"""Small dialogs: errors, new district, add round, preferences.
+"""Small dialogs: errors, new district, add round, preferences (name, theme, folder).
 
 Each dialog only collects what the user typed; the caller makes the core call and shows
 any ``OnpointError`` with :func:`show_error` (the core has then changed nothing).
@@ -7,6 +7,7 @@ any ``OnpointError`` with :func:`show_error` (the core has then changed nothing)
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -141,10 +142,12 @@ def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
 class NewDistrictDialog(QDialog):
     """District name, where to keep its workspace file, and its first round and stage."""
 
-    def __init__(self, framework: Framework, parent: QWidget | None = None):
+    def __init__(
+        self, framework: Framework, folder: Path | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setWindowTitle("New district")
-        self._folder = paths.documents_dir()
+        self._folder = folder or paths.documents_dir()
         self._path_edited = False
         form = QFormLayout(self)
         self.name = QLineEdit()
@@ -239,17 +242,65 @@ class AddRoundDialog(QDialog):
         return self.round_id.text().strip(), self.stage.currentData()
 
 
-class PreferencesDialog(QDialog):
-    """Who is recording: the author name stored with every rating."""
+@dataclass(frozen=True)
+class Preferences:
+    """What the Preferences dialog edits."""
 
-    def __init__(self, author: str, parent: QWidget | None = None):
+    author: str
+    theme: str
+    default_folder: Path
+
+
+class PreferencesDialog(QDialog):
+    """Your name (recorded with each rating), the theme, and the default folder."""
+
+    def __init__(self, current: Preferences, parent: QWidget | None = None):
+        from ui.theme import THEMES
+
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         form = QFormLayout(self)
-        self.author = QLineEdit(author)
-        form.addRow("&Your name (recorded with each rating):", self.author)
+        self.author = QLineEdit(current.author)
+        self.author.setToolTip("Recorded with each rating and survey import, printed on reports")
+        form.addRow("&Your name:", self.author)
+        self.theme = QComboBox()
+        for key, label in THEMES.items():
+            self.theme.addItem(label, key)
+        self.theme.setCurrentIndex(max(self.theme.findData(current.theme), 0))
+        form.addRow("&Theme:", self.theme)
+        self._folder_was = str(current.default_folder)
+        self.folder = QLineEdit(self._folder_was)
+        self.folder.setToolTip("Where new districts, reports and copies are suggested")
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.folder, 1)
+        where.addWidget(browse)
+        folder_label = QLabel("Default &folder:")
+        folder_label.setBuddy(self.folder)
+        form.addRow(folder_label, where)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        form.addRow(self.problem)
         form.addRow(_buttons(self, "Save"))
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(520)
 
-    def value(self) -> str:
-        return self.author.text().strip()
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Default folder", self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def value(self) -> Preferences:
+        return Preferences(
+            self.author.text().strip(),
+            self.theme.currentData(),
+            Path(self.folder.text().strip()).expanduser(),
+        )
+
+    def accept(self) -> None:
+        folder = self.folder.text().strip()
+        if folder != self._folder_was and not Path(folder).expanduser().is_dir():
+            self.problem.setText(f"{folder or 'That'} is not a folder; choose one that exists.")
+            self.folder.setFocus()
+            return
+        super().accept()

@@ -1,9 +1,14 @@
-"""Survey ▸ Import survey…: choose a file → check the mapping → import → summary.
+"""Survey ▸ Import survey…: file → columns → answers → import → summary.
 
-The file is read by the core's ``inspect_survey`` and stored by ``import_survey``, both on
-a :class:`~ui.workers.Worker`, so the window never freezes. The import opens its own
-connection to the workspace and is all-or-nothing: a problem or a Cancel leaves the
-round exactly as it was, and the user is told what to do in a dialog.
+The wizard walks the core's import stages: the file is taken through them by
+``inspect_survey`` (the column page shows the column mapping, the answer page the answer
+mapping) and stored by ``import_survey``, both on a :class:`~ui.workers.Worker`, so the
+window never freezes. Pressing Import confirms the mapping on screen: the core then
+remembers it for files with the same layout (the one rule of ``saved_mappings``). The
+import opens its own connection to the workspace and is all-or-nothing: a problem or a
+Cancel leaves the round exactly as it was, and the user is told what to do in a dialog.
+The first page is small (three fields and the optional number invited); the wizard grows
+for the tables of the mapping pages.
 """
 
 from __future__ import annotations
@@ -11,16 +16,10 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
-    QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -28,16 +27,19 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from onpoint_desktop.english import counted
 from onpoint_desktop.errors import Cancelled, OnpointError
-from onpoint_desktop.surveys import ImportSummary, import_survey, inspect_survey, remember
+from onpoint_desktop.surveys import ImportSummary, import_survey, inspect_survey
 from onpoint_desktop.workspace import Workspace
+from ui.answer_page import AnswerPage
 from ui.dialogs import show_error
 from ui.mapping_page import MappingPage, describe_skipped
 from ui.session import DistrictSession
+from ui.survey_file_page import FilePage
 from ui.workers import Worker
 
-SURVEY_FILTER = "Survey exports (*.csv *.tsv *.txt *.xlsx);;All files (*)"
-ROLE_LABELS = {"teacher": "Teacher survey", "leader": "Leader survey"}
+FIRST_PAGE = QSize(620, 330)
+TABLE_PAGES = QSize(1000, 640)
 
 
 def import_into(
@@ -48,14 +50,16 @@ def import_into(
     mapping,
     unknown_as_missing: bool,
     keep_comments: bool,
+    invited: int = 0,
     author: str | None = None,
     progress=None,
     cancel=None,
 ) -> ImportSummary:
     """Import on a connection of the worker's own (the GUI keeps its connection),
-    recorded under ``author`` (the name set in Preferences)."""
+    recorded under ``author`` (the name set in Preferences); then record the number
+    invited, when the user gave one."""
     with Workspace.open(workspace_path, backup=False) as ws:
-        return import_survey(
+        summary = import_survey(
             ws,
             path,
             round_id,
@@ -67,6 +71,9 @@ def import_into(
             progress=progress,
             cancel=cancel,
         )
+        if invited:
+            ws.set_invited(round_id, role, invited)
+        return summary
 
 
 def _progress_to(bar: QProgressBar):
@@ -75,69 +82,6 @@ def _progress_to(bar: QProgressBar):
         bar.setValue(min(done, max(total, 1)))
 
     return show
-
-
-class FilePage(QWizardPage):
-    """Which file, whose survey (role), and into which round."""
-
-    def __init__(self, model: DistrictSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setTitle("Choose a survey file")
-        self.setSubTitle(
-            "Qualtrics, SurveyMonkey, Google Forms or Microsoft Forms exports (CSV, TSV, "
-            "Excel), or the Onpoint template. Names and e-mail addresses are never stored."
-        )
-        self.path = QLineEdit()
-        self.path.setPlaceholderText("The exported file")
-        self.path.textChanged.connect(self._path_changed)
-        browse = QPushButton("&Browse…")
-        browse.clicked.connect(self._browse)
-        where = QHBoxLayout()
-        where.addWidget(self.path, 1)
-        where.addWidget(browse)
-        self.role = QComboBox()
-        for role in model.workspace.models.get(model.workspace.current_model_id).roles:
-            self.role.addItem(ROLE_LABELS.get(role, role), role)
-        self.role.currentIndexChanged.connect(self.completeChanged)
-        self.round = QComboBox()
-        framework = model.workspace.framework
-        for rnd in model.rounds():
-            self.round.addItem(f"{rnd.label} ({framework.stage_label(rnd.stage)})", rnd.id)
-        self.round.setCurrentIndex(max(0, self.round.findData(model.round_id)))
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        form = QFormLayout(self)
-        file_label = QLabel("Survey &file:")
-        file_label.setBuddy(self.path)
-        form.addRow(file_label, where)
-        form.addRow("&Respondents:", self.role)
-        form.addRow("Into &round:", self.round)
-        form.addRow(self.progress)
-        self.busy = False
-
-    def file(self) -> Path:
-        return Path(self.path.text().strip())
-
-    def _browse(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Survey file", str(self.file().parent), SURVEY_FILTER
-        )
-        if chosen:
-            self.path.setText(chosen)
-
-    def _path_changed(self, text: str) -> None:
-        name = Path(text).name.lower()
-        for role in ROLE_LABELS:
-            if role in name:
-                self.role.setCurrentIndex(self.role.findData(role))
-        self.completeChanged.emit()
-
-    def isComplete(self) -> bool:
-        return not self.busy and self.file().is_file()
-
-    def validatePage(self) -> bool:
-        return self.wizard().inspect_from_file_page()
 
 
 class ImportPage(QWizardPage):
@@ -178,24 +122,34 @@ class SummaryPage(QWizardPage):
 class ImportWizard(QWizard):
     """The survey import wizard for the district on screen."""
 
-    def __init__(self, model: DistrictSession, parent: QWidget | None = None):
+    def __init__(self, session: DistrictSession, parent: QWidget | None = None):
         super().__init__(parent)
-        self.model = model
+        self.session = session
         self.setWindowTitle("Import survey")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
-        self.file_page = FilePage(model)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)  # nothing to cancel
+        self.file_page = FilePage(session)
         self.mapping_page = MappingPage()
+        self.answer_page = AnswerPage()
         self.import_page = ImportPage()
         self.summary_page = SummaryPage()
-        for page in (self.file_page, self.mapping_page, self.import_page, self.summary_page):
+        pages = (
+            self.file_page,
+            self.mapping_page,
+            self.answer_page,
+            self.import_page,
+            self.summary_page,
+        )
+        for page in pages:
             self.addPage(page)
+        self.answer_page.setButtonText(QWizard.WizardButton.NextButton, "&Import")
         self.mapping_page.reinspect.connect(self._reinspect)
-        self.mapping_page.unknown_as_missing.toggled.connect(self._refresh_counts)
+        self.answer_page.reinspect.connect(self._reinspect)
         self.worker: Worker | None = None
-        self._inspected: tuple[Path, str] | None = None
+        self._inspected: tuple[Path, str, str] | None = None
         self.currentIdChanged.connect(self._page_changed)
-        self.resize(980, 620)
+        self.resize(FIRST_PAGE)
 
     # --- inspecting ------------------------------------------------------------------------
 
@@ -204,19 +158,22 @@ class ImportWizard(QWizard):
         return self.file_page.role.currentData()
 
     @property
+    def round_id(self) -> str:
+        return self.file_page.round.currentData()
+
+    @property
     def instrument(self):
-        round_id = self.file_page.round.currentData()
-        return self.model.workspace.round_model(round_id).instruments[self.role]
+        return self.session.survey_instruments(self.round_id)[self.role]
 
     def inspect_from_file_page(self) -> bool:
         """Next on the first page: inspect the file on a worker, then move on."""
-        key = (self.file_page.file(), self.role)
+        key = (self.file_page.file(), self.role, self.round_id)
         if self._inspected == key and self.mapping_page.preview is not None:
             return True
         self._run_inspection(key, None)
         return False
 
-    def _run_inspection(self, key: tuple[Path, str], mapping) -> None:
+    def _run_inspection(self, key: tuple[Path, str, str], mapping) -> None:
         page = self.file_page
         fresh = mapping is None
         if fresh:
@@ -224,7 +181,8 @@ class ImportWizard(QWizard):
             page.progress.show()
             page.progress.setRange(0, 0)
             page.completeChanged.emit()
-        self.worker = Worker(inspect_survey, key[0], key[1], mapping)
+        instruments = self.session.survey_instruments(key[2])
+        self.worker = Worker(inspect_survey, key[0], key[1], mapping, instruments=instruments)
         if fresh:
             self.worker.signals.progress.connect(_progress_to(page.progress))
         self.worker.signals.result.connect(
@@ -240,6 +198,7 @@ class ImportWizard(QWizard):
             return
         self._inspected = key
         self.mapping_page.show_preview(preview, self.instrument, fresh)
+        self.answer_page.show_preview(preview, self.instrument)
         if fresh:
             self.next()
 
@@ -250,8 +209,9 @@ class ImportWizard(QWizard):
             raise exc
         show_error(self, "This file cannot be imported", exc)
         if not fresh:
-            self.mapping_page.inspecting = False
-            self.mapping_page.problems.setText(str(exc))
+            for page in (self.mapping_page, self.answer_page):
+                page.inspecting = False
+                page.problems.setText(str(exc))
 
     def _worker_done(self) -> None:
         self.worker = None
@@ -261,13 +221,9 @@ class ImportWizard(QWizard):
 
     def _reinspect(self, mapping) -> None:
         if self.worker is not None:  # an inspection is running: try again shortly
-            self.mapping_page._debounce.start()
+            self.sender().retry_soon()
             return
-        self._run_inspection((self.file_page.file(), self.role), mapping)
-
-    def _refresh_counts(self) -> None:
-        if self.mapping_page.preview is not None:
-            self.mapping_page._show_counts()
+        self._run_inspection((self.file_page.file(), self.role, self.round_id), mapping)
 
     # --- importing -------------------------------------------------------------------------
 
@@ -277,16 +233,18 @@ class ImportWizard(QWizard):
         page.label.setText(f"Importing {html.escape(self.file_page.file().name)} into round {rnd}…")
         self.button(QWizard.WizardButton.CancelButton).setText("Cancel import")
         mapping = self.mapping_page.mapping
+        mapping.confirm()  # accepted on the wizard's pages: remembered once imported
         self.worker = Worker(
             import_into,
-            self.model.path,
+            self.session.path,
             self.file_page.file(),
-            self.file_page.round.currentData(),
+            self.round_id,
             self.role,
             mapping,
-            self.mapping_page.unknown_as_missing.isChecked(),
+            self.answer_page.unknown_as_missing.isChecked(),
             self.mapping_page.keep_comments.isChecked(),
-            author=self.model.author,
+            self.file_page.invited.value(),
+            author=self.session.author,
         )
         self.worker.signals.progress.connect(_progress_to(page.bar))
         self.worker.signals.result.connect(self._imported)
@@ -296,11 +254,7 @@ class ImportWizard(QWizard):
 
     def _imported(self, summary: ImportSummary) -> None:
         self.import_page.summary = summary
-        try:
-            remember(self.mapping_page.mapping)
-        except OnpointError as exc:  # remembering is a convenience; the import stands
-            summary.notes.append(f"The mapping was not remembered: {exc}")
-        self.model.notify_surveys_changed()
+        self.session.notify_surveys_changed()
         self.summary_page.text.setHtml(self.summary_html(summary))
         self.import_page.completeChanged.emit()
         self.next()
@@ -328,38 +282,53 @@ class ImportWizard(QWizard):
         super().reject()
 
     def _page_changed(self, _id: int) -> None:
-        busy = self.currentPage() is self.import_page
-        self.button(QWizard.WizardButton.BackButton).setEnabled(not busy)
+        page = self.currentPage()
+        self.button(QWizard.WizardButton.BackButton).setEnabled(page is not self.import_page)
+        self._fit_to(page)
+
+    def _fit_to(self, page) -> None:
+        """A small first page; room for the tables of the mapping pages (within the screen)."""
+        wanted = FIRST_PAGE if page is self.file_page else TABLE_PAGES
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            wanted = wanted.boundedTo(QSize(screen.width() - 40, screen.height() - 60))
+        if page is self.file_page or self.width() < wanted.width():
+            self.resize(wanted)
 
     # --- summary ---------------------------------------------------------------------------
 
     def summary_html(self, summary: ImportSummary) -> str:
-        framework = self.model.workspace.framework
-        rnd = self.model.workspace.get_round(summary.round_id)
-        counts = self.model.workspace.respondent_counts(summary.round_id)
+        framework = self.session.framework
+        rnd = self.session.get_round(summary.round_id)
+        counts = {r: n for r, n in self.session.respondents(summary.round_id).items() if n}
         esc = html.escape
         rows = [
             ("File", f"{esc(summary.file)} — {esc(summary.format_label)}"),
             ("Round", f"{esc(rnd.label)} ({esc(framework.stage_label(rnd.stage))})"),
-            ("Rows read", str(summary.rows_read)),
-            ("Responses imported", f"<b>{summary.rows_imported}</b>"),
-            ("Rows skipped", f"{summary.rows_skipped} ({describe_skipped(summary.skipped)})"),
+            ("Rows read", f"{summary.rows_read:,}"),
+            ("Responses imported", f"<b>{summary.rows_imported:,}</b>"),
+            ("Rows skipped", f"{summary.rows_skipped:,} ({describe_skipped(summary.skipped)})"),
             ("Items mapped", f"{summary.items_mapped} of {len(self.instrument.items)}"),
             (
                 "Respondents in this round",
-                ", ".join(f"{n} {role}s" for role, n in sorted(counts.items())) or "none",
+                ", ".join(counted(n, role) for role, n in sorted(counts.items())) or "none",
             ),
         ]
+        if summary.partial:
+            rows.insert(4, ("Partial responses", f"{summary.partial:,} (imported, not finished)"))
+        rates = self.session.response_rates(summary.round_id).sentence()
+        if rates:
+            rows.append(("Response rate", esc(rates.removeprefix("Response rate: "))))
         if summary.schools:
             rows.append(
-                ("By school", ", ".join(f"{esc(s)}: {n}" for s, n in summary.schools.items()))
+                ("By school", ", ".join(f"{esc(s)}: {n:,}" for s, n in summary.schools.items()))
             )
         if summary.missing_recodes:
-            listed = ", ".join(f"{esc(str(k))}: {n}" for k, n in summary.missing_recodes.items())
+            listed = ", ".join(f"{esc(str(k))}: {n:,}" for k, n in summary.missing_recodes.items())
             rows.append(("Codes read as missing", listed))
         if summary.unknown_as_missing:
             n = sum(summary.unknown_as_missing.values())
-            rows.append(("Unknown answers read as missing", str(n)))
+            rows.append(("Answers without a value read as missing", f"{n:,}"))
         if summary.unmapped_columns:
             rows.append(("Columns not imported", esc("; ".join(summary.unmapped_columns))))
         body = "".join(f"<tr><th align=left>{k}</th><td>{v}</td></tr>" for k, v in rows)
@@ -367,8 +336,8 @@ class ImportWizard(QWizard):
         return f"<table cellspacing=4>{body}</table>{notes}"
 
 
-def open_import_wizard(model: DistrictSession, parent: QWidget) -> ImportWizard:
-    wizard = ImportWizard(model, parent)
+def open_import_wizard(session: DistrictSession, parent: QWidget) -> ImportWizard:
+    wizard = ImportWizard(session, parent)
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     wizard.open()
     return wizard

@@ -1,7 +1,7 @@
 """The main window: menus, the round switcher, the board beside the live score panel.
 
 Nothing here needs saving: every change goes through the core in its own transaction as
-it happens. The window only turns menu choices into model calls and shows errors.
+it happens. The window only turns menu choices into session calls and shows errors.
 """
 
 from __future__ import annotations
@@ -10,18 +10,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
-    QMainWindow,
-    QScrollArea,
-    QSplitter,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter
 
 from onpoint_desktop import APP_NAME
+from onpoint_desktop.changes import Changes
 from onpoint_desktop.errors import DamagedWorkspaceError, OnpointError
 from ui.board import Board
-from ui.dialogs import AddRoundDialog, PreferencesDialog, show_error
+from ui.dialogs import AddRoundDialog, Preferences, PreferencesDialog, show_error
+from ui.help import HelpActions, shown_text
 from ui.hq_actions import HQActions
 from ui.recovery import open_workspace_or_recover, recover
 from ui.report_actions import ReportActions
@@ -29,24 +25,29 @@ from ui.score_panel import ScorePanel
 from ui.session import DistrictSession
 from ui.settings import AppSettings
 from ui.sync_actions import SyncActions
+from ui.theme import ThemeSwitcher
+from ui.toolbar import RoundToolbar
 from ui.workspace_actions import WorkspaceActions
 
 
 class MainWindow(QMainWindow):
-    firstShown = Signal()  # after the first paint; the charts are built right after
+    firstShown = Signal()  # after the first paint
 
-    def __init__(self, model: DistrictSession, settings: AppSettings):
+    def __init__(self, session: DistrictSession, settings: AppSettings):
         super().__init__()
         self.settings = settings
-        self.model: DistrictSession | None = None
+        self.session: DistrictSession | None = None
         self._painted = False
+        self.theme = ThemeSwitcher(self)
+        self.theme.apply(settings.theme())
         self.undo_group = QUndoGroup(self)
-        self.board = Board(model)
-        self.panel = ScorePanel(model)
+        self.board = Board(session)
+        self.panel = ScorePanel(session)
         scroll = QScrollArea()
         scroll.setWidget(self.board)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the board's tiles take the focus
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
         splitter.addWidget(self.panel)
@@ -61,18 +62,22 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.path_label = QLabel()
         self.statusBar().addPermanentWidget(self.path_label)
-        self.set_model(model)
+        self.set_session(session)
         self._restore_geometry()
+        self.board.focus_selected()
+        self.installEventFilter(self)  # for firstShown
 
     # --- actions and menus -----------------------------------------------------------------
 
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    def _action(self, text: str, slot, shortcut=None, tip: str = "", icon: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
+        if icon:
+            action.setData(icon)
         action.triggered.connect(slot)
         return action
 
@@ -80,30 +85,67 @@ class MainWindow(QMainWindow):
         key = QKeySequence.StandardKey
         self.files = WorkspaceActions(self, self.settings)
         self.reports = ReportActions(self)
+        self.reports.export_action.setData("export-report")
+        self.reports.export_action.setIconText("Report")
         self.sync = SyncActions(self)
         self.hq = HQActions(self, self.settings)
         self.preferences_action = self._action("&Preferences…", self.edit_preferences, "Ctrl+,")
         self.quit_action = self._action("&Quit", self.close, key.Quit)
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence(key.Undo)])
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(key.Redo)])
+        # One action, two keys, each bound once: Ctrl+Shift+Z (Linux, macOS) and Ctrl+Y
+        # (Windows). The platform's StandardKey.Redo is one of them; adding it again made
+        # the key ambiguous, so neither fired.
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action, word, icon, does in (
+            (self.undo_action, "Undo", "undo", "Undo the last change"),
+            (self.redo_action, "Redo", "redo", "Redo the change last undone"),
+        ):
+            action.setIconText(word)  # the toolbar keeps its width whatever the text
+            action.setData(icon)
+            action.setProperty("helpText", does)
+        self.undo_group.undoTextChanged.connect(
+            lambda text: self.undo_action.setToolTip(f"Undo {shown_text(text)}".strip())
+        )
+        self.undo_group.redoTextChanged.connect(
+            lambda text: self.redo_action.setToolTip(f"Redo {shown_text(text)}".strip())
+        )
         self.add_round_action = self._action(
-            "&Add round…", self.add_round, "Ctrl+Shift+R", "Start a new assessment round"
+            "&Add round…",
+            self.add_round,
+            "Ctrl+Shift+R",
+            "Start a new assessment round",
+            "add-round",
         )
+        self.add_round_action.setIconText("Add round")
         self.previous_round_action = self._action(
-            "&Previous round", lambda: self._step_round(-1), "Ctrl+PgUp"
+            "&Previous round",
+            lambda: self.step_round(-1),
+            "Ctrl+PgUp",
+            "Show the round before this one",
+            "previous-round",
         )
+        self.previous_round_action.setIconText("Previous")
         self.next_round_action = self._action(
-            "&Next round", lambda: self._step_round(1), "Ctrl+PgDown"
+            "&Next round",
+            lambda: self.step_round(1),
+            "Ctrl+PgDown",
+            "Show the round after this one",
+            "next-round",
         )
+        self.next_round_action.setIconText("Next")
         self.import_action = self._action(
             "&Import survey…",
             self.import_survey,
             "Ctrl+I",
             "Import a teacher or leader survey export into the round on screen",
+            "import-survey",
         )
-        self.about_action = self._action(f"&About {APP_NAME}", self.show_about)
+        self.import_action.setIconText("Import survey")
+        self.help = HelpActions(self)
+        # Window-wide keys work whether or not their menu has ever been opened.
+        self.addActions([self.previous_round_action, self.next_round_action])
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -113,6 +155,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.files.copy_action)
         file_menu.addSeparator()
         file_menu.addAction(self.reports.export_action)
+        file_menu.addAction(self.reports.pdf_action)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
@@ -120,9 +163,11 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.undo_action, self.redo_action])
         self.round_menu = bar.addMenu("&Round")
-        self.round_menu.aboutToShow.connect(self._fill_round_menu)
+        self.round_menu.addAction(self.add_round_action)
+        self.round_list_start = self.round_menu.addSeparator()
+        self.round_list_end = self.round_menu.addSeparator()
+        self.round_menu.addActions([self.previous_round_action, self.next_round_action])
         self.round_group = QActionGroup(self)
-        self._fill_round_menu()
         self.survey_menu = bar.addMenu("&Survey")
         self.survey_menu.addAction(self.import_action)
         sync_menu = bar.addMenu("S&ync")
@@ -134,88 +179,78 @@ class MainWindow(QMainWindow):
         self.hq_menu = bar.addMenu("H&Q")
         self.hq_menu.aboutToShow.connect(lambda: self.hq.fill_menu(self.hq_menu))
         self.hq.fill_menu(self.hq_menu)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.about_action)
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addActions([self.help.guide_action, self.help.shortcuts_action])
+        self.help_menu.addSeparator()
+        self.help_menu.addAction(self.help.about_action)
 
     def _build_toolbar(self) -> None:
-        toolbar = self.addToolBar("Round")
-        toolbar.setObjectName("roundToolbar")
-        toolbar.setMovable(False)
-        label = QLabel(" &Round: ")
-        self.round_box = QComboBox()
-        self.round_box.setAccessibleName("Round")
-        self.round_box.setMinimumContentsLength(16)
-        self.round_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        label.setBuddy(self.round_box)
+        self.toolbar = RoundToolbar(
+            [
+                [self.previous_round_action, self.next_round_action],
+                [self.add_round_action, self.import_action],
+                [self.undo_action, self.redo_action],
+                [self.reports.export_action],
+            ],
+            self,
+        )
+        self.addToolBar(self.toolbar)
+        self.toolbar.fit_to(self.screen().availableGeometry().width())
+        self.round_box = self.toolbar.round_box
         self.round_box.activated.connect(self._round_chosen)
-        toolbar.addWidget(label)
-        toolbar.addWidget(self.round_box)
-        toolbar.addAction(self.add_round_action)
-        toolbar.addAction(self.import_action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.undo_action)
-        toolbar.addAction(self.redo_action)
-        self.toolbar = toolbar
 
     def _fill_round_menu(self) -> None:
-        menu = self.round_menu
-        menu.clear()
+        """The rounds between the two separators of the Round menu, the one on screen
+        checked."""
         for action in self.round_group.actions():
             self.round_group.removeAction(action)
-        menu.addAction(self.add_round_action)
-        menu.addSeparator()
-        if self.model is None:
-            return
-        framework = self.model.workspace.framework
-        for rnd in self.model.rounds():
-            action = menu.addAction(f"{rnd.label} ({framework.stage_label(rnd.stage)})")
+            self.round_menu.removeAction(action)
+            action.deleteLater()
+        for rnd in self.session.rounds():
+            action = QAction(self.session.round_label(rnd).replace("&", "&&"), self.round_menu)
             action.setCheckable(True)
-            action.setChecked(rnd.id == self.model.round_id)
+            action.setChecked(rnd.id == self.session.round_id)
             action.triggered.connect(lambda _=False, rid=rnd.id: self.show_round(rid))
             self.round_group.addAction(action)
-        menu.addSeparator()
-        menu.addActions([self.previous_round_action, self.next_round_action])
+            self.round_menu.insertAction(self.round_list_end, action)
 
     # --- the district on screen ------------------------------------------------------------
 
-    def set_model(self, model: DistrictSession) -> None:
+    def set_session(self, session: DistrictSession) -> None:
         """Show another district (the previous workspace is closed)."""
-        old = self.model
+        old = self.session
         if old is not None:
             self.undo_group.removeStack(old.undo_stack)
-        model.author = self.settings.author()
-        self.model = model
-        self.undo_group.addStack(model.undo_stack)
-        self.undo_group.setActiveStack(model.undo_stack)
-        self.board.set_model(model)
-        self.panel.set_model(model)
-        model.roundChanged.connect(self._round_shown)
-        model.roundsChanged.connect(self._fill_rounds)
-        model.ratingChanged.connect(self._rating_saved)
-        model.failed.connect(self._undo_failed)
+        session.author = self.settings.author()
+        self.session = session
+        self.undo_group.addStack(session.undo_stack)
+        self.undo_group.setActiveStack(session.undo_stack)
+        self.board.set_session(session)
+        self.panel.set_session(session)
+        session.roundShown.connect(self._round_shown)
+        session.changed.connect(self._changed)
+        session.failed.connect(self._undo_failed)
         if old is not None:
             self._remember_round(old)
             old.close()
-        self.settings.add_recent(model.path)
-        self._show_file_state(model)
+        self.settings.add_recent(session.path)
+        self._show_file_state(session)
         self._fill_rounds()
-        self._round_shown()
 
-    def _show_file_state(self, model: DistrictSession) -> None:
+    def _show_file_state(self, session: DistrictSession) -> None:
         """Say how the file is kept: saved automatically, or read-only (and why); and warn
         when the rolling backup on open could not be taken."""
-        workspace = model.workspace
-        notice = workspace.read_only_notice
+        notice = session.read_only_notice
         if notice:
-            self.path_label.setText(f"Read-only · {model.path.name}")
+            self.path_label.setText(f"Read-only · {session.path.name}")
             self.path_label.setToolTip(notice)
             self.statusBar().showMessage(notice, 0)
         else:
-            self.path_label.setText(f"Saved automatically · {model.path.name}")
-            self.path_label.setToolTip(str(model.path))
-        if workspace.backup_problem:
-            self.statusBar().showMessage(workspace.backup_problem, 0)
-        behind = workspace.clock_behind()
+            self.path_label.setText(f"Saved automatically · {session.path.name}")
+            self.path_label.setToolTip(str(session.path))
+        if session.backup_problem:
+            self.statusBar().showMessage(session.backup_problem, 0)
+        behind = session.clock_behind()
         if behind is not None:  # the computer's clock reads earlier than the workspace
             from onpoint_desktop.clock import clock_behind_warning
 
@@ -225,55 +260,68 @@ class MainWindow(QMainWindow):
     def _undo_failed(self, message: str) -> None:
         show_error(self, "Could not undo or redo", message)
 
+    def _changed(self, change: Changes) -> None:
+        if change.rounds:
+            self._fill_rounds()
+        areas = change.rated_areas(self.session.round_id)
+        if len(areas) == 1:
+            self._rating_saved(next(iter(areas)))
+
     def _fill_rounds(self) -> None:
-        framework = self.model.workspace.framework
         self.round_box.clear()
-        for rnd in self.model.rounds():
-            self.round_box.addItem(f"{rnd.label} · {framework.stage_label(rnd.stage)}", rnd.id)
+        for rnd in self.session.rounds():
+            self.round_box.addItem(self.session.round_label(rnd), rnd.id)
         self._round_shown()
 
     def _round_shown(self, *_args) -> None:
-        rnd = self.model.current_round
+        rnd = self.session.current_round
         index = self.round_box.findData(rnd.id) if rnd else -1
         self.round_box.setCurrentIndex(index)
-        self.import_action.setEnabled(rnd is not None)
-        self.reports.export_action.setEnabled(rnd is not None)
+        has_round = rnd is not None
+        self.import_action.setEnabled(has_round)
+        self.reports.export_action.setEnabled(has_round)
+        self.reports.pdf_action.setEnabled(has_round)
+        ids = [r.id for r in self.session.rounds()]
+        at = ids.index(rnd.id) if has_round else -1
+        self.previous_round_action.setEnabled(at > 0)
+        self.next_round_action.setEnabled(0 <= at < len(ids) - 1)
+        self._fill_round_menu()
         self._update_title()
 
     def _update_title(self) -> None:
-        rnd = self.model.current_round
-        district = self.model.district_name
+        rnd = self.session.current_round
+        district = self.session.district_name
         if rnd is None:
             self.setWindowTitle(f"{district} — no rounds yet — {APP_NAME}")
             return
-        stage = self.model.workspace.framework.stage_label(rnd.stage)
-        read_only = " [read-only]" if self.model.workspace.read_only else ""
+        stage = self.session.framework.stage_label(rnd.stage)
+        read_only = " [read-only]" if self.session.read_only else ""
         self.setWindowTitle(f"{district} — {rnd.label} ({stage}){read_only} — {APP_NAME}")
 
     def _rating_saved(self, area_id: str) -> None:
-        area = self.model.workspace.framework.areas[area_id]
-        word = self.model.workspace.framework.level_label(self.model.rating(area_id).level)
-        self.statusBar().showMessage(f"Saved: {area.label} — {word}", 5000)
+        framework = self.session.framework
+        word = framework.level_label(self.session.rating(area_id).level)
+        rated, areas = self.session.rated_count()
+        self.statusBar().showMessage(
+            f"Saved: {framework.areas[area_id].label} — {word} · rated {rated} of {areas}", 5000
+        )
 
     def _round_chosen(self, index: int) -> None:
         self.show_round(self.round_box.itemData(index))
 
     def show_round(self, round_id: str) -> None:
         try:
-            self.model.set_round(round_id)
+            self.session.set_round(round_id)
         except OnpointError as exc:
             show_error(self, "Could not show that round", exc)
 
-    def _step_round(self, step: int) -> None:
-        ids = [r.id for r in self.model.rounds()]
-        if self.model.round_id in ids:
-            index = ids.index(self.model.round_id) + step
-            if 0 <= index < len(ids):
-                self.show_round(ids[index])
+    def step_round(self, step: int) -> None:
+        """Previous (-1) or next (+1) round, if there is one."""
+        self.session.step_round(step)
 
-    def _remember_round(self, model: DistrictSession) -> None:
-        if model.round_id:
-            self.settings.set_last_round(model.workspace.workspace_uuid, model.round_id)
+    def _remember_round(self, session: DistrictSession) -> None:
+        if session.round_id:
+            self.settings.set_last_round(session.workspace_uuid, session.round_id)
 
     # --- file actions ----------------------------------------------------------------------
 
@@ -288,7 +336,7 @@ class MainWindow(QMainWindow):
 
     def show_workspace(self, workspace) -> None:
         last = self.settings.last_round(workspace.workspace_uuid)
-        self.set_model(DistrictSession(workspace, last))
+        self.set_session(DistrictSession(workspace, last))
 
     def offer_recovery(self, damage: DamagedWorkspaceError) -> bool:
         """At start-up the last workspace was damaged: offer its backup, then show it."""
@@ -298,35 +346,37 @@ class MainWindow(QMainWindow):
         return workspace is not None
 
     def edit_preferences(self) -> None:
-        dialog = PreferencesDialog(self.settings.author(), self)
+        current = Preferences(
+            self.settings.author(), self.settings.theme(), self.settings.default_folder()
+        )
+        dialog = PreferencesDialog(current, self)
         if dialog.exec():
-            self.settings.set_author(dialog.value())
-            self.model.author = self.settings.author()
+            self.apply_preferences(dialog.value())
+
+    def apply_preferences(self, chosen: Preferences) -> None:
+        self.settings.set_author(chosen.author)
+        self.settings.set_theme(chosen.theme)
+        self.settings.set_default_folder(chosen.default_folder)
+        self.session.author = self.settings.author()
+        self.theme.apply(chosen.theme)
 
     # --- rounds ----------------------------------------------------------------------------
 
     def add_round(self) -> None:
-        dialog = AddRoundDialog(self.model.workspace.framework, self.model.rounds(), self)
+        dialog = AddRoundDialog(self.session.framework, self.session.rounds(), self)
         if dialog.exec():
             try:
-                self.model.add_round(*dialog.values())
+                self.session.add_round(*dialog.values())
             except OnpointError as exc:
                 show_error(self, "Could not add the round", exc)
 
     def import_survey(self):
         from ui.import_wizard import open_import_wizard
 
-        if self.model.round_id is None:
+        if self.session.round_id is None:
             show_error(self, "Add a round first", "Surveys are imported into a round; add one.")
             return None
-        return open_import_wizard(self.model, self)
-
-    # --- help ------------------------------------------------------------------------------
-
-    def show_about(self) -> None:
-        from ui.about import AboutDialog
-
-        AboutDialog(self.model.workspace, self).exec()
+        return open_import_wizard(self.session, self)
 
     # --- window ----------------------------------------------------------------------------
 
@@ -339,30 +389,28 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
 
-    def event(self, event: QEvent) -> bool:
-        handled = super().event(event)
-        if event.type() == QEvent.Type.Paint and not self._painted:
+    def eventFilter(self, watched, event: QEvent) -> bool:
+        """Watches for the first paint only, then stops watching (an ``event`` override
+        would put every event of the window through Python)."""
+        if watched is self and event.type() == QEvent.Type.Paint and not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self._after_first_paint)
-        return handled
-
-    def _after_first_paint(self) -> None:
-        self.firstShown.emit()
-        QTimer.singleShot(0, self.panel.build_charts)
+            self.removeEventFilter(self)
+            QTimer.singleShot(0, self.firstShown.emit)
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.hq.close_all()
         self.settings.set_geometry(self.saveGeometry())
         self.settings.set_window_state(self.saveState())
-        if self.model is not None:
-            self._remember_round(self.model)
+        if self.session is not None:
+            self._remember_round(self.session)
         self.settings.sync()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
         """Close the workspace (called by the application on quit)."""
-        if self.model is not None:
-            self.model.close()
+        if self.session is not None:
+            self.session.close()
 
 
 def app_icon() -> QIcon:

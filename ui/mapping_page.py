@@ -1,31 +1,33 @@
-"""The import wizard's mapping page: what the file is and which column holds which item.
+"""The import wizard's column page: what the file is and which column holds which item.
 
 The page shows the detected format and counts, then every column of the file with what
 it will be used for, how sure the automatic mapping is and why. The consultant can send
 any column (except those identifying a person, which are never imported) to another item,
 to the school, to comments, or nowhere. After each change the file is inspected again on
-a worker, so counts, unknown answers and problems always match the mapping on screen.
+a worker, so counts and problems always match the mapping on screen. The "Used as" labels
+are shortened at a word, never cut inside one; the full text is in their tooltips.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QTableWidget,
+    QStyle,
+    QStyleOptionComboBox,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
-    QWizardPage,
 )
 
+from onpoint_desktop.english import counted
 from onpoint_desktop.framework import Instrument
-from onpoint_desktop.surveys import ColumnMapping, ColumnUse, SurveyPreview
+from onpoint_desktop.surveys import ColumnUse, SurveyPreview
+from ui.review_page import ReviewPage
 
 ITEM, SCHOOL, COMMENT, IGNORED = "item", "school", "comment", "ignored"
 IDENTIFYING = "identifying"
@@ -39,20 +41,42 @@ USE_WORDS = {
     "metadata": "Survey-tool field (not imported)",
     IDENTIFYING: "Identifies a person — never imported",
 }
+# Skipped rows in words: (one, many).
 SKIP_WORDS = {
-    "preview": "previews",
-    "test": "test responses",
-    "spam": "spam",
-    "empty": "empty responses",
-    "duplicate": "duplicates in the file",
-    "already_imported": "already in this round",
+    "preview": ("preview", "previews"),
+    "test": ("test response", "test responses"),
+    "spam": ("spam response", "spam responses"),
+    "answered_nothing": ("row that answered nothing", "rows that answered nothing"),
+    "duplicate": ("duplicate in the file", "duplicates in the file"),
+    "already_imported": ("response already in this round", "responses already in this round"),
 }
 HEADERS = ("Column", "Header", "Used as", "Confidence", "Why")
+USE_LABEL_CHARS = 44  # "Used as" labels are shortened (at a word) to about this many
 
 
 def describe_skipped(skipped: dict[str, int]) -> str:
-    parts = [f"{n} {SKIP_WORDS.get(reason, reason)}" for reason, n in skipped.items() if n]
+    """ "1 test response, 2 previews" (plurals through ``english.counted``)."""
+    parts = []
+    for reason, n in skipped.items():
+        if n:
+            one, many = SKIP_WORDS.get(reason, (reason, reason))
+            parts.append(counted(n, one, many))
     return ", ".join(parts) if parts else "none"
+
+
+def shorten_at_word(text: str, metrics: QFontMetrics, width: int) -> str:
+    """``text`` if it fits ``width`` pixels, else its longest run of whole words that fits
+    with "…" after it (never a word cut in two)."""
+    text = " ".join(text.split())
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        candidate = " ".join(words).rstrip(",;:—-") + "…"
+        if metrics.horizontalAdvance(candidate) <= width:
+            return candidate
+    return words[0]
 
 
 def header_text(column) -> str:
@@ -68,70 +92,52 @@ def header_text(column) -> str:
     return f"{name}: {text}" if is_tool_id else text
 
 
-class MappingPage(QWizardPage):
-    """Shows a :class:`SurveyPreview`; edits its mapping; asks for a fresh inspection."""
+def detected_text(p: SurveyPreview, instrument: Instrument) -> str:
+    """The line above the table: format, encoding in words, rows, items, schools."""
+    schools = [s for s in p.schools if not s.startswith("(")]
+    partial = f"; {counted(p.partial, 'partial response')}" if p.partial else ""
+    return (
+        f"<b>{p.format_label}</b>"
+        + (f", {p.encoding_label}" if p.encoding_label else "")
+        + f" — {counted(p.rows_read, 'row')}, {p.rows_to_import:,} to import"
+        + f" (skipped: {describe_skipped(p.skipped)}){partial}. "
+        + f"{len(p.mapping.item_columns)} of {len(instrument.items)} items found"
+        + (f"; {counted(len(schools), 'school')}." if schools else "; no school column.")
+        + (f" Mapping: {p.mapping.origin}." if p.mapping.origin != "automatic" else "")
+    )
 
-    reinspect = Signal(object)  # the edited ColumnMapping
+
+class MappingPage(ReviewPage):
+    """Shows a :class:`SurveyPreview`; edits its column mapping; asks for a re-inspection."""
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(HEADERS, "Column mapping", parent)
         self.setTitle("Check the column mapping")
         self.setSubTitle(
             "Each question column should be matched to an item of the survey. Change any "
-            "row's “Used as” if it is wrong; the counts below update after each change."
+            "row's “Used as” if it is wrong; the counts above update after each change."
         )
-        self.preview: SurveyPreview | None = None
-        self.instrument: Instrument | None = None
         self.original: list[ColumnUse] = []
         self.rows: list[int] = []  # table row → column index (questions first)
-        self.inspecting = False
         self.detected = QLabel()
         self.detected.setWordWrap(True)
         self.detected.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setAccessibleName("Column mapping")
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(2, 290)
-        self.table.setColumnWidth(4, 200)
-        self.unknown_label = QLabel()
-        self.unknown_list = QListWidget()
-        self.unknown_list.setAccessibleName("Unknown answers")
-        self.unknown_as_missing = QCheckBox("Import unknown answers as &missing")
-        self.unknown_as_missing.toggled.connect(self.completeChanged)
-        self.keep_comments = QCheckBox("&Keep free-text comments")
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.unknown_list.setMaximumHeight(110)
+        self.table.setColumnWidth(4, 220)
         layout = QVBoxLayout(self)
         layout.addWidget(self.detected)
         layout.addWidget(self.table, 1)
-        for widget in (self.unknown_label, self.unknown_list, self.unknown_as_missing):
-            layout.addWidget(widget)
+        self.keep_comments = QCheckBox("&Keep free-text comments (columns used as comments)")
         layout.addWidget(self.keep_comments)
         layout.addWidget(self.problems)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(lambda: self.reinspect.emit(self.mapping))
 
     # --- showing a preview -----------------------------------------------------------------
-
-    @property
-    def mapping(self) -> ColumnMapping | None:
-        return self.preview.mapping if self.preview else None
 
     def show_preview(self, preview: SurveyPreview, instrument: Instrument, fresh: bool) -> None:
         """Show an inspection; ``fresh`` when it is a new file (not a re-inspection)."""
@@ -141,43 +147,9 @@ class MappingPage(QWizardPage):
         if fresh:
             self.original = list(preview.mapping.uses)
             self._fill_table()
-        self._show_counts()
+        self.detected.setText(detected_text(preview, instrument))
+        self.problems.setText("\n".join(f"• {text}" for text in preview.column_problems))
         self.completeChanged.emit()
-
-    def _show_counts(self) -> None:
-        p = self.preview
-        mapping = p.mapping
-        schools = [s for s in p.schools if not s.startswith("(")]
-        self.detected.setText(
-            f"<b>{p.format_label}</b>"
-            + (f", {p.encoding}" if p.encoding else "")
-            + f" — {p.rows_read} rows, {p.rows_to_import} to import"
-            + f" (skipped: {describe_skipped(p.skipped)}). "
-            + f"{len(mapping.item_columns)} of {len(self.instrument.items)} items found"
-            + (f"; {len(schools)} schools." if schools else "; no school column.")
-            + (f" Mapping: {mapping.origin}." if mapping.origin != "automatic" else "")
-        )
-        self.unknown_list.clear()
-        for unknown in p.unknown_answers:
-            self.unknown_list.addItem(f'Row {unknown.row}, {unknown.column}: "{unknown.value}"')
-        more = p.unknown_count - len(p.unknown_answers)
-        if more > 0:
-            self.unknown_list.addItem(f"… and {more} more")
-        self.unknown_label.setText(
-            f"<b>{p.unknown_count} answer(s) are not on the agreement scale:</b>"
-            if p.unknown_count
-            else "Every answer is on the agreement scale or counts as missing."
-        )
-        self.unknown_list.setVisible(bool(p.unknown_count))
-        self.unknown_as_missing.setEnabled(bool(p.unknown_count))
-        if not p.unknown_count:
-            self.unknown_as_missing.setChecked(False)
-        shown = [
-            text
-            for text in p.problems
-            if not (self.unknown_as_missing.isChecked() and "not on the agreement scale" in text)
-        ]
-        self.problems.setText("\n".join(f"• {text}" for text in shown))
 
     def _fill_table(self) -> None:
         """One row per column: questions (items, school, comments) first, in file order,
@@ -186,6 +158,8 @@ class MappingPage(QWizardPage):
         first = [u.column.index for u in uses if u.use in (ITEM, SCHOOL, COMMENT, IGNORED)]
         self.rows = first + [u.column.index for u in uses if u.column.index not in first]
         self.table.setRowCount(len(uses))
+        width = self._use_width()
+        self.table.setColumnWidth(2, width)
         for row, index in enumerate(self.rows):
             use = uses[index]
             column = use.column
@@ -196,25 +170,50 @@ class MappingPage(QWizardPage):
             if use.use == IDENTIFYING:
                 self.table.setItem(row, 2, QTableWidgetItem(USE_WORDS[IDENTIFYING]))
             else:
-                self.table.setCellWidget(row, 2, self._use_box(row, use))
+                self.table.setCellWidget(row, 2, self._use_box(row, use, width))
             self._show_confidence(row, use)
         self.table.resizeRowsToContents()
 
-    def _use_box(self, row: int, use: ColumnUse) -> QComboBox:
+    def _use_width(self) -> int:
+        """The "Used as" column: wide enough for every label, each shortened at a word."""
+        metrics = self.fontMetrics()
+        text_width = metrics.horizontalAdvance("n" * USE_LABEL_CHARS)
+        longest = max(metrics.horizontalAdvance(w) for w in USE_WORDS.values())
+        return max(text_width, longest) + self._combo_chrome()
+
+    def _combo_chrome(self) -> int:
+        """Pixels a combobox adds around its text (frame, margins, arrow)."""
+        option = QStyleOptionComboBox()
+        option.initFrom(self)
+        size = self.style().sizeFromContents(
+            QStyle.ContentsType.CT_ComboBox, option, self.fontMetrics().size(0, "x"), self
+        )
+        return size.width() - self.fontMetrics().horizontalAdvance("x") + 8
+
+    def _use_box(self, row: int, use: ColumnUse, width: int) -> QComboBox:
         box = QComboBox()
         box.setAccessibleName(f"Use of column {use.column.letter}")
+        text_width = width - self._combo_chrome()
+        metrics = box.fontMetrics()
         original = self.original[use.column.index]
-        if original.use not in (ITEM, SCHOOL, COMMENT, IGNORED):
-            box.addItem(USE_WORDS.get(original.use, original.use), ORIGINAL)
-        box.addItem(USE_WORDS[IGNORED], IGNORED)
-        box.addItem(USE_WORDS[SCHOOL], SCHOOL)
-        box.addItem(USE_WORDS[COMMENT], COMMENT)
-        for item in self.instrument.items:
-            text = f"{item.id} — {item.text}"
-            box.addItem(text, f"{ITEM}:{item.id}")
+
+        def add(text: str, data: str) -> None:
+            box.addItem(shorten_at_word(text, metrics, text_width), data)
             box.setItemData(box.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+
+        if original.use not in (ITEM, SCHOOL, COMMENT, IGNORED):
+            add(USE_WORDS.get(original.use, original.use), ORIGINAL)
+        add(USE_WORDS[IGNORED], IGNORED)
+        add(USE_WORDS[SCHOOL], SCHOOL)
+        add(USE_WORDS[COMMENT], COMMENT)
+        for item in self.instrument.items:
+            add(f"{item.id} — {item.text}", f"{ITEM}:{item.id}")
         box.setCurrentIndex(max(0, box.findData(self._choice(use))))
-        box.currentIndexChanged.connect(lambda _i, r=row, b=box: self._changed(r, b.currentData()))
+        box.setToolTip(box.itemData(box.currentIndex(), Qt.ItemDataRole.ToolTipRole))
+        box.view().setMinimumWidth(metrics.horizontalAdvance("n" * 90))
+        box.setMinimumContentsLength(1)
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.currentIndexChanged.connect(lambda _i, r=row, b=box: self._changed(r, b))
         return box
 
     @staticmethod
@@ -239,8 +238,9 @@ class MappingPage(QWizardPage):
 
     # --- editing ---------------------------------------------------------------------------
 
-    def _changed(self, row: int, choice: str) -> None:
-        use, _, item = choice.partition(":")
+    def _changed(self, row: int, box: QComboBox) -> None:
+        use, _, item = box.currentData().partition(":")
+        box.setToolTip(box.itemData(box.currentIndex(), Qt.ItemDataRole.ToolTipRole))
         mapping = self.preview.mapping
         index = self.rows[row]
         if use == ORIGINAL:
@@ -250,10 +250,7 @@ class MappingPage(QWizardPage):
         else:
             mapping.set_use(index, use)
         self._show_confidence(row, mapping.uses[index])
-        self.inspecting = True
-        self.problems.setText("Checking the file with the new mapping…")
-        self.completeChanged.emit()
-        self._debounce.start()
+        self.changed("Checking the file with the new mapping…")
 
     def row_of(self, letter: str) -> int:
         """The table row showing the file's column ``letter`` (e.g. "R")."""
@@ -270,11 +267,9 @@ class MappingPage(QWizardPage):
     # --- completeness ----------------------------------------------------------------------
 
     def isComplete(self) -> bool:
-        """Ready to import: an inspection is shown, items are mapped, the mapping is sound,
-        and unknown answers are either absent or to be read as missing."""
+        """Ready for the answers: an inspection is shown, items are mapped, the mapping is
+        sound (unknown answers and other scales are the next page's)."""
         if self.preview is None or self.inspecting:
             return False
         mapping = self.preview.mapping
-        if not mapping.item_columns or mapping.problems(self.instrument):
-            return False
-        return not self.preview.unknown_count or self.unknown_as_missing.isChecked()
+        return bool(mapping.item_columns) and not mapping.problems(self.instrument)

@@ -1,8 +1,11 @@
-"""File ▸ Export Word report…: the report of the round on screen, written on a worker.
+"""File ▸ Export Word report… and File ▸ Export PDF…: the report of the round on screen,
+written on a worker.
 
 The core writes the document (``onpoint_desktop.report.write_report``) atomically on a
-connection of the worker's own: a failure or a cancel leaves no file. The consultant named
-on the cover is the author set in Preferences.
+connection of the worker's own: a failure or a cancel leaves no file. A PDF is the same
+report converted by LibreOffice; without LibreOffice the action says what to install
+before asking for a file name. The consultant named on the cover is the author set in
+Preferences.
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
-from onpoint_desktop import paths
 from onpoint_desktop.workspace import Workspace
 from ui.dialogs import show_error, show_failure, show_message
 from ui.workers import Worker, run_with_progress
 
 REPORT_FILTER = "Word documents (*.docx)"
+PDF_FILTER = "PDF documents (*.pdf)"
 
 
 def write_round_report(
@@ -53,37 +56,54 @@ class ReportActions:
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.setStatusTip("Write the district's report for the round on screen")
         self.export_action.triggered.connect(self.export_report)
+        self.pdf_action = QAction("Export &PDF…", window)
+        self.pdf_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.pdf_action.setStatusTip(
+            "Write the district's report for the round on screen as PDF (needs LibreOffice)"
+        )
+        self.pdf_action.triggered.connect(self.export_pdf)
 
-    def suggested_path(self) -> Path:
-        model = self.window.model
-        rnd = model.current_round
-        name = f"{model.district_name} {rnd.label if rnd else ''}"
-        return paths.documents_dir() / f"{safe_file_name(name)}.docx"
+    def suggested_path(self, suffix: str = ".docx") -> Path:
+        session = self.window.session
+        rnd = session.current_round
+        name = f"{session.district_name} {rnd.label if rnd else ''}"
+        return self.window.settings.default_folder() / f"{safe_file_name(name)}{suffix}"
 
     def export_report(self) -> None:
-        """Ask where to save, then write the report."""
-        model = self.window.model
-        if model.round_id is None:
+        """Ask where to save, then write the Word report."""
+        self._export("Export Word report", ".docx", REPORT_FILTER)
+
+    def export_pdf(self) -> None:
+        """Say what to install when LibreOffice is missing; else ask where, then write."""
+        from onpoint_desktop.report.pdf import INSTALL_HINT, find_office
+
+        if self.window.session.round_id is not None and find_office() is None:
+            show_error(self.window, "PDF export needs LibreOffice", INSTALL_HINT)
+            return
+        self._export("Export PDF", ".pdf", PDF_FILTER)
+
+    def _export(self, title: str, suffix: str, file_filter: str) -> None:
+        if self.window.session.round_id is None:
             show_error(self.window, "Add a round first", "A report describes one round; add one.")
             return
         chosen, _ = QFileDialog.getSaveFileName(
-            self.window, "Export Word report", str(self.suggested_path()), REPORT_FILTER
+            self.window, title, str(self.suggested_path(suffix)), file_filter
         )
         if chosen:
             path = Path(chosen)
-            self.write(path if path.suffix else path.with_suffix(".docx"))
+            self.write(path if path.suffix else path.with_suffix(suffix))
 
     def write(self, out: Path) -> Worker:
         """Write the report of the round on screen to ``out`` on a worker."""
-        model = self.window.model
+        session = self.window.session
         self.worker = run_with_progress(
             self.window,
             "Writing the report",
             write_round_report,
-            model.path,
-            model.round_id,
+            session.path,
+            session.round_id,
             out,
-            model.author,
+            session.author,
             on_result=self._written,
             on_error=lambda exc: show_failure(self.window, "The report was not written", exc),
         )

@@ -104,6 +104,13 @@ def _window(state: dict) -> str:
     core = state["ws"].score()
     if shown != f"{core.total:.1f}":
         raise AssertionError(f"window shows {shown!r}, core computes {core.total:.1f}")
+    blank = [a.iconText() for a in window.toolbar.actions() if a.data() and a.icon().isNull()]
+    if blank:
+        raise AssertionError(f"toolbar icons missing: {', '.join(blank)}")
+    from ui.help import guide_markdown, readme_path
+
+    if "## The desktop app" not in guide_markdown(readme_path().read_text(encoding="utf-8")):
+        raise AssertionError(f"the user guide ({readme_path()}) has no desktop-app section")
     window.close()
     window.shutdown()
     app.processEvents()

@@ -1,45 +1,42 @@
 """The Qt face of an open district workspace.
 
-``DistrictSession`` owns the :class:`~onpoint_desktop.workspace.Workspace`, the round being
-viewed and the undo stack. Views never write to the workspace themselves: they call the
-model, which records the change through the core and emits a signal; every view redraws
-from those signals. The score is always the core's (``Workspace.score``).
+``DistrictSession`` owns the :class:`~onpoint_desktop.workspace.Workspace`, the round on
+screen and the undo stack. Views never touch the workspace: they read what they show from
+the session and ask it for changes. Every change goes through a core operation that
+returns what it changed (:class:`~onpoint_desktop.changes.Changes`); the session emits
+that value once on ``changed`` and each view redraws only what concerns it. The score is
+always the core's (``Workspace.score``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from onpoint_desktop import changes as ops
 from onpoint_desktop.benchmark import Benchmark
+from onpoint_desktop.changes import Changes
 from onpoint_desktop.errors import InputError, OnpointError
-from onpoint_desktop.framework import ScoringModel
+from onpoint_desktop.framework import Framework, Instrument, ScoringModel
+from onpoint_desktop.response_rates import ResponseRates, response_rates
 from onpoint_desktop.scoring import RoundScore
 from onpoint_desktop.workspace import RatingEvent, Round, Workspace, default_author
+from ui.commands import RateCommand, Rating
+
+__all__ = ["DistrictSession", "Rating"]
 
 
-@dataclass(frozen=True)
-class Rating:
-    """What a tile shows: a level (None when unrated) and its evidence note."""
-
-    level: int | None = None
-    note: str | None = None
-
-    @classmethod
-    def of(cls, event: RatingEvent | None) -> Rating:
-        return cls(event.level, event.note) if event else cls()
+def rating_of(event: RatingEvent | None) -> Rating:
+    return Rating(event.level, event.note) if event else Rating()
 
 
 class DistrictSession(QObject):
     """One open district: its workspace, the round on screen and the undo history."""
 
-    ratingChanged = Signal(str)  # area id
-    roundChanged = Signal(str)  # round id now on screen
-    roundsChanged = Signal()  # a round was added
-    surveysChanged = Signal()  # responses were imported into a round
-    benchmarkChanged = Signal()  # a benchmark pack was imported: every score changes
+    changed = Signal(object)  # Changes: the one notification that the workspace changed
+    roundShown = Signal(str)  # another round is on screen (nothing in the file changed)
     failed = Signal(str)  # a user-actionable error from an undo/redo
 
     def __init__(
@@ -52,23 +49,75 @@ class DistrictSession(QObject):
         self._closed = False
         self._round_id: str | None = None
         self._board: dict[str, RatingEvent] = {}
+        self._scores: dict[str, RoundScore] = {}
         rounds = {r.id for r in workspace.rounds()}
         start = round_id if round_id in rounds else None
         latest = workspace.latest_round()
         self._show_round(start or (latest.id if latest else None))
 
-    # --- identity and rounds ---------------------------------------------------------------
+    # --- what the district is ------------------------------------------------------------
 
     @property
     def district_name(self) -> str:
         return self.workspace.district.name
 
     @property
-    def path(self):
+    def path(self) -> Path:
         return self.workspace.path
+
+    @property
+    def workspace_uuid(self) -> str:
+        return self.workspace.workspace_uuid
+
+    @property
+    def framework(self) -> Framework:
+        return self.workspace.framework
+
+    def scoring_model(self, round_id: str | None = None) -> ScoringModel:
+        """The model a round is scored with (default: the one on screen; without rounds,
+        the one new rounds get)."""
+        rid = round_id or self._round_id
+        ws = self.workspace
+        return ws.round_model(rid) if rid else ws.current_model
+
+    def benchmark(self, round_id: str | None = None) -> Benchmark:
+        """The benchmark a round (default: the one on screen) is compared with."""
+        return self.model_benchmark(self.scoring_model(round_id))
+
+    @property
+    def current_model(self) -> ScoringModel:
+        """The model new rounds are scored with."""
+        return self.workspace.current_model
+
+    def model_benchmark(self, model: ScoringModel) -> Benchmark:
+        """The benchmark in use for ``model`` (its latest imported pack, else its default)."""
+        return self.workspace.benchmark(model.id)
+
+    @property
+    def read_only(self) -> bool:
+        return self.workspace.read_only
+
+    @property
+    def read_only_notice(self) -> str | None:
+        return self.workspace.read_only_notice
+
+    @property
+    def backup_problem(self) -> str | None:
+        return self.workspace.backup_problem
+
+    def clock_behind(self):
+        """How far this computer's clock is behind the workspace's latest event, when it
+        is behind by more than the core's tolerance (else None)."""
+        return self.workspace.clock_behind()
+
+    # --- rounds ----------------------------------------------------------------------------
 
     def rounds(self) -> list[Round]:
         return self.workspace.rounds()
+
+    def round_label(self, rnd: Round) -> str:
+        """e.g. "2024-25 · Year 1"."""
+        return f"{rnd.label} · {self.framework.stage_label(rnd.stage)}"
 
     @property
     def round_id(self) -> str | None:
@@ -84,7 +133,18 @@ class DistrictSession(QObject):
             return
         self.workspace.get_round(round_id)  # raises InputError for an unknown round
         self._show_round(round_id)
-        self.roundChanged.emit(round_id)
+        self.roundShown.emit(round_id)
+
+    def step_round(self, step: int) -> bool:
+        """Show the round ``step`` places later (earlier when negative); False at an end."""
+        ids = [r.id for r in self.rounds()]
+        if self._round_id not in ids:
+            return False
+        index = ids.index(self._round_id) + step
+        if not 0 <= index < len(ids):
+            return False
+        self.set_round(ids[index])
+        return True
 
     def _show_round(self, round_id: str | None) -> None:
         self._round_id = round_id
@@ -92,42 +152,45 @@ class DistrictSession(QObject):
 
     def add_round(self, round_id: str, stage: str, label: str | None = None) -> Round:
         """Add a round (one transaction) and switch to it."""
-        new = self.workspace.add_round(round_id, stage, label)
-        self.roundsChanged.emit()
+        new, change = ops.add_round(self.workspace, round_id, stage, label)
+        self._announce(change)
         self.set_round(new.id)
         return new
 
     # --- ratings ---------------------------------------------------------------------------
 
     def rating(self, area_id: str) -> Rating:
-        return Rating.of(self._board.get(area_id))
+        return rating_of(self._board.get(area_id))
 
     def last_event(self, area_id: str) -> RatingEvent | None:
         """The event behind the tile (who set it and when), if rated."""
         return self._board.get(area_id)
 
+    def rated_count(self) -> tuple[int, int]:
+        """Focus areas rated in the round on screen, and how many there are."""
+        return len(self._board), len(self.framework.areas)
+
     def set_rating(self, area_id: str, level: int | None, note: str | None = None) -> bool:
-        """Rate an area in the current round as one undoable command.
+        """Rate an area in the round on screen, as one undoable command.
 
-        The change is written first; only when the core accepted it does the command go
-        on the undo stack. Returns False when nothing changed. Raises ``OnpointError``
-        (nothing written) when the core refuses it.
+        Pushing the command performs the change. Returns False when nothing would change.
+        Raises ``OnpointError`` (nothing written, nothing on the undo stack) when the core
+        refuses it.
         """
-        from ui.commands import RateCommand
-
         if self._round_id is None:
             raise InputError("Add a round first (Round ▸ Add round…); ratings belong to a round.")
+        self.workspace.check_area(area_id)  # an unknown area is refused, nothing pushed
         before = self.rating(area_id)
         kept_note = ((note or "").strip() or None) if level is not None else None
         after = Rating(level, kept_note)
         if after == before:
             return False
-        self.apply_rating(self._round_id, area_id, after)
-        label = self.workspace.framework.areas[area_id].label
-        word = self.workspace.framework.level_label(level)
-        self.undo_stack.push(
-            RateCommand(self, self._round_id, area_id, before, after, f"{label}: {word}")
-        )
+        label = self.framework.areas[area_id].label
+        word = self.framework.level_label(level)
+        command = RateCommand(self, self._round_id, area_id, before, after, f"{label}: {word}")
+        self.undo_stack.push(command)
+        if command.refused is not None:
+            raise command.refused
         return True
 
     def set_level(self, area_id: str, level: int | None) -> bool:
@@ -135,19 +198,23 @@ class DistrictSession(QObject):
         return self.set_rating(area_id, level, self.rating(area_id).note)
 
     def apply_rating(self, round_id: str, area_id: str, rating: Rating) -> None:
-        """Append one rating event and redraw; used by commands for do, undo and redo."""
-        self.workspace.rate(round_id, area_id, rating.level, rating.note, author=self.author)
+        """Append one rating event (a command's do, undo or redo) and announce it."""
+        event, change = ops.rate(
+            self.workspace, round_id, area_id, rating.level, rating.note, author=self.author
+        )
         if round_id != self._round_id:
             self._show_round(round_id)
-            self.roundChanged.emit(round_id)
-            return
-        self._board = self.workspace.board(round_id)
-        self.ratingChanged.emit(area_id)
+            self.roundShown.emit(round_id)
+        elif event.level is None:
+            self._board.pop(area_id, None)
+        else:
+            self._board[area_id] = event
+        self._announce(change)
 
     def report_failure(self, error: OnpointError) -> None:
         """An undo/redo the core refused: reload from the store so views stay truthful."""
         self._show_round(self._round_id)
-        self.roundChanged.emit(self._round_id or "")
+        self._announce(Changes(rounds=True))
         self.failed.emit(str(error))
 
     # --- score and surveys -----------------------------------------------------------------
@@ -155,34 +222,61 @@ class DistrictSession(QObject):
     def score(self, round_id: str | None = None) -> RoundScore | None:
         """The core's score of a round (default: the one on screen); None without rounds."""
         rid = round_id or self._round_id
-        return self.workspace.score(rid) if rid else None
+        if rid is None:
+            return None
+        cached = self._scores.get(rid)
+        if cached is None:
+            cached = self._scores[rid] = self.workspace.score(rid)
+        return cached
 
-    def scoring_model(self) -> ScoringModel:
-        """The model of the round on screen (the one new rounds get, without rounds)."""
-        ws = self.workspace
-        return (
-            ws.round_model(self._round_id) if self._round_id else ws.models.get(ws.current_model_id)
-        )
+    def respondents(self, round_id: str | None = None) -> dict[str, int]:
+        """Respondents per role (with at least one valid answer) in a round, every role
+        of the round's scoring model listed."""
+        rid = round_id or self._round_id
+        if rid is None:
+            return {}
+        aggregates = self.workspace.survey_aggregates(rid)
+        return {role: aggregates.respondents(role) for role in self.scoring_model(rid).roles}
 
-    def benchmark(self) -> Benchmark:
-        """The benchmark the round on screen is compared with."""
-        return self.workspace.benchmark(self.scoring_model().id)
+    def response_rates(self, round_id: str | None = None) -> ResponseRates | None:
+        """The core's response rates of a round (default: the one on screen)."""
+        rid = round_id or self._round_id
+        return response_rates(self.workspace, rid) if rid else None
 
-    def respondent_counts(self) -> dict[str, int]:
-        return self.workspace.respondent_counts(self._round_id) if self._round_id else {}
+    def get_round(self, round_id: str) -> Round:
+        return self.workspace.get_round(round_id)
 
-    def notify_surveys_changed(self) -> None:
-        """Responses were written (possibly by another connection): redraw the score."""
-        self.surveysChanged.emit()
+    def survey_instruments(self, round_id: str) -> dict[str, Instrument]:
+        """The survey instruments of a round's scoring model, by role."""
+        return self.workspace.survey_instruments(round_id)
+
+    def invitations(self, round_id: str) -> dict[tuple[str, str], int]:
+        """How many were invited, by (role, school) (school "" for the whole round)."""
+        return self.workspace.invitations(round_id)
+
+    def notify_surveys_changed(self, round_id: str | None = None) -> None:
+        """Responses were written (possibly by another connection) into ``round_id``
+        (None: any round): redraw what depends on them."""
+        self._announce(ops.responses_changes(round_id))
 
     def import_benchmark_pack(self, path) -> Benchmark:
         """Use an HQ benchmark pack in this workspace (one transaction; the core refuses a
         bad pack with nothing changed); every score and band follows at once."""
-        from onpoint_desktop.sync import import_pack
-
-        benchmark = import_pack(self.workspace, path)
-        self.benchmarkChanged.emit()
+        benchmark, change = ops.import_benchmark_pack(self.workspace, path)
+        self._announce(change)
         return benchmark
+
+    def _announce(self, change: Changes) -> None:
+        """Forget the scores the change touches, then tell every view once."""
+        if change.rounds or change.benchmark:
+            self._scores.clear()
+        else:
+            for rid in list(self._scores):
+                if change.scores_of(rid):
+                    del self._scores[rid]
+        self.changed.emit(change)
+
+    # --- lifetime --------------------------------------------------------------------------
 
     @property
     def closed(self) -> bool:

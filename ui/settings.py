@@ -1,4 +1,5 @@
-"""The user's settings: recent workspaces, window geometry, author name, last round.
+"""The user's settings: recent workspaces, window geometry, author name, theme, default
+folder, last round.
 
 Kept with ``QSettings`` in an INI file in the per-user config folder
 (``onpoint_desktop.paths.config_dir``), so ``ONPOINT_HOME`` moves it along with every
@@ -58,6 +59,27 @@ class AppSettings:
 
     def set_window_state(self, state: QByteArray) -> None:
         self.store.setValue("window/state", state)
+
+    # --- preferences -------------------------------------------------------------------------
+
+    def theme(self) -> str:
+        """ "system", "light" or "dark"."""
+        value = str(self.store.value("appearance/theme", "system") or "system")
+        return value if value in ("system", "light", "dark") else "system"
+
+    def set_theme(self, theme: str) -> None:
+        self.store.setValue("appearance/theme", theme)
+
+    def default_folder(self) -> Path:
+        """Where new workspaces, reports and copies are suggested (Preferences), if it
+        still exists; else the documents folder."""
+        value = self.store.value("files/default_folder")
+        if value and Path(value).is_dir():
+            return Path(value)
+        return paths.documents_dir()
+
+    def set_default_folder(self, folder: Path | None) -> None:
+        self.store.setValue("files/default_folder", os.path.abspath(folder) if folder else "")
 
     def author(self) -> str:
         return str(self.store.value("author/name", "") or "").strip() or default_author()

@@ -117,8 +117,8 @@ class SyncActions:
     def export_bundle(self) -> None:
         from onpoint_desktop.sync import BUNDLE_SUFFIX
 
-        model = self.window.model
-        name = f"{model.district_name} {date.today().isoformat()}{BUNDLE_SUFFIX}"
+        session = self.window.session
+        name = f"{session.district_name} {date.today().isoformat()}{BUNDLE_SUFFIX}"
         suggested = paths.documents_dir() / safe_file_name(name)
         chosen, _ = QFileDialog.getSaveFileName(
             self.window, "Export sync bundle", str(suggested), BUNDLE_FILTER
@@ -140,9 +140,9 @@ class SyncActions:
             self.window,
             "Exporting the sync bundle",
             export_district,
-            self.window.model.path,
+            self.window.session.path,
             out,
-            self.window.model.author,
+            self.window.session.author,
             on_result=self._exported,
             on_error=lambda exc: show_failure(self.window, "The bundle was not exported", exc),
         )
@@ -246,13 +246,13 @@ class SyncActions:
             self.import_pack(Path(chosen))
 
     def import_pack(self, path: Path) -> None:
-        model = self.window.model
+        session = self.window.session
         try:
-            benchmark = model.import_benchmark_pack(path)
+            benchmark = session.import_benchmark_pack(path)
         except OnpointError as exc:
             show_error(self.window, "The benchmark pack was not imported", exc)
             return
-        fw = model.workspace.framework
+        fw = session.framework
         stages = ", ".join(
             f"{fw.stage_label(s)} ({counted(sb.n_districts, 'district')})"
             for s, sb in benchmark.stages.items()

@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
-from onpoint_desktop import paths
 from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.workspace import Workspace
 from onpoint_desktop.workspace.connection import remove_database
@@ -74,8 +73,8 @@ class WorkspaceActions:
         clear.setEnabled(bool(files))
 
     def choose_workspace(self) -> None:
-        model = self.window.model
-        start = str(model.path.parent if model else paths.documents_dir())
+        session = self.window.session
+        start = str(session.path.parent if session else self.settings.default_folder())
         chosen, _ = QFileDialog.getOpenFileName(
             self.window, "Open district", start, WORKSPACE_FILTER
         )
@@ -83,7 +82,9 @@ class WorkspaceActions:
             self.window.open_workspace(Path(chosen))
 
     def new_district(self) -> None:
-        dialog = NewDistrictDialog(self.window.model.workspace.framework, self.window)
+        dialog = NewDistrictDialog(
+            self.window.session.framework, self.settings.default_folder(), self.window
+        )
         if dialog.exec():
             self.create_district(*dialog.values())
 
@@ -106,11 +107,11 @@ class WorkspaceActions:
             remove_database(path)
             show_error(self.window, title, exc)
             return False
-        self.window.set_model(DistrictSession(workspace))
+        self.window.set_session(DistrictSession(workspace))
         return True
 
     def save_copy(self) -> None:
-        path = self.window.model.path
+        path = self.window.session.path
         suggested = path.with_name(path.name.replace(WORKSPACE_SUFFIX, f" copy{WORKSPACE_SUFFIX}"))
         chosen, _ = QFileDialog.getSaveFileName(
             self.window, "Save a copy", str(suggested), WORKSPACE_FILTER
@@ -120,7 +121,7 @@ class WorkspaceActions:
 
     def write_copy(self, dest: Path) -> Worker | None:
         """Write the copy on a worker; the core refuses the workspace's own path."""
-        if dest.resolve() == self.window.model.path.resolve():
+        if dest.resolve() == self.window.session.path.resolve():
             show_error(
                 self.window,
                 "Choose another file",
@@ -131,7 +132,7 @@ class WorkspaceActions:
             self.window,
             "Saving a copy",
             save_copy,
-            self.window.model.path,
+            self.window.session.path,
             dest,
             on_result=self._copied,
             on_error=lambda exc: show_failure(self.window, "Could not save a copy", exc),
@@ -146,6 +147,6 @@ class WorkspaceActions:
             f"A copy of this workspace was saved as {copy.path.name}.",
             "The copy is a workspace of its own: work done in it is sent to HQ as another "
             "consultant's workspace for the same district. You are still working in "
-            f"{self.window.model.path.name}.",
+            f"{self.window.session.path.name}.",
             path=copy.path,
         )

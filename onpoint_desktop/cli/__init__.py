@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -68,12 +69,26 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _reader_gone() -> int:
+    """The reader of our output went away (``onpoint board DB | head``): stop quietly, as
+    command-line tools do, instead of a traceback. Whatever is still buffered goes nowhere,
+    so Python's own flush at exit cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + 13  # as if killed by SIGPIPE, what shells report for such a writer
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     try:
-        return args.run(args) or 0
+        code = args.run(args) or 0
+        sys.stdout.flush()  # inside the try: a reader that went away shows up here
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except OnpointError as exc:
         sys.stderr.write(f"onpoint: error: {exc}\n")
         return 1

@@ -1,4 +1,5 @@
-"""``onpoint report``: the Word report of a round for the client district."""
+"""``onpoint report``: the report of a round for the client district (.docx, or .pdf
+through LibreOffice)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,26 @@ from onpoint_desktop.workspace import Workspace
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("report", help="write the Word report of a round (.docx)")
+    p = commands.add_parser(
+        "report", help="write the report of a round (.docx, or .pdf through LibreOffice)"
+    )
     p.add_argument("db", metavar="DB", type=Path)
     p.add_argument("--round", metavar="ROUND", help="default: the latest round")
     p.add_argument(
-        "-o", "--output", required=True, metavar="OUT.docx", type=Path, help="file to write"
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT.docx|OUT.pdf",
+        type=Path,
+        help="file to write; a .pdf is converted by LibreOffice (headless), when installed",
     )
     p.add_argument(
         "--consultant",
         metavar="NAME",
-        help="name on the cover (default: $ONPOINT_AUTHOR or your user name)",
+        help=(
+            "name on the cover and document author (default: the name set in Preferences, "
+            "then $ONPOINT_AUTHOR, then who rated the round)"
+        ),
     )
     p.set_defaults(run=run_report)
 

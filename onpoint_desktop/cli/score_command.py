@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 from onpoint_desktop.limits import escaped
+from onpoint_desktop.response_rates import response_rates
 from onpoint_desktop.scoring import RoundScore, recommendations_for
 from onpoint_desktop.workspace import Workspace
 
@@ -32,7 +33,9 @@ def run_score(args: argparse.Namespace) -> int:
     with Workspace.open(args.db) as ws:
         score = ws.score(args.round)
         if args.json:
-            print(json.dumps(score.to_json(), indent=2, ensure_ascii=False))
+            data = score.to_json()
+            data.update(response_rates(ws, score.round).to_json())
+            print(json.dumps(data, indent=2, ensure_ascii=False))
         elif args.by_school:
             print(render_by_school(ws, score.round))
         else:
@@ -62,6 +65,9 @@ def render_score(ws: Workspace, score: RoundScore) -> str:
     n_text = f", {stage_bm.n_districts} districts at {stage_label}" if stage_bm else ""
     lines.append(f"Benchmark      {escaped(bm.label)}, {escaped(bm.date)}{n_text}")
     lines.append(f"Model          {model.id}; complete: {'yes' if score.complete else 'no'}")
+    rates = response_rates(ws, score.round)
+    if rates.known:
+        lines.append("Response rate  " + rates.sentence().removeprefix("Response rate: "))
     lines.append("")
     roles = [(role, f"{role.capitalize()}s") for role in model.roles]
     width = max(9, *(len(title) for _, title in roles))
@@ -100,6 +106,14 @@ def render_score(ws: Workspace, score: RoundScore) -> str:
     return "\n".join(lines)
 
 
+def _school_rate(rate) -> str:
+    if rate is None or not rate.invited:
+        return "—"
+    if rate.respondents is None:
+        return "hidden"
+    return f"{rate.rate:.0%}" + (" low" if rate.low else "")
+
+
 def _n(n: int, held_back: bool, min_n: int) -> str:
     return f"{n} (n<{min_n})" if held_back else str(n)
 
@@ -134,6 +148,13 @@ def render_by_school(ws: Workspace, round_id: str) -> str:
             counts.append("hidden" if n is None else str(n))
         label = f"Respondents ({role}s)"
         lines.append(f"{label:<33}" + "".join(f" {c:>{width}}" for c in counts))
+    rates = response_rates(ws, round_id)
+    for role in model.role_weights if rates.schools else ():
+        cells = [
+            _school_rate(rates.schools.get(school, {}).get(role)) for school in breakdown.schools
+        ]
+        label = f"Response rate ({role}s)"
+        lines.append(f"{label:<33}" + "".join(f" {c:>{width}}" for c in cells))
     lines += [
         "",
         f"Hidden: fewer than {model.min_n} respondents of a role answered, or showing the cell "

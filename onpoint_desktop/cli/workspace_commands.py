@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from onpoint_desktop import framework
+from onpoint_desktop.cli.survey_commands import register_round_invited
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.limits import escaped
 from onpoint_desktop.workspace import Workspace
@@ -42,6 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("round", metavar="ROUND")
     p.add_argument("model", metavar="MODEL", help="a model id ('onpoint model list DB')")
     p.set_defaults(run=run_round_set_model)
+    register_round_invited(sub)
 
     p = commands.add_parser("rate", help="rate a focus area (LEVEL 1-4, or 0 to clear)")
     p.add_argument("db", metavar="DB", type=Path)

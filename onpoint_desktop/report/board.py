@@ -13,40 +13,45 @@ from docx.shared import Pt
 
 from onpoint_desktop.report import palette
 from onpoint_desktop.report.content import ReportContent
+from onpoint_desktop.report.tables import Cell, Run, add_table
+from onpoint_desktop.report.text import day_text
 from onpoint_desktop.report.word import (
     Captions,
-    cell_text,
-    data_table,
-    grid,
-    keep_together,
-    min_row_height,
-    note,
-    repeat_header,
-    set_widths,
-    shade,
+    heading,
+    keep_with_next,
 )
 
 GRID_STYLE = "Table Grid"
 
 
-def _tile(cell, label: str, level: int | None, content: ReportContent, fills) -> None:
+def _tile(label: str, level: int | None, content: ReportContent, fills, span: int = 1) -> Cell:
+    """A focus area as the poster shows it: its level's colour and word (unrated:
+    hatched white, never a level colour)."""
     word = content.framework.level_label(level)
     if level is None:
-        shade(
-            cell,
-            palette.UNRATED_FILL,
-            pattern="thinDiagStripe",
-            pattern_colour=palette.UNRATED_PATTERN,
-        )
         colour = palette.MUTED_TEXT
+        shading = {
+            "fill": palette.UNRATED_FILL,
+            "pattern": "thinDiagStripe",
+            "pattern_colour": palette.UNRATED_PATTERN,
+        }
     else:
-        shade(cell, fills[level])
         colour = palette.text_on(fills[level])
-    paragraph = cell_text(cell, label, size=8, bold=True, colour=colour)
-    run = paragraph.add_run(f"\n{word}")
-    run.font.size = Pt(8)
-    run.italic = level is None or None
-    run.font.color.rgb = paragraph.runs[0].font.color.rgb
+        shading = {"fill": fills[level]}
+    return Cell(
+        label,
+        bold=True,
+        size=8,
+        colour=colour,
+        span=span,
+        more=(Run(f"\n{word}", italic=level is None, size=8, colour=colour),),
+        **shading,
+    )
+
+
+def _header(label: str, span: int = 1) -> Cell:
+    fill = palette.HEADER_FILL
+    return Cell(label, bold=True, size=9, fill=fill, colour=palette.text_on(fill), span=span)
 
 
 def add_board(doc: Document, content: ReportContent, *, captions: Captions, **_: object) -> None:
@@ -58,46 +63,40 @@ def add_board(doc: Document, content: ReportContent, *, captions: Captions, **_:
     depth = max(len(c.areas) for c in columns)
     rated = sum(1 for a in fw.areas if levels.get(a))
 
-    doc.add_heading("The bingo board", level=1)
+    title = heading(doc, "The bingo board", 1)
+    title.paragraph_format.page_break_before = True
     words = ", ".join(f"{lv.level} {lv.label}" for lv in fw.levels)
-    doc.add_paragraph(
-        f"The consultant's expert rating of each focus area of the {fw.name} in "
-        f"{content.round.label} ({rated} of {len(fw.areas)} areas rated). Levels: {words}; "
-        "darker tiles are further along."
+    keep_with_next(
+        doc.add_paragraph(
+            f"The consultant's expert rating of each focus area of the {fw.name} in "
+            f"{content.round.label} ({rated} of {len(fw.areas)} areas rated). Levels: {words}; "
+            "darker tiles are further along."
+        )
     )
     captions.add(doc, "Table", f"Focus-area ratings, {content.round.label}", keep_with_next=True)
-    extra_rows = sum(1 + len(c.areas) for c in cross)
-    table = doc.add_table(rows=1 + depth + extra_rows, cols=len(columns))
-    table.style = doc.styles[GRID_STYLE]
-    width = 6.5 / len(columns)
-    set_widths(table, [width] * len(columns))
-    cells = grid(table)
-    for col, category in enumerate(columns):
-        header = cells[0][col]
-        shade(header, palette.HEADER_FILL)
-        cell_text(
-            header, category.label, size=9, bold=True, colour=palette.text_on(palette.HEADER_FILL)
+    rows: list[list[Cell]] = [[_header(c.label) for c in columns]]
+    for index in range(depth):
+        rows.append(
+            [
+                _tile(c.areas[index].label, levels.get(c.areas[index].id), content, fills)
+                if index < len(c.areas)
+                else Cell()
+                for c in columns
+            ]
         )
-        for row in range(depth):
-            cell = cells[1 + row][col]
-            if row < len(category.areas):
-                area = category.areas[row]
-                _tile(cell, area.label, levels.get(area.id), content, fills)
-    row = 1 + depth
     for category in cross:
-        header = cells[row][0].merge(cells[row][-1])
-        shade(header, palette.HEADER_FILL)
-        cell_text(
-            header, category.label, size=9, bold=True, colour=palette.text_on(palette.HEADER_FILL)
-        )
+        rows.append([_header(category.label, span=len(columns))])
         for area in category.areas:
-            row += 1
-            cell = cells[row][0].merge(cells[row][-1])
-            _tile(cell, area.label, levels.get(area.id), content, fills)
-        row += 1
-    repeat_header(table, rows=0)
-    min_row_height(table, 0.5, range(1, 1 + depth))
-    keep_together(table)
+            rows.append([_tile(area.label, levels.get(area.id), content, fills, len(columns))])
+    add_table(
+        doc,
+        rows,
+        [6.5 / len(columns)] * len(columns),
+        style=GRID_STYLE,
+        keep_together=True,
+        min_height=0.5,
+        tall_rows=range(1, 1 + depth),
+    )
     doc.add_paragraph().paragraph_format.space_after = Pt(2)  # two tables must not touch
     _level_key(doc, content, fills)
     _evidence_notes(doc, content, captions)
@@ -106,33 +105,31 @@ def add_board(doc: Document, content: ReportContent, *, captions: Captions, **_:
 def _level_key(doc: Document, content: ReportContent, fills: dict[int, str]) -> None:
     """A one-row key: each level's colour with its word, then how unrated looks."""
     fw = content.framework
-    key = doc.add_table(rows=1, cols=len(fw.levels) + 2)
-    key.style = doc.styles[GRID_STYLE]
-    set_widths(key, [0.5] + [6.0 / (len(fw.levels) + 1)] * (len(fw.levels) + 1))
-    cells = grid(key)[0]
-    cell_text(cells[0], "Key", size=8, bold=True)
-    for index, level in enumerate(fw.levels, start=1):
-        shade(cells[index], fills[level.level])
-        cell_text(
-            cells[index],
-            f"{level.level} {level.label}",
-            size=8,
-            colour=palette.text_on(fills[level.level]),
+    cells = [Cell("Key", bold=True, size=8)]
+    for level in fw.levels:
+        fill = fills[level.level]
+        cells.append(
+            Cell(f"{level.level} {level.label}", size=8, fill=fill, colour=palette.text_on(fill))
         )
-    unrated = cells[-1]
-    shade(
-        unrated,
-        palette.UNRATED_FILL,
-        pattern="thinDiagStripe",
-        pattern_colour=palette.UNRATED_PATTERN,
+    cells.append(
+        Cell(
+            fw.level_label(None),
+            size=8,
+            italic=True,
+            colour=palette.MUTED_TEXT,
+            fill=palette.UNRATED_FILL,
+            pattern="thinDiagStripe",
+            pattern_colour=palette.UNRATED_PATTERN,
+        )
     )
-    cell_text(unrated, fw.level_label(None), size=8, italic=True, colour=palette.MUTED_TEXT)
+    width = 6.0 / (len(fw.levels) + 1)
+    add_table(doc, [cells], [0.5] + [width] * (len(fw.levels) + 1), header_rows=0, style=GRID_STYLE)
     doc.add_paragraph()
 
 
 def _evidence_notes(doc: Document, content: ReportContent, captions: Captions) -> None:
     fw = content.framework
-    doc.add_heading("Evidence notes", level=2)
+    heading(doc, "Evidence notes", 2)
     noted = [
         (area, content.board[area.id])
         for category in fw.categories
@@ -142,25 +139,24 @@ def _evidence_notes(doc: Document, content: ReportContent, captions: Captions) -
     if not noted:
         doc.add_paragraph(f"No evidence notes were recorded in {content.round.label}.")
         return
-    doc.add_paragraph(
-        "What the consultant saw or heard behind each rating, as recorded during the visit."
-    )
-    rows = [
-        (
-            area.label,
-            fw.level_label(event.level),
-            event.note or "",
-            event.author,
-            event.created_at[:10],
+    authors = {event.author for _, event in noted}
+    days = {day_text(event.created_at) for _, event in noted}
+    intro = "What the consultant saw or heard behind each rating, as recorded during the visit"
+    if len(authors) == 1:
+        intro += f" by {next(iter(authors))}"
+    if len(days) == 1:
+        intro += f" on {next(iter(days))}"
+    keep_with_next(doc.add_paragraph(intro + "."))
+    rows: list[list] = [["Focus area", "Level", "Evidence note"]]
+    for area, event in noted:
+        who = [event.author] if len(authors) > 1 else []
+        when = [day_text(event.created_at)] if len(days) > 1 else []
+        rows.append(
+            [
+                Cell(area.label, bold=True),
+                fw.level_label(event.level),
+                Cell(event.note or "", note=" · ".join(who + when) or None),
+            ]
         )
-        for area, event in noted
-    ]
     captions.add(doc, "Table", f"Evidence notes, {content.round.label}", keep_with_next=True)
-    data_table(
-        doc,
-        ("Focus area", "Level", "Evidence note", "Recorded by", "Date"),
-        rows,
-        (1.4, 0.8, 2.4, 1.15, 0.75),
-        font_size=8.5,
-    )
-    note(doc, "Dates are when the rating was recorded (UTC).")
+    add_table(doc, rows, (1.45, 0.8, 4.25), font_size=8.5, split_rows=True)

@@ -1,20 +1,31 @@
-"""The report's charts, rendered with matplotlib (Agg, no pyplot) to PNG in memory.
+"""The report's charts, rendered with matplotlib (Agg, no pyplot) to PNG in memory: the
+shared style, legends and drawing primitives, and the components against the benchmark
+(the charts across rounds are in :mod:`onpoint_desktop.report.trend_charts`).
 
 matplotlib is imported only when a chart is drawn, so opening the app or the CLI never
-pays for it. Each chart is drawn once per report. The district is the darkest ink; the
-benchmark sits behind it as a light grey p25–p75 band with a dark median tick.
+pays for it. Each chart is drawn once per report, in the body's type family (Carlito,
+metric-compatible with Calibri, shipped in ``resources/fonts``), and comes with its
+alternative text. The district is the darkest ink; the benchmark sits behind it as a
+light grey p25–p75 band with a dark median tick. Provisional scores (the core's
+``provisional``) are drawn hollow or hatched and say so in the legend.
+
+Nothing is clipped or struck through: values at 200 or 1,000 keep their labels inside
+the figure, and a value label never sits on a median line (``tests/test_report_charts``
+checks both with the renderer's own measurements).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-import math
-import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from onpoint_desktop.report import palette
 from onpoint_desktop.report.content import ReportContent
-from onpoint_desktop.report.wording import score_text
+from onpoint_desktop.report.wording import benchmark_words, score_text
+from onpoint_desktop.resources import resources_dir
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,15 +33,93 @@ if TYPE_CHECKING:
 
 DPI = 220  # print resolution at the size the charts are placed in the document
 WIDTH_IN = 6.5  # text width of the page
-FONT = "DejaVu Sans"  # ships with matplotlib: no system font lookup
+FONT = "Carlito"
+FONT_FILES = ("Carlito-Regular.ttf", "Carlito-Bold.ttf")
 DISTRICT = palette.hex_colour(palette.DISTRICT)
 DISTRICT_TEXT = palette.hex_colour(palette.DISTRICT_TEXT)
 BAND = palette.hex_colour(palette.BENCHMARK_BAND)
 MEDIAN = palette.hex_colour(palette.BENCHMARK_MEDIAN)
 MUTED = palette.hex_colour(palette.MUTED_TEXT)
+INK = "#333333"
+LABEL_GAP_PT = 5  # between a point and its value label
+
+# gids the layout tests look for
+VALUE_LABEL, MEDIAN_LINE = "value-label", "median"
 
 
-def _figure(width: float, height: float) -> Figure:
+@dataclass(frozen=True)
+class LegendEntry:
+    """One key of a chart's legend: a symbol in a colour (hex, no '#') and its words."""
+
+    symbol: str
+    colour: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart: PNG bytes, its size in inches, how many panels it has (for
+    the bench's like-for-like baseline), its alternative text and its legend.
+
+    The legend is set as text under the picture, not drawn in it: a screen reader reads
+    it, a test reads it back, and Word sets it in the body font."""
+
+    png: bytes
+    width: float
+    height: float
+    panels: int
+    alt: str
+    legend: tuple[LegendEntry, ...] = ()
+
+
+_fonts_registered = False
+
+
+@contextlib.contextmanager
+def chart_style() -> Iterator[None]:
+    """Charts are built and saved inside this: the body's family, our sizes."""
+    import matplotlib
+
+    global _fonts_registered
+    if not _fonts_registered:
+        from matplotlib import font_manager
+
+        for name in FONT_FILES:
+            font_manager.fontManager.addfont(str(resources_dir() / "fonts" / name))
+        _fonts_registered = True
+    with matplotlib.rc_context(
+        {
+            "font.family": FONT,
+            "font.size": 8,
+            "axes.unicode_minus": True,
+            # The house style as defaults, so no axes pays for restyling itself.
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.edgecolor": MUTED,
+            "axes.grid": True,
+            "axes.grid.axis": "y",
+            "axes.axisbelow": True,
+            "grid.color": "#E6E6E6",
+            "grid.linewidth": 0.6,
+            "xtick.color": INK,
+            "ytick.color": INK,
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "xtick.major.size": 3,
+            "ytick.major.size": 3,
+        }
+    ):
+        yield
+
+
+def _grid_axis(axis: str):
+    """Gridlines along ``axis`` for the axes created inside."""
+    import matplotlib
+
+    return matplotlib.rc_context({"axes.grid.axis": axis})
+
+
+def new_figure(width: float, height: float) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -45,56 +134,115 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _style(ax: Axes, *, grid_axis: str) -> None:
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.spines["left"].set_color(MUTED)
-    ax.spines["bottom"].set_color(MUTED)
-    ax.tick_params(colors="#333333", labelsize=8, length=3)
-    ax.grid(axis=grid_axis, color="#E6E6E6", linewidth=0.6, zorder=0)
-    ax.set_axisbelow(True)
+def render(
+    figure: Figure, alt: str, legend: tuple[LegendEntry, ...] = (), panels: int = 1
+) -> Chart:
+    width, height = figure.get_size_inches()
+    return Chart(_png(figure), float(width), float(height), panels, alt, legend)
 
 
-def _legend_handles(stage_text: str) -> list:
+def add_rectangles(ax: Axes, boxes: list[tuple[float, float, float, float]], **style) -> None:
+    """Filled rectangles (x0, y0, x1, y1) as one collection: a bar chart without the
+    cost of one patch and one autoscale per bar."""
+    from matplotlib.collections import PolyCollection
+
+    verts = [[(x0, y0), (x1, y0), (x1, y1), (x0, y1)] for x0, y0, x1, y1 in boxes]
+    ax.add_collection(PolyCollection(verts, **style), autolim=False)
+
+
+def add_segments(
+    ax: Axes, segments: list[tuple[tuple[float, float], tuple[float, float]]], **style
+):
+    from matplotlib.collections import LineCollection
+
+    lines = LineCollection(segments, **style)
+    ax.add_collection(lines, autolim=False)
+    return lines
+
+
+def add_line(ax: Axes, xs, ys, **style) -> None:
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
-    return [
-        Line2D([], [], color=DISTRICT, linewidth=6, label="District score"),
-        Patch(facecolor=BAND, label=f"Middle half of benchmark districts{stage_text}"),
-        Line2D([], [], color=MEDIAN, linewidth=2, label="Benchmark median"),
+    ax.add_line(Line2D(xs, ys, **style))
+
+
+def legend_entries(
+    content: ReportContent, where: str, *, provisional: str | None, median_symbol: str
+) -> tuple[LegendEntry, ...]:
+    """The legend, illustrative when the benchmark is. ``provisional``: ``bar`` or
+    ``point`` when some score shown is provisional."""
+    bm = benchmark_words(content)
+    entries = [LegendEntry("■", palette.DISTRICT, "District score")]
+    if provisional == "bar":
+        entries.append(
+            LegendEntry("□", palette.DISTRICT, "Provisional (hatched: part of the evidence)")
+        )
+    elif provisional == "point":
+        entries.append(LegendEntry("○", palette.DISTRICT, "Provisional round (hollow)"))
+    entries += [
+        LegendEntry("■", palette.BENCHMARK_BAND, f"Middle half of {bm}{where}"),
+        LegendEntry(median_symbol, palette.BENCHMARK_MEDIAN, f"Median of {bm}"),
     ]
+    return tuple(entries)
 
 
-def components_chart(content: ReportContent) -> bytes:
+# --- the components against the benchmark -------------------------------------------------
+
+
+def components_figure(content: ReportContent) -> Figure:
     """The total and the seven components as bars on the score axis, each in front of the
     stage benchmark's p25–p75 band and median."""
     model, score = content.model, content.score
-    rows = [("Onpoint score", score.total, content.percentiles("total"))]
-    rows += [(c.name, c.score, content.percentiles(c.id)) for c in score.components]
-    fig = _figure(WIDTH_IN, 0.36 * len(rows) + 1.25)
-    ax = fig.add_axes((0.3, 0.2, 0.63, 0.76))
+    rows = [("Onpoint score", score.total, content.percentiles("total"), score.provisional)]
+    rows += [(c.name, c.score, content.percentiles(c.id), c.provisional) for c in score.components]
+    height = 0.34 * len(rows) + 0.62
+    fig = new_figure(WIDTH_IN, height)
+    bottom = 0.4 / height
+    with _grid_axis("x"):
+        ax = fig.add_axes((0.3, bottom, 0.57, 1 - bottom - 0.12 / height))
     lo, hi = model.score_min, model.score_max
-    for y, (_, value, pct) in enumerate(rows):
-        if pct is not None:
-            ax.barh(y, pct.p75 - pct.p25, left=pct.p25, height=0.78, color=BAND, zorder=1)
-            ax.plot([pct.p50] * 2, [y - 0.39, y + 0.39], color=MEDIAN, linewidth=2, zorder=4)
-        if value is None:
-            ax.text(
-                lo + 10,
-                y,
-                "no results yet",
-                va="center",
-                fontsize=8,
-                color=MUTED,
-                style="italic",
-                zorder=5,
+    # One collection per kind of mark (bands, medians, solid bars, hatched bars):
+    # matplotlib's cost is per artist, not per bar.
+    banded = [(y, pct) for y, (_, _, pct, _) in enumerate(rows) if pct is not None]
+    if banded:
+        add_rectangles(
+            ax,
+            [(p.p25, y - 0.39, p.p75, y + 0.39) for y, p in banded],
+            facecolors=BAND,
+            edgecolors="none",
+            zorder=1,
+        )
+        medians = add_segments(
+            ax,
+            [((p.p50, y - 0.39), (p.p50, y + 0.39)) for y, p in banded],
+            colors=MEDIAN,
+            linewidths=2,
+            zorder=4,
+        )
+        medians.set_gid(MEDIAN_LINE)
+    for hatched in (False, True):
+        bars = [
+            (lo, y - 0.19, max(value, lo + 0.5), y + 0.19)
+            for y, (_, value, _, provisional) in enumerate(rows)
+            if value is not None and provisional == hatched
+        ]
+        if bars:
+            add_rectangles(
+                ax,
+                bars,
+                facecolors="white" if hatched else DISTRICT,
+                edgecolors=DISTRICT,
+                linewidths=0.8,
+                hatch="////" if hatched else None,
+                zorder=3,
             )
+    for y, (_, value, pct, _) in enumerate(rows):
+        if value is None:
+            ax.text(lo + 8, y, "no result yet", va="center", fontsize=8, color=MUTED, zorder=5)
             continue
-        ax.barh(y, value - lo, left=lo, height=0.38, color=DISTRICT, zorder=3)
-        # The value sits clear of the benchmark band so neither hides the other.
-        ax.text(
-            max(value, pct.p75 if pct else value) + 10,
+        # The value sits clear of the benchmark band, so no median line crosses it.
+        label = ax.text(
+            max(value, pct.p75 if pct else value) + 8,
             y,
             score_text(value),
             va="center",
@@ -104,6 +252,7 @@ def components_chart(content: ReportContent) -> bytes:
             zorder=5,
             clip_on=False,
         )
+        label.set_gid(VALUE_LABEL)
     ax.set_yticks(range(len(rows)), [r[0] for r in rows], fontsize=8.5)
     ax.get_yticklabels()[0].set_fontweight("bold")
     ax.axhline(0.5, color=MUTED, linewidth=0.6)
@@ -111,132 +260,43 @@ def components_chart(content: ReportContent) -> bytes:
     ax.set_xlim(lo, hi)
     ax.set_xticks(range(int(lo), int(hi) + 1, 100))
     ax.xaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
-    _style(ax, grid_axis="x")
     ax.tick_params(axis="y", length=0)
-    stage = f" at {content.stage_label}" if content.stage_benchmark else ""
-    fig.legend(
-        handles=_legend_handles(stage),
-        loc="lower center",
-        ncol=3,
-        fontsize=7.5,
-        frameon=False,
-        bbox_to_anchor=(0.5, 0.0),
+    return fig
+
+
+def components_legend(content: ReportContent) -> tuple[LegendEntry, ...]:
+    score = content.score
+    provisional = score.provisional or any(c.provisional for c in score.components)
+    where = f" at {content.stage_label}" if content.stage_benchmark else ""
+    return legend_entries(
+        content, where, provisional="bar" if provisional else None, median_symbol="|"
     )
-    return _png(fig)
 
 
-def _round_axis(content: ReportContent) -> list[str]:
-    return [f"{r.round.label}\n{content.stage_label_of(r.round.stage)}" for r in content.history]
-
-
-def _score_limits(content: ReportContent, keys: list[str]) -> tuple[float, float]:
-    """A shared y range covering every score and benchmark band shown, in steps of 50."""
-    values: list[float] = []
-    for result in content.history:
-        for key in keys:
-            value = result.score.value(key)
-            if value is not None:
-                values.append(value)
-            pct = result.score.benchmark.percentiles(result.round.stage, key)
-            if pct is not None:
-                values += [pct.p25, pct.p75]
-    lo, hi = content.model.score_min, content.model.score_max
-    if not values:
-        return lo, hi
+def components_alt(content: ReportContent) -> str:
+    """The components chart in words, for screen readers."""
+    score = content.score
+    bm = benchmark_words(content)
+    parts = []
+    for name, value, key, provisional in [
+        ("Onpoint score", score.total, "total", score.provisional),
+        *((c.name, c.score, c.id, c.provisional) for c in score.components),
+    ]:
+        pct = content.percentiles(key)
+        text = f"{name} {score_text(value) if value is not None else 'no result yet'}"
+        if provisional:
+            text += " (provisional)"
+        if pct is not None and value is not None:
+            text += f", median {pct.p50:,.0f}, middle half {pct.p25:,.0f} to {pct.p75:,.0f}"
+        parts.append(text)
     return (
-        max(lo, math.floor((min(values) - 30) / 50) * 50),
-        min(hi, math.ceil((max(values) + 30) / 50) * 50),
+        f"Bar chart: the district's Onpoint score and its components in "
+        f"{content.round.label} against {bm} at {content.stage_label}. " + "; ".join(parts) + "."
     )
 
 
-def _trend(ax: Axes, content: ReportContent, key: str, *, labels: bool, width: float) -> None:
-    """Benchmark band and median per round (each at its own stage), then the district line."""
-    xs, ys = [], []
-    for x, result in enumerate(content.history):
-        pct = result.score.benchmark.percentiles(result.round.stage, key)
-        if pct is not None:
-            ax.bar(x, pct.p75 - pct.p25, bottom=pct.p25, width=width, color=BAND, zorder=1)
-            ax.plot(
-                [x - width / 2, x + width / 2], [pct.p50] * 2, color=MEDIAN, linewidth=1.6, zorder=2
-            )
-        value = result.score.value(key)
-        xs.append(x)
-        ys.append(math.nan if value is None else value)
-    ax.plot(xs, ys, color=DISTRICT, linewidth=2, marker="o", markersize=4, zorder=3)
-    if labels:
-        for x, y in zip(xs, ys, strict=True):
-            if not math.isnan(y):
-                ax.annotate(
-                    score_text(y),
-                    (x, y),
-                    xytext=(0, 7),
-                    textcoords="offset points",
-                    ha="center",
-                    fontsize=7.5,
-                    color=DISTRICT_TEXT,
-                    fontweight="bold",
-                )
-    ax.set_xlim(-0.6, len(xs) - 0.4)
-
-
-def total_trend_chart(content: ReportContent) -> bytes:
-    """The Onpoint score across rounds, each round against its own stage's benchmark."""
-    fig = _figure(WIDTH_IN, 2.9)
-    ax = fig.add_axes((0.09, 0.3, 0.88, 0.66))
-    _trend(ax, content, "total", labels=True, width=0.42)
-    ax.set_xticks(range(len(content.history)), _round_axis(content), fontsize=8)
-    ax.set_ylim(*_score_limits(content, ["total"]))
-    ax.set_ylabel("Onpoint score", fontsize=8, color="#333333")
-    _style(ax, grid_axis="y")
-    _trend_legend(fig)
-    return _png(fig)
-
-
-def _trend_legend(fig) -> None:
-    """The legend of the trend charts, centred under them."""
-    fig.legend(
-        handles=_legend_handles(" at each round's stage"),
-        loc="lower center",
-        ncol=3,
-        fontsize=7.5,
-        frameon=False,
-        bbox_to_anchor=(0.5, 0.0),
-    )
-
-
-def component_trend_chart(content: ReportContent) -> bytes:
-    """One small panel per component across rounds, on a shared score axis."""
-    components = content.score.components
-    cols = 4
-    rows = math.ceil(len(components) / cols)
-    panel_in, legend_in = 1.85, 0.45
-    height = panel_in * rows + legend_in
-    fig = _figure(WIDTH_IN, height)
-    grid = fig.add_gridspec(
-        rows,
-        cols,
-        left=0.08,
-        right=0.99,
-        top=1 - 0.3 / height,
-        bottom=(legend_in + 0.45) / height,
-        wspace=0.12,
-        hspace=0.95,
-    )
-    limits = _score_limits(content, [c.id for c in components])
-    short = [r.round.label for r in content.history]
-    first = None
-    for index, comp in enumerate(components):
-        ax = fig.add_subplot(grid[index // cols, index % cols], sharey=first)
-        first = first or ax
-        _trend(ax, content, comp.id, labels=False, width=0.5)
-        ax.set_title("\n".join(textwrap.wrap(comp.name, 24)), fontsize=8, color="#222222", pad=4)
-        ax.set_xticks(
-            range(len(short)), short, fontsize=6.5, rotation=45, ha="right", rotation_mode="anchor"
+def components_chart(content: ReportContent) -> Chart:
+    with chart_style():
+        return render(
+            components_figure(content), components_alt(content), components_legend(content)
         )
-        ax.set_ylim(*limits)
-        _style(ax, grid_axis="y")
-        ax.tick_params(axis="y", labelsize=7)
-        if index % cols:
-            ax.tick_params(axis="y", labelleft=False)
-    _trend_legend(fig)
-    return _png(fig)

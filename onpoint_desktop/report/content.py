@@ -1,25 +1,27 @@
 """What goes into a report, gathered from the workspace once.
 
 Everything here is computed by the core (``Workspace.score``, ``school_breakdown``,
-``board``, the benchmark and the recommendation library); the report only lays it out.
+``board``, item results, gaps, landmarks, the benchmark and the recommendation library);
+the report only lays it out. Strengths and focus areas are exactly the core's (the
+``score --json`` lists), never recomputed here. Text that came from people (names,
+labels, evidence notes) is cleaned once, here, of what a Word file cannot hold.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 
-from onpoint_desktop.benchmark import (
-    Benchmark,
-    Percentiles,
-    Recommendation,
-    RecommendationLibrary,
-    StageBenchmark,
-)
+from onpoint_desktop.benchmark import Benchmark, Percentiles, Recommendation, StageBenchmark
 from onpoint_desktop.breakdown import SchoolBreakdown
-from onpoint_desktop.framework import Framework, ScoringModel
+from onpoint_desktop.framework import FocusArea, Framework, ScoringModel
+from onpoint_desktop.landmarks import LandmarkReading, read_landmarks
+from onpoint_desktop.report.text import clean
+from onpoint_desktop.response_rates import ResponseRates, response_rates
 from onpoint_desktop.scoring import ComponentScore, RoundScore, recommendations_for
+from onpoint_desktop.survey_results import Gap, ItemResult, gaps, item_results
 from onpoint_desktop.workspace import RatingEvent, Round, Workspace
 
 
@@ -32,20 +34,21 @@ class RoundResult:
 
 
 @dataclass(frozen=True)
-class Highlight:
-    """A component named as a strength or focus area, with its recommendation."""
+class Evidence:
+    """An evidence note the district's consultant recorded on a focus area."""
 
-    component: ComponentScore
-    recommendation: Recommendation | None
+    area: FocusArea
+    event: RatingEvent
 
 
 @dataclass(frozen=True)
-class Highlights:
-    """Strengths or focus areas. When none qualify, ``nearest`` names the components
-    closest to the median on that side, so the report can still say where to look."""
+class Highlight:
+    """A component the core names a strength or focus area, with its recommendation
+    and the district's own evidence notes on its focus areas (most telling first)."""
 
-    named: tuple[Highlight, ...]
-    nearest: tuple[Highlight, ...]
+    component: ComponentScore
+    recommendation: Recommendation | None
+    evidence: tuple[Evidence, ...]
 
 
 @dataclass(frozen=True)
@@ -54,17 +57,22 @@ class ReportContent:
     round: Round
     stage_label: str
     report_date: date
+    written_at: datetime  # UTC, for the document's created/modified properties
     consultant: str
     model: ScoringModel
     framework: Framework
     benchmark: Benchmark
     score: RoundScore
     history: tuple[RoundResult, ...]  # rounds up to and including this one, oldest first
-    board: Mapping[str, RatingEvent]  # area id → current rating event
+    board: Mapping[str, RatingEvent]  # area id → current rating event (text cleaned)
     breakdown: SchoolBreakdown
     respondents: Mapping[str, int]  # role → respondents with at least one valid answer
-    strengths: Highlights
-    focus_areas: Highlights
+    strengths: tuple[Highlight, ...]  # the core's strengths, in its order
+    focus_areas: tuple[Highlight, ...]  # the core's focus areas, in its order
+    items: Mapping[str, tuple[ItemResult, ...]]  # component → item results
+    gaps: tuple[Gap, ...]  # teacher/leader and expert/survey gaps over the threshold
+    landmarks: tuple[LandmarkReading, ...]
+    response_rates: ResponseRates  # known when the numbers invited were recorded
 
     @property
     def previous(self) -> RoundResult | None:
@@ -81,59 +89,95 @@ class ReportContent:
     def stage_label_of(self, stage: str) -> str:
         return self.framework.stage_label(stage)
 
+    def evidence_of(self, component_id: str) -> tuple[Evidence, ...]:
+        """Notes on the component's focus areas, in framework order."""
+        areas = self.model.by_id[component_id].areas
+        return tuple(
+            Evidence(self.framework.areas[a], self.board[a])
+            for a in areas
+            if a in self.board and self.board[a].note
+        )
+
 
 def gather(
     ws: Workspace, round_id: str, *, consultant: str | None = None, today: date | None = None
 ) -> ReportContent:
     """Collect everything the report shows for ``round_id`` (which must exist)."""
-    from onpoint_desktop.workspace import default_author
+    from onpoint_desktop.preferences import consultant_name
 
-    rnd = ws.get_round(round_id)
+    rnd = _clean_round(ws.get_round(round_id))
     history = tuple(
-        RoundResult(r, ws.score(r.id)) for r in ws.rounds() if r.position <= rnd.position
+        RoundResult(_clean_round(r), ws.score(r.id))
+        for r in ws.rounds()
+        if r.position <= rnd.position
     )
     score = history[-1].score
+    board = {
+        area: dataclasses.replace(e, note=clean(e.note) or None, author=clean(e.author))
+        for area, e in ws.board(rnd.id).items()
+    }
     aggregates = ws.survey_aggregates(rnd.id)
-    model = score.model  # the round's own scoring model
-    library = model.recommendations
-    recs = recommendations_for(score)
-    count = model.highlights
-    return ReportContent(
-        district=ws.district.name,
+    model = score.model  # the round's own scoring model, and its benchmark
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    content = ReportContent(
+        district=clean(ws.district.name),
         round=rnd,
         stage_label=ws.framework.stage_label(rnd.stage),
-        report_date=today or date.today(),
-        consultant=(consultant or "").strip() or default_author(),
+        report_date=today or now.date(),
+        written_at=now,
+        consultant=clean(consultant_name(consultant, fallback=_rater(board))),
         model=model,
         framework=ws.framework,
         benchmark=score.benchmark,
         score=score,
         history=history,
-        board=ws.board(rnd.id),
+        board=board,
         breakdown=ws.school_breakdown(rnd.id),
         respondents={r: aggregates.respondents(r) for r in model.roles},
-        strengths=_highlights(score, recs["strengths"], library, count, above=True),
-        focus_areas=_highlights(score, recs["focus_areas"], library, count, above=False),
+        strengths=(),
+        focus_areas=(),
+        items=item_results(model, ws.survey_answer_counts(rnd.id)),
+        gaps=gaps(model, score),
+        landmarks=read_landmarks(
+            score.benchmark, ws.framework, [(r.round.label, r.score) for r in history]
+        ),
+        response_rates=response_rates(ws, rnd.id),
+    )
+    recs = recommendations_for(score)
+    return dataclasses.replace(
+        content,
+        strengths=_highlights(content, score.strengths, dict(recs["strengths"]), top=True),
+        focus_areas=_highlights(content, score.focus_areas, dict(recs["focus_areas"]), top=False),
     )
 
 
+def _clean_round(rnd: Round) -> Round:
+    return dataclasses.replace(rnd, label=clean(rnd.label))
+
+
+def _rater(board: Mapping[str, RatingEvent]) -> str | None:
+    """Who recorded most of the round's current ratings (the consultant of the visit)."""
+    authors: dict[str, int] = {}
+    for event in board.values():
+        if event.author:
+            authors[event.author] = authors.get(event.author, 0) + 1
+    return max(authors, key=lambda a: authors[a]) if authors else None
+
+
 def _highlights(
-    score: RoundScore,
-    named: list[tuple[str, Recommendation]],
-    library: RecommendationLibrary,
-    count: int,
+    content: ReportContent,
+    ids: tuple[str, ...],
+    recs: Mapping[str, Recommendation],
     *,
-    above: bool,
-) -> Highlights:
-    by_id = dict(named)
-    ids = score.strengths if above else score.focus_areas
-    chosen = tuple(Highlight(score.component(c), by_id.get(c)) for c in ids)
-    if chosen:
-        return Highlights(chosen, ())
-    # None on this side of the median: name those closest to it (not already named on
-    # the other side), so the reader still learns where to look next.
-    other = set(score.focus_areas if above else score.strengths)
-    scored = [c for c in score.components if c.delta is not None and c.id not in other]
-    scored.sort(key=lambda c: abs(c.delta))
-    nearest = tuple(Highlight(c, library.lookup(c.id, c.band, score.stage)) for c in scored[:count])
-    return Highlights((), nearest)
+    top: bool,
+) -> tuple[Highlight, ...]:
+    """The core's list, each with its recommendation and its evidence: for a focus
+    area the notes of its lowest-rated areas first, for a strength its highest."""
+    chosen = []
+    for cid in ids:
+        notes = sorted(
+            content.evidence_of(cid),
+            key=lambda e: (e.event.level or 0) * (-1 if top else 1),
+        )
+        chosen.append(Highlight(content.score.component(cid), recs.get(cid), tuple(notes)))
+    return tuple(chosen)

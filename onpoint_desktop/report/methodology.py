@@ -6,8 +6,11 @@ from __future__ import annotations
 from docx.document import Document
 
 from onpoint_desktop.report.content import ReportContent
-from onpoint_desktop.report.word import Captions, data_table
-from onpoint_desktop.report.wording import whole
+from onpoint_desktop.report.tables import add_table
+from onpoint_desktop.report.text import day_text
+from onpoint_desktop.report.word import Captions, heading, keep_with_next, paragraph
+from onpoint_desktop.report.wording import benchmark_title, benchmark_words, whole
+from onpoint_desktop.survey_results import GAP_THRESHOLD_POINTS
 
 
 def _number(value: float) -> str:
@@ -21,8 +24,8 @@ def add_methodology(
     alpha = model.expert_weight
     lo, hi = whole(model.score_min), whole(model.score_max)
     top = fw.max_level
-    heading = doc.add_heading("Appendix: how the Onpoint score is built", level=1)
-    heading.paragraph_format.page_break_before = True
+    title = heading(doc, "Appendix: how the Onpoint score is built", 1)
+    title.paragraph_format.page_break_before = True
     doc.add_paragraph(
         f"Scores follow the scoring model {model.id} ({model.name}) and run from {lo} to "
         f"{hi}. Each of the {len(model.components)} components combines two parts, each "
@@ -45,8 +48,16 @@ def add_methodology(
         "parts exist, otherwise the part that exists.",
         "Onpoint score: the same scale applied to the weighted mean of the components that "
         "have results (weights below).",
+        "Provisional: a component score that rests on one part only, or that leaves out a "
+        f"role with fewer than {model.min_n} respondents; an Onpoint score is provisional "
+        "when not every component has both parts. Changes to or from a provisional score "
+        "are not like for like.",
+        f"Survey results by question are shown only when at least {model.min_n} of a role "
+        "answered the question. Differences of at least "
+        f"{whole(GAP_THRESHOLD_POINTS)} points between the teachers' and leaders' parts, or "
+        "between the expert and survey parts, are called out.",
     ):
-        doc.add_paragraph(text, style="List Bullet")
+        paragraph(doc, text, "List Bullet")
     weight_total = sum(c.weight for c in model.components)
     rows = [
         (
@@ -59,19 +70,21 @@ def add_methodology(
     ]
     captions.add(doc, "Table", f"Components of {model.id}", keep_with_next=True)
     roles = [f"{role.capitalize()} questions" for role in model.role_weights]
-    data_table(
+    add_table(
         doc,
-        ("Component", "Weight", "Focus areas", *roles),
-        rows,
+        [("Component", "Weight", "Focus areas", *roles), *rows],
         (2.5, 0.9, 1.0, *[2.1 / len(roles)] * len(roles)),
         numeric=tuple(range(1, 3 + len(roles))),
     )
-    doc.add_heading("Benchmark", level=2)
-    doc.add_paragraph(
-        f"{bm.label}, dated {bm.date}. {bm.source} A score is below the benchmark under the "
-        "25th percentile of districts at the same stage, above it over the 75th percentile, "
-        f"and within it otherwise. Strengths and focus areas are the up to "
-        f"{model.highlights} components furthest above and below the stage median."
+    heading(doc, "Benchmark", 2)
+    keep_with_next(
+        doc.add_paragraph(
+            f"{benchmark_title(content)}, dated {day_text(bm.date)}. {bm.source} A score is "
+            f"below {benchmark_words(content)} under the 25th percentile of its districts at "
+            "the same stage, above it over the 75th percentile, and within it otherwise. "
+            f"Strengths and focus areas are the up to {model.highlights} components furthest "
+            f"above and below the stage median of {benchmark_words(content)}."
+        )
     )
     rows = [
         (
@@ -85,11 +98,11 @@ def add_methodology(
         if stage.id in bm.stages
     ]
     if rows:
-        captions.add(doc, "Table", "Benchmark Onpoint score by stage", keep_with_next=True)
-        data_table(
+        title = "Illustrative benchmark" if bm.illustrative else "Benchmark"
+        captions.add(doc, "Table", f"{title}: Onpoint score by stage", keep_with_next=True)
+        add_table(
             doc,
-            ("Stage", "Districts", "25th percentile", "Median", "75th percentile"),
-            rows,
+            [("Stage", "Districts", "25th percentile", "Median", "75th percentile"), *rows],
             (1.7, 1.2, 1.2, 1.2, 1.2),
             numeric=(1, 2, 3, 4),
         )

@@ -29,6 +29,7 @@ BENCHMARK_MEDIAN = "404040"  # the benchmark median tick
 MUTED_TEXT = "595959"
 UNRATED_FILL = "FFFFFF"
 UNRATED_PATTERN = "BFBFBF"  # thin diagonal hatching on white, never a level colour
+GROUP_FILL = "DCE6F1"  # a group row inside a table (teachers, leaders)
 HEADER_FILL = "3F3F3F"  # category headers of the board: dark neutral, never a level colour
 
 

@@ -1,26 +1,21 @@
-"""Small python-docx building blocks the report needs but python-docx does not offer:
-fields (page numbers, caption numbers), cell shading, header rows that repeat, widths.
+"""Small python-docx building blocks the report needs but python-docx does not offer, or
+offers slowly: fields (page numbers, caption numbers), pictures with alternative text,
+chart legends, paragraphs and headings by style name (looked up once per document).
+Tables are in ``tables``.
 
-Everything visible uses named Word styles (Title, Heading 1/2, Caption, List Bullet, a
-table style), so a district can restyle the whole report from Word's Styles pane.
+Everything visible uses named Word styles (Title, Heading 1/2/3, Caption, List Bullet,
+Quote, Chart Legend, a table style), so a district can restyle the whole report from
+Word's Styles pane.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from docx.document import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt, RGBColor
-from docx.table import Table, _Cell
+from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
-
-TABLE_STYLE = (
-    "Medium Shading 1 Accent 1"  # header row, banded rows; renders alike in Word and LibreOffice
-)
 
 
 def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
@@ -55,124 +50,12 @@ class Captions:
 
     def add(self, doc: Document, kind: str, text: str, *, keep_with_next: bool) -> Paragraph:
         self.counts[kind] = self.counts.get(kind, 0) + 1
-        paragraph = doc.add_paragraph(style="Caption")
-        paragraph.add_run(f"{kind} ")
-        add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(self.counts[kind]))
-        paragraph.add_run(f": {text}")
-        paragraph.paragraph_format.keep_with_next = keep_with_next
-        return paragraph
-
-
-_AFTER_SHD = {
-    qn(f"w:{name}")
-    for name in (
-        "noWrap",
-        "tcMar",
-        "textDirection",
-        "tcFitText",
-        "vAlign",
-        "hideMark",
-        "headers",
-        "cellIns",
-        "cellDel",
-        "cellMerge",
-        "tcPrChange",
-    )
-}
-
-
-def shade(cell: _Cell, fill: str, *, pattern: str = "clear", pattern_colour: str = "auto") -> None:
-    """Fill a table cell (``fill`` hex without ``#``); ``pattern`` e.g. ``thinDiagStripe``."""
-    props = cell._tc.get_or_add_tcPr()
-    for old in props.findall(qn("w:shd")):
-        props.remove(old)
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), pattern)
-    shd.set(qn("w:color"), pattern_colour)
-    shd.set(qn("w:fill"), fill)
-    # Word insists on the schema's order of cell properties: shd goes before these.
-    later = next((el for el in props if el.tag in _AFTER_SHD), None)
-    if later is None:
-        props.append(shd)
-    else:
-        later.addprevious(shd)
-
-
-def repeat_header(table: Table, rows: int = 1) -> None:
-    """Repeat the first ``rows`` rows on every page, and never split a row across pages."""
-    for index, row in enumerate(table.rows):
-        props = row._tr.get_or_add_trPr()
-        if index < rows:
-            props.append(OxmlElement("w:tblHeader"))
-        props.append(OxmlElement("w:cantSplit"))
-
-
-def grid(table: Table) -> list[list[_Cell]]:
-    """The cells of an unmerged table by row and column, in one pass.
-
-    python-docx's ``table.cell(r, c)`` walks the whole table on every call, which turns
-    filling a table into quadratic work; this reads each ``w:tc`` once.
-    """
-    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
-
-
-def set_widths(table: Table, widths: Sequence[float]) -> None:
-    """Fix column widths (inches) for Word and LibreOffice alike (before any merge)."""
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-        col.w = Inches(width)
-    for row in grid(table):
-        for cell, width in zip(row, widths, strict=True):
-            cell.width = Inches(width)
-
-
-def data_table(
-    doc: Document,
-    header: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    widths: Sequence[float],
-    *,
-    numeric: Sequence[int] = (),
-    font_size: float = 9,
-) -> Table:
-    """A table in the report's table style: header row, then ``rows`` of plain text.
-    Columns listed in ``numeric`` are right-aligned."""
-    table = doc.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = doc.styles[TABLE_STYLE]
-    cells = grid(table)
-    for r, values in enumerate([header, *rows]):
-        for c, value in enumerate(values):
-            cell_text(cells[r][c], value, size=font_size, bold=r == 0, right=c in numeric)
-    set_widths(table, widths)
-    repeat_header(table)
-    return table
-
-
-def cell_text(
-    cell: _Cell,
-    text: str,
-    *,
-    size: float = 9,
-    bold: bool = False,
-    italic: bool = False,
-    right: bool = False,
-    colour: str | None = None,
-) -> Paragraph:
-    """Replace a cell's text with one run (the cell keeps its table style)."""
-    paragraph = cell.paragraphs[0]
-    for run in list(paragraph.runs):
-        run._r.getparent().remove(run._r)
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.bold = bold or None
-    run.italic = italic or None
-    if colour:
-        run.font.color.rgb = RGBColor.from_string(colour)
-    paragraph.paragraph_format.space_after = Pt(0)
-    if right:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return paragraph
+        caption = paragraph(doc, style="Caption")
+        caption.add_run(f"{kind} ")
+        add_field(caption, f"SEQ {kind} \\* ARABIC", str(self.counts[kind]))
+        caption.add_run(f": {text}")
+        caption.paragraph_format.keep_with_next = keep_with_next
+        return caption
 
 
 def note(doc: Document, text: str, *, size: float = 8.5) -> Paragraph:
@@ -185,20 +68,70 @@ def note(doc: Document, text: str, *, size: float = 8.5) -> Paragraph:
     return paragraph
 
 
-def keep_together(table: Table) -> None:
-    """Keep a short table on one page: every row stays with the next (Word's idiom)."""
-    rows = table._tbl.tr_lst
-    for tr in rows[:-1]:
-        for tc in tr.tc_lst:
-            for paragraph in _Cell(tc, table).paragraphs:
-                paragraph.paragraph_format.keep_with_next = True
+def keep_with_next(paragraph: Paragraph) -> Paragraph:
+    """Keep ``paragraph`` on the page of what follows (an intro above its table)."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
 
 
-def min_row_height(table: Table, inches: float, rows: Sequence[int]) -> None:
-    """Give the rows at ``rows`` at least this height (the tiles of the board)."""
-    from docx.enum.table import WD_ROW_HEIGHT_RULE
+def add_picture(doc: Document, png: bytes, width: float, alt: str) -> Paragraph:
+    """A centred picture ``width`` inches wide with its alternative text, kept with
+    what follows (its legend and caption)."""
+    from onpoint_desktop.report.tables import Picture, drawing
 
-    for index in rows:
-        row = table.rows[index]
-        row.height = Inches(inches)
-        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    picture = doc.add_paragraph()
+    picture.add_run()._r.append(drawing(doc, Picture(png, width, alt)))
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.keep_with_next = True
+    return picture
+
+
+def style_id(doc: Document, name: str) -> str:
+    """The id of the style called ``name``, looked up once per document: python-docx
+    searches all the styles by name on every lookup, and again for the default style
+    whenever a style is assigned (milliseconds each, hundreds of times a report)."""
+    cache = doc.__dict__.setdefault("_style_ids", {})
+    found = cache.get(name)
+    if found is None:
+        found = cache[name] = doc.styles[name].style_id
+    return found
+
+
+def paragraph(doc: Document, text: str = "", style: str | None = None) -> Paragraph:
+    """A new paragraph at the end of the body, in the named style."""
+    added = doc.add_paragraph(text)
+    if style is not None:
+        added._p.style = style_id(doc, style)
+    return added
+
+
+def heading(doc: Document, text: str, level: int) -> Paragraph:
+    """A heading (Word's "Heading N" styles keep with what follows)."""
+    return paragraph(doc, text, f"Heading {level}")
+
+
+LEGEND_STYLE = "Chart Legend"
+
+
+def legend(doc: Document, entries) -> Paragraph:
+    """A chart's legend as a line of text under it, in its own paragraph style: each
+    key a coloured symbol and its words."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    if LEGEND_STYLE not in doc.__dict__.setdefault("_style_ids", {}):
+        style = doc.styles.add_style(LEGEND_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.font.size = Pt(8)
+        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        style.paragraph_format.space_after = Pt(2)
+        style.paragraph_format.keep_with_next = True
+        doc.__dict__["_style_ids"][LEGEND_STYLE] = style.style_id
+    line = paragraph(doc, style=LEGEND_STYLE)
+    for index, entry in enumerate(entries):
+        if index:
+            line.add_run("    ")
+        symbol = line.add_run(entry.symbol + " ")
+        symbol.bold = True
+        symbol.font.color.rgb = RGBColor.from_string(entry.colour)
+        line.add_run(entry.label)
+    return line

@@ -1,15 +1,21 @@
-"""The report's words: numbers as printed, bands and the executive summary in plain
-language. Pure functions of :class:`~onpoint_desktop.report.content.ReportContent`."""
+"""The report's words: numbers as printed, the benchmark named honestly, bands and
+changes in plain language. Pure functions of
+:class:`~onpoint_desktop.report.content.ReportContent`.
+
+Every sentence that cites the benchmark goes through :func:`benchmark_words` or
+:func:`median_words`, so an illustrative benchmark is called illustrative wherever it
+is used, not only on the cover.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from onpoint_desktop.report.content import Highlights, ReportContent
+from onpoint_desktop.progress import Change
+from onpoint_desktop.report.content import ReportContent
 
 DASH = "—"
 BAND_WORDS = {"below": "Below", "within": "Within", "above": "Above", None: DASH}
-STATUS_MARKS = {"expert-only": "E", "survey-only": "S"}
 
 
 def score_text(value: float | None) -> str:
@@ -19,6 +25,10 @@ def score_text(value: float | None) -> str:
 
 def whole(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def percent(share: float) -> str:
+    return f"{100 * share:.0f}%"
 
 
 def fewer_than(min_n: int) -> str:
@@ -46,18 +56,47 @@ def points(delta: float) -> str:
     return f"{abs(delta):,.0f} {'above' if delta > 0 else 'below'}"
 
 
+def benchmark_title(content: ReportContent) -> str:
+    """The benchmark's name, saying "illustrative" once when it is."""
+    bm = content.benchmark
+    if bm.illustrative and "illustrative" not in bm.name.lower():
+        return f"{bm.name} (illustrative)"
+    return bm.name
+
+
+def benchmark_words(content: ReportContent) -> str:
+    """How a sentence names the benchmark: ``the illustrative benchmark`` or ``the
+    benchmark``."""
+    return "the illustrative benchmark" if content.benchmark.illustrative else "the benchmark"
+
+
+def median_words(content: ReportContent, stage: str | None = None) -> str:
+    """``the Year 2 median of the illustrative benchmark`` (or of ``the benchmark``)."""
+    label = content.stage_label_of(stage) if stage else content.stage_label
+    return f"the {label} median of {benchmark_words(content)}"
+
+
 def band_sentence(content: ReportContent) -> str | None:
     """Where the total sits against the stage benchmark, in plain words."""
     score, stage_bm = content.score, content.stage_benchmark
     if score.total is None:
         return None
+    bm = benchmark_words(content)
+    stage = content.stage_label
     if stage_bm is None:
         return (
-            f"The benchmark in use ({content.benchmark.label}) has no districts at "
-            f"{content.stage_label} yet, so the score cannot be compared with peers."
+            f"{bm.capitalize()} ({benchmark_title(content)}) has no districts at {stage} "
+            "yet, so the score cannot be compared with peers."
         )
-    pct, n = stage_bm.total, stage_bm.n_districts
-    peers = f"the {n} benchmark districts at {content.stage_label}"
+    pct = stage_bm.total
+    if content.benchmark.illustrative:
+        where = {"below": "below", "above": "above", "within": "within"}[score.total_band]
+        return (
+            f"That is {where} the {stage} range of {bm} ({whole(pct.p25)}–{whole(pct.p75)}, "
+            f"median {whole(pct.p50)}); the illustrative benchmark follows Onpoint's "
+            "published trends and is not measured data, so the comparison is indicative only."
+        )
+    peers = f"the {stage_bm.n_districts} districts of {bm} at {stage}"
     if score.total_band == "below":
         return (
             f"That is below the range typical of districts at this stage: three quarters "
@@ -75,57 +114,44 @@ def band_sentence(content: ReportContent) -> str | None:
     )
 
 
-def change_sentence(content: ReportContent) -> str | None:
-    """The change in the total since the previous round, when there is one."""
-    prev = content.previous
-    if prev is None:
-        return None
-    before, now = prev.score.total, content.score.total
-    prev_name = f"{prev.round.label} ({content.stage_label_of(prev.round.stage)})"
-    if before is None or now is None:
-        return f"There is no score for {prev_name} to compare with."
-    delta = now - before
-    if abs(delta) < 0.05:
-        text = f"The score is unchanged since {prev_name}."
+def round_name(content: ReportContent, result) -> str:
+    """``2023-24 (Year 1)``."""
+    return f"{result.round.label} ({content.stage_label_of(result.round.stage)})"
+
+
+def not_like_for_like(change: Change, before: str, after: str) -> str:
+    """Why a change between a complete and an incomplete round is not like for like."""
+    if change.before_provisional and change.after_provisional:
+        which = f"both {before} and {after} are provisional"
+    elif change.before_provisional:
+        which = f"{before} was provisional"
     else:
-        direction = "up" if delta > 0 else "down"
-        text = (
-            f"The score is {direction} {abs(delta):,.1f} points since {prev_name}, "
-            f"when it was {score_text(before)}."
-        )
-    if prev.round.stage != content.round.stage:
-        then = content.percentiles("total", prev.round.stage)
-        here = content.percentiles("total")
-        if then and here:
-            move = here.p50 - then.p50
-            text += (
-                f" Over the same step, from {content.stage_label_of(prev.round.stage)} to "
-                f"{content.stage_label}, the benchmark median "
-                f"{'rises' if move >= 0 else 'falls'} by {abs(move):,.0f} points."
-            )
-    return text
+        which = f"{after} is provisional"
+    return (
+        f"This is not a like-for-like change: {which} (not every component has both expert "
+        "and survey results), so part of the difference may come from what was measured "
+        "rather than from progress."
+    )
 
 
-def highlight_sentence(content: ReportContent, highlights: Highlights, *, strengths: bool) -> str:
-    """One sentence naming the strengths (or focus areas) against the stage median."""
-    median = f"the {content.stage_label} median"
-    if highlights.named:
-        parts = [f"{h.component.name} ({points(h.component.delta)})" for h in highlights.named]
+def highlight_sentence(content: ReportContent, *, strengths: bool) -> str:
+    """One sentence naming the core's strengths (or focus areas), or saying plainly that
+    there are none."""
+    chosen = content.strengths if strengths else content.focus_areas
+    median = median_words(content)
+    if chosen:
+        parts = [f"{h.component.name} ({points(h.component.delta)})" for h in chosen]
         if strengths:
             return f"Compared with {median}, the district is strongest in {names(parts)}."
-        return f"The focus areas are {names(parts)} compared with {median}."
-    side = "above" if strengths else "below"
-    if not highlights.nearest:
-        return f"No component can be compared with {median} yet."
-    parts = [f"{h.component.name} ({points(h.component.delta)})" for h in highlights.nearest]
-    verb = "is" if len(parts) == 1 else "are"
-    return f"No component is {side} {median}; the closest to it {verb} {names(parts)}."
+        return f"The focus areas are {names(parts)}, compared with {median}."
+    side, kind = ("above", "a strength") if strengths else ("below", "a focus area")
+    return f"No component is {side} {median}, so none is named {kind}."
 
 
 def provisional_sentence(content: ReportContent) -> str | None:
     """Which components are provisional (``ComponentScore.provisional``: one source only,
     or a role's answers set aside for too few respondents), and which have no result."""
-    one_source = {"expert-only": [], "survey-only": [], "complete": []}
+    one_source: dict[str, list[str]] = {"expert-only": [], "survey-only": [], "complete": []}
     unavailable = []
     for c in content.score.components:
         if c.provisional:
@@ -150,34 +176,3 @@ def provisional_sentence(content: ReportContent) -> str | None:
             f" {names(unavailable)} {'has' if len(unavailable) == 1 else 'have'} no results yet."
         )
     return sentence.strip() or None
-
-
-def executive_summary(content: ReportContent) -> list[str]:
-    """The executive summary as paragraphs of plain text."""
-    score = content.score
-    where = f"In {content.round.label} ({content.stage_label})"
-    if score.total is None:
-        return [
-            f"{where} there is no Onpoint score yet: no focus area is rated and no usable "
-            "survey results have been imported for this round."
-        ]
-    lo, hi = content.model.score_min, content.model.score_max
-    opening = (
-        f"{where}, {content.district} scored {score_text(score.total)} on the Onpoint scale "
-        f"of {whole(lo)} to {whole(hi)}."
-    )
-    first = " ".join(s for s in (opening, band_sentence(content)) if s)
-    paragraphs = [first]
-    change = change_sentence(content)
-    if change:
-        paragraphs.append(change)
-    if content.stage_benchmark is not None:
-        paragraphs.append(
-            highlight_sentence(content, content.strengths, strengths=True)
-            + " "
-            + highlight_sentence(content, content.focus_areas, strengths=False)
-        )
-    provisional = provisional_sentence(content)
-    if provisional:
-        paragraphs.append(provisional)
-    return paragraphs

@@ -1,37 +1,45 @@
-"""``write_report``: the Word report of one round, written atomically.
+"""``write_report``: the report of one round, as Word (.docx) or PDF, written atomically.
 
 The document is built in memory, saved to a temporary file beside the target and renamed
 over it only when complete: on any failure or cancellation no new or partial file is left,
-and an existing report at that path is untouched.
+and an existing report at that path is untouched. A PDF is the same document converted by
+LibreOffice (``report.pdf``), refused before any work when LibreOffice is not installed.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from onpoint_desktop.atomic import atomic_stream, os_reason
 from onpoint_desktop.errors import Cancelled, InputError, ReportError
-from onpoint_desktop.report import charts
+from onpoint_desktop.report import charts, pdf, trend_charts
+from onpoint_desktop.report.charts import Chart
 from onpoint_desktop.report.content import ReportContent, gather
+from onpoint_desktop.report.document import SECTIONS as DOCUMENT_SECTIONS
 from onpoint_desktop.report.document import build_document
 from onpoint_desktop.workspace import Workspace
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
-SECTIONS = 8  # steps reported by build_document
+SECTIONS = len(DOCUMENT_SECTIONS)  # steps reported by build_document
 SUFFIX = ".docx"
+PDF = ".pdf"
 
 
 def check_destination(out_path: Path) -> Path:
-    """Refuse, before any work, a path the report cannot be written to."""
+    """Refuse, before any work, a path the report cannot be written to (and a PDF when
+    LibreOffice, which converts it, is not installed)."""
     if out_path.is_dir():
-        raise ReportError(f"{out_path} is a folder; give a file name ending in {SUFFIX}.")
-    if out_path.suffix.lower() != SUFFIX:
-        raise InputError(f"The report file name must end in {SUFFIX} (got '{out_path.name}').")
+        raise ReportError(f"{out_path} is a folder; give a file name ending in {SUFFIX} or {PDF}.")
+    if out_path.suffix.lower() not in (SUFFIX, PDF):
+        raise InputError(
+            f"The report file name must end in {SUFFIX} (Word) or {PDF} (got '{out_path.name}')."
+        )
     folder = out_path.parent
     if not folder.is_dir():
         raise ReportError(
@@ -45,6 +53,8 @@ def check_destination(out_path: Path) -> Path:
             f"Cannot write {out_path}: the existing file is read-only (or open in Word). "
             "Close it or choose another name."
         )
+    if out_path.suffix.lower() == PDF:
+        pdf.require_office()
     return out_path
 
 
@@ -54,13 +64,13 @@ def chart_count(content: ReportContent) -> int:
 
 def render_charts(
     content: ReportContent, step: Callable[[], None] = lambda: None
-) -> dict[str, bytes]:
+) -> dict[str, Chart]:
     """Each chart once: the components against the benchmark, and the trends when the
     district has more than one round. ``step()`` runs after each chart."""
     drawers = {"components": charts.components_chart}
     if chart_count(content) > 1:
-        drawers["total_trend"] = charts.total_trend_chart
-        drawers["component_trend"] = charts.component_trend_chart
+        drawers["total_trend"] = trend_charts.total_trend_chart
+        drawers["component_trend"] = trend_charts.component_trend_chart
     rendered = {}
     for name, draw in drawers.items():
         rendered[name] = draw(content)
@@ -78,9 +88,11 @@ def write_report(
     cancel: Cancel | None = None,
     today: date | None = None,
 ) -> Path:
-    """Write the Word report of ``round_id`` (default: the latest round) to ``out_path``.
+    """Write the report of ``round_id`` (default: the latest round) to ``out_path``: a
+    Word document, or a PDF when ``out_path`` ends in ``.pdf``.
 
-    ``consultant`` defaults to the workspace author (``ONPOINT_AUTHOR`` or the user name).
+    ``consultant`` defaults to the name set in Preferences, then ``$ONPOINT_AUTHOR``,
+    then whoever rated the round (``preferences.consultant_name``).
     ``progress(done, total)`` is called as work advances; when ``cancel()`` returns True
     the work stops with :class:`~onpoint_desktop.errors.Cancelled` and nothing is written.
     Returns the path written.
@@ -95,11 +107,19 @@ def write_report(
 
     steps = _Steps(progress, cancel)
     content = gather(ws, round_id, consultant=consultant, today=today)
-    steps.total = 1 + chart_count(content) + SECTIONS + 1
+    as_pdf = out_path.suffix.lower() == PDF
+    steps.total = 1 + chart_count(content) + SECTIONS + 1 + as_pdf
     steps()
     rendered = render_charts(content, steps)
     document = build_document(content, rendered, steps)
-    _save_atomically(document, out_path)
+    if not as_pdf:
+        _save_atomically(document, out_path)
+    else:
+        with tempfile.TemporaryDirectory(prefix="onpoint-report-") as tmp:
+            word = Path(tmp) / f"{out_path.stem}{SUFFIX}"
+            _save_atomically(document, word)
+            steps()
+            pdf.convert_to_pdf(word, out_path, cancel=cancel)
     steps.finish()
     return out_path
 

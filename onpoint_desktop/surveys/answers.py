@@ -1,4 +1,4 @@
-"""Reading survey answers: agreement labels, their variants, numbers, and missing answers.
+"""Reading one survey answer: agreement labels, their variants, numbers, missing answers.
 
 An answer is one of:
 
@@ -8,10 +8,8 @@ An answer is one of:
 - missing: blank, or a missing word ("N/A", "Don't know", "Prefer not to answer"...);
 - a missing recode: in numeric exports, a code below 0 or of 97 and over (-99 "seen but
   unanswered", 98/99/999...), missing too but counted separately;
-- unknown: anything else. Unknown answers stop an import unless the user chooses to treat
-  them as missing.
-
-Columns are read vectorised: each distinct value is read once, then codes are gathered.
+- unknown: anything else ("Disgree", "Sometimes", "7"). ``other_scale`` says when an
+  unknown answer belongs to a scale the file may use instead (frequency, yes/no...).
 """
 
 from __future__ import annotations
@@ -19,20 +17,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
-
 from onpoint_desktop.framework import Instrument
 from onpoint_desktop.resources import Fields, read_json, resources_dir
-from onpoint_desktop.surveys.text import match_key, normalise
+from onpoint_desktop.surveys.text import normalise
 
 VALUE, BLANK, MISSING, RECODE, UNKNOWN = "value", "blank", "missing", "recode", "unknown"
 
 _NUMBER = re.compile(r"^[+-]?\d{1,6}(?:\.\d+)?$")
 _NUMBER_FIRST = re.compile(r"^\(?([+-]?\d{1,6})\)?\s*[-=.:)]?\s*([^\d\s].*)$")
 _NUMBER_LAST = re.compile(r"^([^\d].*?)\s*(?:[-=:]\s*|[\(\[])([+-]?\d{1,6})[\)\]]?$")
-
-UNKNOWN_CODE = -1  # in coded columns: 1..max a scale point, 0 missing, -1 unknown
+_PROSE = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True)
@@ -42,11 +36,12 @@ class Reading:
     kind: str  # VALUE, BLANK, MISSING, RECODE or UNKNOWN
     value: int = 0  # the scale point for VALUE
     variant: str = ""  # the normalised label that gave the value ("" for numbers)
+    number: float | None = None  # the number the answer is (or starts with), if any
 
 
 @dataclass(frozen=True)
 class AnswerScale:
-    """The answers one instrument accepts."""
+    """The answers one instrument accepts, and the wordings of other scales."""
 
     labels: dict[str, int]  # normalised label → scale point
     missing: frozenset[str]
@@ -54,6 +49,8 @@ class AnswerScale:
     missing_from: float
     scale_min: int
     scale_max: int
+    other_scales: dict[str, str]  # normalised label → the scale it belongs to
+    agreement_scales: frozenset[str] = frozenset()  # other scales worded in agreement
 
     @classmethod
     def for_instrument(cls, instrument: Instrument) -> AnswerScale:
@@ -68,6 +65,10 @@ class AnswerScale:
             for text in variants.list(key):
                 labels.setdefault(normalise(text), int(key))
         codes = doc.sub("missing_codes")
+        others = doc.sub("other_scales")
+        other_scales = {
+            normalise(text): scale for scale in others.obj for text in others.list(scale)
+        }
         return cls(
             labels=labels,
             missing=frozenset(normalise(t) for t in doc.list("missing")),
@@ -75,6 +76,10 @@ class AnswerScale:
             missing_from=codes.number("from"),
             scale_min=instrument.scale_min,
             scale_max=instrument.scale_max,
+            other_scales={k: v for k, v in other_scales.items() if k not in labels},
+            agreement_scales=frozenset(
+                scale for label, scale in other_scales.items() if "agree" in label
+            ),
         )
 
     def read(self, text: object) -> Reading:
@@ -104,10 +109,10 @@ class AnswerScale:
 
     def _number(self, number: float) -> Reading:
         if number < self.missing_below or number >= self.missing_from:
-            return Reading(RECODE)
+            return Reading(RECODE, number=number)
         if number.is_integer() and self.scale_min <= number <= self.scale_max:
-            return Reading(VALUE, int(number))
-        return Reading(UNKNOWN)
+            return Reading(VALUE, int(number), number=number)
+        return Reading(UNKNOWN, number=number)
 
     def _labelled_number(self, number: float, label: str) -> Reading:
         if label in self.missing:
@@ -115,77 +120,30 @@ class AnswerScale:
         by_number = self._number(number)
         if by_number.kind == VALUE and self.labels.get(label) == by_number.value:
             return Reading(VALUE, by_number.value, label)
-        return Reading(UNKNOWN)
+        return Reading(UNKNOWN, number=number if label not in self.other_scales else None)
+
+    def other_scale(self, text: object) -> str | None:
+        """The other scale an answer's wording belongs to ("a frequency scale"), if any.
+
+        >>> from onpoint_desktop.model_catalogue import shipped_model
+        >>> scale = AnswerScale.for_instrument(shipped_model("onpoint-1").instruments["teacher"])
+        >>> scale.other_scale("Sometimes"), scale.other_scale("Slightly agree")
+        ('a frequency scale', 'a seven-point agreement scale')
+        >>> scale.other_scale("Disgree") is None
+        True
+        """
+        s = normalise(text)
+        m = _NUMBER_FIRST.match(s) or _NUMBER_LAST.match(s)
+        if m and s not in self.other_scales:
+            s = normalise(m.group(2) if m.re is _NUMBER_FIRST else m.group(1))
+        return self.other_scales.get(s)
 
 
-@dataclass
-class CodedColumn:
-    """One item column read: a code per row, and how each distinct text read."""
+def is_prose(text: str) -> bool:
+    """Free text a respondent wrote (several words), not a code or a scale label.
 
-    codes: np.ndarray  # int8 per row: 1..max scale point, 0 missing or blank, -1 unknown
-    answered: np.ndarray  # bool per row: the cell was not blank
-    positions: np.ndarray  # per row: index into ``texts`` (-1: no value)
-    texts: list[str]
-    readings: list[Reading]
-
-    def tally(self, rows: np.ndarray) -> tuple[dict[str, int], dict[str, int], dict[int, set]]:
-        """Among the rows selected by the boolean mask ``rows``: missing recodes and
-        unknown answers (text → count) and the labels used for each scale point."""
-        picked = self.positions[rows]
-        counts = np.bincount(picked[picked >= 0], minlength=len(self.texts))
-        recodes: dict[str, int] = {}
-        unknown: dict[str, int] = {}
-        variants: dict[int, set[str]] = {}
-        for text, reading, n in zip(self.texts, self.readings, counts, strict=False):
-            if not n:
-                continue
-            if reading.kind == RECODE:
-                key = text.strip()
-                recodes[key] = recodes.get(key, 0) + int(n)
-            elif reading.kind == UNKNOWN:
-                unknown[text] = int(n)
-            elif reading.kind == VALUE and reading.variant:
-                variants.setdefault(reading.value, set()).add(reading.variant)
-        return recodes, unknown, variants
-
-
-def code_column(scale: AnswerScale, cells: pd.Series, cache: dict[str, Reading]) -> CodedColumn:
-    """Read a column of answer texts; each distinct text is read once (``cache``)."""
-    positions, index = pd.factorize(cells.fillna(""), use_na_sentinel=False)
-    texts = [str(v) for v in index]
-    lut = np.zeros(len(texts) + 1, dtype=np.int8)  # the extra last slot: no value (-1)
-    answered_lut = np.zeros(len(texts) + 1, dtype=bool)
-    readings = []
-    for i, text in enumerate(texts):
-        reading = cache.get(text)
-        if reading is None:
-            reading = cache[text] = scale.read(text)
-        readings.append(reading)
-        if reading.kind == VALUE:
-            lut[i] = reading.value
-        elif reading.kind == UNKNOWN:
-            lut[i] = UNKNOWN_CODE
-        answered_lut[i] = reading.kind != BLANK
-    return CodedColumn(lut[positions], answered_lut[positions], positions, texts, readings)
-
-
-def scale_conflict(variants: dict[int, set[str]]) -> tuple[str, str] | None:
-    """Two labels a column uses for one scale point when one qualifies the other.
-
-    "Agree" beside "Somewhat agree" in one column means the survey used a longer scale
-    (six or seven points), which cannot be read as five without distorting it.
-
-    >>> scale_conflict({4: {"agree", "somewhat agree"}})
-    ('agree', 'somewhat agree')
-    >>> scale_conflict({5: {"strongly agree", "agree strongly"}}) is None
-    True
+    >>> is_prose("We need more planning time."), is_prose("Disgree"), is_prose("4")
+    (True, False, False)
     """
-    for labels in variants.values():
-        ordered = sorted(labels, key=len)
-        for i, short in enumerate(ordered):
-            words = set(match_key(short).split())
-            for longer in ordered[i + 1 :]:
-                longer_words = set(match_key(longer).split())
-                if words < longer_words:
-                    return short, longer
-    return None
+    words = _PROSE.findall(text)
+    return len(words) >= 3 or (len(words) >= 1 and len(text.strip()) >= 25)

@@ -1,187 +1,178 @@
-"""Survey import in two steps, as the import wizard and the CLI use it.
+"""Survey import as stages, each visited once, as the import wizard and the CLI walk them.
 
-``inspect_survey(path, role)`` reads a file without touching any workspace and returns a
-``SurveyPreview``: the detected format, the column mapping with a confidence and reason per
-column, row counts, skipped rows by reason, unknown answers (row, column, value) and any
-problem that would stop the import. ``import_survey(ws, path, round_id, role, ...)``
-stores the responses in one transaction and returns an ``ImportSummary``; any problem is
-an ``SurveyImportError`` naming the file, row and column, and changes nothing.
+    open the source → recognise its layout → read the rows → map columns → map answers
+    → code rows → store
+
+``inspect_survey(path, role, instruments=...)`` walks every stage but the last, touching
+no workspace, and returns a ``SurveyPreview``: the format, the column mapping (a confidence
+and reason per column), the answer mapping (every answer and its value), row counts,
+skipped rows by reason, unknown answers and every problem that would stop the import.
+``import_survey(ws, path, round_id, role)`` walks them all with the instruments of the
+round's scoring model (from the workspace) and stores the responses in one transaction;
+any problem is a ``SurveyImportError`` naming file, row and column, and changes nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
 from onpoint_desktop import limits
-from onpoint_desktop.errors import InputError, SurveyImportError
-from onpoint_desktop.framework import Instrument, ScoringModel
-from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID, shipped_model
-from onpoint_desktop.surveys.answers import scale_conflict
-from onpoint_desktop.surveys.formats import Layout, describe
-from onpoint_desktop.surveys.mapping import ColumnMapping, auto_mapping
-from onpoint_desktop.surveys.reading import (
-    MAX_LISTED,
-    Cancel,
-    Progress,
-    ResponseReader,
-    ScanTotals,
-    UnknownAnswer,
+from onpoint_desktop.errors import Cancelled, InputError, SurveyImportError
+from onpoint_desktop.framework import Instrument
+from onpoint_desktop.surveys.answer_mapping import LISTED_IN_MESSAGE, map_answers
+from onpoint_desktop.surveys.answers import AnswerScale
+from onpoint_desktop.surveys.coding import CodedSurvey, code_rows
+from onpoint_desktop.surveys.columns import ColumnMapping, map_columns
+from onpoint_desktop.surveys.layouts import describe
+from onpoint_desktop.surveys.readers import open_source
+from onpoint_desktop.surveys.reports import (
+    ALREADY_IMPORTED,
+    ImportSummary,
+    SurveyPreview,
+    format_label,
+    schools_of,
 )
-from onpoint_desktop.surveys.saved_mappings import fit_mapping, read_mapping, remembered
-from onpoint_desktop.surveys.sources import SourceFile, open_source
+from onpoint_desktop.surveys.saved_mappings import (
+    fit_mapping,
+    read_mapping,
+    remember_confirmed,
+    remembered,
+)
+from onpoint_desktop.surveys.table import Cancel, Progress, read_table
 from onpoint_desktop.surveys.text import item_id_key
-from onpoint_desktop.workspace import Workspace
 
-ALREADY_IMPORTED = "already_imported"
-LISTED_IN_MESSAGE = 5  # unknown answers named in an error message (the preview has more)
-NO_SCHOOL = "(no school given)"
+STORE_BATCH = 25_000  # responses written between two looks at Cancel
+
+Instruments = Mapping[str, Instrument]
 
 
-@dataclass
-class SurveyPreview:
-    """What importing a file would do (nothing is stored)."""
+class _Plan:
+    """A file taken through the stages up to its answer mapping."""
 
-    path: Path
-    role: str
-    format: str  # qualtrics, surveymonkey, google_forms, msforms, template, spreadsheet
-    format_label: str  # e.g. "Qualtrics CSV (numeric values)"
-    encoding: str | None
-    mapping: ColumnMapping
-    rows_read: int
-    rows_to_import: int  # before leaving out responses the workspace already holds
-    skipped: dict[str, int]
-    schools: dict[str, int]
-    unknown_answers: list[UnknownAnswer]  # the first few
-    unknown_count: int
-    missing_recodes: dict[str, int]
-    problems: list[str]  # each stops the import (empty: ready to import)
+    def __init__(self, path: Path, role: str, mapping, instruments: Instruments, progress, cancel):
+        if role not in instruments:
+            raise InputError(f"Unknown role '{role}'; use {' or '.join(instruments)}.")
+        self.instrument = instrument = instruments[role]
+        self.source = open_source(path)
+        all_ids = {item_id_key(i) for ins in instruments.values() for i in ins.item_ids}
+        self.layout = describe(
+            self.source.head(),
+            {k for k in all_ids if k},
+            names_and_labels=self.source.names_and_labels,
+        )
+        self.table = read_table(self.source, self.layout, progress=progress, cancel=cancel)
+        self.mapping = self._column_mapping(mapping)
+        self.answers = map_answers(
+            self.table,
+            self.mapping,
+            AnswerScale.for_instrument(instrument),
+            self.source.declared_answers,
+        )
+        found = [f"{self.source.name}: {p}" for p in self.mapping.problems(instrument)]
+        if not self.mapping.item_columns:
+            found.insert(0, self._no_items(instruments))
+        elif self.mapping.origin == "automatic":
+            wrong = self._wrong_role(instruments, len(self.mapping.item_columns))
+            if wrong:
+                found.insert(0, wrong)
+        self.column_problems = found
+        self.scale_problems = self.answers.problems(self.source.name)
 
     @property
-    def ready(self) -> bool:
-        return not self.problems
+    def problems(self) -> list[str]:
+        return self.column_problems + self.scale_problems
 
+    def _column_mapping(self, given) -> ColumnMapping:
+        layout, table, instrument = self.layout, self.table, self.instrument
+        if isinstance(given, ColumnMapping):
+            if given.layout != layout.signature or given.role != instrument.role:
+                raise SurveyImportError(
+                    "The column mapping given was made for another file layout or role than "
+                    f"{self.source.name}; inspect this file again to map it."
+                )
+            return given
+        if given is not None:
+            return fit_mapping(read_mapping(given), layout, table, instrument, Path(given))
+        return remembered(layout, table, instrument) or map_columns(layout, table, instrument)
 
-@dataclass
-class ImportSummary:
-    """What an import did."""
+    def _wrong_role(self, instruments: Instruments, ours: int) -> str:
+        for role, other in instruments.items():
+            if role == self.instrument.role:
+                continue
+            theirs = len(map_columns(self.layout, None, other).item_columns)
+            if theirs > ours:
+                return (
+                    f"{self.source.name} looks like a {role} survey, not a "
+                    f"{self.instrument.role} survey: {theirs} of its columns are {other.label} "
+                    f"items and {ours} {self.instrument.label} items. Import it with role "
+                    f"'{role}'."
+                )
+        return ""
 
-    file: str
-    format: str
-    format_label: str
-    round_id: str
-    role: str
-    rows_read: int
-    rows_imported: int
-    rows_skipped: int
-    skipped: dict[str, int]  # preview, test, spam, empty, duplicate, already_imported
-    schools: dict[str, int]  # respondents imported per school
-    items_mapped: int
-    unmapped_columns: list[str]
-    missing_recodes: dict[str, int]
-    unknown_as_missing: dict[str, int]  # item → unknown answers read as missing
-    comments_kept: int
-    mapping: str  # automatic, remembered, or the mapping file used
-    import_id: int | None = None
-    notes: list[str] = field(default_factory=list)
-    column_mapping: ColumnMapping | None = field(default=None, repr=False)
-
-    def to_json(self) -> dict:
-        """The summary recorded with the import (no response content, no identities)."""
-        skip = ("import_id", "column_mapping")
-        return {k: v for k, v in self.__dict__.items() if k not in skip}
-
-
-# --- opening and mapping -------------------------------------------------------------------
-
-
-@dataclass
-class _Opened:
-    source: SourceFile
-    layout: Layout
-    instrument: Instrument
-    mapping: ColumnMapping
-    problems: list[str]
-
-
-def _instrument(model: ScoringModel, role: str) -> Instrument:
-    instruments = model.instruments
-    if role not in instruments:
-        raise InputError(f"Unknown role '{role}'; use {' or '.join(instruments)}.")
-    return instruments[role]
-
-
-def _open(
-    path: Path, role: str, mapping: ColumnMapping | Path | str | None, model: ScoringModel
-) -> _Opened:
-    instrument = _instrument(model, role)
-    source = open_source(Path(path))
-    all_ids = {item_id_key(i) for ins in model.instruments.values() for i in ins.item_ids}
-    layout = describe(source.head(), {k for k in all_ids if k})
-    if isinstance(mapping, ColumnMapping):
-        if mapping.layout != layout.signature or mapping.role != role:
-            raise SurveyImportError(
-                f"The column mapping given was made for another file layout or role than "
-                f"{source.name}; inspect this file again to map it."
-            )
-        chosen = mapping
-    elif mapping is not None:
-        chosen = fit_mapping(read_mapping(Path(mapping)), layout, instrument, Path(mapping))
-    else:
-        chosen = remembered(layout, instrument) or auto_mapping(layout, instrument)
-    problems = [f"{source.name}: {problem}" for problem in chosen.problems(instrument)]
-    if not chosen.item_columns:
-        problems.insert(0, _no_items(source, layout, model, instrument))
-    elif chosen.origin == "automatic":
-        wrong = _wrong_role(layout, model, instrument, len(chosen.item_columns), source)
+    def _no_items(self, instruments: Instruments) -> str:
+        wrong = self._wrong_role(instruments, 0)
         if wrong:
-            problems.insert(0, wrong)
-    return _Opened(source, layout, instrument, chosen, problems)
-
-
-def _wrong_role(
-    layout: Layout, model: ScoringModel, instrument: Instrument, ours: int, source: SourceFile
-) -> str:
-    for other in (i for r, i in model.instruments.items() if r != instrument.role):
-        theirs = len(auto_mapping(layout, other).item_columns)
-        if theirs > ours:
+            return wrong
+        name, label = self.source.name, self.instrument.label
+        if self.layout.format == "spreadsheet":
             return (
-                f"{source.name} looks like a {other.role} survey, not a {instrument.role} "
-                f"survey: {theirs} of its columns are {other.label} items and {ours} "
-                f"{instrument.label} items. Import it with role '{other.role}'."
+                f"{name} does not look like a survey export: none of its column headers is a "
+                f"question or item id of the {label} (expected a Qualtrics, SurveyMonkey, "
+                "Google Forms or Microsoft Forms export, an SPSS file, or the Onpoint template)."
             )
-    return ""
-
-
-def _no_items(
-    source: SourceFile, layout: Layout, model: ScoringModel, instrument: Instrument
-) -> str:
-    wrong = _wrong_role(layout, model, instrument, 0, source)
-    if wrong:
-        return wrong
-    if layout.format == "spreadsheet":
         return (
-            f"{source.name} does not look like a survey export: none of its column headers "
-            f"is a question or item id of the {instrument.label} (expected a Qualtrics, "
-            "SurveyMonkey, Google Forms or Microsoft Forms export, or the Onpoint template)."
+            f"{name} is a {self.layout.label} export, but none of its columns is a question of "
+            f"the {label}. Check that it is the right survey, or map the columns by hand "
+            "(inspect-survey --save-mapping, edit, then --mapping)."
         )
-    return (
-        f"{source.name} is a {layout.label} export, but none of its columns is a question of "
-        f"the {instrument.label}. Check that it is the right survey, or map the columns by "
-        "hand (inspect-survey --save-mapping, edit, then --mapping)."
-    )
 
+    def code(self, *, unknown_as_missing: bool, keep_comments: bool) -> CodedSurvey:
+        return code_rows(
+            self.table,
+            self.layout,
+            self.mapping,
+            self.answers,
+            self.instrument,
+            unknown_as_missing=unknown_as_missing,
+            keep_comments=keep_comments,
+        )
 
-def _format_label(opened: _Opened, totals: ScanTotals) -> str:
-    label = f"{opened.layout.label} {opened.source.kind_label}"
-    if opened.layout.format == "qualtrics" and totals.kept:
-        label += " (choice text)" if totals.labelled else " (numeric values)"
-    return label
+    def answer_problems(self, coded: CodedSurvey, unknown_as_missing: bool) -> list[str]:
+        name = self.source.name
+        if coded.rows_read == 0:
+            return [f"{name} has header rows but no responses."]
+        found = self._school_problems(coded)
+        if not coded.unknown_count or unknown_as_missing:
+            return found
+        first = coded.unknown[:LISTED_IN_MESSAGE]
+        listed = "; ".join(f'row {u.row}, {u.column}: "{u.value}"' for u in first)
+        more = coded.unknown_count - len(first)
+        tail = f"; and {more:,} more" if more > 0 else ""
+        return [
+            f"{name} has {coded.unknown_count:,} answer(s) that are not on the agreement scale "
+            f"({listed}{tail}). Correct them in the file, give them a value in the answer "
+            "mapping, or choose to read unknown answers as missing (--unknown-as-missing).",
+            *found,
+        ]
 
-
-# --- the two steps -------------------------------------------------------------------------
+    def _school_problems(self, coded: CodedSurvey) -> list[str]:
+        """School names are held to the limits of every name (SPEC §9), so the workspace
+        can always be exported."""
+        school = self.mapping.school_column
+        for value in sorted({s for s in coded.responses.schools if s}):
+            problem = limits.name_problem(value)
+            if problem:
+                shown = limits.escaped(value[:40]) + ("…" if len(value) > 40 else "")
+                where = f", {school.column.label}" if school else ""
+                return [
+                    f"{self.source.name}{where}: the school name '{shown}' {problem}; school "
+                    f"names hold at most {limits.MAX_NAME} printable characters. Correct "
+                    "them in the file."
+                ]
+        return []
 
 
 def inspect_survey(
@@ -189,35 +180,40 @@ def inspect_survey(
     role: str,
     mapping: ColumnMapping | Path | str | None = None,
     *,
+    instruments: Instruments,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> SurveyPreview:
-    """Read a survey file and say what importing it would do; nothing is stored."""
-    # Without a round, a file is read with the default model's instruments.
-    opened = _open(Path(path), role, mapping, shipped_model(DEFAULT_MODEL_ID))
-    reader = ResponseReader(opened.source, opened.layout, opened.mapping, opened.instrument)
-    totals = reader.read(progress=progress, cancel=cancel)
-    problems = list(opened.problems) + _answer_problems(opened, totals, unknown_as_missing=False)
+    """Take a file through every stage but storing; nothing is written anywhere.
+
+    ``instruments``: the instruments of the scoring model the file would be scored with
+    (the round's, from ``Workspace.survey_instruments``)."""
+    plan = _Plan(Path(path), role, mapping, instruments, progress, cancel)
+    coded = plan.code(unknown_as_missing=False, keep_comments=False)
     return SurveyPreview(
         path=Path(path),
         role=role,
-        format=opened.layout.format,
-        format_label=_format_label(opened, totals),
-        encoding=opened.source.encoding,
-        mapping=opened.mapping,
-        rows_read=totals.rows_read,
-        rows_to_import=totals.kept,
-        skipped=dict(totals.skipped),
-        schools=_schools(totals),
-        unknown_answers=list(totals.unknown),
-        unknown_count=totals.unknown_count,
-        missing_recodes=dict(totals.recodes),
-        problems=problems,
+        format=plan.layout.format,
+        format_label=format_label(plan.layout, plan.source, plan.answers, coded),
+        encoding=plan.source.encoding,
+        encoding_label=plan.source.encoding_label,
+        mapping=plan.mapping,
+        answers=plan.answers,
+        rows_read=coded.rows_read,
+        rows_to_import=len(coded.responses),
+        skipped=dict(coded.skipped),
+        partial=int(coded.partial.sum()),
+        schools=schools_of(coded.responses.schools),
+        unknown_answers=list(coded.unknown),
+        unknown_count=coded.unknown_count,
+        missing_recodes=dict(coded.recodes),
+        column_problems=plan.column_problems,
+        answer_problems=plan.scale_problems + plan.answer_problems(coded, unknown_as_missing=False),
     )
 
 
 def import_survey(
-    ws: Workspace,
+    ws,
     path: Path | str,
     round_id: str,
     role: str,
@@ -231,120 +227,39 @@ def import_survey(
 ) -> ImportSummary:
     """Import a survey file into a round, all or nothing; returns what was done.
 
-    The import is recorded under ``author`` (default: the workspace author,
-    ``ONPOINT_AUTHOR`` or the user name), as ratings are.
+    The file is read with the instruments of the round's scoring model. The import is
+    recorded under ``author`` (default: the workspace author, ``ONPOINT_AUTHOR`` or the
+    user name), as ratings are. A mapping the consultant confirmed is remembered for the
+    file's layout once the import has succeeded (``saved_mappings.remember_confirmed``).
     """
     path = Path(path)
     ws.get_round(round_id)
-    opened = _open(path, role, mapping, ws.round_model(round_id))
-    if opened.problems:
-        raise SurveyImportError(opened.problems[0])
-    reader = ResponseReader(
-        opened.source,
-        opened.layout,
-        opened.mapping,
-        opened.instrument,
-        keep_comments=keep_comments,
-        unknown_as_missing=unknown_as_missing,
-    )
+    plan = _Plan(path, role, mapping, ws.survey_instruments(round_id), progress, cancel)
+    if plan.problems:
+        raise SurveyImportError(plan.problems[0])
+    coded = plan.code(unknown_as_missing=unknown_as_missing, keep_comments=keep_comments)
+    problems = plan.answer_problems(coded, unknown_as_missing)
+    if problems:
+        raise SurveyImportError(problems[0])
+    responses = coded.responses
+    stored = np.zeros(len(responses), dtype=bool)
     with ws.response_import(
-        round_id,
-        role,
-        source_name=path.name,
-        source_format=opened.layout.format,
-        author=author,
+        round_id, role, source_name=path.name, source_format=plan.layout.format, author=author
     ) as writer:
-        # Once an answer is unknown nothing will be stored: read on only to count.
-        def store(table):
-            if reader.totals.unknown_count and not unknown_as_missing:
-                return np.zeros(len(table), dtype=bool)
-            try:
-                return writer.add(table)
-            except InputError as exc:  # a value over the entry limits (a school name)
-                school = opened.mapping.school_column
-                where = f", {school.column.label}" if school else ""
-                raise SurveyImportError(f"{path.name}{where}: {exc}") from None
-
-        totals = reader.read(store, progress=progress, cancel=cancel)
-        problems = _answer_problems(opened, totals, unknown_as_missing)
-        if problems:
-            raise SurveyImportError(problems[0])
-        summary = _summary(
-            opened, totals, writer.inserted, round_id, role, path, unknown_as_missing
-        )
-        summary.import_id = writer.finish(totals.rows_read, summary.to_json())
+        for start in range(0, len(responses), STORE_BATCH):
+            if cancel is not None and cancel():
+                raise Cancelled()
+            stop = start + STORE_BATCH
+            stored[start:stop] = writer.add(responses.part(start, stop))
+        summary = ImportSummary.of(plan, coded, stored, round_id, unknown_as_missing)
+        summary.import_id = writer.finish(coded.rows_read, summary.record())
+    if progress is not None:
+        progress(plan.table.scanned, plan.table.scanned)
+    try:
+        remember_confirmed(plan.mapping, plan.answers)
+    except SurveyImportError as exc:  # remembering is a convenience; the import stands
+        summary.notes.append(f"The mapping was not remembered: {exc}")
     return summary
 
 
-def _answer_problems(opened: _Opened, totals: ScanTotals, unknown_as_missing: bool) -> list[str]:
-    name = opened.source.name
-    if totals.rows_read == 0:
-        return [f"{name} has header rows but no responses."]
-    found = []
-    if totals.unknown_count and not unknown_as_missing:
-        first = totals.unknown[:LISTED_IN_MESSAGE]
-        listed = "; ".join(f'row {u.row}, {u.column}: "{u.value}"' for u in first)
-        more = totals.unknown_count - len(first)
-        tail = f"; and {more} more" if more > 0 else ""
-        found.append(
-            f"{name} has {totals.unknown_count} answer(s) that are not on the agreement scale "
-            f"({listed}{tail}). Correct them in the file, or choose to read unknown answers "
-            "as missing (--unknown-as-missing)."
-        )
-    school = opened.mapping.school_column
-    for value in totals.schools:  # held to the limits of every name (SPEC §9)
-        problem = limits.name_problem(value) if value else None
-        if problem:
-            shown = limits.escaped(value[:40]) + ("…" if len(value) > 40 else "")
-            where = f", {school.column.label}" if school else ""
-            found.append(
-                f"{name}{where}: the school name '{shown}' {problem}; school names hold at "
-                f"most {limits.MAX_NAME} printable characters. Correct them in the file."
-            )
-            break
-    for item, variants in totals.variants.items():
-        conflict = scale_conflict(variants)
-        if conflict:
-            column = next(u.column.label for u in opened.mapping.item_columns if u.item == item)
-            found.append(
-                f"{name}, {column}: answers '{conflict[0]}' and '{conflict[1]}' both occur, so "
-                "the survey used a longer scale than the five-point agreement scale; it "
-                "cannot be imported as is."
-            )
-    return found
-
-
-def _schools(totals: ScanTotals) -> dict[str, int]:
-    return {(s or NO_SCHOOL): n for s, n in sorted(totals.schools.items())}
-
-
-def _summary(opened, totals, inserted, round_id, role, path, unknown_as_missing) -> ImportSummary:
-    skipped = dict(totals.skipped)
-    if totals.kept - inserted:
-        skipped[ALREADY_IMPORTED] = totals.kept - inserted
-    notes = []
-    if not opened.mapping.school_column:
-        notes.append("No school column was found; responses have no school.")
-    return ImportSummary(
-        file=path.name,
-        format=opened.layout.format,
-        format_label=_format_label(opened, totals),
-        round_id=round_id,
-        role=role,
-        rows_read=totals.rows_read,
-        rows_imported=inserted,
-        rows_skipped=totals.rows_read - inserted,
-        skipped=skipped,
-        schools=_schools(totals),
-        items_mapped=len(opened.mapping.item_columns),
-        unmapped_columns=[u.column.label for u in opened.mapping.unmapped],
-        missing_recodes=dict(totals.recodes),
-        unknown_as_missing=dict(totals.unknown_by_item) if unknown_as_missing else {},
-        comments_kept=totals.comments,
-        mapping=opened.mapping.origin,
-        notes=notes,
-        column_mapping=opened.mapping,
-    )
-
-
-__all__ = ["MAX_LISTED", "ImportSummary", "SurveyPreview", "import_survey", "inspect_survey"]
+__all__ = ["ALREADY_IMPORTED", "ImportSummary", "SurveyPreview", "import_survey", "inspect_survey"]

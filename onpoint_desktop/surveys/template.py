@@ -11,9 +11,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from onpoint_desktop.errors import InputError, SurveyImportError
+from onpoint_desktop.errors import SurveyImportError
 from onpoint_desktop.framework import Instrument
-from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID, shipped_model
 
 SCHOOL_HEADER = "School"
 COMMENT_HEADER = "Comments"
@@ -23,13 +22,9 @@ def template_headers(instrument: Instrument) -> list[str]:
     return [SCHOOL_HEADER, *instrument.item_ids, COMMENT_HEADER]
 
 
-def write_template(path: Path | str, role: str) -> Path:
-    """Write a blank template for ``role``; ``.xlsx`` gives a workbook, else CSV."""
-    instruments = shipped_model(DEFAULT_MODEL_ID).instruments  # the default model's surveys
-    if role not in instruments:
-        raise InputError(f"Unknown role '{role}'; use {' or '.join(instruments)}.")
+def write_template(path: Path | str, instrument: Instrument) -> Path:
+    """Write a blank template of ``instrument``; ``.xlsx`` gives a workbook, else CSV."""
     path = Path(path)
-    instrument = instruments[role]
     try:
         if path.suffix.lower() == ".xlsx":
             _write_workbook(path, instrument)

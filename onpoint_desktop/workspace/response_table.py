@@ -1,28 +1,26 @@
-"""Storing many survey responses at once: a columnar batch and the writer of one import.
+"""Storing survey responses: a columnar batch, its aggregates, and the one response writer.
 
 A ``ResponseTable`` holds a batch of parsed responses as columns (keys, schools, and an
-integer matrix of answers: respondents × items, 0 for missing). ``ResponseWriter`` adds
-batches to the workspace inside the caller's transaction: responses whose key is already
-stored for the round and role are left out (so re-importing a file adds nothing), each
-new response is stored as one row with its answers as compact JSON, and the aggregates
-the live score reads are updated from the whole batch with numpy. They come out exactly
-as ``responses.rebuild_aggregates`` would compute them from the stored rows.
-
-The survey import is recorded in ``survey_imports`` only when it stores something.
+integer matrix of answers: respondents × items, 0 for missing). ``ResponseWriter`` is the
+only code that writes responses: inside the caller's transaction it leaves out responses
+whose key is already stored for the round and role (so re-importing a file adds nothing),
+stores each new response as one row with its answers as compact JSON, and adds the batch's
+aggregates (count and raw sum per item; respondents per component; district-wide and per
+school) to the stored ones with one upsert (``upsert_aggregates``). ``aggregates_of`` is
+the one computation of those aggregates, used by the writer, by a full rebuild and by HQ.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from onpoint_desktop import limits
-from onpoint_desktop.framework import ScoringModel
-from onpoint_desktop.workspace.responses import ALL_SCHOOLS, ANY_COMPONENT, Response, existing_keys
+from onpoint_desktop.workspace.responses import ALL_SCHOOLS, ANY_COMPONENT, Response
 
 
 @dataclass(frozen=True)
@@ -37,6 +35,16 @@ class ResponseTable:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def part(self, start: int, stop: int) -> ResponseTable:
+        """Rows ``start`` to ``stop`` (a batch to store)."""
+        return ResponseTable(
+            self.item_ids,
+            self.keys[start:stop],
+            self.values[start:stop],
+            self.schools[start:stop],
+            None if self.comments is None else self.comments[start:stop],
+        )
 
     @classmethod
     def from_responses(
@@ -59,27 +67,101 @@ class ResponseTable:
 
 
 def answers_json(item_ids: Sequence[str], values: np.ndarray) -> list[str]:
-    """Each row's answers as ``{"T01":3,"T04":5}`` (missing answers left out), vectorised."""
-    n = values.shape[0]
-    if n == 0:
+    """Each row's answers as ``{"T01":3,"T04":5}`` (missing answers left out): each item's
+    fragments are gathered for the whole column, then joined once per row."""
+    if values.shape[0] == 0:
         return []
     top = int(values.max(initial=0))
-    text = np.full(n, "", dtype=object)
-    for j, item in enumerate(item_ids):
-        fragments = np.array([""] + [f'"{item}":{v},' for v in range(1, top + 1)], dtype=object)
-        text = text + fragments[values[:, j]]
-    return ["{" + s[:-1] + "}" for s in text.tolist()]
+    columns = [
+        np.array(["", *(f'"{item}":{v},' for v in range(1, top + 1))], dtype=object)[
+            values[:, j]
+        ].tolist()
+        for j, item in enumerate(item_ids)
+    ]
+    return ["{" + "".join(parts)[:-1] + "}" for parts in zip(*columns, strict=True)]
+
+
+def aggregates_of(
+    table: ResponseTable, component_of: Mapping[str, str], *, by_school: bool = True
+) -> tuple[list[tuple], list[tuple]]:
+    """The additive aggregates of a batch: ``(school, item, n, total)`` rows and
+    ``(school, component, n)`` rows, district-wide (school ``ALL_SCHOOLS``) and, with
+    ``by_school``, per school."""
+    schools = table.schools if by_school else [None] * len(table)
+    names = sorted({s for s in schools if s})
+    group_of = {s: g for g, s in enumerate(names, start=1)}
+    groups = np.fromiter((group_of.get(s, 0) for s in schools), dtype=np.int64, count=len(table))
+    labels = [ALL_SCHOOLS, *names]
+    values = table.values
+    valid = values > 0
+    width = len(labels)
+
+    def per_group(weights: np.ndarray) -> np.ndarray:
+        counts = np.bincount(groups, weights=weights, minlength=width)
+        counts[0] = weights.sum()  # the district-wide cell counts every respondent
+        return counts
+
+    stats = []
+    for j, item in enumerate(table.item_ids):
+        n = per_group(valid[:, j].astype(np.float64))
+        total = per_group(np.where(valid[:, j], values[:, j], 0).astype(np.float64))
+        stats += [(labels[g], item, int(n[g]), float(total[g])) for g in np.flatnonzero(n)]
+    by_component: dict[str, list[int]] = {}
+    for j, item in enumerate(table.item_ids):
+        if item in component_of:
+            by_component.setdefault(component_of[item], []).append(j)
+    counts = []
+    known = [j for cols in by_component.values() for j in cols]
+    for comp, cols in [*by_component.items(), (ANY_COMPONENT, known)]:
+        if not cols:
+            continue
+        n = per_group(valid[:, cols].any(axis=1).astype(np.float64))
+        counts += [(labels[g], comp, int(n[g])) for g in np.flatnonzero(n)]
+    return stats, counts
+
+
+def upsert_aggregates(
+    conn: sqlite3.Connection, round_id: str, role: str, stats: list[tuple], counts: list[tuple]
+) -> None:
+    """Add aggregates to the stored ones (n and sums add up), inside the caller's
+    transaction."""
+    conn.executemany(
+        "INSERT INTO survey_item_stats (round_id, role, school, item_id, n, total) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, role, school, item_id) "
+        "DO UPDATE SET n = n + excluded.n, total = total + excluded.total",
+        [(round_id, role, *row) for row in stats],
+    )
+    conn.executemany(
+        "INSERT INTO survey_component_counts (round_id, role, school, component_id, n) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (round_id, role, school, component_id) "
+        "DO UPDATE SET n = n + excluded.n",
+        [(round_id, role, *row) for row in counts],
+    )
+
+
+def stored_keys(conn: sqlite3.Connection, round_id: str, role: str) -> set[str]:
+    rows = conn.execute(
+        "SELECT response_key FROM survey_responses WHERE round_id = ? AND role = ?",
+        (round_id, role),
+    )
+    return {r[0] for r in rows}
 
 
 class ResponseWriter:
     """Adds response batches of one import (round and role) inside a transaction."""
 
     def __init__(
-        self, conn: sqlite3.Connection, model: ScoringModel, round_id: str, role: str, record: dict
+        self,
+        conn: sqlite3.Connection,
+        component_of: Mapping[str, str],
+        round_id: str,
+        role: str,
+        record: dict,
     ) -> None:
-        self.conn, self.model, self.round_id, self.role = conn, model, round_id, role
+        self.conn, self.round_id, self.role = conn, round_id, role
+        self.component_of = component_of  # item → component, of the round's scoring model
         self.record = record  # the survey_imports row, written with the first new response
-        self.known = existing_keys(conn, round_id, role)
+        self.known = stored_keys(conn, round_id, role)
         self.import_id: int | None = None
         self.inserted = 0
 
@@ -102,76 +184,33 @@ class ResponseWriter:
             )
             self.import_id = cursor.lastrowid
         rows = np.flatnonzero(new)
-        values = table.values[rows]
-        keys = [table.keys[i] for i in rows]
-        schools = [table.schools[i] or None for i in rows]
-        comments = [table.comments[i] for i in rows] if table.comments is not None else None
-        answers = answers_json(table.item_ids, values)
+        batch = ResponseTable(
+            table.item_ids,
+            [table.keys[i] for i in rows],
+            table.values[rows],
+            [table.schools[i] or None for i in rows],
+            [table.comments[i] for i in rows] if table.comments is not None else None,
+        )
         self.conn.executemany(
             "INSERT INTO survey_responses "
             "(round_id, role, response_key, school, answers, comment, import_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             zip(
-                [self.round_id] * len(keys),
-                [self.role] * len(keys),
-                keys,
-                schools,
-                answers,
-                comments if comments is not None else [None] * len(keys),
-                [self.import_id] * len(keys),
-                strict=False,
+                [self.round_id] * len(batch),
+                [self.role] * len(batch),
+                batch.keys,
+                batch.schools,
+                answers_json(batch.item_ids, batch.values),
+                batch.comments if batch.comments is not None else [None] * len(batch),
+                [self.import_id] * len(batch),
+                strict=True,
             ),
         )
-        self._add_aggregates(table.item_ids, values, schools)
-        self.inserted += len(keys)
+        upsert_aggregates(
+            self.conn, self.round_id, self.role, *aggregates_of(batch, self.component_of)
+        )
+        self.inserted += len(batch)
         return new
-
-    def _add_aggregates(
-        self, item_ids: Sequence[str], values: np.ndarray, schools: list[str | None]
-    ) -> None:
-        names = sorted({s for s in schools if s})
-        group_of = {s: g for g, s in enumerate(names, start=1)}
-        groups = np.fromiter(
-            (group_of.get(s, 0) for s in schools), dtype=np.int64, count=len(schools)
-        )
-        labels = [ALL_SCHOOLS, *names]
-        valid = values > 0
-        width = len(labels)
-
-        def per_group(weights: np.ndarray) -> np.ndarray:
-            counts = np.bincount(groups, weights=weights, minlength=width)
-            counts[0] = weights.sum()  # the district-wide cell counts every respondent
-            return counts
-
-        stats = []
-        for j, item in enumerate(item_ids):
-            n = per_group(valid[:, j].astype(np.float64))
-            total = per_group(np.where(valid[:, j], values[:, j], 0).astype(np.float64))
-            stats += [(labels[g], item, int(n[g]), float(total[g])) for g in np.flatnonzero(n)]
-        self.conn.executemany(
-            "INSERT INTO survey_item_stats (round_id, role, school, item_id, n, total) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, role, school, item_id) "
-            "DO UPDATE SET n = n + excluded.n, total = total + excluded.total",
-            [(self.round_id, self.role, *row) for row in stats],
-        )
-        component_of = {i.id: i.component for i in self.model.instruments[self.role].items}
-        by_component: dict[str, list[int]] = {}
-        for j, item in enumerate(item_ids):
-            if item in component_of:
-                by_component.setdefault(component_of[item], []).append(j)
-        counts = []
-        known = [j for cols in by_component.values() for j in cols]
-        for comp, cols in [*by_component.items(), (ANY_COMPONENT, known)]:
-            if not cols:
-                continue
-            n = per_group(valid[:, cols].any(axis=1).astype(np.float64))
-            counts += [(labels[g], comp, int(n[g])) for g in np.flatnonzero(n)]
-        self.conn.executemany(
-            "INSERT INTO survey_component_counts (round_id, role, school, component_id, n) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (round_id, role, school, component_id) "
-            "DO UPDATE SET n = n + excluded.n",
-            [(self.round_id, self.role, *row) for row in counts],
-        )
 
     def finish(self, rows_read: int, summary: dict) -> int | None:
         """Complete the survey_imports record (if anything was stored); its id or None."""

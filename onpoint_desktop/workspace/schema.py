@@ -183,11 +183,31 @@ def _v3_event_sequence_and_response_key_secret(conn: sqlite3.Connection) -> None
     )
 
 
+def add_survey_invitations(conn: sqlite3.Connection) -> None:
+    """How many teachers and leaders a round's surveys went to, for the district (school
+    '') and optionally per school: the denominators of the response rates (SPEC §8)."""
+    conn.execute(
+        """
+        CREATE TABLE survey_invitations (
+            round_id TEXT NOT NULL REFERENCES rounds(id),
+            role TEXT NOT NULL,
+            school TEXT NOT NULL,
+            invited INTEGER NOT NULL CHECK (invited > 0),
+            PRIMARY KEY (round_id, role, school)
+        ) WITHOUT ROWID
+        """
+    )
+
+
 # The schema's history after SCHEMA_V1, oldest first: MIGRATIONS[i] upgrades a file at
 # version i + 1 to version i + 2. Each runs inside the transaction that also bumps
 # user_version, after a backup of the file has been taken. Append only: a released
 # migration is never edited, and a new schema change is one new function at the end.
-MIGRATIONS: list[Migration] = [_models_as_data, _v3_event_sequence_and_response_key_secret]
+MIGRATIONS: list[Migration] = [
+    _models_as_data,
+    _v3_event_sequence_and_response_key_secret,
+    add_survey_invitations,
+]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 

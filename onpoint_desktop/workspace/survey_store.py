@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from onpoint_desktop import limits
 from onpoint_desktop.breakdown import SchoolBreakdown, school_breakdown
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.scoring import SurveyAggregates
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from contextlib import AbstractContextManager
 
-    from onpoint_desktop.framework import ScoringModel
+    from onpoint_desktop.framework import Instrument, ScoringModel
     from onpoint_desktop.workspace.records import Round
     from onpoint_desktop.workspace.response_table import ResponseWriter
 
@@ -48,6 +49,15 @@ class SurveyStore:
     meta: Callable[..., str | None]
     _aggregates: dict[tuple[str, str], tuple[str, SurveyAggregates]]
 
+    def survey_model(self, round_id: str) -> ScoringModel:
+        """The scoring model a round is scored with: its instruments read the round's
+        survey files and its components aggregate them."""
+        return self.round_model(round_id)
+
+    def survey_instruments(self, round_id: str) -> dict[str, Instrument]:
+        """The instruments (per role) survey files of a round are read with."""
+        return dict(self.survey_model(round_id).instruments)
+
     def add_survey_responses(
         self,
         round_id: str,
@@ -61,36 +71,18 @@ class SurveyStore:
         author: str | None = None,
     ) -> int:
         """Store parsed responses in one transaction; returns how many were new."""
+        from onpoint_desktop.workspace.response_table import ResponseTable
+
         model = self._model_with_role(round_id, role)
         responses = list(responses)
-        with self.transaction():
-            import_id = (
-                self.db["survey_imports"]
-                .insert(
-                    {
-                        "round_id": round_id,
-                        "role": role,
-                        "source_name": source_name,
-                        "source_format": source_format,
-                        "rows_read": rows_read or len(responses),
-                        "rows_imported": 0,
-                        "rows_skipped": 0,
-                        "summary": json.dumps(summary or {}),
-                        "author": author or default_author(),
-                        "imported_at": utc_now(),
-                    }
-                )
-                .last_pk
-            )
-            added = resp_store.insert_responses(
-                self.conn, model, round_id, role, responses, import_id
-            )
-            self.conn.execute(
-                "UPDATE survey_imports SET rows_imported = ?, rows_skipped = ? WHERE id = ?",
-                (added, (rows_read or len(responses)) - added, import_id),
-            )
-            self._bump_survey_generation()
-        return added
+        items = list(model.instruments[role].item_ids)
+        items += sorted({i for r in responses for i in r.answers} - set(items))
+        with self.response_import(
+            round_id, role, source_name=source_name, source_format=source_format, author=author
+        ) as writer:
+            writer.add(ResponseTable.from_responses(responses, items))
+            writer.finish(rows_read or len(responses), summary or {})
+        return writer.inserted
 
     @contextlib.contextmanager
     def response_import(
@@ -122,7 +114,8 @@ class SurveyStore:
             "imported_at": utc_now(),
         }
         with self.transaction():
-            writer = ResponseWriter(self.conn, model, round_id, role, record)
+            component_of = resp_store.component_of(model, role)
+            writer = ResponseWriter(self.conn, component_of, round_id, role, record)
             yield writer
             if writer.inserted:
                 self._bump_survey_generation()
@@ -175,8 +168,49 @@ class SurveyStore:
     def respondent_counts(self, round_id: str) -> dict[str, int]:
         return resp_store.respondent_counts(self.conn, round_id)
 
+    def survey_answer_counts(self, round_id: str) -> dict[str, dict[str, dict[int, int]]]:
+        """Respondents per answer value, item and role in a round (raw answers)."""
+        return resp_store.answer_counts(self.conn, round_id)
+
     def schools(self, round_id: str) -> list[str]:
         return resp_store.schools(self.conn, round_id)
+
+    # --- invitations (the denominators of response rates) ---------------------------------
+
+    def set_invited(
+        self, round_id: str, role: str, invited: int, school: str | None = None
+    ) -> None:
+        """Record how many of ``role`` a round's survey went to (district-wide, or in one
+        ``school``); 0 forgets the number. One transaction."""
+        roles = self.survey_model(round_id).roles
+        if role not in roles:
+            raise InputError(f"Unknown role '{role}'; use {' or '.join(roles)}.")
+        if isinstance(invited, bool) or not isinstance(invited, int) or invited < 0:
+            raise InputError(
+                f"The number invited must be a whole number, 0 or more (not {invited!r})."
+            )
+        place = limits.checked_name(" ".join(school.split()), "The school name") if school else ""
+        with self.transaction():
+            if invited:
+                self.conn.execute(
+                    "INSERT INTO survey_invitations (round_id, role, school, invited) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (round_id, role, school) "
+                    "DO UPDATE SET invited = excluded.invited",
+                    (round_id, role, place, invited),
+                )
+            else:
+                self.conn.execute(
+                    "DELETE FROM survey_invitations WHERE round_id = ? AND role = ? AND school = ?",
+                    (round_id, role, place),
+                )
+
+    def invitations(self, round_id: str) -> dict[tuple[str, str], int]:
+        """(role, school) → invited, for a round (school '' is the whole district)."""
+        rows = self.conn.execute(
+            "SELECT role, school, invited FROM survey_invitations WHERE round_id = ?",
+            (round_id,),
+        )
+        return {(role, school): n for role, school, n in rows}
 
     def school_breakdown(self, round_id: str) -> SchoolBreakdown:
         """Survey sub-scores by school, small cells suppressed (see ``breakdown``)."""

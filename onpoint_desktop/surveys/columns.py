@@ -1,27 +1,27 @@
-"""Which column of a survey file holds which instrument item (the column mapping).
+"""Map columns: which column of a survey file holds which instrument item.
 
-Columns are matched to items automatically: by item id in the header (``T01``, ``T1``),
-by the question text (case, quotes, punctuation, spacing and "(R)" markers ignored; the
-statement of a matrix or grid header found after " - ", ": " or inside "[...]"), or by a
-close match (rapidfuzz) when the wording differs a little. Every column gets a use, a
-confidence (0–1) and the reason for it, so the import wizard can show the mapping and the
-consultant can correct it. A confirmed mapping is saved as JSON and remembered for files
-with the same header layout (``remembered`` / ``remember``); ``--mapping FILE`` loads one.
+Columns are matched to items by item id in the header (``T01``, ``T1``), by the question
+text (case, quotes, punctuation, spacing and "(R)" markers ignored; the statement of a
+matrix or grid header found after " - ", ": " or inside "[...]"), or by a close match
+(rapidfuzz) when the wording differs a little. A question no item takes is a school column
+when its header names the school, a comment column when its answers are free text (read
+from the file, never guessed from words such as "feedback" in its header: item T19 has
+that word), else not imported. Every column gets a use, a confidence (0–1) and the reason,
+so the wizard and ``inspect-survey`` can show the mapping and the consultant can correct
+it. The mapping also carries the consultant's own answer values (``set_answer``) and
+whether they confirmed it (``confirm``); see ``saved_mappings`` for both.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from onpoint_desktop.atomic import write_atomically
-from onpoint_desktop.errors import SurveyImportError
 from onpoint_desktop.framework import Instrument
-from onpoint_desktop.surveys.formats import (
+from onpoint_desktop.surveys.answers import MISSING, RECODE, UNKNOWN, VALUE, AnswerScale, is_prose
+from onpoint_desktop.surveys.header import (
     COMMENT,
     IDENTIFYING,
     METADATA,
@@ -31,16 +31,18 @@ from onpoint_desktop.surveys.formats import (
     Column,
     Layout,
 )
+from onpoint_desktop.surveys.table import FileColumn, SurveyTable
 from onpoint_desktop.surveys.text import item_id_key, match_key, normalise, statement_candidates
 
 ITEM, SCHOOL, IGNORED = "item", "school", "ignored"
 EDITABLE_USES = (ITEM, SCHOOL, COMMENT, IGNORED)
 USES = (*EDITABLE_USES, RESPONSE_ID, STATUS, IDENTIFYING, METADATA)
-MAPPING_FORMAT = "onpoint-survey-mapping/1"
+MISSING_VALUE = 0  # an answer value the consultant sets to "missing"
 
 ACCEPT = 88.0  # fuzzy similarity (0–100) from which a column is mapped automatically
 MARGIN = 5.0  # ...if no other item comes this close
 SUGGEST = 70.0  # below ACCEPT but at least this: shown as a suggestion only
+PROFILED = 2_000  # distinct answers of a column looked at to tell what it holds
 _ID_PREFIX = re.compile(r"^\s*([A-Za-z]{1,4}[\s_-]?\d{1,3})(?:\s*[:.)\-]\s+|\s+)\S")
 _SCHOOL_NAMES = {
     "school",
@@ -58,10 +60,14 @@ _SCHOOL_NAMES = {
 _SCHOOL_QUESTION = re.compile(
     r"\b(which|what|select|choose|name of|your|in which|at which)\b.*\b(school|campus)\b"
 )
-_COMMENT_QUESTION = re.compile(
-    r"\b(comments?|anything else|please (explain|specify|share|describe|tell)|suggestions?|"
-    r"feedback|other thoughts|additional (thoughts|information))\b"
-)
+HINT_REASONS = {
+    COMMENT: "free-text answers (kept only if you choose to keep comments)",
+    RESPONSE_ID: "identifies the response (used to recognise it on re-import)",
+    STATUS: "marks previews, tests and spam (those rows are skipped)",
+    IDENTIFYING: "identifies a person; never imported",
+    METADATA: "added by the survey tool; not imported",
+}
+FREE_TEXT, SCALE, OTHER, EMPTY = "free text", "scale", "other", "empty"
 
 
 @dataclass
@@ -78,13 +84,17 @@ class ColumnUse:
 
 @dataclass
 class ColumnMapping:
-    """The mapping of a file's columns for one role; editable, saved as JSON."""
+    """The mapping of a file's columns for one role, with the consultant's answer values;
+    editable, saved as JSON, remembered once confirmed."""
 
     role: str
     format: str
     layout: str  # the layout signature it was made for
     uses: list[ColumnUse] = field(default_factory=list)
-    origin: str = "automatic"  # automatic, remembered or the file it was loaded from
+    origin: str = "automatic"  # automatic, remembered, or the file it was loaded from
+    # column index → {normalised answer → value (1..5, or MISSING_VALUE)}: set by hand
+    answer_values: dict[int, dict[str, int]] = field(default_factory=dict)
+    confirmed: bool = False  # the consultant accepted it (wizard) or gave it (a file)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -148,36 +158,27 @@ class ColumnMapping:
             self.uses[index], use=use, item=None, confidence=1.0, reason="set by hand"
         )
 
-    # --- JSON -------------------------------------------------------------------------
+    def set_answer(self, index: int, answer: str, value: int | None) -> None:
+        """Give an answer of column ``index`` a value by hand: a scale point, or
+        ``MISSING_VALUE``; ``None`` takes the hand-set value away again."""
+        key = normalise(answer)
+        values = self.answer_values.setdefault(index, {})
+        if value is None:
+            values.pop(key, None)
+            if not values:
+                del self.answer_values[index]
+        else:
+            values[key] = int(value)
 
-    def to_json(self) -> dict:
-        return {
-            "format": MAPPING_FORMAT,
-            "role": self.role,
-            "source_format": self.format,
-            "layout": self.layout,
-            "columns": [
-                {
-                    "column": u.column.letter,
-                    "name": u.column.name,
-                    "text": u.column.text,
-                    "use": u.use,
-                    **({"item": u.item} if u.item else {}),
-                    "confidence": round(u.confidence, 3),
-                    "reason": u.reason,
-                }
-                for u in self.uses
-            ],
-        }
+    def confirm(self) -> None:
+        """The consultant accepted this mapping (an import with it remembers it)."""
+        self.confirmed = True
 
-    def save(self, path: Path) -> Path:
-        path = Path(path)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
-        except OSError as exc:
-            raise SurveyImportError(f"Could not save the mapping to {path}: {exc}.") from None
-        return path
+    def save(self, path):
+        """Write this mapping as JSON (see ``saved_mappings.save_mapping``)."""
+        from onpoint_desktop.surveys.saved_mappings import save_mapping
+
+        return save_mapping(self, path)
 
 
 # --- automatic mapping ------------------------------------------------------------------
@@ -188,6 +189,7 @@ class ItemMatch:
     item: str
     confidence: float
     reason: str
+    by_id: bool = False
 
 
 class ItemMatcher:
@@ -208,7 +210,7 @@ class ItemMatcher:
                 key = item_id_key(prefix.group(1)) if prefix else None
             if key in self.by_id_key:
                 item = self.by_id_key[key]
-                return ItemMatch(item, 1.0, f"item id {item} in the header"), None
+                return ItemMatch(item, 1.0, f"item id {item} in the header", by_id=True), None
         candidates = [match_key(c) for c in statement_candidates(*column.texts, column.text)]
         for key in candidates:
             if key in self.by_text:
@@ -239,47 +241,75 @@ def is_school_header(text: str) -> bool:
     return key in _SCHOOL_NAMES or bool(_SCHOOL_QUESTION.search(key))
 
 
-def auto_mapping(layout: Layout, instrument: Instrument) -> ColumnMapping:
-    """Map a file's columns to the items of ``instrument`` (nothing is decided by hand)."""
+def content_of(column: FileColumn | None, scale: AnswerScale) -> str:
+    """What a column's answers are: FREE_TEXT, SCALE (answers a scale reads), OTHER, EMPTY.
+
+    Decided on the cells: free text when at least half of the answered cells are prose
+    (several words) that no scale reads."""
+    if column is None:
+        return EMPTY
+    counts = column.counts()
+    answered = prose = readable = 0
+    seen = 0
+    for text, n in zip(column.texts, counts.tolist(), strict=False):
+        if not n or not text.strip():
+            continue
+        seen += 1
+        if seen > PROFILED:
+            break
+        answered += n
+        reading = scale.read(text)
+        if reading.kind in (VALUE, MISSING, RECODE) or scale.other_scale(text):
+            readable += n
+        elif reading.kind == UNKNOWN and is_prose(text):
+            prose += n
+    if not answered:
+        return EMPTY
+    if 2 * prose >= answered:
+        return FREE_TEXT
+    return SCALE if 2 * readable > answered else OTHER
+
+
+def map_columns(layout: Layout, table: SurveyTable | None, instrument: Instrument) -> ColumnMapping:
+    """Map a file's columns to the items of ``instrument`` (nothing decided by hand)."""
     matcher = ItemMatcher(instrument)
+    scale = AnswerScale.for_instrument(instrument)
+    columns = table.columns if table is not None else {}
     uses: list[ColumnUse] = []
+    schools: list[int] = []
     for col in layout.columns:
         if col.hint != QUESTION:
-            uses.append(ColumnUse(col, col.hint, reason=_HINT_REASONS[col.hint]))
+            uses.append(ColumnUse(col, col.hint, reason=HINT_REASONS[col.hint]))
+            continue
+        if not col.text.strip() and not col.name.strip():
+            uses.append(ColumnUse(col, IGNORED, confidence=0.0, reason="no header"))
             continue
         accepted, suggestion = matcher.match(col)
-        if accepted:
+        content = content_of(columns.get(col.index), scale) if table is not None else EMPTY
+        if accepted and (accepted.by_id or content != FREE_TEXT):
             uses.append(ColumnUse(col, ITEM, accepted.item, accepted.confidence, accepted.reason))
+            continue
+        if accepted:  # a wording like an item's, but respondents wrote text under it
+            reason = f"its answers are free text (the header resembles item {accepted.item})"
+            uses.append(ColumnUse(col, COMMENT, reason=reason, suggestion=accepted.item))
+        elif is_school_header(col.text):
+            schools.append(col.index)
+            uses.append(ColumnUse(col, IGNORED, reason="names a school"))
+        elif content == FREE_TEXT:
+            uses.append(ColumnUse(col, COMMENT, reason="its answers are free text"))
         else:
-            uses.append(_non_item(col, suggestion))
+            uses.append(_not_mapped(col, suggestion, content))
     mapping = ColumnMapping(instrument.role, layout.format, layout.signature, uses)
-    schools = [u for u in mapping.uses if u.use == IGNORED and is_school_header(u.column.text)]
     if schools:
-        first = schools[0]
-        exact = [u for u in schools if normalise(u.column.text) == "school"]
-        chosen = exact[0] if exact else first
-        mapping.uses[chosen.column.index] = replace(
-            chosen,
-            use=SCHOOL,
-            confidence=1.0,
-            reason="names the respondent's school",
-            suggestion=None,
+        exact = [i for i in schools if normalise(layout.columns[i].text) == "school"]
+        chosen = (exact or schools)[0]
+        mapping.uses[chosen] = replace(
+            mapping.uses[chosen], use=SCHOOL, reason="names the respondent's school"
         )
     return mapping
 
 
-_HINT_REASONS = {
-    COMMENT: "free-text answer (kept only if you choose to keep comments)",
-    RESPONSE_ID: "identifies the response (used to recognise it on re-import)",
-    STATUS: "marks previews, tests and spam (those rows are skipped)",
-    IDENTIFYING: "identifies a person; never imported",
-    METADATA: "added by the survey tool; not imported",
-}
-
-
-def _non_item(col: Column, suggestion: ItemMatch | None) -> ColumnUse:
-    if _COMMENT_QUESTION.search(normalise(col.text)):
-        return ColumnUse(col, COMMENT, reason=_HINT_REASONS[COMMENT])
+def _not_mapped(col: Column, suggestion: ItemMatch | None, content: str) -> ColumnUse:
     if suggestion:
         return ColumnUse(
             col,
@@ -288,4 +318,8 @@ def _non_item(col: Column, suggestion: ItemMatch | None) -> ColumnUse:
             reason=f"not mapped: only {suggestion.reason.removeprefix('close to ')}",
             suggestion=suggestion.item,
         )
-    return ColumnUse(col, IGNORED, confidence=0.0, reason="no item of this survey matches")
+    reason = {
+        SCALE: "a scale question that is not an item of this survey",
+        EMPTY: "no answers in the file, and no item of this survey matches",
+    }.get(content, "no item of this survey matches")
+    return ColumnUse(col, IGNORED, confidence=0.0, reason=reason)
