@@ -3,8 +3,9 @@
 Responses are stored one row per respondent (answers as a compact JSON object of item id
 → raw value; reverse coding happens only in scoring), written only by
 ``response_table.ResponseWriter``. Alongside, per round, role and school, the store keeps
-additive aggregates (count and raw sum per item, respondents per component), updated in
-the same transaction as the responses, so the score never rescans responses.
+additive aggregates (count and raw sum per item, respondents per component, and
+district-wide the sums a covariance needs per pair of items), updated in the same
+transaction as the responses, so the score never rescans responses.
 
 A stored row whose answers are empty (``{}``: written by release 1 for a row that answered
 nothing) is no respondent: it is in no count.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from onpoint_desktop.framework import ScoringModel
-from onpoint_desktop.scoring import ItemStat, RoleAggregate, SurveyAggregates
+from onpoint_desktop.scoring import ItemStat, PairStat, RoleAggregate, SurveyAggregates
 
 if TYPE_CHECKING:  # the columnar machinery (numpy) is loaded only by what writes or rebuilds
     from onpoint_desktop.workspace.response_table import ResponseTable
@@ -73,19 +74,19 @@ def aggregate_responses(
     that hold the responses themselves (HQ rebuilds each round's aggregates from merged
     responses).
     """
-    from onpoint_desktop.workspace.response_table import aggregates_of
+    from onpoint_desktop.workspace.response_table import aggregates_of, pairs_of
 
     by_role: dict[str, list[tuple[dict, str | None]]] = defaultdict(list)
     for role, answers, school in responses:
         by_role[role].append((answers, school))
     result = {}
     for role, rows in by_role.items():
-        stats, counts = aggregates_of(
-            _table(model, role, rows), component_of(model, role), by_school=False
-        )
+        table = _table(model, role, rows)
+        stats, counts = aggregates_of(table, component_of(model, role), by_school=False)
         result[role] = RoleAggregate(
             {item: ItemStat(n, total) for _s, item, n, total in stats},
             {comp: n for _s, comp, n in counts},
+            {(a, b): PairStat(*sums) for a, b, *sums in pairs_of(table, component_of(model, role))},
         )
     return SurveyAggregates(result)
 
@@ -93,7 +94,8 @@ def aggregate_responses(
 def load_aggregates(
     conn: sqlite3.Connection, round_id: str, school: str = ALL_SCHOOLS
 ) -> SurveyAggregates:
-    """The stored aggregates of a round (district-wide, or of one school)."""
+    """The stored aggregates of a round (district-wide, or of one school: pair aggregates,
+    hence standard errors, are kept district-wide only)."""
     items: dict[str, dict[str, ItemStat]] = defaultdict(dict)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for role, item, n, total in conn.execute(
@@ -107,9 +109,20 @@ def load_aggregates(
         (round_id, school),
     ):
         counts[role][comp] = n
+    pairs: dict[str, dict[tuple[str, str], PairStat]] = defaultdict(dict)
+    if school == ALL_SCHOOLS:
+        for role, a, b, *sums in conn.execute(
+            "SELECT role, item_a, item_b, n, sum_ab, sum_a, sum_b FROM survey_item_pairs "
+            "WHERE round_id = ?",
+            (round_id,),
+        ):
+            pairs[role][a, b] = PairStat(*sums)
     roles = set(items) | set(counts)
     return SurveyAggregates(
-        {r: RoleAggregate(dict(items.get(r, {})), dict(counts.get(r, {}))) for r in roles}
+        {
+            r: RoleAggregate(dict(items.get(r, {})), dict(counts.get(r, {})), pairs.get(r, {}))
+            for r in roles
+        }
     )
 
 
@@ -129,10 +142,16 @@ def rebuild_aggregates(conn: sqlite3.Connection, round_id: str, model: ScoringMo
     Used when a round changes scoring model (another item → component mapping), and by
     tests to check that the incremental aggregates are exact.
     """
-    from onpoint_desktop.workspace.response_table import aggregates_of, upsert_aggregates
+    from onpoint_desktop.workspace.response_table import (
+        aggregates_of,
+        pairs_of,
+        upsert_aggregates,
+        upsert_pairs,
+    )
 
     conn.execute("DELETE FROM survey_item_stats WHERE round_id = ?", (round_id,))
     conn.execute("DELETE FROM survey_component_counts WHERE round_id = ?", (round_id,))
+    conn.execute("DELETE FROM survey_item_pairs WHERE round_id = ?", (round_id,))
     roles = conn.execute(
         "SELECT DISTINCT role FROM survey_responses WHERE round_id = ?", (round_id,)
     ).fetchall()
@@ -146,8 +165,10 @@ def rebuild_aggregates(conn: sqlite3.Connection, round_id: str, model: ScoringMo
                 (round_id, role),
             )
         ]
-        stats, counts = aggregates_of(_table(model, role, rows), component_of(model, role))
+        table = _table(model, role, rows)
+        stats, counts = aggregates_of(table, component_of(model, role))
         upsert_aggregates(conn, round_id, role, stats, counts)
+        upsert_pairs(conn, round_id, role, pairs_of(table, component_of(model, role)))
 
 
 def respondent_counts(conn: sqlite3.Connection, round_id: str) -> dict[str, int]:
