@@ -50,6 +50,15 @@ class Change:
         return None if se is None else (self.delta - Z90 * se, self.delta + Z90 * se)
 
     @property
+    def verdict(self) -> str:
+        """The change's certainty in a few words, as every front-end says it."""
+        if self.interval is None:
+            return "margin of error unknown"
+        if self.se == 0:
+            return "exact: expert ratings only"
+        return "a clear change" if self.clear else "within the margin of error"
+
+    @property
     def clear(self) -> bool:
         """The change's 90% interval excludes zero: a change in the district, not noise in
         who answered the surveys. Never clear when its uncertainty is unknown."""

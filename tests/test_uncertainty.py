@@ -235,3 +235,21 @@ def test_a_workspace_of_the_first_release_gains_intervals_from_its_stored_respon
         assert {r: ws.survey_aggregates(r).role("teacher").pairs for r in rounds} == rebuilt
     assert all(s.total_ci is not None for s in scores if s.total is not None)
     assert any(c.se for s in scores for c in s.components)
+
+
+def test_the_report_says_a_change_within_its_interval_is_within_the_margin_of_error():
+    from onpoint_desktop.progress import Change
+    from onpoint_desktop.report.synthesis import certainty
+
+    unclear = Change("total", "Onpoint score", 600, 612, False, False, 8.0, 6.0)
+    assert unclear.interval == pytest.approx((12 - Z90 * 10, 12 + Z90 * 10))
+    assert certainty(unclear) == (
+        "It is within the margin of error (90% interval of the change −4 to +28 points): "
+        "other respondents could have given no change at all."
+    )
+    clear = Change("total", "Onpoint score", 600, 640, False, False, 8.0, 6.0)
+    assert certainty(clear, short=True) == (
+        "a clear change; 90% interval of the change +24 to +56 points"
+    )
+    unknown = Change("total", "Onpoint score", 600, 640, False, False, None, 6.0)
+    assert not unknown.clear and certainty(unknown) == ""

@@ -1,7 +1,8 @@
 """The components chart of the score panel, drawn natively with QPainter.
 
 Each component is a horizontal bar on the 200–1,000 axis with the benchmark's p25–p75
-band and median behind it; a provisional score is hatched and its number starred. A
+band and median behind it, and the score's 90% interval as a whisker (SPEC §13); a
+provisional score is hatched and its number starred. A
 rating change only hands the widget seven new rows and asks for a repaint: the axis,
 names and bands come from a cached pixmap and only the bars and numbers are drawn, so the
 panel repaints within a frame.
@@ -32,6 +33,7 @@ class BarRow:
     score: float | None
     band: Percentiles | None
     provisional: bool
+    ci: tuple[float, float] | None = None  # the 90% interval, when it has a width
 
     @property
     def label(self) -> str:
@@ -42,7 +44,13 @@ class BarRow:
 
 def bar_rows(score: RoundScore, benchmark: Benchmark) -> list[BarRow]:
     return [
-        BarRow(c.name, c.score, benchmark.percentiles(score.stage, c.id), c.provisional)
+        BarRow(
+            c.name,
+            c.score,
+            benchmark.percentiles(score.stage, c.id),
+            c.provisional,
+            c.ci if c.se else None,
+        )
         for c in score.components
     ]
 
@@ -71,6 +79,7 @@ class ComponentBars(QWidget):
         self.setAccessibleDescription(
             "; ".join(
                 f"{r.name} {r.label}"
+                + (f" (90% interval {r.ci[0]:.0f}–{r.ci[1]:.0f})" if r.ci else "")
                 + (
                     f" (benchmark {r.band.p25:.0f}–{r.band.p75:.0f}, median {r.band.p50:.0f})"
                     if r.band
@@ -132,6 +141,8 @@ class ComponentBars(QWidget):
                     painter.drawRect(bar)
                 else:
                     painter.fillRect(bar, bar_colour)
+            if row.ci is not None:
+                self._paint_whisker(painter, row.ci, area, centre, height, ink)
             self._paint_label(painter, row, area, centre, metrics, ink)
         painter.end()
 
@@ -196,6 +207,15 @@ class ComponentBars(QWidget):
         self._static = (key, pixmap)
         return pixmap
 
+    def _paint_whisker(self, painter, ci, area: QRectF, centre: float, height: float, ink):
+        """The 90% interval: a line across the bar's end with a cap at each end."""
+        low, high = self.x_of(ci[0], area), self.x_of(ci[1], area)
+        cap = height * 0.45
+        painter.setPen(QPen(ink, 1.2))
+        painter.drawLine(QPointF(low, centre), QPointF(high, centre))
+        for x in (low, high):
+            painter.drawLine(QPointF(x, centre - cap), QPointF(x, centre + cap))
+
     def _paint_label(self, painter, row: BarRow, area: QRectF, centre: float, metrics, ink) -> None:
         """The number after the bar and its band (never on the median tick); inside the
         bar's end when there is no room on the right."""
@@ -204,7 +224,9 @@ class ComponentBars(QWidget):
         if row.score is None:
             x = area.left() + 6
         else:
-            end = max(row.score, row.band.p75 if row.band else row.score)
+            end = max(
+                row.score, row.band.p75 if row.band else row.score, row.ci[1] if row.ci else 0
+            )
             x = self.x_of(end, area) + 6
             if x + width > area.right():
                 x = self.x_of(row.score, area) - width - 6

@@ -1,6 +1,8 @@
 """The live score panel beside the board.
 
-The total, large, with its band against the stage benchmark; a line saying how much of
+The total, large, with its band against the stage benchmark; its 90% interval and the
+change since the previous round, called clear only when the change's own interval
+excludes zero (``progress.Change.clear``); a line saying how much of
 the round rests on evidence ("Rated 11 of 26 focus areas · 40 teachers, no leaders"); then
 the seven components as bars on the 200–1,000 axis with the benchmark's p25–p75 band and
 median behind each (drawn natively: :mod:`ui.component_bars`); their expert and survey
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from onpoint_desktop.benchmark import TOTAL
 from onpoint_desktop.changes import Changes
+from onpoint_desktop.progress import change_of
 from onpoint_desktop.scoring import ComponentScore, RoundScore
 from ui.component_bars import ComponentBars, bar_rows
 from ui.round_status import (
@@ -92,6 +95,9 @@ class ScorePanel(QWidget):
         top.addWidget(self.band_label, 1, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(top)
         self.median_label = QLabel()
+        self.interval_label = QLabel()  # the total's 90% interval, the change since before
+        self.interval_label.setObjectName("interval")
+        self.interval_label.setWordWrap(True)
         self.benchmark_label = QLabel()
         self.benchmark_label.setObjectName("benchmark")
         self.benchmark_label.setWordWrap(True)
@@ -104,6 +110,7 @@ class ScorePanel(QWidget):
         self.rates_label.setObjectName("responseRates")
         self.rates_label.setWordWrap(True)
         for label in (
+            self.interval_label,
             self.median_label,
             self.benchmark_label,
             self.evidence_label,
@@ -144,6 +151,11 @@ class ScorePanel(QWidget):
         trend.addLayout(series_row)
         self.trend_chart = TrendChart((scoring.score_min, scoring.score_max))
         trend.addWidget(self.trend_chart, 1)
+        self.trend_changes = QLabel()  # each change between rounds: clear or not
+        self.trend_changes.setObjectName("trendChanges")
+        self.trend_changes.setWordWrap(True)
+        self.trend_changes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        trend.addWidget(self.trend_changes)
         self.tabs.addTab(self.trend_page, "&Trend")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.set_session(session)
@@ -256,6 +268,7 @@ class ScorePanel(QWidget):
         stage = session.framework.stage_label(score.stage)
         self.total_label.setText(number(score.total, 1))
         self.band_label.setText(BAND_WORDS.get(score.total_band or "", ""))
+        self.interval_label.setText(self._interval_text(score))
         pct = benchmark.percentiles(score.stage, TOTAL)
         self.median_label.setText(
             f"{stage} benchmark: median {pct.p50:.0f}, middle half {pct.p25:.0f}–{pct.p75:.0f}"
@@ -282,8 +295,24 @@ class ScorePanel(QWidget):
         if self._trend_visible():
             self._draw_trend()
 
+    def _interval_text(self, score: RoundScore) -> str:
+        """The total's 90% interval, and the change since the round before (clear or not)."""
+        parts = []
+        if score.total_ci is not None and score.total_se:
+            low, high = score.total_ci
+            parts.append(f"90% interval {low:.0f}–{high:.0f} (survey respondents)")
+        rounds = [r.id for r in self.session.rounds()]
+        at = rounds.index(score.round) if score.round in rounds else 0
+        if at > 0:
+            before = self.session.get_round(rounds[at - 1])
+            change = change_of(self.session.score(before.id), score, TOTAL)
+            if change is not None:
+                parts.append(f"since {before.label}: {change.delta:+.1f}, {change.verdict}")
+        return " · ".join(parts)
+
     def _show_empty(self) -> None:
         self.total_label.setText(DASH)
+        self.interval_label.setText("")
         self.band_label.setText("")
         self.median_label.setText("Add a round to start rating (Round ▸ Add round…).")
         self.benchmark_label.setText(f"Benchmark: {self.session.benchmark().label}")
@@ -361,20 +390,36 @@ class ScorePanel(QWidget):
     def _draw_trend(self) -> None:
         series = self.trend_series.currentData() or TOTAL
         framework = self.session.framework
-        points = []
+        points, changes = [], []
+        previous = None
         for rnd in self.session.rounds():
             # Each round against its own model's benchmark; a component its model lacks
             # has no value there.
             score = self.session.score(rnd.id)
             part = score if series == TOTAL else component_of(score, series)
             label = f"{rnd.label}\n{framework.stage_label(rnd.stage)}"
+            ci = None
+            if part is not None:
+                ci = part.total_ci if series == TOTAL else part.ci
+                ci = ci if (part.total_se if series == TOTAL else part.se) else None
             points.append(
                 TrendPoint(
                     label,
                     score.value(series),
                     score.benchmark.percentiles(rnd.stage, series),
                     part is not None and part.provisional,
+                    ci,
                 )
             )
+            change = change_of(previous[1], score, series) if previous else None
+            if change is not None:
+                changes.append(
+                    f"{previous[0]} → {rnd.label}: {change.delta:+.1f}, {change.verdict}"
+                )
+            previous = (rnd.label, score)
         self.trend_chart.show_points(points, self.trend_series.currentText())
+        text = "; ".join(changes)
+        if changes:
+            text = f"Changes (clear only when the 90% interval excludes zero): {text}."
+        self.trend_changes.setText(text)
         self._trend_stale = False

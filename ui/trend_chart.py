@@ -34,6 +34,7 @@ class TrendPoint:
     score: float | None
     percentiles: Percentiles | None
     provisional: bool = False
+    ci: tuple[float, float] | None = None  # the 90% interval, when it has a width
 
     @property
     def value_label(self) -> str:
@@ -184,13 +185,20 @@ class TrendChart(QWidget):
             centre = self.point_at(index)
             if centre is None:
                 continue
+            if point.ci is not None:  # the 90% interval as a whisker
+                painter.setPen(QPen(ink, 1.2))
+                low, high = self.y_of(point.ci[0], area), self.y_of(point.ci[1], area)
+                painter.drawLine(QPointF(centre.x(), low), QPointF(centre.x(), high))
+                for y in (low, high):
+                    painter.drawLine(QPointF(centre.x() - 4, y), QPointF(centre.x() + 4, y))
             painter.setPen(QPen(line, 2))
             painter.setBrush(background if point.provisional else line)
             painter.drawEllipse(centre, MARK_RADIUS, MARK_RADIUS)
             painter.setPen(ink)
             text = point.value_label
             width = metrics.horizontalAdvance(text)
-            painter.drawText(QPointF(centre.x() - width / 2, centre.y() - MARK_RADIUS - 5), text)
+            top = centre.y() if point.ci is None else min(centre.y(), self.y_of(point.ci[1], area))
+            painter.drawText(QPointF(centre.x() - width / 2, top - MARK_RADIUS - 5), text)
         painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _paint_legend(self, painter, metrics, ink, grid, line, background) -> None:

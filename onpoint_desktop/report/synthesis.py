@@ -63,19 +63,17 @@ def moved(delta: float) -> str:
 
 def certainty(change: Change, *, short: bool = False) -> str:
     """Whether a change is clear (``Change.clear``: its 90% interval excludes zero), in
-    words, with the interval."""
+    words (``Change.verdict``), with the interval."""
     found = change.interval
-    if found is None:
-        return "its margin of error is not known" if short else ""
-    if change.se == 0:
-        return (
-            "exact: expert ratings only" if short else "The change rests on expert ratings alone."
-        )
+    if found is None or change.se == 0:
+        if short:
+            return change.verdict
+        return "" if found is None else "The change rests on expert ratings alone."
     span = f"90% interval of the change {signed(found[0])} to {signed(found[1])} points"
-    if change.clear:
-        return f"a clear change; {span}" if short else f"It is a clear change ({span})."
     if short:
-        return f"within the margin of error; {span}"
+        return f"{change.verdict}; {span}"
+    if change.clear:
+        return f"It is a clear change ({span})."
     return (
         f"It is within the margin of error ({span}): other respondents could have given "
         "no change at all."

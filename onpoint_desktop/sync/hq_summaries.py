@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 # Raise when summaries are made differently (a new field, another rule): every store is
 # summarised again when this release first opens it.
-SUMMARY_VERSION = "1"
+SUMMARY_VERSION = "2"  # 2: the 90% intervals of SPEC §13
 OPEN = "\x1f"  # the placeholder of an open value (never in a name: control characters are refused)
 OPEN_JSON = json.dumps(OPEN)  # how it reads inside a listing
 Progress = Callable[[int, int], None]
@@ -169,6 +169,7 @@ def listing(rnd: HQRound) -> str:
         "levels": rnd.levels,
         "respondents": rnd.respondents,
         "total": score["total"],
+        "total_ci": score["total_ci"],
         "complete": score["complete"],
         "components": components,
         "strengths": OPEN,
