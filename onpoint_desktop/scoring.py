@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from onpoint_desktop.benchmark import TOTAL, Benchmark, Recommendation
 from onpoint_desktop.framework import Framework, ScoringModel
@@ -38,10 +38,10 @@ class ItemStat:
     total: float
 
 
-@dataclass(frozen=True)
-class PairStat:
+class PairStat(NamedTuple):
     """Respondents who answered both of two items (a ≤ b; a = b for one item alone): how
-    many, and the raw sums a covariance needs (Σab, Σa, Σb over those respondents)."""
+    many, and the raw sums a covariance needs (Σab, Σa, Σb over those respondents). A
+    tuple: a round holds a few hundred of them, made each time HQ scores it."""
 
     n: int
     sum_ab: float

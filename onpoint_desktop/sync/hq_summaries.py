@@ -11,10 +11,12 @@ districts (the percentile rank) left *open*, filled in when the round is listed.
 A summary is a pure function of the store's facts, recomputed with the consultant's own
 scoring code (:func:`score_district`: ``scoring.compute`` over the current levels and the
 survey aggregates of the round's responses, with the round's own model) whenever a fact
-it rests on changes, in the same transaction: a merged bundle re-summarises the rounds
-whose events, responses or description it changed (``merge``), an HQ decision its round
-(``hq_decisions``). Opening a store summarises what is missing, and everything again when
-this release summarises differently from the one that wrote them (``SUMMARY_VERSION``).
+it rests on changes: a merged bundle drops, in its own transaction, the summaries of the
+rounds whose events, responses or description it changed, and the merge run makes them
+again once at its end (``merge``: a district merged seven times is summarised once); an
+HQ decision re-summarises its round (``hq_decisions``). Opening a store summarises what
+is missing, and everything again when this release summarises differently from the one
+that wrote them (``SUMMARY_VERSION``).
 """
 
 from __future__ import annotations
@@ -214,6 +216,20 @@ def summarize(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None =
         "INSERT OR REPLACE INTO round_summaries (district_uuid, round_id, model, stage, total, "
         "complete, scores, conflicts, listing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
+    )
+
+
+def forget(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None = None) -> None:
+    """Drop the summaries of one district's rounds (all, or ``round_ids``) whose facts
+    changed, inside the caller's transaction: :func:`bring_up_to_date` makes them again
+    (a merge run calls it once at its end, and opening a store does, so a run that stops
+    half-way never leaves a summary that disagrees with its facts)."""
+    if round_ids is None:
+        hq.conn.execute("DELETE FROM round_summaries WHERE district_uuid = ?", (district_uuid,))
+        return
+    hq.conn.executemany(
+        "DELETE FROM round_summaries WHERE district_uuid = ? AND round_id = ?",
+        [(district_uuid, r) for r in round_ids],
     )
 
 

@@ -32,7 +32,7 @@ from onpoint_desktop.sync.check import BundleCheck, check_bundle
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
 from onpoint_desktop.sync.format import BUNDLE_FORMAT_1, BundleRefused
 from onpoint_desktop.sync.hq_store import HQStore, name_key
-from onpoint_desktop.sync.hq_summaries import summarize
+from onpoint_desktop.sync.hq_summaries import bring_up_to_date, forget
 from onpoint_desktop.sync.staging import Staging
 from onpoint_desktop.sync.verify import VerifiedBundle
 
@@ -144,6 +144,7 @@ def merge_bundles(
 
 
 def _summary(hq: HQStore, outcomes: list[BundleOutcome], touched: set[str]) -> MergeSummary:
+    bring_up_to_date(hq)  # each district touched is summarised once, not once per bundle
     found = conflicts(hq.conn, sorted(touched)) if touched else []
     return MergeSummary(tuple(outcomes), tuple(found))
 
@@ -242,7 +243,7 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
     after = _facts_per_round(hq, district)
     changed = None if reordered else [r for r, facts in after.items() if before.get(r) != facts]
     if changed is None or changed:
-        summarize(hq, district, changed)
+        forget(hq, district, changed)  # summarised again once the run's bundles are merged
     counts = bundle.counts
     conn.execute(
         "INSERT INTO merged_bundles (bundle_id, payload_sha256, format, district_uuid, "

@@ -136,14 +136,22 @@ def pairs_of(table: ResponseTable, scored: Iterable[str]) -> list[tuple]:
     n = answered.T @ answered
     products = values.T @ values
     sums = values.T @ answered  # [j, k]: Σ item j over those who also answered k
-    rows = []
-    for x, y in zip(*np.nonzero(n), strict=True):
-        a, b = ids[x], ids[y]
-        if a <= b:
-            rows.append(
-                (a, b, int(n[x, y]), float(products[x, y]), float(sums[x, y]), float(sums[y, x]))
-            )
-    return rows
+    order = np.argsort(np.array(ids, dtype=object))  # pairs keyed (a, b) with a ≤ b by id
+    xs, ys = np.triu_indices(len(ids))
+    xs, ys = order[xs], order[ys]
+    kept = n[xs, ys] > 0
+    xs, ys = xs[kept], ys[kept]
+    return list(
+        zip(
+            [ids[x] for x in xs.tolist()],
+            [ids[y] for y in ys.tolist()],
+            n[xs, ys].astype(np.int64).tolist(),
+            products[xs, ys].tolist(),
+            sums[xs, ys].tolist(),
+            sums[ys, xs].tolist(),
+            strict=True,
+        )
+    )
 
 
 def upsert_pairs(conn: sqlite3.Connection, round_id: str, role: str, pairs: list[tuple]) -> None:

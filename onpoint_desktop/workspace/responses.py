@@ -70,23 +70,51 @@ def aggregate_responses(
 ) -> SurveyAggregates:
     """District-wide aggregates of (role, answers, school) rows, computed in memory.
 
-    The same computation the workspace stores incrementally (``aggregates_of``), for callers
-    that hold the responses themselves (HQ rebuilds each round's aggregates from merged
-    responses).
+    The same sums the workspace stores incrementally (``aggregates_of``, ``pairs_of``),
+    for callers that hold the responses themselves (HQ rebuilds each round's aggregates
+    from merged responses): one matrix per role, summed column-wise, without the
+    per-school grouping the workspace keeps. Answers to items outside the role's
+    instrument are not scored, so they are left out.
     """
-    from onpoint_desktop.workspace.response_table import aggregates_of, pairs_of
+    import numpy as np
 
-    by_role: dict[str, list[tuple[dict, str | None]]] = defaultdict(list)
-    for role, answers, school in responses:
-        by_role[role].append((answers, school))
+    from onpoint_desktop.workspace.response_table import ResponseTable, pairs_of
+
+    by_role: dict[str, list[dict[str, int]]] = defaultdict(list)
+    for role, answers, _school in responses:
+        if role in model.instruments:
+            by_role[role].append(answers)
     result = {}
     for role, rows in by_role.items():
-        table = _table(model, role, rows)
-        stats, counts = aggregates_of(table, component_of(model, role), by_school=False)
+        items = list(model.instruments[role].item_ids)
+        column = {item: j for j, item in enumerate(items)}
+        values = np.zeros((len(rows), len(items)), dtype=np.int16)
+        for i, answers in enumerate(rows):
+            for item, value in answers.items():
+                j = column.get(item)
+                if j is not None:
+                    values[i, j] = value
+        valid = values > 0
+        n = valid.sum(axis=0)
+        totals = values.sum(axis=0, dtype=np.float64)
+        of_component = component_of(model, role)
+        counts = {}
+        known = []
+        for comp in dict.fromkeys(of_component.values()):
+            cols = [column[i] for i in items if of_component[i] == comp]
+            known += cols
+            counted_n = int(valid[:, cols].any(axis=1).sum())
+            if counted_n:
+                counts[comp] = counted_n
+        if known:
+            anyone = int(valid[:, known].any(axis=1).sum())
+            if anyone:
+                counts[ANY_COMPONENT] = anyone
+        table = ResponseTable(tuple(items), [""] * len(rows), values, [None] * len(rows))
         result[role] = RoleAggregate(
-            {item: ItemStat(n, total) for _s, item, n, total in stats},
-            {comp: n for _s, comp, n in counts},
-            {(a, b): PairStat(*sums) for a, b, *sums in pairs_of(table, component_of(model, role))},
+            {item: ItemStat(int(n[j]), float(totals[j])) for j, item in enumerate(items) if n[j]},
+            counts,
+            {(a, b): PairStat(n, ab, sa, sb) for a, b, n, ab, sa, sb in pairs_of(table, items)},
         )
     return SurveyAggregates(result)
 
