@@ -199,3 +199,52 @@ def test_malformed_packs_are_refused_and_nothing_is_stored(demo_copy, tmp_path, 
         assert str(pack) in str(err.value)
         assert ws.conn.execute("SELECT count(*) FROM benchmark_packs").fetchone() == (0,)
         assert "illustrative" in ws.score().benchmark.label
+
+
+def test_hq_list_places_each_round_by_percentile_rank_in_its_stage(national, capsys):
+    # Issue 17: `hq list --json` gains percentile_rank per round (mid-rank among each
+    # district's latest complete round at that stage; none below 5 districts).
+    assert main(["hq", "list", str(national["hq"]), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    rounds = {(d["name"], r["id"]): r for d in doc["districts"] for r in d["rounds"]}
+    totals = {}
+    for i in range(5):
+        with Workspace.open(national["dbs"][f"p{i}"]) as ws:
+            score = ws.score("2023-24")
+            totals[f"Planning {i}"] = score.total
+            listed = rounds[f"Planning {i}", "2023-24"]
+            assert listed["total_ci"] == score.to_json()["total_ci"]  # HQ's = consultant's
+            assert [c["ci_low"] for c in listed["components"]] == [
+                c["ci_low"] for c in score.to_json()["components"]
+            ]
+    ordered = sorted(totals.values())
+    for name, total in totals.items():
+        below = sum(t < total for t in ordered)
+        equal = sum(t == total for t in ordered)
+        expected = round(100 * (below + equal / 2) / 5, 1)
+        assert rounds[name, "2023-24"]["percentile_rank"] == expected
+    assert sorted(rounds[n, "2023-24"]["percentile_rank"] for n in totals) == [
+        10.0,
+        30.0,
+        50.0,
+        70.0,
+        90.0,
+    ]
+    # Year 1 has four complete districts: too few to rank anyone there.
+    assert rounds["Year one 0", "2024-25"]["percentile_rank"] is None
+    assert rounds["Planning 4", "2024-25"]["percentile_rank"] is None
+
+
+def test_kept_summaries_equal_a_fresh_scoring_of_the_facts(national):
+    from onpoint_desktop.sync.hq_summaries import score_district, summaries
+
+    with HQStore.open(national["hq"]) as hq:
+        kept = {(s.district_uuid, s.round_id): s for s in summaries(hq)}
+        districts = [d for (d,) in hq.conn.execute("SELECT uuid FROM districts")]
+        fresh = [r for d in districts for r in score_district(hq, d)]
+    assert len(fresh) == len(kept) == 10
+    for rnd in fresh:
+        summary = kept[rnd.district_uuid, rnd.round_id]
+        assert summary.total == rnd.score.total
+        assert summary.complete == rnd.score.complete
+        assert summary.scores == {c.id: c.score for c in rnd.score.components}
