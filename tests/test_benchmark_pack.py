@@ -248,3 +248,55 @@ def test_kept_summaries_equal_a_fresh_scoring_of_the_facts(national):
         assert summary.total == rnd.score.total
         assert summary.complete == rnd.score.complete
         assert summary.scores == {c.id: c.score for c in rnd.score.components}
+
+
+def test_hq_report_gives_the_national_picture(national, tmp_path, capsys):
+    from docx import Document
+
+    with HQStore.open(national["hq"]) as hq:
+        write_pack(hq, tmp_path / "pack.json", name="HQ benchmark 2025", date="2025-06-30")
+    out = tmp_path / "national.docx"
+    assert main(["hq", "report", str(national["hq"]), "-o", str(out)]) == 0
+    assert "Wrote the national picture of 9 districts (10 rounds)" in capsys.readouterr().out
+    assert main(["hq", "list", str(national["hq"]), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    doc = Document(str(out))
+    tables = {t.rows[0].cells[0].text + "|" + t.rows[0].cells[1].text: t for t in doc.tables}
+
+    def rows(key):
+        return [[c.text for c in r.cells] for r in tables[key].rows[1:]]
+
+    # Districts per stage, each at its latest round's stage (Planning 4 moved to Year 1).
+    assert rows("Stage|Districts") == [
+        ["Planning", "4"],
+        ["Year 1", "5"],
+        ["Year 2", "0"],
+        ["Year 3+", "0"],
+    ]
+    coverage = {r[0]: r[1:3] for r in rows("Stage|With a round")}
+    assert coverage["Planning"] == ["5", "5"] and coverage["Year 1"] == ["5", "4"]
+    assert rows("Pack|Date")[0][:3] == ["HQ benchmark 2025", "2025-06-30", "onpoint-1"]
+    # Every district placed, with the rank hq list gives its round.
+    ranks = {
+        (d["name"], r["id"]): r["percentile_rank"] for d in listed["districts"] for r in d["rounds"]
+    }
+    placed = rows("District|Stage")
+    assert len(placed) == 9
+    for name, _stage, round_id, _total, rank in placed:
+        expected = ranks[name, round_id]
+        assert rank == ("—" if expected is None else f"{expected:.0f}")
+    with Workspace.open(national["dbs"]["p4"]) as ws:  # the one district with two rounds
+        change = ws.score("2024-25").total - ws.score("2023-24").total
+    rose = "1 (100%)" if change > 0 else "0 (0%)"
+    assert rows("Step|Districts") == [["Round 1 to 2", "1", f"{change:+,.1f}", rose]]
+
+
+def test_hq_report_of_an_empty_store_says_so(tmp_path, capsys):
+    hq, _ = HQStore.create(tmp_path / "hq.db")
+    hq.close()
+    assert main(["hq", "report", str(tmp_path / "hq.db"), "-o", str(tmp_path / "r.docx")]) == 0
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(tmp_path / "r.docx")).paragraphs)
+    assert "No district has a complete round yet." in text
+    assert "HQ has not built a benchmark pack yet" in text

@@ -64,6 +64,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_benchmark)
 
     p = sub.add_parser(
+        "report", help="the national picture as a Word document: stages, distributions, trends"
+    )
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path, help="a .docx file")
+    p.set_defaults(run=run_report)
+
+    p = sub.add_parser(
         "model-pack", help="publish a new scoring model: a signed model pack from a folder"
     )
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
@@ -284,6 +291,22 @@ def run_benchmark(args: argparse.Namespace) -> int:
             f"{MIN_DISTRICTS}"
         )
     print("HQ's lists now score against this pack.")
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from onpoint_desktop.errors import InputError
+    from onpoint_desktop.sync.hq_report import write_hq_report
+    from onpoint_desktop.sync.hq_store import HQStore
+
+    if args.output.suffix.lower() != ".docx":
+        raise InputError(f"{args.output}: the HQ report is a Word document; name it .docx.")
+    with HQStore.open(args.hq_db) as hq:
+        picture = write_hq_report(hq, args.output)
+    print(
+        f"Wrote the national picture of {counted(picture.districts, 'district')} "
+        f"({counted(picture.rounds, 'round')}) to {args.output}."
+    )
     return 0
 
 
