@@ -255,4 +255,10 @@ def test_the_national_picture_tab_shows_stages_and_places_every_district(
         totals = sorted(d["rounds"][0]["total"] for d in overview(store)["districts"])
     assert planning[7] == f"{totals[2]:,.0f}"  # the median of five
     assert "No district has two rounds yet." in hq.dashboard.trends.text()
+    assert "no two consultants have rated the same district" in hq.dashboard.agreement_label.text()
+    _merge(qtbot, hq, monkeypatch, [bundles["ben"]])  # Ben rated District 0 from a copy
+    qtbot.waitUntil(lambda: hq.dashboard.agreement.rowCount() == 1, timeout=10000)
+    row = [hq.dashboard.agreement.item(0, c).text() for c in range(3)]
+    assert row[0] in ("Ana Ruiz and Ben Cho", "Ben Cho and Ana Ruiz") and row[1] == "1"
+    assert hq.dashboard.agreement.item(0, 6).text() == "PL Rollout Plan"
     hq.dashboard.grab().save(str(hq.path.parent / "dashboard.png"))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from onpoint_desktop import framework
 from onpoint_desktop.english import counted
+from onpoint_desktop.sync.hq_calibration import CALIBRATED, Agreement
 from onpoint_desktop.sync.hq_picture import NationalPicture, StageDistribution
 from ui.palette import chart_bar_colour
 
@@ -41,6 +42,15 @@ STAGE_COLUMNS = (
     "90th",
 )
 PACK_COLUMNS = ("Benchmark pack", "Date", "Model", "Districts per stage")
+AGREEMENT_COLUMNS = (
+    "Consultants",
+    "Rounds",
+    "Areas both rated",
+    "Exact",
+    "Within one",
+    "Kappa",
+    "Widest disagreement",
+)
 
 
 def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
@@ -171,6 +181,39 @@ class Dashboard(QWidget):
         layout.addWidget(self.trends)
         self.packs = _table(PACK_COLUMNS, "Benchmark packs built")
         layout.addWidget(self.packs)
+        self.agreement_label = QLabel()
+        self.agreement_label.setWordWrap(True)
+        layout.addWidget(self.agreement_label)
+        self.agreement = _table(AGREEMENT_COLUMNS, "Agreement of consultants")
+        layout.addWidget(self.agreement)
+
+    def show_agreement(self, found: tuple[Agreement, ...]) -> None:
+        """Each pair of consultants who rated the same district and round (calibration)."""
+        fw = framework.framework()
+        self.agreement_label.setText(
+            f"Calibration: {counted(len(found), 'pair')} of consultants rated the same "
+            f"district and round; quadratic-weighted kappa {CALIBRATED:.2f} or more is "
+            "calibrated."
+            if found
+            else "Calibration: no two consultants have rated the same district and round yet."
+        )
+        rows = []
+        for g in found:
+            kappa = DASH if g.kappa is None else f"{g.kappa:.2f}"
+            if g.calibrated is False:
+                kappa += " (not calibrated)"
+            rows.append(
+                [
+                    f"{g.name_a} and {g.name_b}",
+                    str(len(g.rounds)),
+                    str(g.areas),
+                    f"{100 * g.exact:.0f}%",
+                    f"{100 * g.within_one:.0f}%",
+                    kappa,
+                    ", ".join(fw.areas[a].label for a, _ in g.widest[:3]) or DASH,
+                ]
+            )
+        _fill(self.agreement, rows)
 
     def show_picture(self, picture: NationalPicture) -> None:
         fw = framework.framework()

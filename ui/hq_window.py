@@ -189,6 +189,7 @@ class HQWindow(QMainWindow):
         self.tabs.setTabText(2, f"Si&gners ({waiting} to check)" if waiting else "Si&gners")
         if view.picture is not None:
             self.dashboard.show_picture(view.picture)
+        self.dashboard.show_agreement(view.agreement)
         self.statusBar().showMessage(f"{self.path}", 0)
 
     # --- merging -----------------------------------------------------------------------------
