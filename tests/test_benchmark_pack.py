@@ -300,3 +300,36 @@ def test_hq_report_of_an_empty_store_says_so(tmp_path, capsys):
     text = "\n".join(p.text for p in Document(str(tmp_path / "r.docx")).paragraphs)
     assert "No district has a complete round yet." in text
     assert "HQ has not built a benchmark pack yet" in text
+
+
+def test_after_a_new_pack_the_trend_shows_each_round_against_both_benchmarks(
+    qtbot, demo_copy, tmp_path, hq_key
+):
+    # Issue 17 item 4: a new pack silently moved every band; the trend can now show the
+    # previous benchmark beside the new one, each labelled with its name and date.
+    from ui.score_panel import ScorePanel
+    from ui.session import DistrictSession
+
+    with Workspace.open(demo_copy) as ws:
+        assert ws.previous_benchmark("onpoint-1") is None  # only the model's own so far
+        import_pack(ws, signed_pack(_pack(), tmp_path / "pack.json", hq_key))
+        session = DistrictSession(ws)
+        panel = ScorePanel(session)
+        qtbot.addWidget(panel)
+        panel.tabs.setCurrentWidget(panel.trend_page)
+        assert panel.compare_benchmarks.isEnabled()
+        chart = panel.trend_chart
+        assert "Benchmark median" in chart.legend_items()
+        panel.compare_benchmarks.setChecked(True)
+        default = shipped_model("onpoint-1").benchmark
+        assert chart.legend_items()[-2:] == [
+            "Median: HQ pack 2025-26, 2025-09-01",
+            f"Median: {default.label}, {default.date}",
+        ]
+        rounds = ws.rounds()
+        assert [p.previous for p in chart.points] == [
+            default.percentiles(r.stage, "total") for r in rounds
+        ]
+        assert [p.percentiles for p in chart.points][-1].p50 == 950  # the new pack's Year 2
+        import_pack(ws, signed_pack(_pack("HQ pack 2026-27"), tmp_path / "p2.json", hq_key))
+        assert ws.previous_benchmark("onpoint-1").name == "HQ pack 2025-26"

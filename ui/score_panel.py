@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -149,6 +150,13 @@ class ScorePanel(QWidget):
         series_row.addWidget(series_label)
         series_row.addWidget(self.trend_series, 1)
         trend.addLayout(series_row)
+        # After a new benchmark pack: each round against the previous benchmark too.
+        self.compare_benchmarks = QCheckBox("Also against the previous &benchmark")
+        self.compare_benchmarks.setToolTip(
+            "Draw the previous benchmark's median (dashed) beside the new one's"
+        )
+        self.compare_benchmarks.toggled.connect(self._trend_changed)
+        trend.addWidget(self.compare_benchmarks)
         self.trend_chart = TrendChart((scoring.score_min, scoring.score_max))
         trend.addWidget(self.trend_chart, 1)
         self.trend_changes = QLabel()  # each change between rounds: clear or not
@@ -392,6 +400,12 @@ class ScorePanel(QWidget):
         framework = self.session.framework
         points, changes = [], []
         previous = None
+        current = self.session.benchmark()
+        earlier = self.session.previous_benchmark()
+        self.compare_benchmarks.setEnabled(earlier is not None)
+        if earlier is None:
+            self.compare_benchmarks.setToolTip("Only one benchmark has been used so far")
+        compared = earlier if earlier is not None and self.compare_benchmarks.isChecked() else None
         for rnd in self.session.rounds():
             # Each round against its own model's benchmark; a component its model lacks
             # has no value there.
@@ -409,6 +423,9 @@ class ScorePanel(QWidget):
                     score.benchmark.percentiles(rnd.stage, series),
                     part is not None and part.provisional,
                     ci,
+                    compared.percentiles(rnd.stage, series)
+                    if compared is not None and score.model.id == compared.model_id
+                    else None,
                 )
             )
             change = change_of(previous[1], score, series) if previous else None
@@ -417,7 +434,10 @@ class ScorePanel(QWidget):
                     f"{previous[0]} → {rnd.label}: {change.delta:+.1f}, {change.verdict}"
                 )
             previous = (rnd.label, score)
-        self.trend_chart.show_points(points, self.trend_series.currentText())
+        names = None
+        if compared is not None:
+            names = (f"{current.label}, {current.date}", f"{compared.label}, {compared.date}")
+        self.trend_chart.show_points(points, self.trend_series.currentText(), names)
         text = "; ".join(changes)
         if changes:
             text = f"Changes (clear only when the 90% interval excludes zero): {text}."

@@ -35,6 +35,7 @@ class TrendPoint:
     percentiles: Percentiles | None
     provisional: bool = False
     ci: tuple[float, float] | None = None  # the 90% interval, when it has a width
+    previous: Percentiles | None = None  # the previous benchmark's, when compared
 
     @property
     def value_label(self) -> str:
@@ -49,6 +50,7 @@ class TrendChart(QWidget):
         self.lo, self.hi = score_range
         self.points: list[TrendPoint] = []
         self.title = ""
+        self.benchmarks: tuple[str, str] | None = None  # (new, previous) names when compared
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(150)
@@ -57,11 +59,16 @@ class TrendChart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(480, 300)
 
-    def show_points(self, points: list[TrendPoint], title: str) -> None:
-        if points == self.points and title == self.title:
+    def show_points(
+        self, points: list[TrendPoint], title: str, benchmarks: tuple[str, str] | None = None
+    ) -> None:
+        """Show ``points``; with ``benchmarks`` (the new and the previous benchmark's names
+        and dates) each round's previous median is drawn too, dashed."""
+        if points == self.points and title == self.title and benchmarks == self.benchmarks:
             return
         self.points = list(points)
         self.title = title
+        self.benchmarks = benchmarks
         self.setAccessibleDescription(
             "; ".join(
                 f"{p.label.replace(chr(10), ' ')}: {p.value_label or 'no score'}"
@@ -83,7 +90,11 @@ class TrendChart(QWidget):
         if any(p.provisional and p.score is not None for p in self.points):
             items.append("Provisional (*)")
         if any(p.percentiles for p in self.points):
-            items += ["Benchmark p25–p75", "Benchmark median"]
+            items.append("Benchmark p25–p75")
+            if self.benchmarks is None:
+                items.append("Benchmark median")
+            else:
+                items += [f"Median: {self.benchmarks[0]}", f"Median: {self.benchmarks[1]}"]
         return items
 
     def plot_area(self) -> QRectF:
@@ -144,6 +155,10 @@ class TrendChart(QWidget):
                 painter.fillRect(rect, band_fill)
                 y = self.y_of(point.percentiles.p50, area)
                 painter.setPen(median_pen)
+                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            if rect is not None and point.previous is not None and self.benchmarks:
+                y = self.y_of(point.previous.p50, area)
+                painter.setPen(QPen(ink, 1.4, Qt.PenStyle.DashLine))
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
         self._paint_series(painter, area, metrics, ink, line, background)
         self._paint_legend(painter, metrics, ink, grid, line, background)
@@ -209,8 +224,10 @@ class TrendChart(QWidget):
             sample = QRectF(x, y - 5, 22, 10)
             if item == "Benchmark p25–p75":
                 painter.fillRect(sample, band_fill)
-            elif item == "Benchmark median":
-                painter.setPen(QPen(ink, 1.6))
+            elif item == "Benchmark median" or item.startswith("Median: "):
+                dashed = self.benchmarks is not None and item == f"Median: {self.benchmarks[1]}"
+                style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+                painter.setPen(QPen(ink, 1.4 if dashed else 1.6, style))
                 painter.drawLine(QPointF(sample.left(), y), QPointF(sample.right(), y))
             else:
                 provisional = item == "Provisional (*)"
