@@ -207,7 +207,7 @@ def test_merge_and_list_show_conflicts_readably(story, tmp_path, capsys):
     line = next(x for x in out.splitlines() if "PL Rollout Plan" in x)
     assert "Alder Unified School District, 2023-24" in line
     assert "HQ keeps Established (latest; provisional, conflicted)" in line
-    assert "Ana Ruiz [" in line and "] Emerging" in line
+    assert "Ana Ruiz [" in line and "]: Emerging (" in line
     assert main(["hq", "list", str(hq)]) == 0
     out = capsys.readouterr().out
     assert "3 districts, 4 rounds, 6 bundles from 2 signers; 1 conflict." in out

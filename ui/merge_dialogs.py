@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from onpoint_desktop import framework
 from onpoint_desktop.english import counted
 from onpoint_desktop.sync import BundleOutcome, Conflict, MergeCancelled, MergeSummary
+from onpoint_desktop.sync.conflict_text import conflict_text
 
 STATUS_WORDS = {
     "merged": "Merged",
@@ -114,20 +114,8 @@ def outcome_details(outcome: BundleOutcome) -> str:
 
 
 def conflict_cells(conflict: Conflict) -> list[str]:
-    fw = framework.framework()
-    area = fw.areas[conflict.area_id].label if conflict.area_id in fw.areas else conflict.area_id
-    views = "; ".join(
-        f"{v.name} [{v.fingerprint[:8]}]: {fw.level_label(v.level)} "
-        f"({v.created_at[:16].replace('T', ' ')} UTC)"
-        for v in conflict.views
-    )
-    if conflict.decision is None:
-        keeps = f"{fw.level_label(conflict.current_level)} (latest; provisional)"
-    elif conflict.decision.keep_signer:
-        keeps = f"{fw.level_label(conflict.current_level)} ({conflict.decision.keep_name}'s, HQ)"
-    else:
-        keeps = f"{fw.level_label(conflict.current_level)} (decided by HQ)"
-    return [conflict.district, conflict.round_id, area, keeps, views]
+    text = conflict_text(conflict)
+    return [conflict.district, conflict.round_id, text.area, text.keeps, text.views]
 
 
 CONFLICT_COLUMNS = (

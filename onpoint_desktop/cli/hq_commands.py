@@ -178,28 +178,18 @@ def render_outcome(o) -> str:
 
 
 def render_conflicts(conflicts, title: str) -> str:
-    fw = framework.framework()
+    from onpoint_desktop.sync.conflict_text import conflict_text
+
     if not conflicts:
         return f"{title}: none."
     open_ = sum(not c.resolved for c in conflicts)
     lines = [f"{title}: {len(conflicts)} ({open_} unresolved)"]
     for c in conflicts:
-        area = fw.areas[c.area_id].label if c.area_id in fw.areas else c.area_id
-        views = "; ".join(
-            f"{escaped(v.name)} [{v.fingerprint[:8]}] {fw.level_label(v.level)} "
-            f"({v.created_at[:16].replace('T', ' ')})"
-            for v in c.views
+        text = conflict_text(c)
+        lines.append(
+            f"  {escaped(c.district)}, {escaped(c.round_id)}, {escaped(text.area)}: "
+            f"HQ keeps {escaped(text.keeps)}; {escaped(text.views)}"
         )
-        if c.decision is None:
-            keeps = f"HQ keeps {fw.level_label(c.current_level)} (latest; provisional, conflicted)"
-        elif c.decision.keep_signer:
-            keeps = (
-                f"HQ decided: {escaped(c.decision.keep_name or '')}'s view, "
-                f"{fw.level_label(c.current_level)}"
-            )
-        else:
-            keeps = f"HQ decided: {fw.level_label(c.current_level)}"
-        lines.append(f"  {escaped(c.district)}, {escaped(c.round_id)}, {area}: {keeps}; {views}")
     return "\n".join(lines)
 
 

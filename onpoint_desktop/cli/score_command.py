@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    with Workspace.open(args.db) as ws:
+    with Workspace.open(args.db, backup=False) as ws:  # looks only: nothing to back up
         score = ws.score(args.round)
         if args.json:
             data = score.to_json()

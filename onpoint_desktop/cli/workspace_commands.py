@@ -162,7 +162,7 @@ def run_rate(args: argparse.Namespace) -> int:
 
 
 def run_board(args: argparse.Namespace) -> int:
-    with Workspace.open(args.db) as ws:
+    with Workspace.open(args.db, backup=False) as ws:  # looks only: nothing to back up
         rnd = ws.get_round(args.round) if args.round else ws.latest_round()
         if rnd is None:
             raise InputError("This district has no rounds yet; add one with 'round add'.")

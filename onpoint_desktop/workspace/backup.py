@@ -80,9 +80,10 @@ def rolling_backup(
     """
     folder = backups_root() / workspace_uuid
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "source.json").write_text(
-        json.dumps({"source": str(source.resolve()), "workspace_uuid": workspace_uuid})
-    )
+    marker = folder / "source.json"
+    wanted = json.dumps({"source": str(source.resolve()), "workspace_uuid": workspace_uuid})
+    if not marker.is_file() or marker.read_text() != wanted:  # written once, not on every open
+        marker.write_text(wanted)
     existing = sorted(folder.glob(f"*{SUFFIX}"))
     if existing and not force:
         age = time.time() - existing[-1].stat().st_mtime
