@@ -28,7 +28,7 @@ from onpoint_desktop.benchmark import Benchmark, benchmark_from_json
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.scoring import compare
-from onpoint_desktop.sync.conflicts import conflicts
+from onpoint_desktop.sync.conflicts import Conflict, conflicts
 from onpoint_desktop.sync.hq_ranks import populations, round_rank
 from onpoint_desktop.sync.hq_signers import signers
 from onpoint_desktop.sync.hq_store import HQStore, name_key
@@ -150,10 +150,13 @@ def district_rounds(
         yield d, texts
 
 
-def overview_head(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
-    """The ``hq list --json`` document's fields other than ``districts`` and ``signers``."""
+def overview_head(
+    hq: HQStore, benchmark: Benchmark | None = None, found: list[Conflict] | None = None
+) -> dict[str, Any]:
+    """The ``hq list --json`` document's fields other than ``districts`` and ``signers``
+    (``found``: the store's conflicts, when the caller has read them already)."""
     conn = hq.conn
-    found = conflicts(conn)
+    found = conflicts(conn) if found is None else found
     models = [r[0] for r in conn.execute("SELECT DISTINCT model FROM round_summaries")]
     used = {}
     for model_id in sorted(models):
@@ -173,14 +176,14 @@ def overview_head(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, 
 
 
 def listed_districts(
-    hq: HQStore, benchmark: Benchmark | None = None
+    hq: HQStore, benchmark: Benchmark | None = None, found: list[Conflict] | None = None
 ) -> Iterator[tuple[dict[str, Any], list[str]]]:
     """Each district of the ``hq list --json`` document, in its order: its fields (with
     ``rounds`` open), and its rounds as JSON text."""
     conn = hq.conn
-    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for conflict in conflicts(conn):
-        found[conflict.district_uuid].append(conflict.to_json())
+    by_district: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for conflict in conflicts(conn) if found is None else found:
+        by_district[conflict.district_uuid].append(conflict.to_json())
     signers_of: dict[str, list[dict[str, str]]] = defaultdict(list)
     for d, fp, cid, name in conn.execute(
         "SELECT DISTINCT b.district_uuid, s.fingerprint, s.consultant_id, s.name "
@@ -212,16 +215,17 @@ def listed_districts(
             "workspaces": n_workspaces,
             "signers": signers_of[d],
             "rounds": OPEN,
-            "conflicts": found[d],
+            "conflicts": by_district[d],
         }
         yield district, rounds
 
 
 def write_overview(hq: HQStore, out: TextIO, benchmark: Benchmark | None = None) -> None:
     """Write the ``hq list --json`` document (``onpoint-hq-list/1``) to ``out``."""
-    text = json.dumps(overview_head(hq, benchmark), ensure_ascii=True)
+    found = conflicts(hq.conn)
+    text = json.dumps(overview_head(hq, benchmark, found), ensure_ascii=True)
     out.write(text[:-1] + ',\n"districts": [')
-    for index, (district, rounds) in enumerate(listed_districts(hq, benchmark)):
+    for index, (district, rounds) in enumerate(listed_districts(hq, benchmark, found)):
         piece = json.dumps(district, ensure_ascii=True, separators=(",", ":"))
         before, after = piece.split(OPEN_JSON)
         out.write(("\n" if index == 0 else ",\n") + before + "[" + ",".join(rounds) + "]" + after)

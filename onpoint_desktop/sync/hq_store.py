@@ -49,6 +49,7 @@ HQ_STORE = StoreKind(
     schema_history=lambda: hq_schema.MIGRATIONS,
     missing_hint="Create one with 'onpoint hq init'.",
     restore_hint="Put back the copy of the HQ store (and its key files) from your backup",
+    quick_check_max_bytes=256 * 1024**2,  # a national store is read, not checked, on open
 )
 
 

@@ -189,8 +189,23 @@ def filled(text: str, values: list[Any]) -> str:
         raise ValueError(f"{len(parts) - 1} open values, {len(values)} given")
     pieces = [parts[0]]
     for value, part in zip(values, parts[1:], strict=True):
-        pieces += [json.dumps(value, separators=(",", ":")), part]
+        pieces += [_json_of(value), part]
     return "".join(pieces)
+
+
+_SMALL_JSON: dict[Any, str] = {}  # the few bands, lists of ids and ranks, as JSON text
+
+
+def _json_of(value: Any) -> str:
+    """``json.dumps`` of an open value, remembered (a national list fills 400,000 of them,
+    drawn from a few hundred distinct ones)."""
+    key = tuple(value) if isinstance(value, list) else value
+    text = _SMALL_JSON.get(key) if key.__hash__ is not None else None
+    if text is None:
+        text = json.dumps(value, separators=(",", ":"))
+        if len(_SMALL_JSON) < 100_000:
+            _SMALL_JSON[key] = text
+    return text
 
 
 def summarize(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None = None) -> None:
