@@ -65,6 +65,9 @@ def _table(model: ScoringModel, role: str, rows: list[tuple[dict, str | None]]) 
     return ResponseTable.from_responses(responses, items + extra)
 
 
+CHUNK = 5000  # respondents aggregated at a time: memory stays flat for any round
+
+
 def aggregate_responses(
     model: ScoringModel, responses: Iterable[tuple[str, dict[str, int], str | None]]
 ) -> SurveyAggregates:
@@ -72,51 +75,87 @@ def aggregate_responses(
 
     The same sums the workspace stores incrementally (``aggregates_of``, ``pairs_of``),
     for callers that hold the responses themselves (HQ rebuilds each round's aggregates
-    from merged responses): one matrix per role, summed column-wise, without the
-    per-school grouping the workspace keeps. Answers to items outside the role's
-    instrument are not scored, so they are left out.
+    from merged responses, streamed): respondents are taken ``CHUNK`` at a time into one
+    matrix per role and their sums added up, so a round of 150,000 responses costs a few
+    megabytes. Answers to items outside the role's instrument are not scored, so they are
+    left out.
     """
-    import numpy as np
-
-    from onpoint_desktop.workspace.response_table import ResponseTable, pairs_of
-
-    by_role: dict[str, list[dict[str, int]]] = defaultdict(list)
+    sums: dict[str, _RoleSums] = {}
+    pending: dict[str, list[dict[str, int]]] = defaultdict(list)
     for role, answers, _school in responses:
-        if role in model.instruments:
-            by_role[role].append(answers)
-    result = {}
-    for role, rows in by_role.items():
-        items = list(model.instruments[role].item_ids)
-        column = {item: j for j, item in enumerate(items)}
-        values = np.zeros((len(rows), len(items)), dtype=np.int16)
+        if role not in model.instruments:
+            continue
+        pending[role].append(answers)
+        if len(pending[role]) >= CHUNK:
+            sums.setdefault(role, _RoleSums(model, role)).add(pending.pop(role))
+    for role, rows in pending.items():
+        sums.setdefault(role, _RoleSums(model, role)).add(rows)
+    return SurveyAggregates({role: s.aggregate() for role, s in sums.items()})
+
+
+class _RoleSums:
+    """The running sums of one role's answers (``aggregate_responses``)."""
+
+    def __init__(self, model: ScoringModel, role: str) -> None:
+        import numpy as np
+
+        self.items = list(model.instruments[role].item_ids)
+        self.column = {item: j for j, item in enumerate(self.items)}
+        of_component = component_of(model, role)
+        groups: dict[str, list[int]] = defaultdict(list)
+        for item in self.items:
+            groups[of_component[item]].append(self.column[item])
+        self.groups = dict(groups)
+        self.known = [j for cols in groups.values() for j in cols]
+        k = len(self.items)
+        self.n = np.zeros(k)
+        self.totals = np.zeros(k)
+        self.counts = dict.fromkeys([*groups, ANY_COMPONENT], 0)
+        self.pair_n = np.zeros((k, k))
+        self.products = np.zeros((k, k))
+        self.pair_sums = np.zeros((k, k))
+
+    def add(self, rows: list[dict[str, int]]) -> None:
+        import numpy as np
+
+        values = np.zeros((len(rows), len(self.items)), dtype=np.float64)
+        column = self.column
         for i, answers in enumerate(rows):
             for item, value in answers.items():
                 j = column.get(item)
                 if j is not None:
                     values[i, j] = value
-        valid = values > 0
-        n = valid.sum(axis=0)
-        totals = values.sum(axis=0, dtype=np.float64)
-        of_component = component_of(model, role)
-        counts = {}
-        known = []
-        for comp in dict.fromkeys(of_component.values()):
-            cols = [column[i] for i in items if of_component[i] == comp]
-            known += cols
-            counted_n = int(valid[:, cols].any(axis=1).sum())
-            if counted_n:
-                counts[comp] = counted_n
-        if known:
-            anyone = int(valid[:, known].any(axis=1).sum())
-            if anyone:
-                counts[ANY_COMPONENT] = anyone
-        table = ResponseTable(tuple(items), [""] * len(rows), values, [None] * len(rows))
-        result[role] = RoleAggregate(
-            {item: ItemStat(int(n[j]), float(totals[j])) for j, item in enumerate(items) if n[j]},
-            counts,
-            {(a, b): PairStat(n, ab, sa, sb) for a, b, n, ab, sa, sb in pairs_of(table, items)},
+        answered = (values > 0).astype(np.float64)
+        self.n += answered.sum(axis=0)
+        self.totals += values.sum(axis=0)
+        for comp, cols in self.groups.items():
+            self.counts[comp] += int(answered[:, cols].any(axis=1).sum())
+        if self.known:
+            self.counts[ANY_COMPONENT] += int(answered[:, self.known].any(axis=1).sum())
+        self.pair_n += answered.T @ answered
+        self.products += values.T @ values
+        self.pair_sums += values.T @ answered
+
+    def aggregate(self) -> RoleAggregate:
+        items, pairs = self.items, {}
+        for x, a in enumerate(items):
+            for y, b in enumerate(items):
+                if a <= b and self.pair_n[x, y]:
+                    pairs[a, b] = PairStat(
+                        int(self.pair_n[x, y]),
+                        float(self.products[x, y]),
+                        float(self.pair_sums[x, y]),
+                        float(self.pair_sums[y, x]),
+                    )
+        return RoleAggregate(
+            {
+                a: ItemStat(int(self.n[j]), float(self.totals[j]))
+                for j, a in enumerate(items)
+                if self.n[j]
+            },
+            {comp: n for comp, n in self.counts.items() if n},
+            pairs,
         )
-    return SurveyAggregates(result)
 
 
 def load_aggregates(
