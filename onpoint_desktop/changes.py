@@ -34,6 +34,7 @@ class Changes:
     ratings: frozenset[tuple[str, str]] = frozenset()  # (round id, area id) re-rated
     responses: frozenset[str] = frozenset()  # round ids (or EVERY_ROUND) with new responses
     benchmark: bool = False  # another benchmark is in use: every band and median moves
+    actions: frozenset[str] = frozenset()  # round ids whose action plan changed
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -41,10 +42,21 @@ class Changes:
             ratings=self.ratings | other.ratings,
             responses=self.responses | other.responses,
             benchmark=self.benchmark or other.benchmark,
+            actions=self.actions | other.actions,
         )
 
     def __bool__(self) -> bool:
-        return self.rounds or bool(self.ratings) or bool(self.responses) or self.benchmark
+        return (
+            self.rounds
+            or bool(self.ratings)
+            or bool(self.responses)
+            or self.benchmark
+            or bool(self.actions)
+        )
+
+    def actions_of(self, round_id: str | None) -> bool:
+        """Whether the action plan of ``round_id`` may have changed."""
+        return self.rounds or round_id in self.actions
 
     def rated_areas(self, round_id: str | None) -> frozenset[str]:
         """The areas whose rating changed in ``round_id``."""
@@ -104,3 +116,15 @@ def import_benchmark_pack(workspace: Workspace, path: Path) -> tuple[Benchmark, 
     from onpoint_desktop.sync import import_pack
 
     return import_pack(workspace, Path(path)), Changes(benchmark=True)
+
+
+def action_changes(round_id: str) -> Changes:
+    return Changes(actions=frozenset({round_id}))
+
+
+def carry_open_actions(workspace: Workspace, from_round: str, to_round: str) -> Changes:
+    """Give ``to_round`` the open actions of ``from_round`` (``workspace.actions``)."""
+    from onpoint_desktop.workspace.actions import carry_open_actions as carry
+
+    carry(workspace, from_round, to_round)
+    return action_changes(to_round)

@@ -42,6 +42,19 @@ class RoleRate:
         text = f"{noun} {self.rate:.0%} ({self.respondents:,} of {self.invited:,})"
         return f"{text}, {LOW_WORDS}" if self.low else text
 
+    def cell(self) -> str:
+        """The rate in a table cell of schools: "62%", "38% low", "hidden" (its count is
+        hidden, and the rate would give it away) or "—" (number invited not recorded).
+
+        >>> RoleRate("teacher", 8, 21).cell(), RoleRate("leader", None, 4).cell()
+        ('38% low', 'hidden')
+        """
+        if not self.invited:
+            return "—"
+        if self.respondents is None:
+            return "hidden"
+        return f"{self.rate:.0%}" + (" low" if self.low else "")
+
 
 @dataclass(frozen=True)
 class ResponseRates:

@@ -31,6 +31,7 @@ from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.sync import HQStore, merge_bundles, open_bundle
 from onpoint_desktop.sync.format import DATA_ENTRIES, MANIFEST, SIGNATURE
 from onpoint_desktop.sync.keys import hq_private_key_path
+from onpoint_desktop.workspace import Workspace
 from tests.hostile_support import (
     Mutated,
     byte_flips,
@@ -39,7 +40,16 @@ from tests.hostile_support import (
     time_limit,
     truncations,
 )
-from tests.sync_support import district, export, full_dump, members, resign, rezip, signer
+from tests.sync_support import (
+    district,
+    export,
+    full_dump,
+    members,
+    resign,
+    responses,
+    rezip,
+    signer,
+)
 
 _counter = itertools.count()
 
@@ -59,6 +69,11 @@ def scene(tmp_path_factory):
         teachers=6,
         leaders=5,
     )
+    with Workspace.open(db) as ws:  # an action plan and a removed import: every entry has lines
+        ws.add_action("2024-25", "Vision workshop", component_id="strategy_communication")
+        ws.add_action("2024-25", "Device audit", area_id="devices_digital_tools", owner="Ben")
+        ws.add_survey_responses("2024-25", "teacher", responses(ws, "teacher", 2, "removed"))
+        ws.remove_survey_import(ws.survey_imports("2024-25")[-1]["id"])
     plain = export(db, root / "plain.onpointbundle", ana)
     sealed = export(db, root / "sealed.onpointbundle", ana, hq_key=public)
     original = open_bundle(plain)

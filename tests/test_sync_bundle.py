@@ -53,6 +53,8 @@ def test_export_holds_the_workspace_and_verifies(demo_copy, tmp_path):
         "rounds": 3,
         "rating_events": n_events,
         "survey_responses": n_responses,
+        "action_events": 0,
+        "survey_removals": 0,
     }
     assert bundle.content.counts() == result.counts
     assert bundle.consultant_id == keys.identity().consultant_id
@@ -64,8 +66,11 @@ def test_export_holds_the_workspace_and_verifies(demo_copy, tmp_path):
         "rounds.json",
         "rating_events.jsonl",
         "survey_responses.jsonl",
+        "action_events.jsonl",
+        "survey_removals.jsonl",
     ]
-    assert all(len(e["sha256"]) == 64 and e["size"] > 0 for e in bundle.manifest["entries"])
+    assert all(len(e["sha256"]) == 64 for e in bundle.manifest["entries"])
+    assert all(e["size"] > 0 for e in bundle.manifest["entries"][:4])  # the demo has no plan
     assert result.sealed_for is None  # no HQ key configured
 
 

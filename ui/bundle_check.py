@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from onpoint_desktop import framework
 from onpoint_desktop.english import counted
 from onpoint_desktop.sync import BundleCheck, HQStore, check_bundle
+from onpoint_desktop.sync.format import plan_counts_text
 
 SIGNER_WORDS = {
     "own": "this computer's own key",
@@ -80,7 +81,8 @@ def rows(check: BundleCheck) -> list[tuple[str, str]]:
             (
                 "Contents",
                 f"{counted(counts['rating_events'], 'rating event')}, "
-                f"{counted(counts['survey_responses'], 'survey response')}",
+                f"{counted(counts['survey_responses'], 'survey response')}"
+                f"{plan_counts_text(counts)}",
             ),
         ]
         look_alikes = [

@@ -143,6 +143,19 @@ class MainWindow(QMainWindow):
             "import-survey",
         )
         self.import_action.setIconText("Import survey")
+        self.imports_action = self._action(
+            "Survey imp&orts…",
+            self.show_survey_imports,
+            None,
+            "The survey files imported into the round on screen; remove one",
+        )
+        self.notes_action = self._action(
+            "&Evidence notes…",
+            self.show_evidence_notes,
+            "Ctrl+Shift+F",
+            "Every evidence note of the round on screen, searchable; Enter selects the tile",
+        )
+        self.evidence_list = None
         self.help = HelpActions(self)
         # Window-wide keys work whether or not their menu has ever been opened.
         self.addActions([self.previous_round_action, self.next_round_action])
@@ -167,9 +180,12 @@ class MainWindow(QMainWindow):
         self.round_list_start = self.round_menu.addSeparator()
         self.round_list_end = self.round_menu.addSeparator()
         self.round_menu.addActions([self.previous_round_action, self.next_round_action])
+        self.round_menu.addSeparator()
+        self.round_menu.addAction(self.notes_action)
         self.round_group = QActionGroup(self)
         self.survey_menu = bar.addMenu("&Survey")
         self.survey_menu.addAction(self.import_action)
+        self.survey_menu.addAction(self.imports_action)
         sync_menu = bar.addMenu("S&ync")
         for action in self.sync.actions():
             if action is None:
@@ -227,6 +243,8 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(session.undo_stack)
         self.board.set_session(session)
         self.panel.set_session(session)
+        if self.evidence_list is not None:
+            self.evidence_list.set_session(session)
         session.roundShown.connect(self._round_shown)
         session.changed.connect(self._changed)
         session.failed.connect(self._undo_failed)
@@ -377,6 +395,31 @@ class MainWindow(QMainWindow):
             show_error(self, "Add a round first", "Surveys are imported into a round; add one.")
             return None
         return open_import_wizard(self.session, self)
+
+    def show_evidence_notes(self):
+        """The evidence overview beside the board (one window, kept while the app runs)."""
+        from ui.evidence_list import EvidenceList
+
+        if self.evidence_list is None:
+            self.evidence_list = EvidenceList(self.session, self)
+            self.evidence_list.areaActivated.connect(self._select_area)
+        self.evidence_list.show()
+        self.evidence_list.raise_()
+        self.evidence_list.activateWindow()
+        return self.evidence_list
+
+    def _select_area(self, area_id: str) -> None:
+        self.board.select(area_id)
+        self.activateWindow()
+        self.board.focus_selected()
+
+    def show_survey_imports(self):
+        from ui.survey_imports import SurveyImports
+
+        dialog = SurveyImports(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # --- window ----------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from onpoint_desktop.benchmark import TOTAL
 from onpoint_desktop.changes import Changes
 from onpoint_desktop.progress import change_of
 from onpoint_desktop.scoring import ComponentScore, RoundScore
+from ui.action_plan import ActionPlanPanel
 from ui.component_bars import ComponentBars, bar_rows
 from ui.round_status import (
     BAND_WORDS,
@@ -51,6 +52,7 @@ from ui.round_status import (
     respondents_cell,
     status_text,
 )
+from ui.school_view import SchoolView
 from ui.session import DistrictSession
 from ui.trend_chart import TrendChart, TrendPoint
 
@@ -138,6 +140,10 @@ class ScorePanel(QWidget):
         self.highlights = QTextBrowser()
         self.highlights.setOpenLinks(False)
         self.tabs.addTab(self.highlights, "Strengths && foc&us")
+        self.action_plan = ActionPlanPanel(session)
+        self.tabs.addTab(self.action_plan, "&Action plan")
+        self.schools = SchoolView(session)
+        self.tabs.addTab(self.schools, "&By school")
         self.trend_page = QWidget()
         trend = QVBoxLayout(self.trend_page)
         trend.setContentsMargins(0, 4, 0, 0)
@@ -227,6 +233,8 @@ class ScorePanel(QWidget):
 
     def set_session(self, session: DistrictSession) -> None:
         if self.session is not None:
+            self.action_plan.set_session(session)
+            self.schools.set_session(session)
             self.session.changed.disconnect(self._changed)
             self.session.roundShown.disconnect(self.refresh)
         self.session = session

@@ -44,6 +44,8 @@ def export_district(
 
 def export_summary(result: ExportResult, signer: Identity) -> tuple[str, str]:
     """The headline and the details of a finished export."""
+    from onpoint_desktop.sync.format import plan_counts_text
+
     c = result.counts
     size = (
         f"{result.size / 1024**2:,.1f} MB"
@@ -53,7 +55,8 @@ def export_summary(result: ExportResult, signer: Identity) -> tuple[str, str]:
     text = f"{result.district} was exported to {result.path.name} ({size})."
     details = (
         f"{counted(c['rounds'], 'round')}, {counted(c['rating_events'], 'rating event')}, "
-        f"{counted(c['survey_responses'], 'survey response')}. Folder: {result.path.parent}.\n\n"
+        f"{counted(c['survey_responses'], 'survey response')}{plan_counts_text(c)}. "
+        f"Folder: {result.path.parent}.\n\n"
         f"Signed by {signer.name} (key {signer.fingerprint}). HQ trusts this key once it "
         "has checked that fingerprint with you.\n"
     )

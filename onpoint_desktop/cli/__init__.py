@@ -38,6 +38,8 @@ COMMANDS = {
     "hq-key": "sync_commands",
     "benchmark": "sync_commands",
     "hq": "hq_commands",
+    "action": "action_commands",
+    "notes": "action_commands",
 }
 COMMAND_MODULES = tuple(f"onpoint_desktop.cli.{m}" for m in dict.fromkeys(COMMANDS.values()))
 

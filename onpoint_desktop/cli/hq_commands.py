@@ -165,6 +165,10 @@ def render_outcome(o) -> str:
             f"+{counted(a['rating_events'], 'rating event')}, "
             f"+{counted(a['survey_responses'], 'response')}"
         )
+        if a.get("action_events"):
+            line += f", +{counted(a['action_events'], 'action-plan event')}"
+        if a.get("survey_responses_removed"):
+            line += f", {counted(a['survey_responses_removed'], 'response')} removed"
     elif o.status == "already-merged":
         line = f"  already  {o.source}: {escaped(o.district)} (nothing changed)"
     elif o.status == "pending":

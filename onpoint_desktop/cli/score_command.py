@@ -107,11 +107,7 @@ def render_score(ws: Workspace, score: RoundScore) -> str:
 
 
 def _school_rate(rate) -> str:
-    if rate is None or not rate.invited:
-        return "—"
-    if rate.respondents is None:
-        return "hidden"
-    return f"{rate.rate:.0%}" + (" low" if rate.low else "")
+    return "—" if rate is None else rate.cell()
 
 
 def _n(n: int, held_back: bool, min_n: int) -> str:

@@ -58,13 +58,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object (SPEC §8)")
     p.set_defaults(run=run_inspect)
 
-    survey = commands.add_parser("survey", help="survey templates")
+    survey = commands.add_parser("survey", help="survey templates; a round's imports")
     sub = survey.add_subparsers(dest="survey_command", metavar="ACTION")
     sub.required = True
     p = sub.add_parser("template", help="write a blank survey template (.csv or .xlsx)")
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
     p.set_defaults(run=run_template)
+    from onpoint_desktop.cli.action_commands import register_survey_imports
+
+    register_survey_imports(sub)  # survey list, survey remove
 
 
 def register_round_invited(rounds: argparse._SubParsersAction) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from onpoint_desktop.english import counted
 from onpoint_desktop.limits import escaped
 from onpoint_desktop.sync import keys
+from onpoint_desktop.sync.format import plan_counts_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -58,7 +59,8 @@ def run_export(args: argparse.Namespace) -> int:
         f"Exported {escaped(result.district)} to {result.path} ({result.size:,} bytes): "
         f"{counted(counts['rounds'], 'round')}, "
         f"{counted(counts['rating_events'], 'rating event')}, "
-        f"{counted(counts['survey_responses'], 'survey response')}."
+        f"{counted(counts['survey_responses'], 'survey response')}"
+        f"{plan_counts_text(counts)}."
     )
     signer = keys.identity()
     print(
@@ -127,7 +129,7 @@ def run_verify(args: argparse.Namespace) -> int:
     print(
         f"  Contents    {counted(c['rounds'], 'round')}, "
         f"{counted(c['rating_events'], 'rating event')}, "
-        f"{counted(c['survey_responses'], 'survey response')}"
+        f"{counted(c['survey_responses'], 'survey response')}{plan_counts_text(c)}"
     )
     print(
         f"  Encrypted   for HQ key {bundle.sealed_for}" if bundle.sealed_for else "  Encrypted   no"

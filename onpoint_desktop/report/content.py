@@ -23,6 +23,7 @@ from onpoint_desktop.response_rates import ResponseRates, response_rates
 from onpoint_desktop.scoring import ComponentScore, RoundScore, recommendations_for
 from onpoint_desktop.survey_results import Gap, ItemResult, gaps, item_results
 from onpoint_desktop.workspace import RatingEvent, Round, Workspace
+from onpoint_desktop.workspace.actions import Action, action_changes
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class ReportContent:
     gaps: tuple[Gap, ...]  # teacher/leader and expert/survey gaps over the threshold
     landmarks: tuple[LandmarkReading, ...]
     response_rates: ResponseRates  # known when the numbers invited were recorded
+    actions: tuple[Action, ...] = ()  # the round's action plan (text cleaned)
+    action_changes: Mapping[str, str] = dataclasses.field(default_factory=dict)  # id → words
+    closed_before: tuple[Action, ...] = ()  # the previous round's actions done or dropped
 
     @property
     def previous(self) -> RoundResult | None:
@@ -144,10 +148,25 @@ def gather(
         response_rates=response_rates(ws, rnd.id),
     )
     recs = recommendations_for(score)
+    previous = history[-2].round.id if len(history) > 1 else None
     return dataclasses.replace(
         content,
+        actions=tuple(_clean_action(a) for a in ws.actions(rnd.id)),
+        action_changes=action_changes(ws, rnd.id),
+        closed_before=tuple(
+            _clean_action(a) for a in (ws.actions(previous) if previous else []) if not a.is_open
+        ),
         strengths=_highlights(content, score.strengths, dict(recs["strengths"]), top=True),
         focus_areas=_highlights(content, score.focus_areas, dict(recs["focus_areas"]), top=False),
+    )
+
+
+def _clean_action(action: Action) -> Action:
+    return dataclasses.replace(
+        action,
+        title=clean(action.title),
+        owner=clean(action.owner) or None if action.owner else None,
+        note=clean(action.note) or None if action.note else None,
     )
 
 

@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Inches, Pt, RGBColor
 
 from onpoint_desktop.report import (
+    action_plan,
     board,
     methodology,
     palette,
@@ -46,6 +47,7 @@ SECTIONS = (
     "results",
     "progress",
     "highlights",
+    "action plan",
     "survey",
     "board",
     "methodology",
@@ -66,6 +68,7 @@ def build_document(
         results.add_results,
         results.add_progress,
         results.add_highlights,
+        action_plan.add_action_plan,
         _survey,
         board.add_board,
         methodology.add_methodology,

@@ -22,6 +22,7 @@ from onpoint_desktop.sync.format import (
     BundleRefused,
     Limits,
     brief,
+    data_entries,
     quoted,
 )
 
@@ -150,7 +151,8 @@ def entry_specs(
     if not all(isinstance(e, dict) for e in listed):
         raise BundleRefused("corrupt", f"{source}: the manifest's entry list is malformed.")
     signed = {str(e.get("name")): e for e in listed}
-    if sorted(signed) != sorted(DATA_ENTRIES) or len(listed) != len(DATA_ENTRIES):
+    expected = data_entries(manifest.get("format"))
+    if sorted(signed) != sorted(expected) or len(listed) != len(expected):
         raise BundleRefused(
             "unexpected-entry", f"{source}: the manifest lists entries this format does not have."
         )

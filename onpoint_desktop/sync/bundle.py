@@ -14,7 +14,12 @@ state the workspace really was in. The bundle holds:
                            answers (item id → raw value). Identifying columns were never
                            stored, and respondents' free-text comments are left out.
 
-plus ``manifest.json`` (format ``onpoint-bundle/2``, bundle id, creation time, app and
+``action_events.jsonl``    every action-plan event (append-only, as ``workspace.actions``
+                           keeps them), in the workspace's order
+``survey_removals.jsonl``  the responses removed with a survey import: round, role,
+                           response key (HMAC, as above) and when, one per line
+
+plus ``manifest.json`` (format ``onpoint-bundle/3``, bundle id, creation time, app and
 scoring-model versions, district and workspace UUIDs, the consultant's id, name and
 public key, and per-entry size and SHA-256) and ``manifest.sig`` (the Ed25519 signature
 of the manifest's bytes). When HQ's public key is configured the whole signed payload is
@@ -40,12 +45,14 @@ from onpoint_desktop.errors import BundleError, Cancelled
 from onpoint_desktop.model_catalogue import ModelCatalogue
 from onpoint_desktop.sync import envelope, keys
 from onpoint_desktop.sync.format import (
+    ACTION_EVENTS,
     BUNDLE_FORMAT,
     DISTRICT,
     MANIFEST,
     RATING_EVENTS,
     ROUNDS,
     SIGNATURE,
+    SURVEY_REMOVALS,
     SURVEY_RESPONSES,
     canonical_json,
     json_lines,
@@ -90,6 +97,8 @@ def _entries(content: BundleContent) -> dict[str, bytes]:
         ROUNDS: canonical_json(content.rounds),
         RATING_EVENTS: json_lines(content.rating_events),
         SURVEY_RESPONSES: json_lines(content.survey_responses),
+        ACTION_EVENTS: json_lines(content.action_events),
+        SURVEY_REMOVALS: json_lines(content.survey_removals),
     }
 
 

@@ -25,11 +25,14 @@ from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import ModelCatalogue
 from onpoint_desktop.sync import safe_json
 from onpoint_desktop.sync.format import (
+    ACTION_EVENTS,
+    BUNDLE_FORMAT,
     BUNDLE_FORMAT_1,
     DISTRICT,
     RATING_EVENTS,
     RESPONSE_KEY_PREFIX,
     ROUNDS,
+    SURVEY_REMOVALS,
     SURVEY_RESPONSES,
     BundleRefused,
     quoted,
@@ -90,6 +93,9 @@ class ContentReader:
         self.round_ids: set[str] = set()
         self.events = 0
         self.responses = 0
+        self.actions = 0
+        self.removals = 0
+        self.components: dict[str, tuple[str, ...]] = {}  # round → its model's components
         self.levels = range(1, self.framework.max_level + 1)
         # (round, role) → the items and answer scale of that round's model's instrument
         self.items: dict[tuple[str, str], tuple[set[str], range]] = {}
@@ -176,6 +182,7 @@ class ContentReader:
             self.round_ids.add(rid)
             round_model = r.get("model", self.model_id)
             model = scoring_model(self.models, round_model, self.source)
+            self.components[rid] = model.component_ids
             for role, inst in model.instruments.items():
                 items = (set(inst.item_ids), range(inst.scale_min, inst.scale_max + 1))
                 self.items[rid, role] = items
@@ -257,12 +264,82 @@ class ContentReader:
         text = ",".join(f'"{item}":{answers[item]}' for item in sorted(answers))
         self.staging.add_response((s["round"], role, key, school, "{" + text + "}"))
 
+    def action_line(self, number: int, line: bytes) -> None:
+        """One action-plan event (``workspace.actions``), checked like a rating event."""
+        from onpoint_desktop.errors import InputError
+        from onpoint_desktop.workspace.actions import STATUSES, checked_due
+
+        where = f"{ACTION_EVENTS} line {number}"
+        a = self.record(line, where)
+        self.actions += 1
+        seq = a.get("seq")
+        if not _whole(seq, range(1, 2**62)):
+            raise self.fail(where, f"has 'seq' {quoted(seq)}, not a whole number from 1")
+        if not _among(a.get("round"), self.round_ids):
+            raise self.fail(where, f"names unknown round {quoted(a.get('round'))}")
+        component, area = a.get("component"), a.get("area")
+        if component is not None and not _among(component, self.components[a["round"]]):
+            raise self.fail(where, f"names unknown component {quoted(component)}")
+        if area is not None and not _among(area, self.framework.areas):
+            raise self.fail(where, f"names unknown focus area {quoted(area)}")
+        if not _among(a.get("status"), STATUSES):
+            raise self.fail(where, f"has unknown status {quoted(a.get('status'))}")
+        if not isinstance(a.get("removed"), bool):
+            raise self.fail(where, "has no true/false 'removed'")
+        due = a.get("due")
+        try:
+            if due is not None and (not isinstance(due, str) or checked_due(due) != due):
+                raise InputError(due)
+        except InputError:
+            raise self.fail(where, f"has due date {quoted(due)}, not YYYY-MM-DD") from None
+        problem = limits.note_problem(a.get("note"))
+        if problem:
+            raise self.fail(where, f"has a note that {problem}")
+        owner = a.get("owner")
+        carried = a.get("carried_from")
+        self.staging.add_action(
+            (
+                self.uuid(a, "uuid", where),
+                seq,
+                self.uuid(a, "action", where),
+                a["round"],
+                self.name(a, "title", where),
+                component,
+                area,
+                None if owner is None else self.name(a, "owner", where),
+                due,
+                a["status"],
+                a.get("note"),
+                int(a["removed"]),
+                None if carried is None else self.uuid(a, "carried_from", where),
+                self.name(a, "author", where),
+                self.instant(a, "created_at", where),
+            )
+        )
+
+    def removal_line(self, number: int, line: bytes) -> None:
+        """One survey response removed with its import: round, role, key, when."""
+        where = f"{SURVEY_REMOVALS} line {number}"
+        r = self.record(line, where)
+        self.removals += 1
+        role, key = r.get("role"), r.get("key")
+        if not _among(r.get("round"), self.round_ids):
+            raise self.fail(where, f"names unknown round {quoted(r.get('round'))}")
+        if not isinstance(role, str) or (r["round"], role) not in self.items:
+            raise self.fail(where, f"has unknown role {quoted(role)}")
+        if not isinstance(key, str) or _HMAC_KEY.fullmatch(key) is None:
+            raise self.fail(where, f"has 'key' {quoted(key)}, not an HMAC-SHA256 response key")
+        removed_at = self.instant(r, "removed_at", where)
+        self.staging.add_removal((r["round"], role, key, removed_at))
+
     def check_counts(self, rounds: list[dict[str, Any]]) -> dict[str, int]:
         counts = {
             "rounds": len(rounds),
             "rating_events": self.events,
             "survey_responses": self.responses,
         }
+        if self.manifest.get("format") == BUNDLE_FORMAT:
+            counts.update(action_events=self.actions, survey_removals=self.removals)
         if counts != self.manifest.get("counts"):
             raise self.fail("the manifest", "counts do not match the entries")
         return counts

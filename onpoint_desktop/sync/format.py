@@ -6,12 +6,14 @@ HQ (see ``envelope``). The manifest lists every data entry with its size and SHA
 is signed (Ed25519) by the consultant's installation key; the signature covers the exact
 bytes of ``manifest.json``, which the writer produces in canonical form.
 
-Format versions. ``onpoint-bundle/2`` (written now) carries each rating event's place in
-its workspace's own order (``seq``) and survey response keys only as
-``hmac-sha256:<hex>`` under a secret of the workspace. ``onpoint-bundle/1`` (the first
-release) is still read: its events are in the workspace's order line by line (the first
-release kept their times strictly increasing and wrote them in time order) and its
-response keys are the survey tool's.
+Format versions. ``onpoint-bundle/3`` (written now) adds two entries: the action plans'
+events (``action_events.jsonl``) and the survey responses removed with their import
+(``survey_removals.jsonl``, one line per response key). ``onpoint-bundle/2`` (still read,
+without those entries) carries each rating event's place in its workspace's own order
+(``seq``) and survey response keys only as ``hmac-sha256:<hex>`` under a secret of the
+workspace. ``onpoint-bundle/1`` (the first release) is still read: its events are in the
+workspace's order line by line (the first release kept their times strictly increasing
+and wrote them in time order) and its response keys are the survey tool's.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from onpoint_desktop.workspace.exchange import RESPONSE_KEY_PREFIX
 __all__ = ["RESPONSE_KEY_PREFIX"]  # and the names below
 
 BUNDLE_FORMAT_1 = "onpoint-bundle/1"
-BUNDLE_FORMAT = "onpoint-bundle/2"
-BUNDLE_FORMATS = (BUNDLE_FORMAT_1, BUNDLE_FORMAT)
+BUNDLE_FORMAT_2 = "onpoint-bundle/2"
+BUNDLE_FORMAT = "onpoint-bundle/3"
+BUNDLE_FORMATS = (BUNDLE_FORMAT_1, BUNDLE_FORMAT_2, BUNDLE_FORMAT)
 BUNDLE_SUFFIX = ".onpointbundle"
 
 MANIFEST = "manifest.json"
@@ -38,7 +41,20 @@ DISTRICT = "district.json"
 ROUNDS = "rounds.json"
 RATING_EVENTS = "rating_events.jsonl"
 SURVEY_RESPONSES = "survey_responses.jsonl"
-DATA_ENTRIES = (DISTRICT, ROUNDS, RATING_EVENTS, SURVEY_RESPONSES)
+ACTION_EVENTS = "action_events.jsonl"
+SURVEY_REMOVALS = "survey_removals.jsonl"
+DATA_ENTRIES_BEFORE_3 = (DISTRICT, ROUNDS, RATING_EVENTS, SURVEY_RESPONSES)
+DATA_ENTRIES = (*DATA_ENTRIES_BEFORE_3, ACTION_EVENTS, SURVEY_REMOVALS)
+
+
+def data_entries(fmt: object) -> tuple[str, ...]:
+    """The data entries a bundle of format ``fmt`` holds.
+
+    >>> data_entries("onpoint-bundle/2")[-1], data_entries("onpoint-bundle/3")[-1]
+    ('survey_responses.jsonl', 'survey_removals.jsonl')
+    """
+    return DATA_ENTRIES if fmt == BUNDLE_FORMAT else DATA_ENTRIES_BEFORE_3
+
 
 # The only timestamp form the app writes (``clock``): text order is time order.
 TIMESTAMP_PATTERN = INSTANT_PATTERN
@@ -99,6 +115,23 @@ def quoted(value: object) -> str:
 def brief(text: str, limit: int = SHOWN_CHARS) -> str:
     """``text`` cut to ``limit`` characters (a library's message may quote hostile bytes)."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def plan_counts_text(counts: dict[str, int]) -> str:
+    """What a bundle carries of action plans and removed responses, to append to its
+    counts (empty when nothing: bundles of earlier formats carry neither).
+
+    >>> plan_counts_text({"action_events": 3, "survey_removals": 1}), plan_counts_text({})
+    (', 3 action-plan events, 1 removed response', '')
+    """
+    from onpoint_desktop.english import counted
+
+    parts = []
+    if counts.get("action_events"):
+        parts.append(counted(counts["action_events"], "action-plan event"))
+    if counts.get("survey_removals"):
+        parts.append(counted(counts["survey_removals"], "removed response"))
+    return "".join(f", {part}" for part in parts)
 
 
 def canonical_json(obj: Any) -> bytes:

@@ -12,7 +12,10 @@ Tables after all migrations (facts under natural keys, never under merge-order i
                      so no one can pre-empt another's ids. ``seq`` is its place in its
                      workspace's order (``seq_known`` 0: derived from a bundle of the first
                      release, replaced by the workspace's own number when one arrives)
-``survey_responses`` the union by (district, round, role, response key)
+``survey_responses`` the union by (district, round, role, response key), less those a
+                     newer removal took away (``seen_at``: the newest bundle that carried it)
+``survey_removals``  responses removed with their survey import, by key and time
+``action_events``    the union of action-plan events, keyed like rating events
 ``signer_keys``      every signer HQ has seen, by key fingerprint: trusted, pending or
                      revoked; name and consultant id from its newest bundle
 ``pending_bundles``  bundles held aside until HQ trusts their signer (files beside the
@@ -30,7 +33,8 @@ Views (pure functions of the facts, so any merge order lists the same): ``view_l
 (each view's latest event per area: a view is one signer's copy of one workspace, ordered
 by ``seq``), ``latest_levels`` (among the views, the latest by the clock: the provisional
 winner), ``current_levels`` (HQ's decision where there is one, else the provisional
-winner), ``rating_conflicts`` (areas where views disagree).
+winner), ``rating_conflicts`` (areas where views disagree), ``current_actions`` (each
+action's latest state).
 """
 
 from __future__ import annotations
@@ -382,6 +386,87 @@ def _V3_INDEXES_AND_VIEWS() -> list[str]:
     ]
 
 
+_ACTION_VIEW_COLUMNS = (
+    "district_uuid, round_id, action_id, signer, workspace_uuid, uuid, seq, title, "
+    "component_id, area_id, owner, due, status, note, removed, carried_from, author, created_at"
+)
+# Among the views (copies of a workspace) of an action: the state recorded latest by the
+# clock; ties by workspace, signer, event id (as for ratings: ACROSS_VIEWS).
+ACTIONS_ACROSS_VIEWS = "created_at DESC, workspace_uuid DESC, signer DESC, uuid DESC"
+
+
+def add_action_plans_and_survey_removals(conn: sqlite3.Connection) -> None:
+    """The consultant's day (SPEC §11): action-plan events unioned like rating events (the
+    current plan is each action's latest state: within a view by ``seq``, across views by
+    the clock); survey responses removed with their import, kept as tombstones; and, per
+    stored response, the newest bundle time that carried it (``seen_at``), so a response
+    is held while a bundle newer than its latest removal carries it — whatever the order
+    the bundles arrive in."""
+    conn.execute(
+        """
+        CREATE TABLE action_events (
+            signer TEXT NOT NULL,
+            workspace_uuid TEXT NOT NULL,
+            uuid TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            district_uuid TEXT NOT NULL REFERENCES districts(uuid),
+            round_id TEXT NOT NULL,
+            action_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            component_id TEXT,
+            area_id TEXT,
+            owner TEXT,
+            due TEXT,
+            status TEXT NOT NULL,
+            note TEXT,
+            removed INTEGER NOT NULL,
+            carried_from TEXT,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (signer, workspace_uuid, uuid)
+        ) WITHOUT ROWID
+        """
+    )
+    conn.execute(
+        "CREATE INDEX action_events_view ON action_events "
+        "(district_uuid, round_id, action_id, signer, workspace_uuid, seq)"
+    )
+    view = latest_events(
+        _ACTION_VIEW_COLUMNS,
+        "action_events",
+        "district_uuid, action_id, signer, workspace_uuid",
+        WITHIN_WORKSPACE,
+    )
+    current = latest_events("*", f"({view})", "district_uuid, action_id", ACTIONS_ACROSS_VIEWS)
+    conn.execute(f"CREATE VIEW current_actions AS {current}")
+    conn.execute(
+        """
+        CREATE TABLE survey_removals (
+            district_uuid TEXT NOT NULL REFERENCES districts(uuid),
+            round_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            response_key TEXT NOT NULL,
+            removed_at TEXT NOT NULL,
+            PRIMARY KEY (district_uuid, round_id, role, response_key, removed_at)
+        ) WITHOUT ROWID
+        """
+    )
+    conn.execute("ALTER TABLE survey_responses ADD COLUMN seen_at TEXT NOT NULL DEFAULT ''")
+    # Responses under the first release's keys stand in for a (district, round, role) only
+    # while nothing of it came under HMAC keys: once a removal of it arrived (its HMAC
+    # responses may all be gone), the workspace's later, cumulative bundles speak for it.
+    conn.execute("DROP VIEW scored_responses")
+    conn.execute(
+        "CREATE VIEW scored_responses AS "
+        "SELECT * FROM survey_responses s WHERE s.response_key LIKE 'hmac-sha256:%' "
+        "OR NOT (EXISTS (SELECT 1 FROM survey_responses h WHERE h.district_uuid = "
+        "  s.district_uuid AND h.round_id = s.round_id AND h.role = s.role "
+        "  AND h.response_key LIKE 'hmac-sha256:%') "
+        "OR EXISTS (SELECT 1 FROM survey_removals r WHERE r.district_uuid = s.district_uuid "
+        "  AND r.round_id = s.round_id AND r.role = s.role))"
+    )
+
+
 def _kept_view(column: str) -> str:
     """One column of the view HQ keeps for an area decided "keep this signer's view": the
     signer's latest event among its workspaces (a correlated subquery, evaluated only for
@@ -437,7 +522,7 @@ CREATE TABLE round_summaries (
 """
 
 
-def _v5_national_picture(conn: sqlite3.Connection) -> None:
+def _national_picture(conn: sqlite3.Connection) -> None:
     """HQ's national picture (issue 17): each round's score kept with the facts it derives
     from (filled in when the store is opened, ``hq_summaries``), and the current levels
     of one district read from that district's events alone."""
@@ -450,7 +535,13 @@ def _v5_national_picture(conn: sqlite3.Connection) -> None:
 # The HQ store's schema history after SCHEMA, oldest first (as the workspace's:
 # MIGRATIONS[i] upgrades version i + 1 to i + 2, after a backup, in one transaction).
 # Append only.
-MIGRATIONS: list[Migration] = [_v2_signing_key, _models_as_data, _v4_trust, _v5_national_picture]
+MIGRATIONS: list[Migration] = [
+    _v2_signing_key,
+    _models_as_data,
+    _v4_trust,
+    add_action_plans_and_survey_removals,
+    _national_picture,
+]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 

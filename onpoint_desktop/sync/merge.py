@@ -234,6 +234,7 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
             for r in bundle.rounds
         ],
     )
+    removed = _merge_removals(hq, bundle)
     events, reordered = _merge_events(hq, bundle)
     added = {
         "rounds": len({r["id"] for r in bundle.rounds} - set(before)),
@@ -241,9 +242,20 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
         "survey_responses": _merge_responses(hq, bundle),
     }
     after = _facts_per_round(hq, district)
-    changed = None if reordered else [r for r, facts in after.items() if before.get(r) != facts]
+    # Removed responses can leave a round's count as it was (one gone, one come): a
+    # bundle that removes any is taken to change every round of its district.
+    changed = (
+        None
+        if reordered or removed
+        else [r for r, facts in after.items() if before.get(r) != facts]
+    )
     if changed is None or changed:
         forget(hq, district, changed)  # summarised again once the run's bundles are merged
+    actions = _merge_actions(hq, bundle)
+    if actions:
+        added["action_events"] = actions
+    if removed:
+        added["survey_responses_removed"] = removed
     counts = bundle.counts
     conn.execute(
         "INSERT INTO merged_bundles (bundle_id, payload_sha256, format, district_uuid, "
@@ -369,13 +381,79 @@ def _merge_responses(hq: HQStore, bundle: VerifiedBundle) -> int:
             "the one HQ already holds (the same survey imported twice with different "
             "settings?); refused. Resolve it in the workspaces first.",
         )
+    seen = bundle.created_at
+    conn.execute(
+        "UPDATE survey_responses SET seen_at = ? WHERE district_uuid = ? AND seen_at < ? "
+        "AND (round_id, role, response_key) IN "
+        "(SELECT round_id, role, response_key FROM temp.incoming_responses)",
+        (seen, district, seen),
+    )
+    # A response removed (with its import) later than this bundle was made stays removed.
     cursor = conn.execute(
         "INSERT INTO survey_responses (district_uuid, round_id, role, response_key, school, "
-        "answers) SELECT ?, i.round_id, i.role, i.response_key, i.school, i.answers "
+        "answers, seen_at) SELECT ?, i.round_id, i.role, i.response_key, i.school, i.answers, ? "
         "FROM temp.incoming_responses i WHERE NOT EXISTS (SELECT 1 FROM survey_responses s "
         "WHERE s.district_uuid = ? AND s.round_id = i.round_id AND s.role = i.role "
-        "AND s.response_key = i.response_key)",
-        (district, district),
+        "AND s.response_key = i.response_key) AND NOT EXISTS (SELECT 1 FROM survey_removals r "
+        "WHERE r.district_uuid = ? AND r.round_id = i.round_id AND r.role = i.role "
+        "AND r.response_key = i.response_key AND r.removed_at >= ?)",
+        (district, seen, district, district, seen),
+    )
+    return cursor.rowcount
+
+
+def _merge_removals(hq: HQStore, bundle: VerifiedBundle) -> int:
+    """Keep the bundle's removed responses (tombstones, unioned), and take away each stored
+    response no bundle newer than its latest removal carried; returns how many went.
+
+    A response is held exactly when some merged bundle made after its latest removal
+    carries it (imported again): the same in any merge order."""
+    conn, district = hq.conn, bundle.district_uuid
+    conn.execute(
+        "INSERT OR IGNORE INTO survey_removals (district_uuid, round_id, role, response_key, "
+        "removed_at) SELECT ?, round_id, role, response_key, removed_at "
+        "FROM temp.incoming_removals",
+        (district,),
+    )
+    cursor = conn.execute(
+        "DELETE FROM survey_responses WHERE district_uuid = ? AND EXISTS (SELECT 1 FROM "
+        "temp.incoming_removals r WHERE r.round_id = survey_responses.round_id "
+        "AND r.role = survey_responses.role AND r.response_key = survey_responses.response_key "
+        "AND r.removed_at >= survey_responses.seen_at)",
+        (district,),
+    )
+    return cursor.rowcount
+
+
+def _merge_actions(hq: HQStore, bundle: VerifiedBundle) -> int:
+    """Union the staged action events under (signer, workspace, event id), as rating
+    events; one HQ holds with other content refuses the bundle. Returns how many were new."""
+    conn = hq.conn
+    ident = (bundle.signer_fingerprint, bundle.workspace_uuid)
+    columns = (
+        "seq, action_id, round_id, title, component_id, area_id, owner, due, status, note, "
+        "removed, carried_from, author, created_at"
+    )
+    differs = " OR ".join(f"e.{c} IS NOT i.{c}" for c in columns.split(", "))
+    clash = conn.execute(
+        "SELECT i.uuid FROM temp.incoming_actions i JOIN action_events e ON e.signer = ? "
+        f"AND e.workspace_uuid = ? AND e.uuid = i.uuid WHERE e.district_uuid IS NOT ? OR {differs} "
+        "LIMIT 1",
+        (*ident, bundle.district_uuid),
+    ).fetchone()
+    if clash is not None:
+        raise BundleRefused(
+            "inconsistent",
+            f"{bundle.source}: action event {clash[0]} differs from the one HQ already holds "
+            "from the same signer and workspace; action events never change, so the bundle "
+            "was refused.",
+        )
+    cursor = conn.execute(
+        f"INSERT INTO action_events (signer, workspace_uuid, uuid, district_uuid, {columns}) "
+        f"SELECT ?, ?, i.uuid, ?, {', '.join('i.' + c for c in columns.split(', '))} "
+        "FROM temp.incoming_actions i WHERE NOT EXISTS (SELECT 1 FROM action_events e "
+        "WHERE e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid)",
+        (*ident, bundle.district_uuid, *ident),
     )
     return cursor.rowcount
 

@@ -39,9 +39,44 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_responses (
     answers TEXT NOT NULL,
     PRIMARY KEY (round_id, role, response_key)
 ) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS incoming_actions (
+    uuid TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    action_id TEXT NOT NULL,
+    round_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    component_id TEXT,
+    area_id TEXT,
+    owner TEXT,
+    due TEXT,
+    status TEXT NOT NULL,
+    note TEXT,
+    removed INTEGER NOT NULL,
+    carried_from TEXT,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS incoming_removals (
+    round_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    response_key TEXT NOT NULL,
+    removed_at TEXT NOT NULL,
+    PRIMARY KEY (round_id, role, response_key, removed_at)
+) WITHOUT ROWID;
 """
 EVENT_COLUMNS = ("uuid", "seq", "round_id", "area_id", "level", "note", "author", "created_at")
 RESPONSE_COLUMNS = ("round_id", "role", "response_key", "school", "answers")
+ACTION_COLUMNS = (
+    "uuid", "seq", "action_id", "round_id", "title", "component_id", "area_id", "owner", "due",
+    "status", "note", "removed", "carried_from", "author", "created_at",
+)  # fmt: skip
+REMOVAL_COLUMNS = ("round_id", "role", "response_key", "removed_at")
+_KINDS = (
+    ("incoming_events", EVENT_COLUMNS),
+    ("incoming_responses", RESPONSE_COLUMNS),
+    ("incoming_actions", ACTION_COLUMNS),
+    ("incoming_removals", REMOVAL_COLUMNS),
+)
 
 
 class Duplicate(Exception):
@@ -57,8 +92,7 @@ class Staging:
         for statement in _TABLES.strip().split(";\n"):
             if statement.strip():
                 self.conn.execute(statement)
-        self._events: list[tuple[Any, ...]] = []
-        self._responses: list[tuple[Any, ...]] = []
+        self._held: dict[str, list[tuple[Any, ...]]] = {table: [] for table, _ in _KINDS}
 
     @contextlib.contextmanager
     def loading(self) -> Iterator[None]:
@@ -73,50 +107,56 @@ class Staging:
             yield
             self.flush()
         except BaseException:
-            self._events.clear()
-            self._responses.clear()
+            self._forget_held()
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
+    def _forget_held(self) -> None:
+        for rows in self._held.values():
+            rows.clear()
+
     def clear(self) -> None:
-        self._events.clear()
-        self._responses.clear()
-        self.conn.execute("DELETE FROM temp.incoming_events")
-        self.conn.execute("DELETE FROM temp.incoming_responses")
+        self._forget_held()
+        for table, _ in _KINDS:
+            self.conn.execute(f"DELETE FROM temp.{table}")
+
+    def _add(self, table: str, row: tuple[Any, ...]) -> None:
+        held = self._held[table]
+        held.append(row)
+        if len(held) >= BATCH:
+            self.flush()
 
     def add_event(self, row: tuple[Any, ...]) -> None:
         """One checked event, in :data:`EVENT_COLUMNS` order."""
-        self._events.append(row)
-        if len(self._events) >= BATCH:
-            self.flush()
+        self._add("incoming_events", row)
 
     def add_response(self, row: tuple[Any, ...]) -> None:
         """One checked response, in :data:`RESPONSE_COLUMNS` order (answers as JSON)."""
-        self._responses.append(row)
-        if len(self._responses) >= BATCH:
-            self.flush()
+        self._add("incoming_responses", row)
+
+    def add_action(self, row: tuple[Any, ...]) -> None:
+        """One checked action event, in :data:`ACTION_COLUMNS` order."""
+        self._add("incoming_actions", row)
+
+    def add_removal(self, row: tuple[Any, ...]) -> None:
+        """One checked removed response, in :data:`REMOVAL_COLUMNS` order."""
+        self._add("incoming_removals", row)
 
     def flush(self) -> None:
         """Write the records held back; :class:`Duplicate` names a repeated key."""
         try:
-            if self._events:
-                self.conn.executemany(
-                    f"INSERT INTO temp.incoming_events ({', '.join(EVENT_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
-                    self._events,
-                )
-            if self._responses:
-                self.conn.executemany(
-                    f"INSERT INTO temp.incoming_responses ({', '.join(RESPONSE_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(RESPONSE_COLUMNS))})",
-                    self._responses,
-                )
+            for table, columns in _KINDS:
+                if self._held[table]:
+                    self.conn.executemany(
+                        f"INSERT INTO temp.{table} ({', '.join(columns)}) "
+                        f"VALUES ({', '.join('?' * len(columns))})",
+                        self._held[table],
+                    )
         except sqlite3.IntegrityError as exc:
             raise Duplicate(str(exc)) from None
         finally:
-            self._events.clear()
-            self._responses.clear()
+            self._forget_held()
 
     def counts(self) -> tuple[int, int]:
         events = self.conn.execute("SELECT count(*) FROM temp.incoming_events").fetchone()[0]
@@ -154,6 +194,26 @@ class Staging:
                 "school": r[3],
                 "answers": json.loads(r[4]),
             }
+
+    def action_events(self) -> Iterator[dict[str, Any]]:
+        """The staged action events as bundle records, in the workspace's order."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(ACTION_COLUMNS)} FROM temp.incoming_actions ORDER BY seq"
+        )
+        names = ("uuid", "seq", "action", "round", "title", "component", "area", "owner", "due",
+                 "status", "note", "removed", "carried_from", "author", "created_at")  # fmt: skip
+        for r in rows:
+            record = dict(zip(names, r, strict=True))
+            record["removed"] = bool(record["removed"])
+            yield record
+
+    def survey_removals(self) -> Iterator[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT round_id, role, response_key, removed_at FROM temp.incoming_removals "
+            "ORDER BY removed_at, round_id, role, response_key"
+        )
+        for r in rows:
+            yield {"round": r[0], "role": r[1], "key": r[2], "removed_at": r[3]}
 
     def close(self) -> None:
         if self.own:

@@ -56,6 +56,7 @@ from onpoint_desktop.sync.archive import (
 from onpoint_desktop.sync.bundle import BundleContent
 from onpoint_desktop.sync.content_reader import ContentReader, from_the_future
 from onpoint_desktop.sync.format import (
+    ACTION_EVENTS,
     BUNDLE_FORMAT,
     BUNDLE_FORMATS,
     DEFAULT_LIMITS,
@@ -64,6 +65,7 @@ from onpoint_desktop.sync.format import (
     RATING_EVENTS,
     ROUNDS,
     SIGNATURE,
+    SURVEY_REMOVALS,
     SURVEY_RESPONSES,
     BundleRefused,
     Limits,
@@ -158,6 +160,8 @@ class VerifiedBundle(BundleHeader):
             rounds=self.rounds,
             rating_events=list(self.rating_events()),
             survey_responses=list(self.survey_responses()),
+            action_events=list(self.staging.action_events()),
+            survey_removals=list(self.staging.survey_removals()),
         )
 
 
@@ -281,7 +285,10 @@ def _read_content(
     entries = (
         (RATING_EVENTS, reader.event_line, "a rating event (its id or its place in the order)"),
         (SURVEY_RESPONSES, reader.response_line, "a survey response (round, role and key)"),
+        (ACTION_EVENTS, reader.action_line, "an action event (its id or its place in the order)"),
+        (SURVEY_REMOVALS, reader.removal_line, "a removed survey response"),
     )
+    entries = tuple(e for e in entries if e[0] in specs)  # the entries of its format
     with staging.loading():
         for name, take, what in entries:
             try:

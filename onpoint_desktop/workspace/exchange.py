@@ -1,6 +1,7 @@
 """What the workspace gives to sync and takes from it, so sync never reads its tables.
 
-Out: :func:`bundle_records` — the district, rounds, rating events and survey responses
+Out: :func:`bundle_records` — the district, rounds, rating events, survey responses, action
+events and survey removals
 as the plain records a bundle carries (``sync.bundle``), read from a consistent snapshot.
 On the way out, response keys become ``hmac-sha256:<hex>`` under the workspace's own
 secret (so a bundle cannot be joined back to the identified survey export), and text
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from onpoint_desktop import limits
+from onpoint_desktop.workspace.actions import ACTION_COLUMNS
 
 if TYPE_CHECKING:
     from onpoint_desktop.workspace.store import Workspace
@@ -38,12 +40,16 @@ class BundleContent:
     rounds: list[dict[str, Any]] = field(default_factory=list)
     rating_events: list[dict[str, Any]] = field(default_factory=list)
     survey_responses: list[dict[str, Any]] = field(default_factory=list)
+    action_events: list[dict[str, Any]] = field(default_factory=list)
+    survey_removals: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
             "rounds": len(self.rounds),
             "rating_events": len(self.rating_events),
             "survey_responses": len(self.survey_responses),
+            "action_events": len(self.action_events),
+            "survey_removals": len(self.survey_removals),
         }
 
 
@@ -125,6 +131,41 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
             "ORDER BY round_id, role, response_key"
         )
     ]
+    actions = [
+        {
+            "uuid": r[0],
+            "seq": r[1],
+            "action": r[2],
+            "round": fit.name(r[3]),
+            "title": fit.name(r[4]),
+            "component": r[5],
+            "area": r[6],
+            "owner": fit.name(r[7]) if r[7] is not None else None,
+            "due": r[8],
+            "status": r[9],
+            "note": fit.note(r[10]),
+            "removed": bool(r[11]),
+            "carried_from": r[12],
+            "author": fit.name(r[13]),
+            "created_at": r[14],
+        }
+        for r in conn.execute(f"SELECT {ACTION_COLUMNS} FROM action_events ORDER BY seq")
+    ]
+    removals = sorted(
+        (
+            {
+                "round": fit.name(round_id),
+                "role": role,
+                "key": response_key(secret, key),
+                "removed_at": removed_at,
+            }
+            for round_id, role, keys, removed_at in conn.execute(
+                "SELECT round_id, role, response_keys, removed_at FROM survey_removals"
+            )
+            for key in json.loads(keys)
+        ),
+        key=lambda r: (r["removed_at"], r["round"], r["role"], r["key"]),
+    )
     content = BundleContent(
         district={"uuid": uuid_, "name": fit.name(name), "created_at": created_at},
         workspace_uuid=meta.get("workspace_uuid", ""),
@@ -132,6 +173,8 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
         rounds=rounds,
         rating_events=events,
         survey_responses=responses,
+        action_events=actions,
+        survey_removals=removals,
     )
     return content, fit.changed
 

@@ -199,6 +199,52 @@ def add_survey_invitations(conn: sqlite3.Connection) -> None:
     )
 
 
+def add_action_plan_and_import_removals(conn: sqlite3.Connection) -> None:
+    """The consultant's day (SPEC §11): a round's action plan as append-only action events
+    (each a whole state of one action; the latest wins, like ratings), and a record of each
+    survey import removed (which responses went, so HQ removes them too)."""
+    conn.execute(
+        """
+        CREATE TABLE action_events (
+            uuid TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL UNIQUE,
+            action_id TEXT NOT NULL,
+            round_id TEXT NOT NULL REFERENCES rounds(id),
+            title TEXT NOT NULL,
+            component_id TEXT,
+            area_id TEXT,
+            owner TEXT,
+            due TEXT,
+            status TEXT NOT NULL,
+            note TEXT,
+            removed INTEGER NOT NULL DEFAULT 0,
+            carried_from TEXT,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute("CREATE INDEX action_events_action ON action_events (round_id, action_id, seq)")
+    for verb in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TRIGGER action_events_append_only_{verb.lower()} BEFORE {verb} ON "
+            "action_events BEGIN SELECT RAISE(ABORT, 'action events are append-only'); END"
+        )
+    conn.execute(
+        """
+        CREATE TABLE survey_removals (
+            uuid TEXT PRIMARY KEY,
+            round_id TEXT NOT NULL REFERENCES rounds(id),
+            role TEXT NOT NULL,
+            source_name TEXT NOT NULL,
+            response_keys TEXT NOT NULL,
+            author TEXT NOT NULL,
+            removed_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 def add_survey_item_pairs(conn: sqlite3.Connection) -> None:
     """Uncertainty (SPEC §13): per round, role and pair of items, the sums a covariance
     needs (``scoring.PairStat``), district-wide, kept beside the other aggregates; filled
@@ -247,6 +293,7 @@ MIGRATIONS: list[Migration] = [
     _models_as_data,
     _v3_event_sequence_and_response_key_secret,
     add_survey_invitations,
+    add_action_plan_and_import_removals,
     add_survey_item_pairs,
 ]
 

@@ -22,6 +22,7 @@ from onpoint_desktop.errors import InputError, ResourceError, WorkspaceError
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.scoring import RoundScore, SurveyAggregates, compute
 from onpoint_desktop.workspace import schema
+from onpoint_desktop.workspace.actions import ActionPlan
 from onpoint_desktop.workspace.backup import rolling_backup
 from onpoint_desktop.workspace.connection import (
     connect,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 CURRENT_MODEL = "model"  # the meta key naming the model new rounds are scored with
 
 
-class Workspace(RatingLog, SurveyStore):
+class Workspace(RatingLog, SurveyStore, ActionPlan):
     """An open district workspace. Use :meth:`create` or :meth:`open`; close when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:

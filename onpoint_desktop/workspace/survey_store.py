@@ -148,6 +148,87 @@ class SurveyStore:
             row["summary"] = json.loads(row["summary"] or "{}")
         return rows
 
+    def survey_import(self, import_id: int | str) -> dict:
+        """One recorded survey import by its id, or an ``InputError`` listing how to find one."""
+        try:
+            number = int(str(import_id).strip())
+        except ValueError:
+            number = -1
+        found = [i for i in self.survey_imports() if i["id"] == number]
+        if not found:
+            raise InputError(
+                f"No survey import {import_id} here; 'onpoint survey list' shows the imports "
+                "and their ids."
+            )
+        return found[0]
+
+    def remove_survey_import(self, import_id: int | str, author: str | None = None) -> dict:
+        """Remove a survey import and the responses it added, in one transaction: the
+        round's aggregates (so its score) follow at once, and the removal is recorded (the
+        keys of the responses removed) so that bundles take it to HQ. Returns the import
+        as it was, with ``removed`` (how many responses went) and ``responses`` (the rows
+        removed, for :meth:`restore_survey_import`: the GUI's undo)."""
+        import uuid
+
+        record = self.survey_import(import_id)
+        round_id, role = record["round_id"], record["role"]
+        model = self.survey_model(round_id)
+        with self.transaction():
+            rows = self.conn.execute(
+                "SELECT response_key, school, answers, comment FROM survey_responses "
+                "WHERE import_id = ? ORDER BY response_key",
+                (record["id"],),
+            ).fetchall()
+            keys = [r[0] for r in rows]
+            self.conn.execute("DELETE FROM survey_responses WHERE import_id = ?", (record["id"],))
+            self.conn.execute("DELETE FROM survey_imports WHERE id = ?", (record["id"],))
+            self.conn.execute(
+                "INSERT INTO survey_removals (uuid, round_id, role, source_name, response_keys, "
+                "author, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    str(uuid.uuid4()),
+                    round_id,
+                    role,
+                    record["source_name"],
+                    json.dumps(keys),
+                    limits.checked_name(author or default_author() or "consultant", "The author"),
+                    utc_now(),
+                ),
+            )
+            resp_store.rebuild_aggregates(self.conn, round_id, model)
+            self._bump_survey_generation()
+        return {**record, "removed": len(keys), "responses": rows}
+
+    def restore_survey_import(self, removed: dict) -> dict:
+        """Put back a survey import :meth:`remove_survey_import` removed (its record and
+        responses; one transaction): the undo of a removal. Responses imported again since
+        are not doubled. The removal stays recorded; the responses' next bundle is newer,
+        so HQ holds them again. Returns the import as restored."""
+        round_id, role = removed["round_id"], removed["role"]
+        model = self.survey_model(round_id)
+        record = {k: removed[k] for k in _IMPORT_COLUMNS}
+        record["summary"] = json.dumps(record["summary"], ensure_ascii=False, sort_keys=True)
+        with self.transaction():
+            taken = self.conn.execute(
+                "SELECT 1 FROM survey_imports WHERE id = ?", (record["id"],)
+            ).fetchone()
+            if taken:
+                del record["id"]
+            cursor = self.conn.execute(
+                f"INSERT INTO survey_imports ({', '.join(record)}) "
+                f"VALUES ({', '.join('?' * len(record))})",
+                list(record.values()),
+            )
+            import_id = cursor.lastrowid
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO survey_responses (round_id, role, response_key, school, "
+                "answers, comment, import_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(round_id, role, *row, import_id) for row in removed["responses"]],
+            )
+            resp_store.rebuild_aggregates(self.conn, round_id, model)
+            self._bump_survey_generation()
+        return self.survey_import(import_id)
+
     def _bump_survey_generation(self) -> None:
         self.conn.execute(
             "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'survey_generation'"
