@@ -89,7 +89,7 @@ class TrendChart(QWidget):
         items = [self.title or "Score"]
         if any(p.provisional and p.score is not None for p in self.points):
             items.append("Provisional (*)")
-        if any(p.percentiles for p in self.points):
+        if any(p.percentiles or p.previous for p in self.points):
             items.append("Benchmark p25–p75")
             if self.benchmarks is None:
                 items.append("Benchmark median")
@@ -100,11 +100,21 @@ class TrendChart(QWidget):
     def plot_area(self) -> QRectF:
         metrics = QFontMetricsF(self.font())
         left = metrics.horizontalAdvance(f"{self.hi:,.0f}") + 10
-        top = metrics.height() * 2.2  # the legend row, and room for the top label
+        top = metrics.height() * (2.2 + self._legend_rows(metrics) - 1)  # legend, top label
         bottom = metrics.height() * 2 + 8  # round and stage under each point
         return QRectF(
             left, top, max(self.width() - left - 10, 10), max(self.height() - top - bottom, 10)
         )
+
+    def _legend_rows(self, metrics: QFontMetricsF) -> int:
+        """How many rows the legend takes at this width (as ``_paint_legend`` wraps it)."""
+        x, rows = 8.0, 1
+        for item in self.legend_items():
+            width = 22 + 5 + metrics.horizontalAdvance(item)
+            if x > 8 and x + width > self.width() - 4:
+                x, rows = 8.0, rows + 1
+            x += width + 14
+        return rows
 
     def x_of(self, index: int, area: QRectF | None = None) -> float:
         area = area or self.plot_area()
@@ -156,10 +166,11 @@ class TrendChart(QWidget):
                 y = self.y_of(point.percentiles.p50, area)
                 painter.setPen(median_pen)
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
-            if rect is not None and point.previous is not None and self.benchmarks:
-                y = self.y_of(point.previous.p50, area)
+            if point.previous is not None and self.benchmarks:  # drawn with or without a band
+                half = area.width() / max(len(self.points), 1) * BAND_HALF_WIDTH
+                x, y = self.x_of(index, area), self.y_of(point.previous.p50, area)
                 painter.setPen(QPen(ink, 1.4, Qt.PenStyle.DashLine))
-                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+                painter.drawLine(QPointF(x - half, y), QPointF(x + half, y))
         self._paint_series(painter, area, metrics, ink, line, background)
         self._paint_legend(painter, metrics, ink, grid, line, background)
         painter.end()
@@ -221,6 +232,9 @@ class TrendChart(QWidget):
         band_fill = QColor(grid)
         band_fill.setAlpha(BAND_ALPHA)
         for item in self.legend_items():
+            width = 22 + 5 + metrics.horizontalAdvance(item)
+            if x > 8 and x + width > self.width() - 4:  # wrap: two benchmarks' names are long
+                x, y = 8.0, y + metrics.height()
             sample = QRectF(x, y - 5, 22, 10)
             if item == "Benchmark p25–p75":
                 painter.fillRect(sample, band_fill)
