@@ -90,7 +90,8 @@ def test_hq_calibration_reports_each_pair_of_consultants(two_raters, capsys):
     assert pair["widest_disagreement"][0]["mean_difference"] == 2.0
     assert main(["hq", "calibration", str(hq_db)]) == 0
     text = capsys.readouterr().out
-    assert "Ana Ruiz and Ben Cho: 1 round" in text and "Widest disagreement:" in text
+    pair_line = f"{pair['consultants'][0]['name']} and {pair['consultants'][1]['name']}: 1 round"
+    assert pair_line in text and "Widest disagreement:" in text
 
 
 def test_no_shared_rounds_says_so(tmp_path, capsys):
