@@ -65,7 +65,7 @@ from onpoint_desktop.sync import HQStore, keys, merge_bundles
 from onpoint_desktop.sync.benchmark_pack import write_pack
 from onpoint_desktop.sync.bundle import BundleContent, signed_payload, write_bundle
 from onpoint_desktop.sync.envelope import open_sealed
-from onpoint_desktop.sync.format import MANIFEST, RATING_EVENTS, SIGNATURE
+from onpoint_desktop.sync.format import BUNDLE_FORMAT, MANIFEST, RATING_EVENTS, SIGNATURE
 from onpoint_desktop.sync.hq_overview import overview
 from onpoint_desktop.sync.keys import Identity
 
@@ -311,7 +311,7 @@ def hostile_files(folder: Path, story: DistrictStory, hq_key) -> list[Path]:
             rating_events_jsonl=b'{"note":"' + os.urandom(1024**2).hex().encode() + b'"}\n',
         ),
         "unknown-format": _resigned(
-            {**m, MANIFEST: m[MANIFEST].replace(b"onpoint-bundle/2", b"onpoint-bundle/9")}, who
+            {**m, MANIFEST: m[MANIFEST].replace(BUNDLE_FORMAT.encode(), b"onpoint-bundle/9")}, who
         ),
         "not-a-bundle": b"Name,Email\nJane,jane@example.org\n",
     }

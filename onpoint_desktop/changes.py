@@ -35,6 +35,9 @@ class Changes:
     responses: frozenset[str] = frozenset()  # round ids (or EVERY_ROUND) with new responses
     benchmark: bool = False  # another benchmark is in use: every band and median moves
     actions: frozenset[str] = frozenset()  # round ids whose action plan changed
+    # Round ids whose visit evidence changed (walkthroughs, the district's own ratings,
+    # conditions for scale; SPEC §12). Evidence never moves a score.
+    evidence: frozenset[str] = frozenset()
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -43,6 +46,7 @@ class Changes:
             responses=self.responses | other.responses,
             benchmark=self.benchmark or other.benchmark,
             actions=self.actions | other.actions,
+            evidence=self.evidence | other.evidence,
         )
 
     def __bool__(self) -> bool:
@@ -52,11 +56,16 @@ class Changes:
             or bool(self.responses)
             or self.benchmark
             or bool(self.actions)
+            or bool(self.evidence)
         )
 
     def actions_of(self, round_id: str | None) -> bool:
         """Whether the action plan of ``round_id`` may have changed."""
         return self.rounds or round_id in self.actions
+
+    def evidence_of(self, round_id: str | None) -> bool:
+        """Whether the visit evidence of ``round_id`` may have changed."""
+        return self.rounds or round_id in self.evidence
 
     def rated_areas(self, round_id: str | None) -> frozenset[str]:
         """The areas whose rating changed in ``round_id``."""
@@ -96,18 +105,85 @@ def rate(
     level: int | None,
     note: str | None = None,
     author: str | None = None,
+    perspective: str = "expert",
+    *,
+    kind: str | None = None,
 ) -> tuple[RatingEvent, Changes]:
     """Record a rating (``level`` None clears it) as one rating event; the event is the
-    area's current rating from now on (it is the latest)."""
-    event = workspace.rate(round_id, area_id, level, note, author=author)
+    area's current rating from now on (it is the latest). ``kind``: "carried" or
+    "confirmed" (SPEC §11), else None. The district's own rating (``perspective``
+    "district", SPEC §12) is visit evidence: it moves no score."""
+    event = workspace.rate(
+        round_id, area_id, level, note, author=author, perspective=perspective, kind=kind
+    )
+    if perspective != "expert":
+        return event, Changes(evidence=frozenset({round_id}))
     return event, rate_changes(round_id, area_id)
 
 
+def add_walkthrough(workspace: Workspace, round_id: str, **observation) -> tuple[object, Changes]:
+    """Record one observed classroom (``Workspace.add_walkthrough``'s fields)."""
+    walkthrough = workspace.add_walkthrough(round_id, **observation)
+    return walkthrough, Changes(evidence=frozenset({round_id}))
+
+
+def rate_condition(
+    workspace: Workspace,
+    round_id: str,
+    condition_id: str,
+    state: str | None,
+    note: str | None = None,
+    author: str | None = None,
+) -> tuple[object, Changes]:
+    """Rate a condition for scale (``state`` None clears it)."""
+    event = workspace.rate_condition(round_id, condition_id, state, note, author)
+    return event, Changes(evidence=frozenset({round_id}))
+
+
 def add_round(
-    workspace: Workspace, round_id: str, stage: str, label: str | None = None
+    workspace: Workspace,
+    round_id: str,
+    stage: str,
+    label: str | None = None,
+    *,
+    from_round: str | None = None,
 ) -> tuple[Round, Changes]:
-    """Add a round (one transaction)."""
-    return workspace.add_round(round_id, stage, label), Changes(rounds=True)
+    """Add a round (one transaction), started from ``from_round`` when given."""
+    rnd = workspace.add_round(round_id, stage, label, from_round=from_round)
+    carried = frozenset({rnd.id}) if from_round else frozenset()
+    return rnd, Changes(rounds=True, actions=carried)
+
+
+def rate_many(
+    workspace: Workspace,
+    round_id: str,
+    ratings: dict[str, tuple[int | None, str | None, str | None]],
+    author: str | None = None,
+) -> tuple[dict[str, RatingEvent], Changes]:
+    """Several ratings (area → level, note, kind) in one transaction: confirming carried
+    ratings, applying a plan, or undoing either."""
+    with workspace.transaction():
+        events = {
+            area: workspace.rate(round_id, area, level, note, author=author, kind=kind)
+            for area, (level, note, kind) in ratings.items()
+        }
+    return events, Changes(ratings=frozenset((round_id, area) for area in ratings))
+
+
+def change_round(workspace: Workspace, action: str, round_id: str, value: str | None) -> Changes:
+    """Rename a round, move it to another stage, delete or restore it (one transaction,
+    one round event each; ``action``: rename, set-stage, delete, restore)."""
+    if action == "rename":
+        workspace.rename_round(round_id, value or "")
+    elif action == "set-stage":
+        workspace.set_round_stage(round_id, value or "")
+    elif action == "delete":
+        workspace.delete_round(round_id)
+    elif action == "restore":
+        workspace.restore_round(round_id)
+    else:
+        raise ValueError(f"unknown round action {action!r}")
+    return Changes(rounds=True)
 
 
 def import_benchmark_pack(workspace: Workspace, path: Path) -> tuple[Benchmark, Changes]:

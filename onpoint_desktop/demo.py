@@ -1,7 +1,8 @@
 """A believable demo district, built from ``resources/demo.json``.
 
-Three rounds (planning, Year 1, Year 2) with ratings and evidence notes, and teacher and
-leader survey responses generated in-process from a seeded random generator, so every
+Three rounds (planning, Year 1, Year 2) with ratings and evidence notes, visit evidence
+(``demo_evidence``: walkthroughs, the district's own ratings, conditions for scale), and
+teacher and leader survey responses generated in-process from a seeded random generator, so every
 demo workspace is identical and the score, trend and report have something real to show.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from onpoint_desktop.demo_evidence import add_demo_evidence
 from onpoint_desktop.resources import Fields, read_json, resources_dir
 from onpoint_desktop.workspace import Response, Workspace
 
@@ -44,6 +46,7 @@ def build_demo(path: str | Path) -> Workspace:
                     source_format="generated",
                     author=author,
                 )
+        add_demo_evidence(ws, spec)
     except BaseException:
         ws.close()
         raise

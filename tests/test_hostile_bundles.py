@@ -74,6 +74,16 @@ def scene(tmp_path_factory):
         ws.add_action("2024-25", "Device audit", area_id="devices_digital_tools", owner="Ben")
         ws.add_survey_responses("2024-25", "teacher", responses(ws, "teacher", 2, "removed"))
         ws.remove_survey_import(ws.survey_imports("2024-25")[-1]["id"])
+        ws.add_walkthrough(  # and the visit's evidence (SPEC §12)
+            "2024-25",
+            school="Cedar Elementary",
+            grade_band="3-5",
+            subject="Math",
+            levels={"student_ownership": 1, "data_driven": 2, "targeted": 2, "flexible_content": 3},
+            note="Stations with a teacher-led group",
+        )
+        ws.rate_condition("2024-25", "technology_access", "partially", "Wi-Fi in two buildings")
+        ws.rate("2024-25", "pl_vision_alignment", 3, perspective="district")
     plain = export(db, root / "plain.onpointbundle", ana)
     sealed = export(db, root / "sealed.onpointbundle", ana, hq_key=public)
     original = open_bundle(plain)
@@ -142,15 +152,19 @@ def _check_merged(conn: sqlite3.Connection, bundle) -> None:
     ).fetchone() == (1,)
     events = {
         r[0]: r[1:]
+        for table, perspective in (
+            ("rating_events", "expert"),
+            ("district_rating_events", "district"),
+        )
         for r in conn.execute(
-            "SELECT uuid, round_id, area_id, level, note, author, created_at FROM rating_events "
-            "WHERE district_uuid = ?",
-            (district,),
+            "SELECT uuid, round_id, area_id, level, note, author, created_at, ? "
+            f"FROM {table} WHERE district_uuid = ?",  # the district's own ratings: apart
+            (perspective, district),
         )
     }
     for e in bundle.content.rating_events:
         fields = (e["round"], e["area"], e["level"], e["note"], e["author"], e["created_at"])
-        assert events[e["uuid"]] == fields
+        assert events[e["uuid"]] == (*fields, e["perspective"])
     responses = {
         tuple(r[:3]): (r[3], json.loads(r[4]))
         for r in conn.execute(

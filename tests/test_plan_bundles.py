@@ -10,7 +10,13 @@ import uuid
 import pytest
 
 from onpoint_desktop.sync import HQStore, canonical_dump, keys, merge_bundles
-from onpoint_desktop.sync.format import ACTION_EVENTS, MANIFEST, SURVEY_REMOVALS
+from onpoint_desktop.sync.format import (
+    ACTION_EVENTS,
+    BUNDLE_FORMAT,
+    EVIDENCE_ENTRIES,
+    MANIFEST,
+    SURVEY_REMOVALS,
+)
 from onpoint_desktop.sync.hq_overview import hq_rounds
 from onpoint_desktop.sync.hq_plans import hq_actions
 from onpoint_desktop.sync.verify import open_bundle
@@ -72,7 +78,7 @@ def _merged(root, name, files):
 
 def test_the_bundle_carries_the_plan_and_the_removal(story):
     before, after, _ = story["files"]
-    assert open_bundle(before).manifest["format"] == "onpoint-bundle/3"
+    assert open_bundle(before).manifest["format"] == BUNDLE_FORMAT  # the one written now
     content = open_bundle(after).content
     assert [a["status"] for a in content.action_events] == ["planned", "planned", "in progress"]
     assert len(content.survey_removals) == story["teachers"]
@@ -120,12 +126,12 @@ def test_a_bundle_of_the_previous_format_still_merges(story, tmp_path):
     manifest["format"] = "onpoint-bundle/2"
     manifest["consultant"]["public_key"] = keys.b64(ana.public_key)
     manifest["consultant"]["id"] = ana.consultant_id
-    manifest["entries"] = [
-        e for e in manifest["entries"] if e["name"] not in (ACTION_EVENTS, SURVEY_REMOVALS)
-    ]
-    for gone in ("action_events", "survey_removals"):
+    later = (ACTION_EVENTS, SURVEY_REMOVALS, *EVIDENCE_ENTRIES)  # entries of formats 3, 4
+    manifest["entries"] = [e for e in manifest["entries"] if e["name"] not in later]
+    for gone in ("action_events", "survey_removals", "walkthroughs", "condition_events"):
         del manifest["counts"][gone]
-    del m[ACTION_EVENTS], m[SURVEY_REMOVALS]
+    for name in later:
+        del m[name]
     m[MANIFEST], m["manifest.sig"] = resign(manifest, ana)
     old = rezip(m, tmp_path / "old.onpointbundle")
     hq = _merged(tmp_path, "hq", [old])

@@ -16,6 +16,7 @@ from onpoint_desktop.errors import Cancelled
 from onpoint_desktop.sync import HQStore, export_bundle, keys, open_bundle
 from onpoint_desktop.sync.format import BundleRefused
 from onpoint_desktop.workspace import Workspace
+from onpoint_desktop.workspace.latest import PERSPECTIVES
 from tests.sync_support import members, signer
 
 
@@ -47,14 +48,20 @@ def test_export_holds_the_workspace_and_verifies(demo_copy, tmp_path):
         assert bundle.district_name == ws.district.name
         assert bundle.content.workspace_uuid == ws.workspace_uuid
         assert [r["id"] for r in bundle.content.rounds] == [r.id for r in ws.rounds()]
-        n_events = sum(len(ws.history(r.id)) for r in ws.rounds())
+        n_events = sum(
+            len(ws.history(r.id, perspective=p)) for r in ws.rounds() for p in PERSPECTIVES
+        )
         n_responses = sum(sum(ws.respondent_counts(r.id).values()) for r in ws.rounds())
+        n_walkthroughs = sum(len(ws.walkthroughs(r.id)) for r in ws.rounds())
+        n_conditions = ws.conn.execute("SELECT count(*) FROM condition_events").fetchone()[0]
     assert result.counts == {
         "rounds": 3,
         "rating_events": n_events,
         "survey_responses": n_responses,
         "action_events": 0,
         "survey_removals": 0,
+        "walkthroughs": n_walkthroughs,
+        "condition_events": n_conditions,
     }
     assert bundle.content.counts() == result.counts
     assert bundle.consultant_id == keys.identity().consultant_id
@@ -68,6 +75,8 @@ def test_export_holds_the_workspace_and_verifies(demo_copy, tmp_path):
         "survey_responses.jsonl",
         "action_events.jsonl",
         "survey_removals.jsonl",
+        "walkthroughs.jsonl",
+        "condition_events.jsonl",
     ]
     assert all(len(e["sha256"]) == 64 for e in bundle.manifest["entries"])
     assert all(e["size"] > 0 for e in bundle.manifest["entries"][:4])  # the demo has no plan

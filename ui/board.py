@@ -19,12 +19,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGridLayout, QLabel, QMenu, QWidget
 
 from onpoint_desktop.changes import Changes
+from onpoint_desktop.compare import level_change
 from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.framework import FocusArea
 from ui.dialogs import show_error
 from ui.level_strip import LevelStrip
 from ui.palette import level_colours
-from ui.session import DistrictSession
+from ui.session import EXPERT, GAP, DistrictSession
 from ui.tile import Tile, swatch_icon, tile_keys
 
 
@@ -71,6 +72,13 @@ class Board(QWidget):
         self.strip = LevelStrip(framework)
         self.strip.levelChosen.connect(lambda level: self._rate(self.selected_area, level))
         self.strip.noteChosen.connect(lambda: self.edit_note(self.selected_area))
+        # What-if from the strip too: pointing at a level previews it on the selected tile.
+        self.strip.levelConsidered.connect(
+            lambda level: (
+                self.session.preview(self.selected_area, level) if self.session.round_id else None
+            )
+        )
+        self.strip.considerationEnded.connect(lambda: self.session.clear_preview())
         grid.addWidget(self.strip, next_row, 0, 1, len(columns))
         first = self.positions[0, 0]
         self.selected_area = first
@@ -82,6 +90,7 @@ class Board(QWidget):
         tile = Tile(area, self.framework, self.keys, self)
         tile.levelRequested.connect(self._rate)
         tile.noteRequested.connect(self.edit_note)
+        tile.confirmRequested.connect(self.confirm)
         tile.menuRequested.connect(self._menu)
         tile.moveRequested.connect(self._move)
         tile.selected.connect(self.select)
@@ -92,26 +101,64 @@ class Board(QWidget):
         if self.session is not None:
             self.session.changed.disconnect(self._changed)
             self.session.roundShown.disconnect(self.refresh)
+            self.session.viewChanged.disconnect(self.refresh)
+            self.session.compareShown.disconnect(self.show_comparison)
         self.session = session
         session.changed.connect(self._changed)
         session.roundShown.connect(self.refresh)
+        session.viewChanged.connect(self.refresh)
+        session.compareShown.connect(self.show_comparison)
         self.refresh()
 
     def refresh(self, *_args) -> None:
-        """Show every tile of the round on screen."""
+        """Show every tile of the round on screen, in the board's view (Expert, District
+        or Gap: the expert's level with both levels and the gap as its caption)."""
         enabled = self.session.round_id is not None
+        captions = self._gap_captions()
         for area_id, tile in self.tiles.items():
-            tile.set_rating(self.session.rating(area_id))
+            tile.set_rating(self.session.rating(area_id), captions.get(area_id))
             tile.setEnabled(enabled)
+        self.show_comparison()
         self._show_selection()
+
+    def show_comparison(self, *_args) -> None:
+        """Mark each tile with its change since the round compared with (▲ ▼ and the
+        level then); no marks when not comparing."""
+        comparing = self.session.compare_round_id not in (None, self.session.round_id)
+        then = self.session.compared_levels() if comparing else {}
+        for area_id, tile in self.tiles.items():
+            mark = level_change(tile.rating.level, then.get(area_id)) if comparing else ""
+            tile.set_comparison((mark, then.get(area_id)) if mark else None)
+
+    def _gap_captions(self) -> dict[str, str]:
+        if self.session.board_view != GAP:
+            return {}
+        fw = self.framework
+        captions = {}
+        for g in self.session.perspective_gaps():
+            expert = "–" if g.expert is None else str(g.expert)
+            district = "–" if g.district is None else str(g.district)
+            gap = f"   {g.gap_text}" if g.gap_text and g.gap else ""
+            captions[g.area] = f"{expert} → {district}{gap}"
+            if g.expert is None and g.district is None:
+                captions[g.area] = fw.level_label(None)
+        return captions
 
     def _changed(self, change: Changes) -> None:
         if change.rounds:
             self.refresh()
             return
+        view = self.session.board_view
+        if (view != EXPERT and change.evidence_of(self.session.round_id)) or (
+            view == GAP and change.rated_areas(self.session.round_id)
+        ):
+            self.refresh()
+            return
         areas = change.rated_areas(self.session.round_id)
         for area_id in areas:
             self.tiles[area_id].set_rating(self.session.rating(area_id))
+        if areas and self.session.compare_round_id is not None:
+            self.show_comparison()
         if self.selected_area in areas:
             self._show_selection()
 
@@ -144,6 +191,14 @@ class Board(QWidget):
         except OnpointError as exc:
             show_error(self, "Could not save the rating", exc)
 
+    def confirm(self, area_id: str | None = None) -> int:
+        """Confirm the carried rating of ``area_id`` (None: every carried rating)."""
+        try:
+            return self.session.confirm(area_id)
+        except OnpointError as exc:
+            show_error(self, "Could not confirm the rating", exc)
+            return 0
+
     def edit_note(self, area_id: str) -> None:
         from ui.note_dialog import NoteDialog
 
@@ -165,17 +220,27 @@ class Board(QWidget):
             action.setCheckable(True)
             action.setChecked(level.level == current)
             action.triggered.connect(lambda _=False, lv=level.level: self._rate(area_id, lv))
+            # What-if: moving onto a level (mouse or arrow keys) previews its score.
+            action.hovered.connect(lambda lv=level.level: self.session.preview(area_id, lv))
             menu.addAction(action)
         clear = menu.addAction("&0  Clear rating")
         clear.setEnabled(current is not None)
         clear.triggered.connect(lambda: self._rate(area_id, None))
+        clear.hovered.connect(lambda: self.session.preview(area_id, None))
+        if self.session.rating(area_id).carried:
+            keep = menu.addAction("&Confirm carried rating")
+            keep.triggered.connect(lambda: self.confirm(area_id))
         menu.addSeparator()
         note = menu.addAction("Evidence &note…")
         note.triggered.connect(lambda: self.edit_note(area_id))
+        note.hovered.connect(self.session.clear_preview)
         return menu
 
     def _menu(self, area_id: str, where: QPoint) -> None:
-        self.rating_menu(area_id).exec(where)
+        menu = self.rating_menu(area_id)
+        # Leaving the menu (Escape, a choice, a click outside) leaves no preview behind.
+        menu.aboutToHide.connect(self.session.clear_preview)
+        menu.exec(where)
 
     def _move(self, area_id: str, dx: int, dy: int) -> None:
         target = self.neighbour(area_id, dx, dy)

@@ -23,12 +23,19 @@ class Rating:
 
     level: int | None = None
     note: str | None = None
+    kind: str | None = None  # "carried" (from the previous round, not yet confirmed) …
+
+    @property
+    def carried(self) -> bool:
+        return self.kind == "carried"
 
 
 class RatingTarget(Protocol):
     """What a rate command acts on (the district session)."""
 
-    def apply_rating(self, round_id: str, area_id: str, rating: Rating) -> None: ...
+    def apply_rating(
+        self, round_id: str, area_id: str, rating: Rating, perspective: str = "expert"
+    ) -> None: ...
 
     def report_failure(self, error: OnpointError) -> None: ...
 
@@ -36,6 +43,50 @@ class RatingTarget(Protocol):
 def action_text(text: str) -> str:
     """``text`` for a menu or button, where a single "&" would mark a mnemonic."""
     return text.replace("&", "&&")
+
+
+class ChangeCommand(QUndoCommand):
+    """Any other undoable change of the district: ``redo`` calls the target's method
+    ``forward[0]`` with ``forward[1]``, ``undo`` calls ``backward`` likewise (confirming
+    carried ratings, applying a plan, renaming, moving or deleting a round). Like
+    :class:`RateCommand`: the first redo performs it, a refusal makes it obsolete, the
+    target is held weakly."""
+
+    def __init__(
+        self,
+        target: object,
+        text: str,
+        forward: tuple[str, tuple],
+        backward: tuple[str, tuple],
+    ) -> None:
+        super().__init__(f"{text}\n{action_text(text)}")
+        self._target = weakref.ref(target)
+        self.forward = forward
+        self.backward = backward
+        self.done_once = False
+        self.refused: OnpointError | None = None
+
+    def _call(self, step: tuple[str, tuple]) -> None:
+        target = self._target()
+        if target is not None:
+            getattr(target, step[0])(*step[1])
+
+    def redo(self) -> None:
+        try:
+            self._call(self.forward)
+        except OnpointError as exc:
+            if not self.done_once:
+                self.refused = exc
+                self.setObsolete(True)
+                return
+            self._target().report_failure(exc)
+        self.done_once = True
+
+    def undo(self) -> None:
+        try:
+            self._call(self.backward)
+        except OnpointError as exc:
+            self._target().report_failure(exc)
 
 
 class RateCommand(QUndoCommand):
@@ -58,6 +109,7 @@ class RateCommand(QUndoCommand):
         before: Rating,
         after: Rating,
         text: str,
+        perspective: str = "expert",  # whose rating: the expert's or the district's own
     ) -> None:
         # Before the newline: the command's name; after it: the text of the Undo/Redo
         # actions, where "&" must be doubled to be shown ("Online & Offline…").
@@ -67,6 +119,7 @@ class RateCommand(QUndoCommand):
         self.area_id = area_id
         self.before = before
         self.after = after
+        self.perspective = perspective
         self.done_once = False
         self.refused: OnpointError | None = None
 
@@ -79,7 +132,7 @@ class RateCommand(QUndoCommand):
         if target is None:
             return
         try:
-            target.apply_rating(self.round_id, self.area_id, self.after)
+            target.apply_rating(self.round_id, self.area_id, self.after, self.perspective)
         except OnpointError as exc:
             if not self.done_once:
                 self.refused = exc
@@ -93,6 +146,6 @@ class RateCommand(QUndoCommand):
         if target is None:
             return
         try:
-            target.apply_rating(self.round_id, self.area_id, self.before)
+            target.apply_rating(self.round_id, self.area_id, self.before, self.perspective)
         except OnpointError as exc:
             target.report_failure(exc)

@@ -33,6 +33,8 @@ class BarRow:
     score: float | None
     band: Percentiles | None
     provisional: bool
+    other: float | None = None  # the score in the round compared with (a thin bar)
+    ghost: float | None = None  # the score a rating being considered would give
     ci: tuple[float, float] | None = None  # the 90% interval, when it has a width
 
     @property
@@ -42,13 +44,22 @@ class BarRow:
         return f"{self.score:.0f}{'*' if self.provisional else ''}"
 
 
-def bar_rows(score: RoundScore, benchmark: Benchmark) -> list[BarRow]:
+def bar_rows(
+    score: RoundScore,
+    benchmark: Benchmark,
+    other: RoundScore | None = None,
+    ghost: dict[str, float | None] | None = None,
+) -> list[BarRow]:
+    """The bars of a round's components; with ``other``, the compared round's beside them;
+    with ``ghost``, the scores of a what-if preview."""
     return [
         BarRow(
             c.name,
             c.score,
             benchmark.percentiles(score.stage, c.id),
             c.provisional,
+            other.value(c.id) if other is not None else None,
+            ghost.get(c.id) if ghost is not None and ghost.get(c.id) != c.score else None,
             c.ci if c.se else None,
         )
         for c in score.components
@@ -141,6 +152,29 @@ class ComponentBars(QWidget):
                     painter.drawRect(bar)
                 else:
                     painter.fillRect(bar, bar_colour)
+            if row.other is not None:  # the compared round: a thin outlined bar below
+                then = QRectF(
+                    area.left(),
+                    centre + height / 2 + 1,
+                    self.x_of(row.other, area) - area.left(),
+                    max(height * 0.35, 2),
+                )
+                painter.setPen(QPen(ink, 1))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(then)
+            if row.ghost is not None:  # what-if: a dashed ghost of the bar it would be
+                ghost = QRectF(
+                    area.left(),
+                    centre - height / 2 - 2,
+                    self.x_of(row.ghost, area) - area.left(),
+                    height + 4,
+                )
+                shade = QColor(pal.highlight().color())
+                shade.setAlpha(70)
+                painter.fillRect(ghost, shade)
+                painter.setPen(QPen(pal.highlight().color(), 2, Qt.PenStyle.DashLine))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(ghost)
             if row.ci is not None:
                 self._paint_whisker(painter, row.ci, area, centre, height, ink)
             self._paint_label(painter, row, area, centre, metrics, ink)
@@ -220,12 +254,20 @@ class ComponentBars(QWidget):
         """The number after the bar and its band (never on the median tick); inside the
         bar's end when there is no room on the right."""
         text = row.label
+        if row.ghost is not None:
+            text += f" → {row.ghost:.0f}"
+        elif row.other is not None and row.score is not None:
+            text += f" ({row.score - row.other:+.0f})"
         width = metrics.horizontalAdvance(text)
         if row.score is None:
             x = area.left() + 6
         else:
             end = max(
-                row.score, row.band.p75 if row.band else row.score, row.ci[1] if row.ci else 0
+                row.score,
+                row.band.p75 if row.band else row.score,
+                row.ghost or 0,
+                row.other or 0,
+                row.ci[1] if row.ci else 0,
             )
             x = self.x_of(end, area) + 6
             if x + width > area.right():

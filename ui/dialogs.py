@@ -233,13 +233,19 @@ class AddRoundDialog(QDialog):
         self.stage = _stage_box(framework, following)
         form.addRow("&Round:", self.round_id)
         form.addRow("&Stage:", self.stage)
+        self.start_from = QComboBox()  # a round started from another carries its ratings
+        self.start_from.addItem("An empty board", None)
+        for rnd in reversed(rounds):
+            self.start_from.addItem(f"Ratings of {rnd.label} (carried until confirmed)", rnd.id)
+        form.addRow("Start &from:", self.start_from)
         hint = QLabel("Ratings and surveys are recorded per round, so progress can be compared.")
         hint.setWordWrap(True)
         form.addRow(hint)
         form.addRow(_buttons(self, "Add round"))
 
-    def values(self) -> tuple[str, str]:
-        return self.round_id.text().strip(), self.stage.currentData()
+    def values(self) -> tuple[str, str, str | None]:
+        """The round id, its stage, and the round it starts from (None: empty)."""
+        return self.round_id.text().strip(), self.stage.currentData(), self.start_from.currentData()
 
 
 @dataclass(frozen=True)

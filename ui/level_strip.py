@@ -33,6 +33,18 @@ class Swatch(QAbstractButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAttribute(Qt.WidgetAttribute.WA_Hover)
+        self.on_enter = None  # called when the pointer comes onto the swatch (what-if)
+        self.on_leave = None
+
+    def enterEvent(self, event) -> None:
+        if self.on_enter is not None and self.isEnabled():
+            self.on_enter()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        if self.on_leave is not None:
+            self.on_leave()
+        super().leaveEvent(event)
 
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
@@ -80,6 +92,8 @@ class LevelStrip(QWidget):
 
     levelChosen = Signal(object)  # level, or None to clear
     noteChosen = Signal()
+    levelConsidered = Signal(object)  # the pointer is on a level (None: Unrated): what-if
+    considerationEnded = Signal()  # … and left it
 
     def __init__(self, framework: Framework, parent: QWidget | None = None):
         super().__init__(parent)
@@ -100,10 +114,14 @@ class LevelStrip(QWidget):
                 Swatch(f"{level.level} {level.label}", fill), f"Rate {level.level} {level.label}"
             )
             button.clicked.connect(lambda _=False, lv=level.level: self.levelChosen.emit(lv))
+            button.on_enter = lambda lv=level.level: self.levelConsidered.emit(lv)
+            button.on_leave = self.considerationEnded.emit
             self.level_buttons[level.level] = button
             row.addWidget(button)
         self.clear_button = self._explain(Swatch("Unrated", None), "Clear the rating")
         self.clear_button.clicked.connect(lambda: self.levelChosen.emit(None))
+        self.clear_button.on_enter = lambda: self.levelConsidered.emit(None)
+        self.clear_button.on_leave = self.considerationEnded.emit
         row.addWidget(self.clear_button)
         self.note_button = self._explain(QPushButton("Note…"), "Edit the evidence note")
         self.note_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -17,10 +17,12 @@ from onpoint_desktop.changes import Changes
 from onpoint_desktop.errors import DamagedWorkspaceError, OnpointError
 from ui.board import Board
 from ui.dialogs import AddRoundDialog, Preferences, PreferencesDialog, show_error
+from ui.evidence_actions import EvidenceActions
 from ui.help import HelpActions, shown_text
 from ui.hq_actions import HQActions
 from ui.recovery import open_workspace_or_recover, recover
 from ui.report_actions import ReportActions
+from ui.round_actions import RoundActions
 from ui.score_panel import ScorePanel
 from ui.session import DistrictSession
 from ui.settings import AppSettings
@@ -48,6 +50,7 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the board's tiles take the focus
+        self.evidence = EvidenceActions(self)  # the Visit menu and the board's view switch
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
         splitter.addWidget(self.panel)
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
         )
         self.evidence_list = None
         self.help = HelpActions(self)
+        self.round_actions = RoundActions(self)
         # Window-wide keys work whether or not their menu has ever been opened.
         self.addActions([self.previous_round_action, self.next_round_action])
 
@@ -177,6 +181,11 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.undo_action, self.redo_action])
         self.round_menu = bar.addMenu("&Round")
         self.round_menu.addAction(self.add_round_action)
+        self.round_menu.addActions(self.round_actions.actions)
+        self.round_menu.addSeparator()
+        self.round_menu.addAction(self.round_actions.confirm_action)
+        self.round_menu.addMenu(self.round_actions.compare_menu)
+        self.round_menu.addAction(self.round_actions.planner_action)
         self.round_list_start = self.round_menu.addSeparator()
         self.round_list_end = self.round_menu.addSeparator()
         self.round_menu.addActions([self.previous_round_action, self.next_round_action])
@@ -186,6 +195,8 @@ class MainWindow(QMainWindow):
         self.survey_menu = bar.addMenu("&Survey")
         self.survey_menu.addAction(self.import_action)
         self.survey_menu.addAction(self.imports_action)
+        self.visit_menu = bar.addMenu("&Visit")
+        self.evidence.fill_menu(self.visit_menu)
         sync_menu = bar.addMenu("S&ync")
         for action in self.sync.actions():
             if action is None:
@@ -210,6 +221,8 @@ class MainWindow(QMainWindow):
             ],
             self,
         )
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.evidence.view_switch())
         self.addToolBar(self.toolbar)
         self.toolbar.fit_to(self.screen().availableGeometry().width())
         self.round_box = self.toolbar.round_box
@@ -245,6 +258,7 @@ class MainWindow(QMainWindow):
         self.panel.set_session(session)
         if self.evidence_list is not None:
             self.evidence_list.set_session(session)
+        self.evidence.set_session(session)
         session.roundShown.connect(self._round_shown)
         session.changed.connect(self._changed)
         session.failed.connect(self._undo_failed)
@@ -281,6 +295,8 @@ class MainWindow(QMainWindow):
     def _changed(self, change: Changes) -> None:
         if change.rounds:
             self._fill_rounds()
+        elif change.ratings:
+            self.round_actions.update()
         areas = change.rated_areas(self.session.round_id)
         if len(areas) == 1:
             self._rating_saved(next(iter(areas)))
@@ -297,6 +313,7 @@ class MainWindow(QMainWindow):
         self.round_box.setCurrentIndex(index)
         has_round = rnd is not None
         self.import_action.setEnabled(has_round)
+        self.evidence.set_enabled(has_round)
         self.reports.export_action.setEnabled(has_round)
         self.reports.pdf_action.setEnabled(has_round)
         ids = [r.id for r in self.session.rounds()]
@@ -304,6 +321,7 @@ class MainWindow(QMainWindow):
         self.previous_round_action.setEnabled(at > 0)
         self.next_round_action.setEnabled(0 <= at < len(ids) - 1)
         self._fill_round_menu()
+        self.round_actions.update()
         self._update_title()
 
     def _update_title(self) -> None:
@@ -384,7 +402,8 @@ class MainWindow(QMainWindow):
         dialog = AddRoundDialog(self.session.framework, self.session.rounds(), self)
         if dialog.exec():
             try:
-                self.session.add_round(*dialog.values())
+                round_id, stage, from_round = dialog.values()
+                self.session.add_round(round_id, stage, from_round=from_round)
             except OnpointError as exc:
                 show_error(self, "Could not add the round", exc)
 

@@ -9,9 +9,14 @@ with an unrated focus area or a survey role that did not respond.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from onpoint_desktop.english import counted
 from onpoint_desktop.scoring import ComponentScore, RoundScore, recommendations_for
+
+if TYPE_CHECKING:
+    from onpoint_desktop.compare import Comparison
+    from onpoint_desktop.framework import Framework
 
 BAND_WORDS = {"below": "Below benchmark", "within": "Within benchmark", "above": "Above benchmark"}
 STATUS_WORDS = {
@@ -25,6 +30,31 @@ DASH = "—"
 
 def number(value: float | None, digits: int = 0) -> str:
     return DASH if value is None else f"{value:.{digits}f}"
+
+
+def signed(value: float | None) -> str:
+    """A change of score, e.g. "+12.5" (a dash when unknown)."""
+    return DASH if value is None else f"{value:+.1f}"
+
+
+def compare_text(comparison: Comparison | None, framework: Framework) -> str:
+    """The line under the total while another round is compared with."""
+    if comparison is None:
+        return ""
+    then = comparison.then
+    return (
+        f"Compared with {then.round} ({framework.stage_label(then.stage)}): "
+        f"{number(then.total, 1)} · change {signed(comparison.total_delta)} · "
+        f"{counted(len(comparison.areas), 'focus area')} moved (thin bars: {then.round})"
+    )
+
+
+def what_if_text(preview, framework: Framework) -> str:
+    """The line under the total while a level is considered (a ``Preview``, or None)."""
+    if preview is None:
+        return ""
+    word = framework.level_label(preview.level)
+    return f"→ {number(preview.outcome.total, 1)} ({signed(preview.total_delta)}) if {word}"
 
 
 def respondents_cell(comp: ComponentScore, role: str, min_n: int) -> str:

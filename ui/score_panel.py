@@ -41,16 +41,19 @@ from onpoint_desktop.progress import change_of
 from onpoint_desktop.scoring import ComponentScore, RoundScore
 from ui.action_plan import ActionPlanPanel
 from ui.component_bars import ComponentBars, bar_rows
+from ui.planner_panel import PlannerPanel
 from ui.round_status import (
     BAND_WORDS,
     DASH,
     STATUS_WORDS,
+    compare_text,
     component_of,
     evidence_text,
     highlights_html,
     number,
     respondents_cell,
     status_text,
+    what_if_text,
 )
 from ui.school_view import SchoolView
 from ui.session import DistrictSession
@@ -96,7 +99,16 @@ class ScorePanel(QWidget):
         top.addWidget(QLabel("Onpoint score"), 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.total_label, 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.band_label, 1, Qt.AlignmentFlag.AlignBottom)
+        self.what_if_label = QLabel()  # a rating being considered: the total it would give
+        self.what_if_label.setObjectName("whatIf")
+        self.what_if_label.setFont(band_font)
+        self.what_if_label.setAccessibleName("What-if score")
         layout.addLayout(top)
+        layout.addWidget(self.what_if_label)
+        self.compare_label = QLabel()  # the round compared with, when one is chosen
+        self.compare_label.setObjectName("compared")
+        self.compare_label.setWordWrap(True)
+        layout.addWidget(self.compare_label)
         self.median_label = QLabel()
         self.interval_label = QLabel()  # the total's 90% interval, the change since before
         self.interval_label.setObjectName("interval")
@@ -171,6 +183,8 @@ class ScorePanel(QWidget):
         self.trend_changes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         trend.addWidget(self.trend_changes)
         self.tabs.addTab(self.trend_page, "&Trend")
+        self.planner = PlannerPanel(session)
+        self.tabs.addTab(self.planner, "P&lan")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.set_session(session)
 
@@ -237,9 +251,14 @@ class ScorePanel(QWidget):
             self.schools.set_session(session)
             self.session.changed.disconnect(self._changed)
             self.session.roundShown.disconnect(self.refresh)
+            self.session.compareShown.disconnect(self.refresh)
+            self.session.previewChanged.disconnect(self.show_preview)
         self.session = session
+        self.planner.set_session(session)
         session.changed.connect(self._changed)
         session.roundShown.connect(self.refresh)
+        session.compareShown.connect(self.refresh)
+        session.previewChanged.connect(self.show_preview)
         self._fill_series()
         self.refresh()
 
@@ -304,12 +323,29 @@ class ScorePanel(QWidget):
         self.rates_label.setText(rates.sentence() if rates else "")
         self.rates_label.setVisible(bool(self.rates_label.text()))
         self._fill_table(score)
-        self.bars.show_rows(bar_rows(score, benchmark))
+        comparison = session.comparison()
+        other = comparison.then if comparison is not None else None
+        self.bars.show_rows(bar_rows(score, benchmark, other))
+        self.what_if_label.setText("")
+        self.compare_label.setText(compare_text(comparison, session.framework))
+        self.compare_label.setVisible(comparison is not None)
         self._highlights_stale = True
         if self.tabs.currentWidget() is self.highlights:
             self._show_highlights()
         if self._trend_visible():
             self._draw_trend()
+
+    def show_preview(self, preview) -> None:
+        """A rating being considered (a ``Preview``, or None): ghost bars where the
+        components would go and the total it would give, with its change."""
+        score = self.current_score
+        if score is None:
+            return
+        comparison = self.session.comparison() if preview is None else None
+        other = comparison.then if comparison is not None else None
+        ghost = dict(preview.outcome.components) if preview is not None else None
+        self.bars.show_rows(bar_rows(score, score.benchmark, other, ghost))
+        self.what_if_label.setText(what_if_text(preview, self.session.framework))
 
     def _interval_text(self, score: RoundScore) -> str:
         """The total's 90% interval, and the change since the round before (clear or not)."""
@@ -327,6 +363,8 @@ class ScorePanel(QWidget):
         return " · ".join(parts)
 
     def _show_empty(self) -> None:
+        self.compare_label.setVisible(False)
+        self.what_if_label.setText("")
         self.total_label.setText(DASH)
         self.interval_label.setText("")
         self.band_label.setText("")

@@ -69,13 +69,17 @@ def run_self_test(keep: Path | None = None) -> int:
 
 
 def _resources() -> str:
+    from onpoint_desktop.evidence.instruments import conditions_instrument, walkthrough_instrument
     from onpoint_desktop.framework import framework
     from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID, shipped_model
 
     areas = len(framework().areas)
     model = shipped_model(DEFAULT_MODEL_ID)
+    elements = len(walkthrough_instrument().elements)
+    conditions = len(conditions_instrument().conditions)
     return (
-        f"{areas} focus areas, model {model.id}, {len(model.recommendations)} recommendation texts"
+        f"{areas} focus areas, model {model.id}, {len(model.recommendations)} recommendation "
+        f"texts, {elements} walkthrough elements, {conditions} conditions for scale"
     )
 
 

@@ -29,20 +29,33 @@ from onpoint_desktop.workspace import RatingEvent, Round, Workspace, default_aut
 from onpoint_desktop.workspace.actions import Action, action_changes
 from ui.action_commands import ImportRemovalCommand, PlanCommand
 from ui.commands import RateCommand, Rating
+from ui.round_session import Preview, RoundHistory
 
-__all__ = ["DistrictSession", "Rating"]
+__all__ = ["BOARD_VIEWS", "DistrictSession", "Preview", "Rating"]
+
+# What the board shows (SPEC §12): the expert's ratings (the scored ones), the district
+# team's own, or the gap (the expert's level with the district's beside it).
+EXPERT, DISTRICT, GAP = "expert", "district", "gap"
+BOARD_VIEWS = {EXPERT: "Expert", DISTRICT: "District", GAP: "Gap"}
 
 
 def rating_of(event: RatingEvent | None) -> Rating:
-    return Rating(event.level, event.note) if event else Rating()
+    """What a tile shows of its latest event: a carried rating stays marked as carried
+    (a confirmed one is shown as any other rating)."""
+    if event is None:
+        return Rating()
+    return Rating(event.level, event.note, "carried" if event.carried else None)
 
 
-class DistrictSession(QObject):
+class DistrictSession(RoundHistory, QObject):
     """One open district: its workspace, the round on screen and the undo history."""
 
     changed = Signal(object)  # Changes: the one notification that the workspace changed
     roundShown = Signal(str)  # another round is on screen (nothing in the file changed)
+    viewChanged = Signal(str)  # the board shows another perspective (BOARD_VIEWS)
     failed = Signal(str)  # a user-actionable error from an undo/redo
+    compareShown = Signal(object)  # the round compared with (None: none); nothing changed
+    previewChanged = Signal(object)  # a Preview of a rating being considered, or None
 
     def __init__(
         self, workspace: Workspace, round_id: str | None = None, parent: QObject | None = None
@@ -54,7 +67,11 @@ class DistrictSession(QObject):
         self._closed = False
         self._round_id: str | None = None
         self._board: dict[str, RatingEvent] = {}
+        self._district: dict[str, RatingEvent] = {}  # the district's own ratings
+        self._view = EXPERT
         self._scores: dict[str, RoundScore] = {}
+        self._compare_id: str | None = None
+        self._basis = None  # (round id, ScoreBasis) of the round on screen
         rounds = {r.id for r in workspace.rounds()}
         start = round_id if round_id in rounds else None
         latest = workspace.latest_round()
@@ -159,25 +176,62 @@ class DistrictSession(QObject):
     def _show_round(self, round_id: str | None) -> None:
         self._round_id = round_id
         self._board = self.workspace.board(round_id) if round_id else {}
+        self._district = self.workspace.board(round_id, DISTRICT) if round_id else {}
 
-    def add_round(self, round_id: str, stage: str, label: str | None = None) -> Round:
-        """Add a round (one transaction) and switch to it."""
-        new, change = ops.add_round(self.workspace, round_id, stage, label)
+    def add_round(
+        self,
+        round_id: str,
+        stage: str,
+        label: str | None = None,
+        from_round: str | None = None,
+    ) -> Round:
+        """Add a round (one transaction) and switch to it; started from ``from_round``,
+        its ratings come carried forward."""
+        new, change = ops.add_round(self.workspace, round_id, stage, label, from_round=from_round)
         self._announce(change)
         self.set_round(new.id)
         return new
 
     # --- ratings ---------------------------------------------------------------------------
 
+    @property
+    def board_view(self) -> str:
+        """What the board shows: ``expert``, ``district`` or ``gap`` (BOARD_VIEWS)."""
+        return self._view
+
+    def set_board_view(self, view: str) -> None:
+        if view not in BOARD_VIEWS:
+            raise InputError(f"Unknown board view '{view}'; use {', '.join(BOARD_VIEWS)}.")
+        if view != self._view:
+            self._view = view
+            self.viewChanged.emit(view)
+
+    @property
+    def perspective(self) -> str:
+        """Whose ratings the board's keys set: the district's own in the District view,
+        else the expert's."""
+        return DISTRICT if self._view == DISTRICT else EXPERT
+
+    def _shown(self) -> dict[str, RatingEvent]:
+        return self._district if self._view == DISTRICT else self._board
+
     def rating(self, area_id: str) -> Rating:
+        """The rating a tile shows (the district's own in the District view)."""
+        return rating_of(self._shown().get(area_id))
+
+    def expert_rating(self, area_id: str) -> Rating:
         return rating_of(self._board.get(area_id))
+
+    def district_rating(self, area_id: str) -> Rating:
+        return rating_of(self._district.get(area_id))
 
     def last_event(self, area_id: str) -> RatingEvent | None:
         """The event behind the tile (who set it and when), if rated."""
-        return self._board.get(area_id)
+        return self._shown().get(area_id)
 
     def rated_count(self) -> tuple[int, int]:
-        """Focus areas rated in the round on screen, and how many there are."""
+        """Focus areas rated in the round on screen (the expert's: the score's), and how
+        many there are."""
         return len(self._board), len(self.framework.areas)
 
     def set_rating(self, area_id: str, level: int | None, note: str | None = None) -> bool:
@@ -197,7 +251,16 @@ class DistrictSession(QObject):
             return False
         label = self.framework.areas[area_id].label
         word = self.framework.level_label(level)
-        command = RateCommand(self, self._round_id, area_id, before, after, f"{label}: {word}")
+        whose = " (district's view)" if self.perspective == DISTRICT else ""
+        command = RateCommand(
+            self,
+            self._round_id,
+            area_id,
+            before,
+            after,
+            f"{label}: {word}{whose}",
+            self.perspective,
+        )
         self.undo_stack.push(command)
         if command.refused is not None:
             raise command.refused
@@ -207,18 +270,28 @@ class DistrictSession(QObject):
         """Set or clear the level, keeping the evidence note when a level remains."""
         return self.set_rating(area_id, level, self.rating(area_id).note)
 
-    def apply_rating(self, round_id: str, area_id: str, rating: Rating) -> None:
+    def apply_rating(
+        self, round_id: str, area_id: str, rating: Rating, perspective: str = EXPERT
+    ) -> None:
         """Append one rating event (a command's do, undo or redo) and announce it."""
         event, change = ops.rate(
-            self.workspace, round_id, area_id, rating.level, rating.note, author=self.author
+            self.workspace,
+            round_id,
+            area_id,
+            rating.level,
+            rating.note,
+            author=self.author,
+            kind=rating.kind,
+            perspective=perspective,
         )
+        board = self._district if perspective == DISTRICT else self._board
         if round_id != self._round_id:
             self._show_round(round_id)
             self.roundShown.emit(round_id)
         elif event.level is None:
-            self._board.pop(area_id, None)
+            board.pop(area_id, None)
         else:
-            self._board[area_id] = event
+            board[area_id] = event
         self._announce(change)
 
     def report_failure(self, error: OnpointError) -> None:
@@ -346,8 +419,56 @@ class DistrictSession(QObject):
         self._announce(ops.responses_changes(record["round_id"]))
         return record
 
+    # --- visit evidence (SPEC §12): never part of the score ---------------------------------
+
+    def walkthroughs(self, round_id: str | None = None) -> list:
+        rid = round_id or self._round_id
+        return self.workspace.walkthroughs(rid) if rid else []
+
+    def walkthrough_profile(self, round_id: str | None = None):
+        rid = round_id or self._round_id
+        return self.workspace.walkthrough_profile(rid) if rid else None
+
+    def add_walkthrough(self, **observation):
+        """Record one observed classroom in the round on screen (one transaction)."""
+        if self._round_id is None:
+            raise InputError(
+                "Add a round first (Round ▸ Add round…); walkthroughs belong to a round."
+            )
+        walkthrough, change = ops.add_walkthrough(self.workspace, self._round_id, **observation)
+        self._announce(change)
+        return walkthrough
+
+    def known_schools(self) -> list[str]:
+        """Schools named by this round's walkthroughs and survey responses, for pick lists."""
+        schools = {w.school for w in self.walkthroughs()}
+        if self._round_id:
+            schools |= set(self.workspace.schools(self._round_id))
+        return sorted(schools, key=str.casefold)
+
+    def perspective_gaps(self) -> list:
+        return self.workspace.perspective_gaps(self._round_id) if self._round_id else []
+
+    def conditions(self) -> dict:
+        return self.workspace.conditions(self._round_id) if self._round_id else {}
+
+    def readiness(self) -> list:
+        return self.workspace.readiness(self._round_id) if self._round_id else []
+
+    def rate_condition(self, condition_id: str, state: str | None, note: str | None = None):
+        if self._round_id is None:
+            raise InputError(
+                "Add a round first (Round ▸ Add round…); conditions belong to a round."
+            )
+        event, change = ops.rate_condition(
+            self.workspace, self._round_id, condition_id, state, note, self.author
+        )
+        self._announce(change)
+        return event
+
     def _announce(self, change: Changes) -> None:
         """Forget the scores the change touches, then tell every view once."""
+        self._basis = None
         if change.rounds or change.benchmark:
             self._scores.clear()
         else:

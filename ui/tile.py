@@ -61,6 +61,7 @@ def tile_keys(framework: Framework) -> tuple[TileKey, ...]:
             (Key.Key_0, Key.Key_Delete, Key.Key_Backspace), "0, Delete", "Clear the rating", "clear"
         ),
         TileKey((Key.Key_Return, Key.Key_Enter), "Enter", "Edit the evidence note", "note"),
+        TileKey((Key.Key_C,), "C", "Confirm a carried rating (keep it as it was)", "confirm"),
         TileKey((Key.Key_Menu,), "Menu key", "Open the rating menu", "menu"),
         TileKey((Key.Key_F10,), "Shift+F10", "Open the rating menu", "menu", SHIFT),
         TileKey((Key.Key_Left,), "Left", "Select the focus area to the left", "move", step=(-1, 0)),
@@ -83,6 +84,8 @@ MOUSE_GESTURES = (
 def accessible_name(area: FocusArea, rating: Rating, framework: Framework) -> str:
     """What a screen reader says for a tile, e.g. "PL Vision Alignment: Developing, has note"."""
     text = f"{area.label}: {framework.level_label(rating.level)}"
+    if rating.carried:
+        text += ", carried from the previous round"
     return text + ", has note" if rating.note else text
 
 
@@ -100,6 +103,7 @@ class Tile(QWidget):
 
     levelRequested = Signal(str, object)  # area id, level (None clears)
     noteRequested = Signal(str)
+    confirmRequested = Signal(str)  # area id: keep its carried rating
     menuRequested = Signal(str, QPoint)  # area id, global position
     moveRequested = Signal(str, int, int)  # area id, dx, dy
     selected = Signal(str)  # area id: the tile took the keyboard focus
@@ -117,7 +121,9 @@ class Tile(QWidget):
         self.keys = keys
         self.fills = level_colours(len(framework.levels))
         self.rating = Rating()
+        self.caption: str | None = None  # replaces the level's word (the Gap view)
         self.current = False  # the board's selected tile (shown even without focus)
+        self.compared: tuple[str, int | None] | None = None  # (▲/▼/new/cleared, level then)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         # It paints every pixel (its corners in the window colour), so a rating repaints
         # this tile alone, not the board and window behind it.
@@ -129,12 +135,23 @@ class Tile(QWidget):
         )
         self.set_rating(Rating())
 
-    def set_rating(self, rating: Rating) -> None:
+    def set_rating(self, rating: Rating, caption: str | None = None) -> None:
+        """Show ``rating``; ``caption`` (the Gap view's "Expert 2 · District 4 · +2")
+        replaces the level's word under the name."""
         self.rating = rating
+        self.caption = caption
         name = accessible_name(self.area, rating, self.framework)
+        if caption:
+            name = f"{self.area.label}: expert → district {caption}"
         self.setAccessibleName(name)
         self.setToolTip(tooltip_html(name, rating.note))
         self.update()
+
+    def set_comparison(self, compared: tuple[str, int | None] | None) -> None:
+        """Show how the level moved since the round compared with: (mark, level then)."""
+        if compared != self.compared:
+            self.compared = compared
+            self.update()
 
     def set_current(self, current: bool) -> None:
         """Make this the board's one Tab stop (roving focus) and mark it selected."""
@@ -168,6 +185,8 @@ class Tile(QWidget):
             self.levelRequested.emit(self.area.id, None)
         elif command == "note":
             self.noteRequested.emit(self.area.id)
+        elif command == "confirm":
+            self.confirmRequested.emit(self.area.id)
         elif command == "menu":
             self.menuRequested.emit(self.area.id, self.mapToGlobal(self.rect().center()))
         elif command == "move":
@@ -222,6 +241,13 @@ class Tile(QWidget):
             hatch.setAlpha(40)
             painter.fillPath(path, QBrush(hatch, Qt.BrushStyle.BDiagPattern))
             painter.setPen(QPen(outline, 1.5, Qt.PenStyle.DashLine))
+        elif self.rating.carried:
+            # Carried from the previous round, not yet confirmed: the fill faded towards
+            # the window and a dotted outline, the word says "carried" too.
+            veil = QColor(pal.window().color())
+            veil.setAlpha(120)
+            painter.fillPath(path, veil)
+            painter.setPen(QPen(pal.text().color(), 1.6, Qt.PenStyle.DotLine))
         else:
             painter.setPen(QPen(outline, 1.2))
         painter.drawPath(path)
@@ -241,7 +267,14 @@ class Tile(QWidget):
         label_font = QFont(self.font())
         painter.setFont(label_font)
         word_height = painter.fontMetrics().height()
-        label_box = inner_box.adjusted(0, 0, -12 if self.rating.note else 0, -word_height)
+        mark = ""
+        if self.compared is not None:
+            sign, then = self.compared
+            was = "—" if then is None else str(then)
+            mark = f"{sign} was {was}" if sign in ("▲", "▼") else f"{sign}, was {was}"
+        mark_width = painter.fontMetrics().horizontalAdvance(mark) + 6 if mark else 0
+        note_width = 14 if self.rating.note else 0
+        label_box = inner_box.adjusted(0, 0, -note_width - mark_width, -word_height)
         painter.drawText(
             label_box, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, self.area.label
         )
@@ -251,7 +284,19 @@ class Tile(QWidget):
         word = self.framework.level_label(level)
         if level is not None:
             word = f"{level} · {word}"
+        if self.rating.carried:
+            ink = pal.text().color()  # on the faded fill
+            painter.setPen(ink)
+            word = f"↻ {word}"  # carried from the previous round (said in full to readers)
+        if self.caption:
+            word = self.caption
         painter.drawText(inner_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, word)
+        if mark:  # the change since the round compared with, top right
+            painter.setFont(label_font)
+            mark_box = inner_box.adjusted(0, 0, -note_width, 0)
+            painter.drawText(
+                mark_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, mark
+            )
         if self.rating.note:
             paint_note_marker(painter, box.right() - 16, box.top() + 6, ink)
         painter.end()

@@ -28,6 +28,7 @@ COMMANDS = {
     "board": "workspace_commands",
     "areas": "workspace_commands",
     "score": "score_command",
+    "plan": "plan_command",
     "model": "model_commands",
     "backups": "backup_commands",
     "import-survey": "survey_commands",
@@ -40,6 +41,8 @@ COMMANDS = {
     "hq": "hq_commands",
     "action": "action_commands",
     "notes": "action_commands",
+    "walkthrough": "evidence_commands",
+    "conditions": "evidence_commands",
 }
 COMMAND_MODULES = tuple(f"onpoint_desktop.cli.{m}" for m in dict.fromkeys(COMMANDS.values()))
 

@@ -51,6 +51,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="one JSON document (onpoint-hq-list/1)")
     p.set_defaults(run=run_list)
 
+    p = sub.add_parser(
+        "walkthroughs", help="the Core Four profile of observed classrooms, per stage"
+    )
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(run=run_walkthroughs)
+
     p = sub.add_parser("benchmark", help="build the signed benchmark pack consultants import")
     p.add_argument("hq_db", metavar="HQ_DB", type=Path)
     p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path)
@@ -164,6 +171,14 @@ def render_outcome(o) -> str:
             f"+{counted(a['rounds'], 'round')}, "
             f"+{counted(a['rating_events'], 'rating event')}, "
             f"+{counted(a['survey_responses'], 'response')}"
+            + "".join(
+                f", +{counted(a[key], noun)}"
+                for key, noun in (
+                    ("walkthroughs", "walkthrough"),
+                    ("condition_events", "condition"),
+                )
+                if a.get(key)
+            )
         )
         if a.get("action_events"):
             line += f", +{counted(a['action_events'], 'action-plan event')}"
@@ -210,6 +225,33 @@ def run_list(args: argparse.Namespace) -> int:
             print(line)
         print()
         print(render_conflicts(conflicts(hq.conn), "Conflicts"))
+    return 0
+
+
+def run_walkthroughs(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.hq_evidence import stage_profiles_json
+    from onpoint_desktop.sync.hq_store import HQStore
+
+    with HQStore.open(args.hq_db) as hq:
+        doc = stage_profiles_json(hq)
+    if args.json:
+        print(json.dumps(doc, indent=2, ensure_ascii=True))
+        return 0
+    if not doc["stages"]:
+        print("No stage has enough observed classrooms to show a profile yet.")
+        return 0
+    from onpoint_desktop.evidence.instruments import walkthrough_instrument
+
+    labels = {e.id: e.label for e in walkthrough_instrument().elements}
+    print(f"{'':<36}" + "".join(f"{label:>14}" for label in doc["levels"]))
+    for stage in doc["stages"]:
+        print(
+            f"{stage['label']}: {counted(stage['n'], 'classroom')} in "
+            f"{counted(stage['districts'], 'district')}"
+        )
+        for element, data in stage["elements"].items():
+            shares = "".join(f"{count / stage['n']:>14.0%}" for count in data["counts"])
+            print(f"  {labels.get(element, element):<34}{shares}")
     return 0
 
 

@@ -7,6 +7,8 @@ import json
 import textwrap
 from pathlib import Path
 
+from onpoint_desktop.compare import Comparison, compare_rounds
+from onpoint_desktop.errors import InputError
 from onpoint_desktop.limits import escaped
 from onpoint_desktop.response_rates import response_rates
 from onpoint_desktop.scoring import RoundScore, recommendations_for
@@ -26,21 +28,69 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="survey sub-scores per school (small groups hidden)",
     )
+    p.add_argument(
+        "--compare",
+        metavar="OTHER",
+        help="set the round beside another round: level changes and score differences",
+    )
     p.set_defaults(run=run_score)
 
 
 def run_score(args: argparse.Namespace) -> int:
     with Workspace.open(args.db, backup=False) as ws:  # looks only: nothing to back up
         score = ws.score(args.round)
+        comparison = compare_rounds(ws, score.round, args.compare) if args.compare else None
+        if args.by_school and comparison is not None:
+            raise InputError("--compare and --by-school cannot be used together.")
         if args.json:
             data = score.to_json()
             data.update(response_rates(ws, score.round).to_json())
+            if comparison is not None:
+                data["compare"] = comparison.to_json()
             print(json.dumps(data, indent=2, ensure_ascii=False))
+        elif comparison is not None:
+            print(render_comparison(ws, comparison))
         elif args.by_school:
             print(render_by_school(ws, score.round))
         else:
             print(render_score(ws, score))
     return 0
+
+
+def render_comparison(ws: Workspace, comparison: Comparison) -> str:
+    """The round beside another: total and components with their differences, then the
+    areas whose level changed (▲ up, ▼ down)."""
+    now, then = comparison.now, comparison.then
+    fw = ws.framework
+    lines = [
+        f"{escaped(now.district)} — round {escaped(now.round)} ({fw.stage_label(now.stage)}) "
+        f"compared with {escaped(then.round)} ({fw.stage_label(then.stage)})",
+        "",
+        f"{'':<33} {escaped(now.round)[:9]:>9} {escaped(then.round)[:9]:>9} {'Change':>8}",
+        f"{'Onpoint score':<33} {_num(now.total, '.1f'):>9} {_num(then.total, '.1f'):>9} "
+        f"{_signed(comparison.total_delta):>8}",
+    ]
+    for c in now.components:
+        lines.append(
+            f"{c.name:<33} {_num(c.score, '.1f'):>9} {_num(then.value(c.id), '.1f'):>9} "
+            f"{_signed(comparison.component_delta(c.id)):>8}"
+        )
+    lines.append("")
+    if not comparison.areas:
+        lines.append("No focus area's level changed.")
+    else:
+        lines.append("Focus areas whose level changed:")
+    for change in comparison.areas:
+        label = fw.areas[change.area].label
+        lines.append(
+            f"  {change.mark or ' ':<7} {label:<58} {fw.level_label(change.then)} → "
+            f"{fw.level_label(change.now)}"
+        )
+    return "\n".join(lines)
+
+
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.1f}"
 
 
 def _num(value: float | None, fmt: str) -> str:

@@ -50,6 +50,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_benchmark_import)
 
 
+def evidence_counts(counts: dict) -> str:
+    """ ", 44 walkthroughs, 10 condition events" when a bundle carries visit evidence."""
+    shown = [
+        counted(counts[key], noun)
+        for key, noun in (("walkthroughs", "walkthrough"), ("condition_events", "condition event"))
+        if counts.get(key)
+    ]
+    return "".join(f", {text}" for text in shown)
+
+
 def run_export(args: argparse.Namespace) -> int:
     from onpoint_desktop.sync.bundle import export_bundle
 
@@ -60,7 +70,7 @@ def run_export(args: argparse.Namespace) -> int:
         f"{counted(counts['rounds'], 'round')}, "
         f"{counted(counts['rating_events'], 'rating event')}, "
         f"{counted(counts['survey_responses'], 'survey response')}"
-        f"{plan_counts_text(counts)}."
+        f"{plan_counts_text(counts)}{evidence_counts(counts)}."
     )
     signer = keys.identity()
     print(
@@ -130,6 +140,7 @@ def run_verify(args: argparse.Namespace) -> int:
         f"  Contents    {counted(c['rounds'], 'round')}, "
         f"{counted(c['rating_events'], 'rating event')}, "
         f"{counted(c['survey_responses'], 'survey response')}{plan_counts_text(c)}"
+        f"{evidence_counts(c)}"
     )
     print(
         f"  Encrypted   for HQ key {bundle.sealed_for}" if bundle.sealed_for else "  Encrypted   no"

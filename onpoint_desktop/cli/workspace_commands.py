@@ -1,4 +1,5 @@
-"""Workspace commands: demo, init, round add/list, rate, board, areas."""
+"""Workspace commands: demo, init, round add/list (and ``round_commands``), rate, board,
+areas."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import argparse
 from pathlib import Path
 
 from onpoint_desktop import framework
+from onpoint_desktop.cli.round_commands import register_round_history
 from onpoint_desktop.cli.survey_commands import register_round_invited
+from onpoint_desktop.english import counted
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.limits import escaped
 from onpoint_desktop.workspace import Workspace
+from onpoint_desktop.workspace.latest import EXPERT, PERSPECTIVES
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -32,6 +36,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--stage", required=True, metavar="STAGE", help="planning, year1, year2 or year3"
     )
     p.add_argument("--label", help="display label (default: the round id)")
+    p.add_argument(
+        "--from",
+        dest="from_round",
+        metavar="PREVIOUS",
+        help="start from this round: its ratings are carried forward until confirmed",
+    )
     p.set_defaults(run=run_round_add)
     p = sub.add_parser("list", help="list the rounds of a district")
     p.add_argument("db", metavar="DB", type=Path)
@@ -44,6 +54,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("model", metavar="MODEL", help="a model id ('onpoint model list DB')")
     p.set_defaults(run=run_round_set_model)
     register_round_invited(sub)
+    register_round_history(sub)
 
     p = commands.add_parser("rate", help="rate a focus area (LEVEL 1-4, or 0 to clear)")
     p.add_argument("db", metavar="DB", type=Path)
@@ -52,11 +63,29 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("level", metavar="LEVEL", help="1 Not started … 4 Established; 0 clears")
     p.add_argument("--note", help="evidence note")
     p.add_argument("--author", help="who rates (default: $ONPOINT_AUTHOR or your user name)")
+    p.add_argument(
+        "--perspective",
+        choices=PERSPECTIVES,
+        default=EXPERT,
+        help="the consultant's rating (expert, the default; the only one scored) or the "
+        "district team's own self-assessment (district)",
+    )
     p.set_defaults(run=run_rate)
 
     p = commands.add_parser("board", help="show the bingo board of a round")
     p.add_argument("db", metavar="DB", type=Path)
     p.add_argument("--round", metavar="ROUND", help="default: the latest round")
+    view = p.add_mutually_exclusive_group()
+    view.add_argument(
+        "--perspective",
+        choices=PERSPECTIVES,
+        default=EXPERT,
+        help="whose ratings to show (default: expert)",
+    )
+    view.add_argument(
+        "--gap", action="store_true", help="expert and district side by side, with the gap"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON (with --gap)")
     p.set_defaults(run=run_board)
 
     p = commands.add_parser("areas", help="list the focus areas of the framework")
@@ -85,11 +114,19 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_round_add(args: argparse.Namespace) -> int:
     with Workspace.open(args.db) as ws:
-        rnd = ws.add_round(args.round, args.stage, args.label)
+        rnd = ws.add_round(args.round, args.stage, args.label, from_round=args.from_round)
         print(
             f"Added round {rnd.id} ({ws.framework.stage_label(rnd.stage)}), scored with "
             f"model {rnd.model_id}."
         )
+        if args.from_round:
+            carried = len(ws.carried(rnd.id))
+            actions = len(ws.actions(rnd.id))
+            print(
+                f"Carried {counted(carried, 'rating')} and {counted(actions, 'open action')} "
+                f"forward from {args.from_round}; confirm the ratings with 'onpoint round "
+                f"confirm {args.db} {rnd.id}' or rate them anew."
+            )
     return 0
 
 
@@ -101,10 +138,18 @@ def run_round_list(args: argparse.Namespace) -> int:
             respondents = ", ".join(
                 f"{counts.get(role, 0)} {role}s" for role in ws.round_model(rnd.id).roles
             )
+            carried = len(ws.carried(rnd.id))
+            name = f" '{escaped(rnd.label)}'" if rnd.label != rnd.id else ""
             print(
                 f"{escaped(rnd.id):<12} {ws.framework.stage_label(rnd.stage):<9} "
                 f"{rated:>2}/{len(ws.framework.areas)} areas rated  {respondents}  "
-                f"model {rnd.model_id}"
+                f"model {rnd.model_id}" + (f"  {carried} carried" if carried else "") + name
+            )
+        deleted = ws.deleted_rounds()
+        if deleted:
+            print(
+                "Deleted (kept in the file; 'onpoint round restore' brings one back): "
+                + ", ".join(escaped(r) for r in deleted)
             )
     return 0
 
@@ -153,11 +198,17 @@ def run_rate(args: argparse.Namespace) -> int:
     level = parse_level(args.level)
     with Workspace.open(args.db) as ws:
         warn_if_clock_behind(ws)
-        ws.rate(args.round, args.area, level, args.note, args.author)
+        ws.rate(args.round, args.area, level, args.note, args.author, args.perspective)
         label = ws.framework.areas[args.area].label
         total = ws.score(args.round).total
         shown = "—" if total is None else f"{total:.1f}"
-        print(f"{label}: {ws.framework.level_label(level)}. Onpoint score now {shown}.")
+        if args.perspective != EXPERT:
+            print(
+                f"{label}: {ws.framework.level_label(level)} in the district's own view "
+                f"(not scored). Onpoint score stays {shown}."
+            )
+        else:
+            print(f"{label}: {ws.framework.level_label(level)}. Onpoint score now {shown}.")
     return 0
 
 
@@ -166,19 +217,69 @@ def run_board(args: argparse.Namespace) -> int:
         rnd = ws.get_round(args.round) if args.round else ws.latest_round()
         if rnd is None:
             raise InputError("This district has no rounds yet; add one with 'round add'.")
-        board = ws.board(rnd.id)
+        if args.gap:
+            print(render_gap(ws, rnd.id, as_json=args.json))
+            return 0
+        if args.json:
+            raise InputError("--json goes with --gap; 'onpoint score DB --json' has the board.")
+        board = ws.board(rnd.id, args.perspective)
+        whose = "" if args.perspective == EXPERT else ", the district's own view"
         print(
             f"{escaped(ws.district.name)}: round {escaped(rnd.id)} "
-            f"({ws.framework.stage_label(rnd.stage)})"
+            f"({ws.framework.stage_label(rnd.stage)}{whose})"
         )
         for category in ws.framework.categories:
             print(f"\n{category.label}")
             for area in category.areas:
                 event = board.get(area.id)
                 level = ws.framework.level_label(event.level if event else None)
+                if event and event.carried:
+                    level += " (carried)"
                 note = f"  — {escaped(event.note)}" if event and event.note else ""
                 print(f"  {area.label:<58} {level}{note}")
     return 0
+
+
+def render_gap(ws: Workspace, round_id: str, *, as_json: bool = False) -> str:
+    """Expert and district levels of each focus area side by side, with the gap."""
+    import json
+
+    from onpoint_desktop.evidence.profiles import largest_gaps
+
+    fw = ws.framework
+    gaps = ws.perspective_gaps(round_id)
+    largest = largest_gaps(gaps)
+    if as_json:
+        return json.dumps(
+            {
+                "round": round_id,
+                "areas": [
+                    {"area": g.area, "expert": g.expert, "district": g.district, "gap": g.gap}
+                    for g in gaps
+                ],
+                "largest_gaps": [g.area for g in largest],
+            },
+            indent=2,
+        )
+    by_area = {g.area: g for g in gaps}
+    lines = [f"{escaped(ws.district.name)}: round {escaped(round_id)}, expert vs district"]
+    for category in fw.categories:
+        lines.append(f"\n{category.label:<60} {'Expert':<16} {'District':<16} Gap")
+        for area in category.areas:
+            g = by_area[area.id]
+            lines.append(
+                f"  {area.label:<58} {fw.level_label(g.expert):<16} "
+                f"{fw.level_label(g.district):<16} {g.gap_text}"
+            )
+    if largest:
+        named = "; ".join(f"{fw.areas[g.area].label} ({g.gap_text})" for g in largest)
+        lines.append(f"\nLargest gaps (district minus expert): {named}.")
+    elif not any(g.district for g in gaps):
+        lines.append(
+            "\nNo district self-assessment yet: 'onpoint rate DB --round R AREA LEVEL "
+            "--perspective district'."
+        )
+    return "\n".join(lines)
 
 
 def run_areas(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from onpoint_desktop.breakdown import SchoolBreakdown
 from onpoint_desktop.framework import FocusArea, Framework, ScoringModel
 from onpoint_desktop.landmarks import LandmarkReading, read_landmarks
 from onpoint_desktop.report.text import clean
+from onpoint_desktop.report.visit_content import VisitEvidence, gather_visit
 from onpoint_desktop.response_rates import ResponseRates, response_rates
 from onpoint_desktop.scoring import ComponentScore, RoundScore, recommendations_for
 from onpoint_desktop.survey_results import Gap, ItemResult, gaps, item_results
@@ -77,6 +78,7 @@ class ReportContent:
     actions: tuple[Action, ...] = ()  # the round's action plan (text cleaned)
     action_changes: Mapping[str, str] = dataclasses.field(default_factory=dict)  # id → words
     closed_before: tuple[Action, ...] = ()  # the previous round's actions done or dropped
+    visit: VisitEvidence | None = None  # walkthroughs, district view, conditions (SPEC §12)
 
     @property
     def previous(self) -> RoundResult | None:
@@ -146,6 +148,7 @@ def gather(
             score.benchmark, ws.framework, [(r.round.label, r.score) for r in history]
         ),
         response_rates=response_rates(ws, rnd.id),
+        visit=gather_visit(ws, rnd.id),
     )
     recs = recommendations_for(score)
     previous = history[-2].round.id if len(history) > 1 else None

@@ -21,6 +21,7 @@ from onpoint_desktop.report import (
     results,
     summary,
     survey_items,
+    visit_sections,
 )
 from onpoint_desktop.report.cases import coverage
 from onpoint_desktop.report.charts import Chart
@@ -49,6 +50,9 @@ SECTIONS = (
     "highlights",
     "action plan",
     "survey",
+    "walkthroughs",
+    "perspectives",
+    "conditions",
     "board",
     "methodology",
 )
@@ -70,6 +74,9 @@ def build_document(
         results.add_highlights,
         action_plan.add_action_plan,
         _survey,
+        visit_sections.add_walkthroughs,
+        visit_sections.add_perspectives,
+        visit_sections.add_conditions,
         board.add_board,
         methodology.add_methodology,
     ):

@@ -59,7 +59,8 @@ def check_destination(out_path: Path) -> Path:
 
 
 def chart_count(content: ReportContent) -> int:
-    return 3 if len(content.history) > 1 else 1
+    walkthroughs = content.visit is not None and content.visit.has_walkthroughs
+    return (3 if len(content.history) > 1 else 1) + walkthroughs
 
 
 def render_charts(
@@ -68,9 +69,13 @@ def render_charts(
     """Each chart once: the components against the benchmark, and the trends when the
     district has more than one round. ``step()`` runs after each chart."""
     drawers = {"components": charts.components_chart}
-    if chart_count(content) > 1:
+    if len(content.history) > 1:
         drawers["total_trend"] = trend_charts.total_trend_chart
         drawers["component_trend"] = trend_charts.component_trend_chart
+    if content.visit is not None and content.visit.has_walkthroughs:
+        from onpoint_desktop.report.visit_chart import walkthrough_chart
+
+        drawers["walkthroughs"] = lambda c: walkthrough_chart(c.visit)
     rendered = {}
     for name, draw in drawers.items():
         rendered[name] = draw(content)

@@ -13,13 +13,15 @@ state the workspace really was in. The bundle holds:
                            ``hmac-sha256:<hex>`` under the workspace's secret), school and
                            answers (item id → raw value). Identifying columns were never
                            stored, and respondents' free-text comments are left out.
-
 ``action_events.jsonl``    every action-plan event (append-only, as ``workspace.actions``
                            keeps them), in the workspace's order
 ``survey_removals.jsonl``  the responses removed with a survey import: round, role,
                            response key (HMAC, as above) and when, one per line
+``walkthroughs.jsonl``     every observed classroom (school, grade band, subject, date,
+                           observer, the Core Four levels and notes; no teacher or student)
+``condition_events.jsonl`` every rating of a condition for scale (append-only history)
 
-plus ``manifest.json`` (format ``onpoint-bundle/3``, bundle id, creation time, app and
+plus ``manifest.json`` (format ``onpoint-bundle/4``, bundle id, creation time, app and
 scoring-model versions, district and workspace UUIDs, the consultant's id, name and
 public key, and per-entry size and SHA-256) and ``manifest.sig`` (the Ed25519 signature
 of the manifest's bytes). When HQ's public key is configured the whole signed payload is
@@ -47,6 +49,7 @@ from onpoint_desktop.sync import envelope, keys
 from onpoint_desktop.sync.format import (
     ACTION_EVENTS,
     BUNDLE_FORMAT,
+    CONDITION_EVENTS,
     DISTRICT,
     MANIFEST,
     RATING_EVENTS,
@@ -54,6 +57,7 @@ from onpoint_desktop.sync.format import (
     SIGNATURE,
     SURVEY_REMOVALS,
     SURVEY_RESPONSES,
+    WALKTHROUGHS,
     canonical_json,
     json_lines,
 )
@@ -99,6 +103,8 @@ def _entries(content: BundleContent) -> dict[str, bytes]:
         SURVEY_RESPONSES: json_lines(content.survey_responses),
         ACTION_EVENTS: json_lines(content.action_events),
         SURVEY_REMOVALS: json_lines(content.survey_removals),
+        WALKTHROUGHS: json_lines(content.walkthroughs),
+        CONDITION_EVENTS: json_lines(content.condition_events),
     }
 
 

@@ -10,35 +10,53 @@ and counts that match the manifest. JSON nested deeper than any record is refuse
 (``safe_json``). Any failure is a :class:`BundleRefused` naming the file, the entry, the
 line and the field. Each round names its scoring model (bundles of release 1 name one
 model, in the manifest, for all); a round's responses are checked against the instruments
-of the round's model.
+of the round's model. Visit evidence (format 3: each event's perspective, walkthroughs,
+condition events) is checked against the evidence instruments the same way.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from onpoint_desktop import clock, limits
 from onpoint_desktop.errors import ResourceError
+from onpoint_desktop.evidence.instruments import conditions_instrument, walkthrough_instrument
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import ModelCatalogue
 from onpoint_desktop.sync import safe_json
 from onpoint_desktop.sync.format import (
     ACTION_EVENTS,
-    BUNDLE_FORMAT,
     BUNDLE_FORMAT_1,
+    CONDITION_EVENTS,
     DISTRICT,
     RATING_EVENTS,
     RESPONSE_KEY_PREFIX,
     ROUNDS,
     SURVEY_REMOVALS,
     SURVEY_RESPONSES,
+    WALKTHROUGHS,
     BundleRefused,
+    carries_evidence,
+    data_entries,
     quoted,
 )
 from onpoint_desktop.sync.staging import Staging
+from onpoint_desktop.workspace.latest import EXPERT, PERSPECTIVES
+from onpoint_desktop.workspace.records import CARRIED, CONFIRMED
+from onpoint_desktop.workspace.round_log import (
+    ADDED,
+    DELETED,
+    RENAMED,
+    RESTORED,
+    ROUND_EVENT_KINDS,
+    STAGE,
+)
 
+RATING_KINDS = (CARRIED, CONFIRMED)
+MAX_ROUND_EVENTS = 10_000  # of one round: renames and stage changes are a handful
 RECORD_DEPTH = 4  # a response line is the deepest record: {"answers": {...}}
 MAX_KEY = 20_000  # characters of a survey tool's response key (bundles of the first release)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as str(UUID)
@@ -86,6 +104,10 @@ class ContentReader:
         self.staging = staging
         self.not_after = not_after
         self.first_format = manifest.get("format") == BUNDLE_FORMAT_1
+        self.entries = data_entries(manifest.get("format"))
+        self.evidence = carries_evidence(manifest.get("format"))
+        self.walkthroughs = 0
+        self.condition_events = 0
         self.models = models or ModelCatalogue()
         self.model_id = manifest.get("model")
         scoring_model(self.models, self.model_id, source)
@@ -194,6 +216,8 @@ class ContentReader:
                     "position": position,
                     "created_at": self.instant(r, "created_at", where),
                     "model": round_model,
+                    "deleted": r.get("deleted") is True,
+                    "events": self.round_history(r, rid, where),
                 }
             )
         return rounds
@@ -216,10 +240,10 @@ class ContentReader:
         if level is not None and not _whole(level, self.levels):
             top = self.framework.max_level
             raise self.fail(where, f"has rating level {quoted(level)}, not 1–{top} or null")
-        note = e.get("note")
-        problem = limits.note_problem(note)
-        if problem:
-            raise self.fail(where, f"has an evidence note that {problem}")
+        note = self.note(e.get("note"), where)
+        perspective = e.get("perspective", EXPERT) if self.evidence else EXPERT
+        if not _among(perspective, PERSPECTIVES):
+            raise self.fail(where, f"has perspective {quoted(perspective)}, not expert or district")
         self.staging.add_event(
             (
                 self.uuid(e, "uuid", where),
@@ -230,8 +254,142 @@ class ContentReader:
                 note,
                 self.name(e, "author", where),
                 self.instant(e, "created_at", where),
+                self.rating_kind(e, where),
+                perspective,
             )
         )
+
+    def note(self, note: object, where: str) -> str | None:
+        problem = limits.note_problem(note)
+        if problem:
+            raise self.fail(where, f"has a note that {problem}")
+        return note  # type: ignore[return-value]
+
+    def seq(self, record: dict, where: str) -> int:
+        seq = record.get("seq")
+        if not _whole(seq, range(1, 2**62)):
+            raise self.fail(where, f"has 'seq' {quoted(seq)}, not a whole number from 1")
+        return seq  # type: ignore[return-value]
+
+    def known_round(self, record: dict, where: str) -> str:
+        if not _among(record.get("round"), self.round_ids):
+            raise self.fail(where, f"names unknown round {quoted(record.get('round'))}")
+        return record["round"]
+
+    def walkthrough_line(self, number: int, line: bytes) -> None:
+        where = f"{WALKTHROUGHS} line {number}"
+        w = self.record(line, where)
+        self.walkthroughs += 1
+        instrument = walkthrough_instrument()
+        if w.get("instrument") != instrument.id:
+            raise self.fail(where, f"names unknown instrument {quoted(w.get('instrument'))}")
+        levels, notes = w.get("levels"), w.get("notes")
+        if (
+            not isinstance(levels, dict)
+            or set(levels) != set(instrument.element_ids)
+            or not all(_whole(v, range(len(instrument.levels))) for v in levels.values())
+        ):
+            raise self.fail(where, f"has levels {quoted(levels)}, not one 0–3 per element")
+        if not isinstance(notes, dict) or not set(notes) <= set(instrument.element_ids):
+            raise self.fail(where, "has notes that are not keyed by the instrument's elements")
+        for text in notes.values():
+            if text is None:
+                raise self.fail(where, "has an empty element note")
+            self.note(text, where)
+        observed_on = w.get("observed_on")
+        try:
+            date.fromisoformat(observed_on)  # type: ignore[arg-type]
+            if len(observed_on) != 10:  # type: ignore[arg-type]
+                raise ValueError
+        except (TypeError, ValueError):
+            raise self.fail(where, f"has 'observed_on' {quoted(observed_on)}, not a date") from None
+        self.staging.add_walkthrough(
+            (
+                self.uuid(w, "uuid", where),
+                self.seq(w, where),
+                self.known_round(w, where),
+                instrument.id,
+                self.name(w, "school", where),
+                self.name(w, "grade_band", where),
+                self.name(w, "subject", where),
+                observed_on,
+                self.name(w, "observer", where),
+                json.dumps(levels, sort_keys=True),
+                json.dumps(notes, sort_keys=True, ensure_ascii=False),
+                self.note(w.get("note"), where),
+                self.instant(w, "created_at", where),
+            )
+        )
+
+    def condition_line(self, number: int, line: bytes) -> None:
+        where = f"{CONDITION_EVENTS} line {number}"
+        c = self.record(line, where)
+        self.condition_events += 1
+        instrument = conditions_instrument()
+        if not _among(c.get("condition"), instrument.by_id):
+            raise self.fail(where, f"names unknown condition {quoted(c.get('condition'))}")
+        state = c.get("state")
+        if state is not None and not _among(state, instrument.state_by_id):
+            raise self.fail(where, f"has state {quoted(state)}, not one of the instrument's")
+        self.staging.add_condition_event(
+            (
+                self.uuid(c, "uuid", where),
+                self.seq(c, where),
+                self.known_round(c, where),
+                c["condition"],
+                state,
+                self.note(c.get("note"), where),
+                self.name(c, "author", where),
+                self.instant(c, "created_at", where),
+            )
+        )
+
+    def rating_kind(self, e: dict, where: str) -> str | None:
+        """``carried`` / ``confirmed`` (SPEC §11), or absent (older bundles: all absent)."""
+        kind = e.get("kind")
+        if kind is not None and kind not in RATING_KINDS:
+            raise self.fail(where, f"has 'kind' {quoted(kind)}, not carried or confirmed")
+        return kind
+
+    def round_history(self, r: dict, rid: str, where: str) -> list[dict[str, Any]]:
+        """A round record's round events (SPEC §11; absent in older bundles)."""
+        events = r.get("events", [])
+        if not isinstance(events, list) or len(events) > MAX_ROUND_EVENTS:
+            raise self.fail(
+                where,
+                f"has 'events' that are not a list of at most {MAX_ROUND_EVENTS:,} round events",
+            )
+        checked = []
+        for number, e in enumerate(events, 1):
+            at = f"{where} event {number}"
+            if not isinstance(e, dict):
+                raise self.fail(at, "is not a JSON object")
+            kind, value = e.get("kind"), e.get("value")
+            if kind not in ROUND_EVENT_KINDS:
+                raise self.fail(at, f"has unknown kind {quoted(kind)}")
+            if kind == RENAMED:
+                value = self.name(e, "value", at)
+            elif kind == STAGE and not _among(value, self.framework.stage_ids):
+                raise self.fail(at, f"has unknown stage {quoted(value)}")
+            elif kind == ADDED and (not isinstance(value, str) or len(value) > 2_000):
+                raise self.fail(at, "has no valid 'value'")
+            elif kind in (DELETED, RESTORED) and value is not None:
+                raise self.fail(at, "has a 'value' it should not have")
+            seq = e.get("seq")
+            if not _whole(seq, range(1, 2**62)):
+                raise self.fail(at, f"has 'seq' {quoted(seq)}, not a whole number from 1")
+            checked.append(
+                {
+                    "uuid": self.uuid(e, "uuid", at),
+                    "seq": seq,
+                    "round": rid,
+                    "kind": kind,
+                    "value": value,
+                    "author": self.name(e, "author", at),
+                    "created_at": self.instant(e, "created_at", at),
+                }
+            )
+        return checked
 
     def response_line(self, number: int, line: bytes) -> None:
         where = f"{SURVEY_RESPONSES} line {number}"
@@ -338,8 +496,10 @@ class ContentReader:
             "rating_events": self.events,
             "survey_responses": self.responses,
         }
-        if self.manifest.get("format") == BUNDLE_FORMAT:
+        if ACTION_EVENTS in self.entries:
             counts.update(action_events=self.actions, survey_removals=self.removals)
+        if self.evidence:
+            counts.update(walkthroughs=self.walkthroughs, condition_events=self.condition_events)
         if counts != self.manifest.get("counts"):
             raise self.fail("the manifest", "counts do not match the entries")
         return counts

@@ -6,8 +6,11 @@ HQ (see ``envelope``). The manifest lists every data entry with its size and SHA
 is signed (Ed25519) by the consultant's installation key; the signature covers the exact
 bytes of ``manifest.json``, which the writer produces in canonical form.
 
-Format versions. ``onpoint-bundle/3`` (written now) adds two entries: the action plans'
-events (``action_events.jsonl``) and the survey responses removed with their import
+Format versions. ``onpoint-bundle/4`` (written now) adds the visit evidence of SPEC §12:
+each rating event's ``perspective`` (expert or district) and two entries,
+``walkthroughs.jsonl`` and ``condition_events.jsonl``. ``onpoint-bundle/3`` (still read,
+without those; every event the expert's) added the action plans' events
+(``action_events.jsonl``) and the survey responses removed with their import
 (``survey_removals.jsonl``, one line per response key). ``onpoint-bundle/2`` (still read,
 without those entries) carries each rating event's place in its workspace's own order
 (``seq``) and survey response keys only as ``hmac-sha256:<hex>`` under a secret of the
@@ -31,8 +34,9 @@ __all__ = ["RESPONSE_KEY_PREFIX"]  # and the names below
 
 BUNDLE_FORMAT_1 = "onpoint-bundle/1"
 BUNDLE_FORMAT_2 = "onpoint-bundle/2"
-BUNDLE_FORMAT = "onpoint-bundle/3"
-BUNDLE_FORMATS = (BUNDLE_FORMAT_1, BUNDLE_FORMAT_2, BUNDLE_FORMAT)
+BUNDLE_FORMAT_3 = "onpoint-bundle/3"
+BUNDLE_FORMAT = "onpoint-bundle/4"
+BUNDLE_FORMATS = (BUNDLE_FORMAT_1, BUNDLE_FORMAT_2, BUNDLE_FORMAT_3, BUNDLE_FORMAT)
 BUNDLE_SUFFIX = ".onpointbundle"
 
 MANIFEST = "manifest.json"
@@ -43,8 +47,12 @@ RATING_EVENTS = "rating_events.jsonl"
 SURVEY_RESPONSES = "survey_responses.jsonl"
 ACTION_EVENTS = "action_events.jsonl"
 SURVEY_REMOVALS = "survey_removals.jsonl"
+WALKTHROUGHS = "walkthroughs.jsonl"
+CONDITION_EVENTS = "condition_events.jsonl"
 DATA_ENTRIES_BEFORE_3 = (DISTRICT, ROUNDS, RATING_EVENTS, SURVEY_RESPONSES)
-DATA_ENTRIES = (*DATA_ENTRIES_BEFORE_3, ACTION_EVENTS, SURVEY_REMOVALS)
+DATA_ENTRIES_3 = (*DATA_ENTRIES_BEFORE_3, ACTION_EVENTS, SURVEY_REMOVALS)
+EVIDENCE_ENTRIES = (WALKTHROUGHS, CONDITION_EVENTS)  # from onpoint-bundle/4
+DATA_ENTRIES = (*DATA_ENTRIES_3, *EVIDENCE_ENTRIES)
 
 
 def data_entries(fmt: object) -> tuple[str, ...]:
@@ -52,8 +60,17 @@ def data_entries(fmt: object) -> tuple[str, ...]:
 
     >>> data_entries("onpoint-bundle/2")[-1], data_entries("onpoint-bundle/3")[-1]
     ('survey_responses.jsonl', 'survey_removals.jsonl')
+    >>> data_entries("onpoint-bundle/4")[-1]
+    'condition_events.jsonl'
     """
-    return DATA_ENTRIES if fmt == BUNDLE_FORMAT else DATA_ENTRIES_BEFORE_3
+    if fmt == BUNDLE_FORMAT:
+        return DATA_ENTRIES
+    return DATA_ENTRIES_3 if fmt == BUNDLE_FORMAT_3 else DATA_ENTRIES_BEFORE_3
+
+
+def carries_evidence(fmt: object) -> bool:
+    """Whether a bundle of this format carries visit evidence (SPEC §12)."""
+    return WALKTHROUGHS in data_entries(fmt)
 
 
 # The only timestamp form the app writes (``clock``): text order is time order.

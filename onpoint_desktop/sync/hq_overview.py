@@ -29,6 +29,7 @@ from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.scoring import compare
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
+from onpoint_desktop.sync.hq_evidence import round_evidence
 from onpoint_desktop.sync.hq_ranks import populations, round_rank
 from onpoint_desktop.sync.hq_signers import signers
 from onpoint_desktop.sync.hq_store import HQStore, name_key
@@ -44,6 +45,8 @@ from onpoint_desktop.sync.hq_summaries import (
 )
 
 LIST_FORMAT = "onpoint-hq-list/1"
+NO_EVIDENCE = {"walkthroughs": 0, "district_rated_areas": 0, "conditions_rated": 0}
+NO_EVIDENCE = {"walkthroughs": 0, "district_rated_areas": 0, "conditions_rated": 0}
 Progress = Callable[[int, int], None]
 
 __all__ = [
@@ -108,6 +111,7 @@ class _Lister:
             (r.district_uuid, r.round_id): r for r in summaries(hq)
         }
         self.populations = populations(self.rounds.values())
+        self.evidence = round_evidence(hq)  # (district, round) → the visit's other evidence
 
     def benchmark_of(self, model_id: str) -> Benchmark:
         if model_id not in self.compared:
@@ -125,7 +129,12 @@ class _Lister:
         values: list[Any] = [against.bands[c] for c in model.component_ids]
         values += [list(against.strengths), list(against.focus_areas)]
         values.append(round_rank(rnd, self.populations))
-        return filled(text, values)
+        evidence = self.evidence.get((district_uuid, round_id), NO_EVIDENCE)
+        return filled(text, values)[:-1] + ',"evidence":' + _evidence_json(evidence) + "}"
+
+
+def _evidence_json(evidence: dict[str, Any]) -> str:
+    return json.dumps(evidence, separators=(",", ":"), ensure_ascii=True)
 
 
 def _districts(hq: HQStore) -> list[tuple[str, str, str]]:

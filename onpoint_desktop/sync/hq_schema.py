@@ -25,6 +25,10 @@ Tables after all migrations (facts under natural keys, never under merge-order i
 ``benchmark_packs``  the benchmark packs HQ built, each for one model (the latest of a
                      model is what HQ scores that model's rounds against)
 ``merged_bundles``   every merged bundle: id, payload SHA-256, district, signer, counts
+``district_rating_events`` the district teams' own ratings (SPEC §12), keyed as
+                     ``rating_events``; kept apart so no expert level or score reads them
+``walkthroughs``     observed classrooms, keyed by (signer, workspace, id)
+``condition_events`` conditions for scale rated, keyed by (signer, workspace, id)
 ``round_summaries``  each round's score as HQ lists it, derived from the facts above and
                      kept up to date by every change to them (``hq_summaries``), so a
                      national store is listed, ranked and benchmarked without rescoring
@@ -43,6 +47,7 @@ import sqlite3
 from pathlib import Path
 
 from onpoint_desktop.sync import keys
+from onpoint_desktop.sync.round_history import add_round_history
 from onpoint_desktop.workspace.latest import WITHIN_WORKSPACE, latest_events
 from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE
 from onpoint_desktop.workspace.opener import Migration
@@ -467,6 +472,38 @@ def add_action_plans_and_survey_removals(conn: sqlite3.Connection) -> None:
     )
 
 
+def _visit_evidence(conn: sqlite3.Connection) -> None:
+    """Visit evidence (SPEC §12): the district's own ratings (in a table of their own, so
+    the expert views and scores never see them), classroom walkthroughs and conditions for
+    scale, each keyed by (signer, workspace, id) like rating events."""
+    identity = (
+        "signer TEXT NOT NULL REFERENCES signer_keys(fingerprint), "
+        "workspace_uuid TEXT NOT NULL, uuid TEXT NOT NULL, seq INTEGER NOT NULL, "
+        "district_uuid TEXT NOT NULL, round_id TEXT NOT NULL"
+    )
+    keys_ = (
+        "PRIMARY KEY (signer, workspace_uuid, uuid), FOREIGN KEY (district_uuid, round_id) "
+        "REFERENCES rounds(district_uuid, round_id)"
+    )
+    conn.execute(
+        f"CREATE TABLE district_rating_events ({identity}, area_id TEXT NOT NULL, "
+        f"level INTEGER, note TEXT, author TEXT NOT NULL, created_at TEXT NOT NULL, {keys_}) "
+        "WITHOUT ROWID"
+    )
+    conn.execute(
+        f"CREATE TABLE walkthroughs ({identity}, instrument TEXT NOT NULL, "
+        "school TEXT NOT NULL, grade_band TEXT NOT NULL, subject TEXT NOT NULL, "
+        "observed_on TEXT NOT NULL, observer TEXT NOT NULL, levels TEXT NOT NULL, "
+        f"notes TEXT NOT NULL, note TEXT, created_at TEXT NOT NULL, {keys_}) WITHOUT ROWID"
+    )
+    conn.execute(
+        f"CREATE TABLE condition_events ({identity}, condition_id TEXT NOT NULL, state TEXT, "
+        f"note TEXT, author TEXT NOT NULL, created_at TEXT NOT NULL, {keys_}) WITHOUT ROWID"
+    )
+    for table in ("district_rating_events", "walkthroughs", "condition_events"):
+        conn.execute(f"CREATE INDEX {table}_round ON {table} (district_uuid, round_id)")
+
+
 def _kept_view(column: str) -> str:
     """One column of the view HQ keeps for an area decided "keep this signer's view": the
     signer's latest event among its workspaces (a correlated subquery, evaluated only for
@@ -540,6 +577,8 @@ MIGRATIONS: list[Migration] = [
     _models_as_data,
     _v4_trust,
     add_action_plans_and_survey_removals,
+    add_round_history,
+    _visit_evidence,
     _national_picture,
 ]
 

@@ -88,6 +88,7 @@ def score_district(
         r
         for r in conn.execute(
             "SELECT round_id, label, stage, model FROM rounds WHERE district_uuid = ? "
+            "AND NOT deleted "
             "ORDER BY position, created_at, round_id",
             (district_uuid,),
         )
@@ -256,7 +257,8 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
     if version is not None and version[0] == SUMMARY_VERSION:
         missing: dict[str, list[str]] = defaultdict(list)
         for d, rid in conn.execute(
-            "SELECT r.district_uuid, r.round_id FROM rounds r WHERE NOT EXISTS (SELECT 1 FROM "
+            "SELECT r.district_uuid, r.round_id FROM rounds r WHERE NOT r.deleted "
+            "AND NOT EXISTS (SELECT 1 FROM "
             "round_summaries s WHERE s.district_uuid = r.district_uuid "
             "AND s.round_id = r.round_id)"
         ):
@@ -283,12 +285,13 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
 def summaries(hq: HQStore, model_id: str | None = None) -> list[RoundSummary]:
     """Every round's summary (of one model, or all), districts by UUID, rounds in each
     district's order."""
-    where, args = ("WHERE s.model = ?", (model_id,)) if model_id else ("", ())
+    where, args = ("AND s.model = ?", (model_id,)) if model_id else ("", ())
     return [
         RoundSummary(d, rid, model, stage, total, bool(complete), json.loads(scores))
         for d, rid, model, stage, total, complete, scores in hq.conn.execute(
             "SELECT s.district_uuid, s.round_id, s.model, s.stage, s.total, s.complete, "
             "s.scores FROM round_summaries s JOIN rounds r USING (district_uuid, round_id) "
+            "WHERE NOT r.deleted "
             f"{where} ORDER BY s.district_uuid, r.position, r.created_at, r.round_id",
             args,
         )
@@ -301,6 +304,6 @@ def listings(hq: HQStore) -> Iterator[tuple[str, str, str, str, str]]:
     yield from hq.conn.execute(
         "SELECT s.district_uuid, s.round_id, s.model, s.stage, s.listing "
         "FROM round_summaries s JOIN rounds r USING (district_uuid, round_id) "
-        "JOIN districts d ON d.uuid = s.district_uuid "
+        "JOIN districts d ON d.uuid = s.district_uuid WHERE NOT r.deleted "
         "ORDER BY d.name_key, d.uuid, r.position, r.created_at, r.round_id"
     )

@@ -30,9 +30,11 @@ from onpoint_desktop.errors import BundleError, Cancelled, WorkspaceError
 from onpoint_desktop.sync import hq_signers
 from onpoint_desktop.sync.check import BundleCheck, check_bundle
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
+from onpoint_desktop.sync.evidence_merge import merge_evidence
 from onpoint_desktop.sync.format import BUNDLE_FORMAT_1, BundleRefused
 from onpoint_desktop.sync.hq_store import HQStore, name_key
 from onpoint_desktop.sync.hq_summaries import bring_up_to_date, forget
+from onpoint_desktop.sync.round_history import merge_round_history
 from onpoint_desktop.sync.staging import Staging
 from onpoint_desktop.sync.verify import VerifiedBundle
 
@@ -234,12 +236,16 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
             for r in bundle.rounds
         ],
     )
+    evidence = merge_evidence(hq, bundle)
     removed = _merge_removals(hq, bundle)
+    merge_round_history(hq, bundle)
     events, reordered = _merge_events(hq, bundle)
     added = {
         "rounds": len({r["id"] for r in bundle.rounds} - set(before)),
-        "rating_events": events,
+        "rating_events": events + evidence["district_rating_events"],
         "survey_responses": _merge_responses(hq, bundle),
+        "walkthroughs": evidence["walkthroughs"],
+        "condition_events": evidence["condition_events"],
     }
     after = _facts_per_round(hq, district)
     # Removed responses can leave a round's count as it was (one gone, one come): a
@@ -291,7 +297,7 @@ def _facts_per_round(hq: HQStore, district: str) -> dict[str, tuple[Any, ...]]:
     return {
         r[0]: r[1:]
         for r in hq.conn.execute(
-            "SELECT r.round_id, r.label, r.stage, r.position, r.model, "
+            "SELECT r.round_id, r.label, r.stage, r.position, r.model, r.deleted, "
             "(SELECT count(*) FROM rating_events e WHERE e.district_uuid = r.district_uuid "
             " AND e.round_id = r.round_id), "
             "(SELECT count(*) FROM survey_responses s WHERE s.district_uuid = r.district_uuid "
@@ -324,12 +330,14 @@ def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> tuple[int, bool]:
     conn = hq.conn
     known = bundle.format != BUNDLE_FORMAT_1  # the bundle carries the workspace's numbers
     ident = (bundle.signer_fingerprint, bundle.workspace_uuid)
+    # The expert's events only: the district's own go to their own table (evidence_merge).
     clash = conn.execute(
-        "SELECT i.uuid FROM temp.incoming_events i JOIN rating_events e "
+        "SELECT i.uuid FROM temp.expert_events i JOIN rating_events e "
         "ON e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid "
         "WHERE e.district_uuid IS NOT ? OR e.round_id IS NOT i.round_id "
         "OR e.area_id IS NOT i.area_id OR e.level IS NOT i.level OR e.note IS NOT i.note "
         "OR e.author IS NOT i.author OR e.created_at IS NOT i.created_at "
+        "OR e.kind IS NOT i.kind "
         "OR (e.seq_known AND ? AND e.seq != i.seq) LIMIT 1",
         (*ident, bundle.district_uuid, known),
     ).fetchone()
@@ -345,19 +353,20 @@ def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> tuple[int, bool]:
         reordered = (
             conn.execute(
                 "UPDATE rating_events SET seq_known = 1, seq = (SELECT i.seq FROM "
-                "temp.incoming_events i WHERE i.uuid = rating_events.uuid) "
+                "temp.expert_events i WHERE i.uuid = rating_events.uuid) "
                 "WHERE signer = ? AND workspace_uuid = ? AND seq_known = 0 "
-                "AND uuid IN (SELECT uuid FROM temp.incoming_events)",
+                "AND uuid IN (SELECT uuid FROM temp.expert_events)",
                 ident,
             ).rowcount
             > 0
         )
     cursor = conn.execute(
         "INSERT INTO rating_events (signer, workspace_uuid, uuid, seq, seq_known, district_uuid, "
-        "round_id, area_id, level, note, author, created_at) "
+        "round_id, area_id, level, note, author, created_at, kind) "
         "SELECT ?, ?, i.uuid, i.seq, ?, ?, i.round_id, i.area_id, i.level, i.note, i.author, "
-        "i.created_at FROM temp.incoming_events i WHERE NOT EXISTS (SELECT 1 FROM rating_events "
-        "e WHERE e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid)",
+        "i.created_at, i.kind FROM temp.expert_events i "
+        "WHERE NOT EXISTS (SELECT 1 FROM rating_events e "
+        "WHERE e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid)",
         (*ident, int(known), bundle.district_uuid, *ident),
     )
     return cursor.rowcount, reordered

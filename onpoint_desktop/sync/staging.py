@@ -29,8 +29,12 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_events (
     level INTEGER,
     note TEXT,
     author TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    kind TEXT,
+    perspective TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TEMP VIEW IF NOT EXISTS expert_events AS
+    SELECT * FROM temp.incoming_events WHERE perspective = 'expert';
 CREATE TEMP TABLE IF NOT EXISTS incoming_responses (
     round_id TEXT NOT NULL,
     role TEXT NOT NULL,
@@ -63,19 +67,64 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_removals (
     removed_at TEXT NOT NULL,
     PRIMARY KEY (round_id, role, response_key, removed_at)
 ) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS incoming_walkthroughs (
+    uuid TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    round_id TEXT NOT NULL,
+    instrument TEXT NOT NULL,
+    school TEXT NOT NULL,
+    grade_band TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    observed_on TEXT NOT NULL,
+    observer TEXT NOT NULL,
+    levels TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    note TEXT,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS incoming_condition_events (
+    uuid TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    round_id TEXT NOT NULL,
+    condition_id TEXT NOT NULL,
+    state TEXT,
+    note TEXT,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
 """
-EVENT_COLUMNS = ("uuid", "seq", "round_id", "area_id", "level", "note", "author", "created_at")
+EVENT_COLUMNS = (
+    "uuid",
+    "seq",
+    "round_id",
+    "area_id",
+    "level",
+    "note",
+    "author",
+    "created_at",
+    "kind",  # carried / confirmed (SPEC §11), or None
+    "perspective",  # expert / district (SPEC §12)
+)
 RESPONSE_COLUMNS = ("round_id", "role", "response_key", "school", "answers")
 ACTION_COLUMNS = (
     "uuid", "seq", "action_id", "round_id", "title", "component_id", "area_id", "owner", "due",
     "status", "note", "removed", "carried_from", "author", "created_at",
 )  # fmt: skip
 REMOVAL_COLUMNS = ("round_id", "role", "response_key", "removed_at")
+WALKTHROUGH_COLUMNS = (
+    "uuid", "seq", "round_id", "instrument", "school", "grade_band", "subject", "observed_on",
+    "observer", "levels", "notes", "note", "created_at",
+)  # fmt: skip
+CONDITION_COLUMNS = (
+    "uuid", "seq", "round_id", "condition_id", "state", "note", "author", "created_at"
+)  # fmt: skip
 _KINDS = (
     ("incoming_events", EVENT_COLUMNS),
     ("incoming_responses", RESPONSE_COLUMNS),
     ("incoming_actions", ACTION_COLUMNS),
     ("incoming_removals", REMOVAL_COLUMNS),
+    ("incoming_walkthroughs", WALKTHROUGH_COLUMNS),
+    ("incoming_condition_events", CONDITION_COLUMNS),
 )
 
 
@@ -143,6 +192,14 @@ class Staging:
         """One checked removed response, in :data:`REMOVAL_COLUMNS` order."""
         self._add("incoming_removals", row)
 
+    def add_walkthrough(self, row: tuple[Any, ...]) -> None:
+        """One checked walkthrough, in :data:`WALKTHROUGH_COLUMNS` order."""
+        self._add("incoming_walkthroughs", row)
+
+    def add_condition_event(self, row: tuple[Any, ...]) -> None:
+        """One checked condition event, in :data:`CONDITION_COLUMNS` order."""
+        self._add("incoming_condition_events", row)
+
     def flush(self) -> None:
         """Write the records held back; :class:`Duplicate` names a repeated key."""
         try:
@@ -166,7 +223,8 @@ class Staging:
     def rating_events(self) -> Iterator[dict[str, Any]]:
         """The staged events as bundle records, in the workspace's order."""
         rows = self.conn.execute(
-            "SELECT uuid, round_id, area_id, level, note, author, created_at, seq "
+            "SELECT uuid, round_id, area_id, level, note, author, created_at, seq, kind, "
+            "perspective "
             "FROM temp.incoming_events ORDER BY seq"
         )
         for r in rows:
@@ -179,6 +237,8 @@ class Staging:
                 "author": r[5],
                 "created_at": r[6],
                 "seq": r[7],
+                **({"kind": r[8]} if r[8] else {}),
+                "perspective": r[9],
             }
 
     def survey_responses(self) -> Iterator[dict[str, Any]]:
@@ -214,6 +274,30 @@ class Staging:
         )
         for r in rows:
             yield {"round": r[0], "role": r[1], "key": r[2], "removed_at": r[3]}
+
+    def walkthroughs(self) -> Iterator[dict[str, Any]]:
+        """The staged walkthroughs as bundle records, in the workspace's order."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(WALKTHROUGH_COLUMNS)} FROM temp.incoming_walkthroughs ORDER BY seq"
+        )
+        for r in rows:
+            record = dict(zip(WALKTHROUGH_COLUMNS, r, strict=True))
+            record["round"] = record.pop("round_id")
+            record["levels"] = json.loads(record["levels"])
+            record["notes"] = json.loads(record["notes"])
+            yield record
+
+    def condition_events(self) -> Iterator[dict[str, Any]]:
+        """The staged condition events as bundle records, in the workspace's order."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(CONDITION_COLUMNS)} FROM temp.incoming_condition_events "
+            "ORDER BY seq"
+        )
+        for r in rows:
+            record = dict(zip(CONDITION_COLUMNS, r, strict=True))
+            record["round"] = record.pop("round_id")
+            record["condition"] = record.pop("condition_id")
+            yield record
 
     def close(self) -> None:
         if self.own:

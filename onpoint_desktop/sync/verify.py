@@ -59,6 +59,7 @@ from onpoint_desktop.sync.format import (
     ACTION_EVENTS,
     BUNDLE_FORMAT,
     BUNDLE_FORMATS,
+    CONDITION_EVENTS,
     DEFAULT_LIMITS,
     DISTRICT,
     MANIFEST,
@@ -67,6 +68,7 @@ from onpoint_desktop.sync.format import (
     SIGNATURE,
     SURVEY_REMOVALS,
     SURVEY_RESPONSES,
+    WALKTHROUGHS,
     BundleRefused,
     Limits,
     quoted,
@@ -150,6 +152,12 @@ class VerifiedBundle(BundleHeader):
     def survey_responses(self) -> Iterator[dict[str, Any]]:
         return self.staging.survey_responses()
 
+    def walkthroughs(self) -> Iterator[dict[str, Any]]:
+        return self.staging.walkthroughs()
+
+    def condition_events(self) -> Iterator[dict[str, Any]]:
+        return self.staging.condition_events()
+
     @property
     def content(self) -> BundleContent:
         """Every record in memory: for small bundles (tests, the self-test, a dialog)."""
@@ -162,6 +170,8 @@ class VerifiedBundle(BundleHeader):
             survey_responses=list(self.survey_responses()),
             action_events=list(self.staging.action_events()),
             survey_removals=list(self.staging.survey_removals()),
+            walkthroughs=list(self.walkthroughs()),
+            condition_events=list(self.condition_events()),
         )
 
 
@@ -287,6 +297,8 @@ def _read_content(
         (SURVEY_RESPONSES, reader.response_line, "a survey response (round, role and key)"),
         (ACTION_EVENTS, reader.action_line, "an action event (its id or its place in the order)"),
         (SURVEY_REMOVALS, reader.removal_line, "a removed survey response"),
+        (WALKTHROUGHS, reader.walkthrough_line, "a walkthrough (its id or its place)"),
+        (CONDITION_EVENTS, reader.condition_line, "a condition event (its id or its place)"),
     )
     entries = tuple(e for e in entries if e[0] in specs)  # the entries of its format
     with staging.loading():

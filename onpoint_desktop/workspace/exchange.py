@@ -1,8 +1,9 @@
 """What the workspace gives to sync and takes from it, so sync never reads its tables.
 
-Out: :func:`bundle_records` — the district, rounds, rating events, survey responses, action
-events and survey removals
-as the plain records a bundle carries (``sync.bundle``), read from a consistent snapshot.
+Out: :func:`bundle_records` — the district, rounds, rating events (each with its
+perspective), survey responses, action events, survey removals, classroom walkthroughs and
+condition events as the plain records a bundle carries (``sync.bundle``), read from a
+consistent snapshot.
 On the way out, response keys become ``hmac-sha256:<hex>`` under the workspace's own
 secret (so a bundle cannot be joined back to the identified survey export), and text
 recorded before the entry limits existed is fitted to them (``limits``), so every
@@ -42,6 +43,8 @@ class BundleContent:
     survey_responses: list[dict[str, Any]] = field(default_factory=list)
     action_events: list[dict[str, Any]] = field(default_factory=list)
     survey_removals: list[dict[str, Any]] = field(default_factory=list)
+    walkthroughs: list[dict[str, Any]] = field(default_factory=list)
+    condition_events: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -50,6 +53,8 @@ class BundleContent:
             "survey_responses": len(self.survey_responses),
             "action_events": len(self.action_events),
             "survey_removals": len(self.survey_removals),
+            "walkthroughs": len(self.walkthroughs),
+            "condition_events": len(self.condition_events),
         }
 
 
@@ -89,6 +94,7 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
         raise ValueError("the workspace has no response key secret")
     fit = _Fitter()
     uuid_, name, created_at = conn.execute("SELECT uuid, name, created_at FROM district").fetchone()
+    history = _round_history(conn)
     rounds = [
         {
             "id": fit.name(r[0]),
@@ -97,9 +103,12 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
             "position": r[3],
             "created_at": r[4],
             "model": r[5],
+            **({"deleted": True} if r[6] else {}),
+            **({"events": history[r[0]]} if r[0] in history else {}),
         }
         for r in conn.execute(
-            "SELECT id, label, stage, position, created_at, model FROM rounds ORDER BY position, id"
+            "SELECT id, label, stage, position, created_at, model, deleted FROM rounds "
+            "ORDER BY position, id"
         )
     ]
     events = [
@@ -112,10 +121,50 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
             "note": fit.note(r[5]),
             "author": fit.name(r[6]),
             "created_at": r[7],
+            **({"kind": r[8]} if r[8] else {}),
+            "perspective": r[9],
         }
         for r in conn.execute(
-            "SELECT uuid, seq, round_id, area_id, level, note, author, created_at "
+            "SELECT uuid, seq, round_id, area_id, level, note, author, created_at, kind, "
+            "perspective "
             "FROM rating_events ORDER BY seq"
+        )
+    ]
+    walkthroughs = [
+        {
+            "uuid": r[0],
+            "seq": r[1],
+            "round": fit.name(r[2]),
+            "instrument": r[3],
+            "school": fit.name(r[4]),
+            "grade_band": fit.name(r[5]),
+            "subject": fit.name(r[6]),
+            "observed_on": r[7],
+            "observer": fit.name(r[8]),
+            "levels": json.loads(r[9]),
+            "notes": {k: fit.note(v) for k, v in json.loads(r[10]).items()},
+            "note": fit.note(r[11]),
+            "created_at": r[12],
+        }
+        for r in conn.execute(
+            "SELECT uuid, seq, round_id, instrument, school, grade_band, subject, observed_on, "
+            "observer, levels, notes, note, created_at FROM walkthroughs ORDER BY seq"
+        )
+    ]
+    condition_events = [
+        {
+            "uuid": r[0],
+            "seq": r[1],
+            "round": fit.name(r[2]),
+            "condition": r[3],
+            "state": r[4],
+            "note": fit.note(r[5]),
+            "author": fit.name(r[6]),
+            "created_at": r[7],
+        }
+        for r in conn.execute(
+            "SELECT uuid, seq, round_id, condition_id, state, note, author, created_at "
+            "FROM condition_events ORDER BY seq"
         )
     ]
     responses = [
@@ -175,8 +224,30 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
         survey_responses=responses,
         action_events=actions,
         survey_removals=removals,
+        walkthroughs=walkthroughs,
+        condition_events=condition_events,
     )
     return content, fit.changed
+
+
+def _round_history(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+    """Each round's round events (added from, renamed, stage, deleted, restored), oldest
+    first, as a round record carries them (``workspace.round_log``)."""
+    history: dict[str, list[dict[str, Any]]] = {}
+    for r in conn.execute(
+        "SELECT round_id, uuid, seq, kind, value, author, created_at FROM round_events ORDER BY seq"
+    ):
+        history.setdefault(r[0], []).append(
+            {
+                "uuid": r[1],
+                "seq": r[2],
+                "kind": r[3],
+                "value": r[4],
+                "author": limits.fitted_name(r[5]),
+                "created_at": r[6],
+            }
+        )
+    return history
 
 
 def add_benchmark_pack(

@@ -15,6 +15,17 @@ from __future__ import annotations
 
 WITHIN_WORKSPACE = "seq DESC, uuid DESC"  # the workspace's own order, newest first
 
+# Whose rating a rating event is (SPEC §12): the consultant's (``expert``, the only one the
+# Onpoint score reads) or the district team's own self-assessment (``district``).
+EXPERT = "expert"
+DISTRICT = "district"
+PERSPECTIVES = (EXPERT, DISTRICT)
+
+# The rating events of one round seen from one perspective (parameters: round id,
+# perspective). Every query of a board, a level or a history reads through this, so the
+# district's own ratings never reach the expert sub-score.
+ROUND_RATINGS = "(SELECT * FROM rating_events WHERE round_id = ? AND perspective = ?)"
+
 
 def latest_events(columns: str, source: str, partition: str, order: str) -> str:
     """SQL selecting ``columns`` of the first row of each ``partition`` in ``order``.

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 
 from onpoint_desktop import clock, limits
 from onpoint_desktop.errors import InputError
-from onpoint_desktop.workspace.latest import WITHIN_WORKSPACE, latest_events
+from onpoint_desktop.workspace.latest import (
+    EXPERT,
+    PERSPECTIVES,
+    ROUND_RATINGS,
+    WITHIN_WORKSPACE,
+    latest_events,
+)
 from onpoint_desktop.workspace.records import RatingEvent, default_author
 
 if TYPE_CHECKING:
@@ -28,7 +34,7 @@ if TYPE_CHECKING:
     from onpoint_desktop.framework import Framework
     from onpoint_desktop.workspace.records import Round
 
-_EVENT_COLUMNS = "uuid, round_id, area_id, level, note, author, created_at, seq"
+_EVENT_COLUMNS = "uuid, round_id, area_id, level, note, author, created_at, seq, kind, perspective"
 CLOCK_BEHIND = timedelta(hours=1)  # a clock behind the workspace by more is pointed out
 
 
@@ -48,10 +54,18 @@ class RatingLog:
         level: int | None,
         note: str | None = None,
         author: str | None = None,
+        perspective: str = EXPERT,
+        *,
+        kind: str | None = None,
     ) -> RatingEvent:
-        """Record a rating (``level`` None clears it) as a new rating event."""
+        """Record a rating (``level`` None clears it) as a new rating event. ``kind``
+        ``"confirmed"`` marks a carried rating kept as it was (``RoundLog.confirm``).
+
+        ``perspective``: the consultant's rating (``expert``, the default: the one the
+        Onpoint score reads) or the district team's own (``district``, SPEC §12)."""
         self.get_round(round_id)
         self.check_area(area_id)
+        check_perspective(perspective)
         top = self.framework.max_level
         if level is not None and (isinstance(level, bool) or level not in range(1, top + 1)):
             raise InputError(f"Rating level must be 1–{top} (or 0 to clear), not {level}.")
@@ -68,10 +82,13 @@ class RatingLog:
                 author=author,
                 created_at=clock.utc_now(),  # the clock as it is, right or wrong
                 seq=(last or 0) + 1,
+                kind=kind,
+                perspective=perspective,
             )
             # Plain SQL on the hot path: no table introspection, no pandas import.
             self.conn.execute(
-                f"INSERT INTO rating_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO rating_events ({_EVENT_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 astuple(event),
             )
         return event
@@ -100,25 +117,39 @@ class RatingLog:
         gap = latest - clock.now()
         return gap if gap > CLOCK_BEHIND else None
 
-    def _latest(self, columns: str, round_id: str):
-        """Each area's latest event of a round (``latest``), cleared ratings left out."""
-        source = "(SELECT * FROM rating_events WHERE round_id = ?)"
-        sql = latest_events(columns, source, "area_id", WITHIN_WORKSPACE)
-        return self.conn.execute(f"{sql} AND level IS NOT NULL", (round_id,))
+    def _latest(self, columns: str, round_id: str, perspective: str):
+        """Each area's latest event of a round from one perspective (``latest``), cleared
+        ratings left out."""
+        check_perspective(perspective)
+        sql = latest_events(columns, ROUND_RATINGS, "area_id", WITHIN_WORKSPACE)
+        return self.conn.execute(f"{sql} AND level IS NOT NULL", (round_id, perspective))
 
-    def board(self, round_id: str) -> dict[str, RatingEvent]:
-        """The current rating of each rated area: its latest event."""
-        return {r[2]: RatingEvent(*r) for r in self._latest(_EVENT_COLUMNS, round_id)}
+    def board(self, round_id: str, perspective: str = EXPERT) -> dict[str, RatingEvent]:
+        """The current rating of each rated area: its latest event (the expert's unless
+        ``perspective`` says otherwise)."""
+        rows = self._latest(_EVENT_COLUMNS, round_id, perspective)
+        return {r[2]: RatingEvent(*r) for r in rows}
 
-    def levels(self, round_id: str) -> dict[str, int]:
-        return dict(self._latest("area_id, level", round_id).fetchall())
+    def levels(self, round_id: str, perspective: str = EXPERT) -> dict[str, int]:
+        """Each rated area's current level: the expert's (what the score reads) by default."""
+        return dict(self._latest("area_id, level", round_id, perspective).fetchall())
 
-    def history(self, round_id: str, area_id: str | None = None) -> list[RatingEvent]:
-        """Rating events of a round (or one area), oldest first."""
-        sql = f"SELECT {_EVENT_COLUMNS} FROM rating_events WHERE round_id = ?"
-        args: tuple[str, ...] = (round_id,)
+    def history(
+        self, round_id: str, area_id: str | None = None, perspective: str = EXPERT
+    ) -> list[RatingEvent]:
+        """Rating events of a round (or one area) from one perspective, oldest first."""
+        check_perspective(perspective)
+        sql = f"SELECT {_EVENT_COLUMNS} FROM {ROUND_RATINGS} AS r WHERE 1"
+        args: tuple[str, ...] = (round_id, perspective)
         if area_id is not None:
             sql += " AND area_id = ?"
             args += (area_id,)
         rows = self.conn.execute(sql + " ORDER BY seq", args)
         return [RatingEvent(*r) for r in rows]
+
+
+def check_perspective(perspective: str) -> None:
+    if perspective not in PERSPECTIVES:
+        raise InputError(
+            f"Unknown perspective '{str(perspective)[:60]}'; use {' or '.join(PERSPECTIVES)}."
+        )

@@ -8,7 +8,16 @@ from dataclasses import dataclass
 
 from onpoint_desktop.clock import TIME_FORMAT, utc_now
 
-__all__ = ["TIME_FORMAT", "District", "RatingEvent", "Round", "default_author", "utc_now"]
+__all__ = [
+    "CARRIED",
+    "CONFIRMED",
+    "TIME_FORMAT",
+    "District",
+    "RatingEvent",
+    "Round",
+    "default_author",
+    "utc_now",
+]
 
 
 def default_author() -> str:
@@ -49,3 +58,14 @@ class RatingEvent:
     author: str
     created_at: str  # the computer's clock when it was recorded, as it was
     seq: int = 0  # its place in the workspace's own order (1, 2, 3…): what orders events
+    kind: str | None = None  # "carried" from the previous round, "confirmed", or None: rated
+    perspective: str = "expert"  # whose rating: the consultant's, or the district's own
+
+    @property
+    def carried(self) -> bool:
+        """A rating carried from the previous round, not yet confirmed or changed."""
+        return self.kind == CARRIED
+
+
+CARRIED = "carried"  # a rating event copied from the round this one was started from
+CONFIRMED = "confirmed"  # a carried rating the consultant looked at and kept

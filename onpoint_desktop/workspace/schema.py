@@ -245,6 +245,102 @@ def add_action_plan_and_import_removals(conn: sqlite3.Connection) -> None:
     )
 
 
+def add_round_history(conn: sqlite3.Connection) -> None:
+    """Rounds that build on each other (SPEC §11): a rating event may be ``carried`` (copied
+    from the previous round when the round was started from it) or ``confirmed`` (a carried
+    rating the consultant looked at and kept); a round may be deleted (kept, hidden, and
+    restorable: history is never lost); and what happens to a round (added from another,
+    renamed, moved to another stage, deleted, restored) is an append-only round event, so
+    it travels in bundles and HQ can apply it in any order."""
+    conn.execute(
+        "ALTER TABLE rating_events ADD COLUMN kind TEXT "
+        "CHECK (kind IS NULL OR kind IN ('carried', 'confirmed'))"
+    )
+    conn.execute("ALTER TABLE rounds ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0")
+    conn.execute(
+        """
+        CREATE TABLE round_events (
+            uuid TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL UNIQUE,
+            round_id TEXT NOT NULL REFERENCES rounds(id),
+            kind TEXT NOT NULL,
+            value TEXT,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute(
+        "CREATE TRIGGER round_events_append_only_update BEFORE UPDATE ON round_events "
+        "BEGIN SELECT RAISE(ABORT, 'round events are append-only'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER round_events_append_only_delete BEFORE DELETE ON round_events "
+        "BEGIN SELECT RAISE(ABORT, 'round events are append-only'); END"
+    )
+
+
+def add_visit_evidence(conn: sqlite3.Connection) -> None:
+    """More evidence from the visit (SPEC §12), none of it in the Onpoint score: each rating
+    event says whose rating it is (the expert's, as every earlier event was, or the
+    district team's own); classroom walkthroughs on the Core Four (one row per observed
+    classroom, its element levels as JSON keyed by the instrument's element ids; never a
+    teacher's or student's name); and the district's conditions for scale as append-only
+    events (the latest of each condition, by ``seq``, is its state)."""
+    conn.execute(
+        "ALTER TABLE rating_events ADD COLUMN perspective TEXT NOT NULL DEFAULT 'expert' "
+        "CHECK (perspective IN ('expert', 'district'))"
+    )
+    conn.execute(
+        "CREATE INDEX rating_events_perspective "
+        "ON rating_events (round_id, perspective, area_id, seq)"
+    )
+    conn.execute(
+        """
+        CREATE TABLE walkthroughs (
+            uuid TEXT PRIMARY KEY,
+            round_id TEXT NOT NULL REFERENCES rounds(id),
+            instrument TEXT NOT NULL,
+            school TEXT NOT NULL CHECK (length(trim(school)) > 0),
+            grade_band TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            observed_on TEXT NOT NULL,
+            observer TEXT NOT NULL,
+            levels TEXT NOT NULL,
+            notes TEXT NOT NULL DEFAULT '{}',
+            note TEXT,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            seq INTEGER NOT NULL UNIQUE
+        )
+        """
+    )
+    conn.execute("CREATE INDEX walkthroughs_round ON walkthroughs (round_id, school, seq)")
+    conn.execute(
+        """
+        CREATE TABLE condition_events (
+            uuid TEXT PRIMARY KEY,
+            round_id TEXT NOT NULL REFERENCES rounds(id),
+            condition_id TEXT NOT NULL,
+            state TEXT,
+            note TEXT,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            seq INTEGER NOT NULL UNIQUE
+        )
+        """
+    )
+    conn.execute(
+        "CREATE INDEX condition_events_round ON condition_events (round_id, condition_id, seq)"
+    )
+    for table in ("condition_events",):
+        for verb in ("UPDATE", "DELETE"):
+            conn.execute(
+                f"CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table.replace('_', ' ')} are append-only'); END"
+            )
+
+
 def add_survey_item_pairs(conn: sqlite3.Connection) -> None:
     """Uncertainty (SPEC §13): per round, role and pair of items, the sums a covariance
     needs (``scoring.PairStat``), district-wide, kept beside the other aggregates; filled
@@ -294,6 +390,8 @@ MIGRATIONS: list[Migration] = [
     _v3_event_sequence_and_response_key_secret,
     add_survey_invitations,
     add_action_plan_and_import_removals,
+    add_round_history,
+    add_visit_evidence,
     add_survey_item_pairs,
 ]
 

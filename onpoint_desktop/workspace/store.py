@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -32,11 +33,13 @@ from onpoint_desktop.workspace.connection import (
     writable,
     write_error,
 )
+from onpoint_desktop.workspace.evidence_store import EvidenceStore
 from onpoint_desktop.workspace.model_store import InstalledModel, ModelTable
 from onpoint_desktop.workspace.opener import create_owner_only, open_checked
 from onpoint_desktop.workspace.ratings import RatingLog
-from onpoint_desktop.workspace.records import District, Round, utc_now
+from onpoint_desktop.workspace.records import District, Round, default_author, utc_now
 from onpoint_desktop.workspace.responses import rebuild_aggregates
+from onpoint_desktop.workspace.round_log import ADDED, RoundLog, carry_forward
 from onpoint_desktop.workspace.survey_store import SurveyStore
 
 if TYPE_CHECKING:
@@ -45,7 +48,7 @@ if TYPE_CHECKING:
 CURRENT_MODEL = "model"  # the meta key naming the model new rounds are scored with
 
 
-class Workspace(RatingLog, SurveyStore, ActionPlan):
+class Workspace(RoundLog, RatingLog, SurveyStore, ActionPlan, EvidenceStore):
     """An open district workspace. Use :meth:`create` or :meth:`open`; close when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
@@ -191,13 +194,20 @@ class Workspace(RatingLog, SurveyStore, ActionPlan):
     _ROUND_COLUMNS = "id, label, stage, position, created_at, model"
 
     def rounds(self) -> list[Round]:
-        rows = self.conn.execute(f"SELECT {self._ROUND_COLUMNS} FROM rounds ORDER BY position")
+        """The district's rounds, oldest first (deleted ones left out)."""
+        rows = self.conn.execute(
+            f"SELECT {self._ROUND_COLUMNS} FROM rounds WHERE NOT deleted ORDER BY position"
+        )
         return [Round(*r) for r in rows]
 
     def get_round(self, round_id: str) -> Round:
         row = self.conn.execute(
-            f"SELECT {self._ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,)
+            f"SELECT {self._ROUND_COLUMNS} FROM rounds WHERE id = ? AND NOT deleted", (round_id,)
         ).fetchone()
+        if row is None and round_id in self.deleted_rounds():
+            raise InputError(
+                f"Round '{round_id}' was deleted; 'onpoint round restore' brings it back."
+            )
         if row is None:
             known = [r.id for r in self.rounds()]
             hint = f" Rounds here: {', '.join(known)}." if known else " Add one with 'round add'."
@@ -208,17 +218,38 @@ class Workspace(RatingLog, SurveyStore, ActionPlan):
         rounds = self.rounds()
         return rounds[-1] if rounds else None
 
-    def add_round(self, round_id: str, stage: str, label: str | None = None) -> Round:
-        """Add a round at ``stage``, scored with the workspace's current model."""
+    def add_round(
+        self,
+        round_id: str,
+        stage: str,
+        label: str | None = None,
+        *,
+        from_round: str | None = None,
+        author: str | None = None,
+    ) -> Round:
+        """Add a round at ``stage``, scored with the workspace's current model; with
+        ``from_round``, started from that round (``round_log.carry_forward``: its ratings
+        are carried forward), all in one transaction."""
         if not round_id.strip():
             raise InputError("The round id must not be empty (e.g. 2024-25).")
         round_id = limits.checked_name(round_id, "The round id")
         label = limits.checked_name(label, "The round's label") if label else round_id
         self._check_stage(stage)
-        if any(r.id == round_id for r in self.rounds()):
-            raise InputError(f"Round '{round_id}' already exists in {self.district.name}.")
+        if round_id in self.deleted_rounds():
+            raise InputError(
+                f"Round '{round_id}' exists but was deleted; restore it with 'onpoint round "
+                "restore', or choose another id."
+            )
+        for other in self.rounds():
+            if round_id in (other.id, other.label) or label in (other.id, other.label):
+                raise InputError(
+                    f"Round '{other.id}' already exists in {self.district.name}"
+                    + (f" (named '{other.label}')." if other.label != other.id else ".")
+                )
+        previous = self.get_round(from_round) if from_round is not None else None
         model_id = self.current_model_id
         self.models.get(model_id)  # a current model that cannot be loaded is said here
+        author = limits.checked_name(author or default_author() or "consultant", "The author")
         with self.transaction():
             position = self.conn.execute(
                 "SELECT coalesce(max(position), 0) + 1 FROM rounds"
@@ -228,13 +259,10 @@ class Workspace(RatingLog, SurveyStore, ActionPlan):
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (round_id, label, stage, position, utc_now(), model_id),
             )
-        return self.get_round(round_id)
-
-    def set_round_stage(self, round_id: str, stage: str) -> Round:
-        self.get_round(round_id)
-        self._check_stage(stage)
-        with self.transaction():
-            self.conn.execute("UPDATE rounds SET stage = ? WHERE id = ?", (stage, round_id))
+            origin = {"stage": stage, "label": label, "from": previous and previous.id}
+            self.append_round_event(round_id, ADDED, json.dumps(origin), author)
+            if previous is not None:
+                carry_forward(self, previous.id, round_id, author)
         return self.get_round(round_id)
 
     def _check_stage(self, stage: str) -> None:
