@@ -169,7 +169,7 @@ class ScorePanel(QWidget):
         series_row.addWidget(self.trend_series, 1)
         trend.addLayout(series_row)
         # After a new benchmark pack: each round against the previous benchmark too.
-        self.compare_benchmarks = QCheckBox("Also against the &previous benchmark")
+        self.compare_benchmarks = QCheckBox("Also a&gainst the previous benchmark")
         self.compare_benchmarks.setToolTip(
             "Draw the previous benchmark's median (dashed) beside the new one's"
         )
