@@ -196,11 +196,3 @@ def import_benchmark_pack(workspace: Workspace, path: Path) -> tuple[Benchmark, 
 
 def action_changes(round_id: str) -> Changes:
     return Changes(actions=frozenset({round_id}))
-
-
-def carry_open_actions(workspace: Workspace, from_round: str, to_round: str) -> Changes:
-    """Give ``to_round`` the open actions of ``from_round`` (``workspace.actions``)."""
-    from onpoint_desktop.workspace.actions import carry_open_actions as carry
-
-    carry(workspace, from_round, to_round)
-    return action_changes(to_round)

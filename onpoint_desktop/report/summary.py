@@ -10,6 +10,7 @@ from __future__ import annotations
 from docx.document import Document
 from docx.shared import Pt
 
+from onpoint_desktop.english import counted
 from onpoint_desktop.report.cases import coverage
 from onpoint_desktop.report.content import Highlight, ReportContent
 from onpoint_desktop.report.participation import low_response_sentence
@@ -114,14 +115,27 @@ def _next_steps(doc: Document, content: ReportContent, captions: Captions) -> No
     if not steps:
         doc.add_paragraph("No next step follows from this round's results.")
         return
-    keep_with_next(
-        doc.add_paragraph(
+    planned = sum(1 for step in steps if step.from_plan)
+    if planned:
+        intro = (
+            f"The {counted(planned, 'open action')} of the district's action plan (the Action "
+            "plan section has the whole plan)"
+        )
+        if planned < len(steps):
+            intro += (
+                ", then proposed actions for what the plan does not yet address, drawn from "
+                "the recommendations and from what the round still lacks"
+            )
+        intro += "."
+    else:
+        intro = (
             "Proposed actions drawn from the recommendations and from what the round still "
             "lacks. Owners and dates are to be agreed with the district."
         )
-    )
+    keep_with_next(doc.add_paragraph(intro))
     captions.add(doc, "Table", f"Next steps after {content.round.label}", keep_with_next=True)
-    rows = [["#", "Proposed action", "Component", "Why", "Owner", "Due", "Status"]]
+    header = "Action" if planned else "Proposed action"
+    rows = [["#", header, "Component", "Why", "Owner", "Due", "Status"]]
     for number, step in enumerate(steps, start=1):
         rows.append(
             [
@@ -137,4 +151,5 @@ def _next_steps(doc: Document, content: ReportContent, captions: Captions) -> No
     add_table(
         doc, rows, (0.3, 1.94, 1.1, 1.2, 0.72, 0.62, 0.62), font_size=8.5, keep_with_next=True
     )
-    note(doc, "Status: proposed until the district agrees the action, its owner and its date.")
+    if planned < len(steps):
+        note(doc, "Proposed: until the district agrees the action, its owner and its date.")

@@ -49,6 +49,7 @@ class NextStep:
     owner: str
     due: str
     status: str
+    from_plan: bool = False  # one of the district's own actions, not a proposal
 
 
 def signed(delta: float) -> str:
@@ -321,10 +322,39 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
     return f"{cut} …"
 
 
-def next_steps(content: ReportContent) -> list[NextStep]:
-    """Proposed actions: first what would complete the round's evidence, then each
-    focus area's and strength's recommendation (the core's lists, in its order)."""
+def planned_steps(content: ReportContent) -> list[NextStep]:
+    """The district's open actions of the round's action plan, as next steps (its own
+    owner, due date and status; the Action plan section has the whole plan)."""
+    from onpoint_desktop.report.action_plan import component_of
+    from onpoint_desktop.report.text import day_text
+
     steps = []
+    for action in content.actions:
+        if not action.is_open:
+            continue
+        area = content.framework.areas.get(action.area_id or "")
+        why = f"Action plan: {area.label}" if area else "Action plan"
+        steps.append(
+            NextStep(
+                action.title,
+                component_of(content, action),
+                why,
+                action.owner or "To be agreed",
+                day_text(action.due) if action.due else "To be agreed",
+                action.status.capitalize(),
+                from_plan=True,
+            )
+        )
+    return steps
+
+
+def next_steps(content: ReportContent) -> list[NextStep]:
+    """The district's open actions first (when it keeps an action plan), then proposed
+    actions: what would complete the round's evidence, then the recommendation of each
+    focus area and strength the plan does not already work on (the core's lists, in its
+    order)."""
+    steps = planned_steps(content)
+    planned = {step.component for step in steps}
     unrated = [a for a in content.framework.areas if not _rated(content, a)]
     if unrated:
         steps.append(
@@ -352,7 +382,8 @@ def next_steps(content: ReportContent) -> list[NextStep]:
     for h, kind in [(h, "focus") for h in content.focus_areas] + [
         (h, "strength") for h in content.strengths
     ]:
-        steps.append(_recommended_step(content, h, kind))
+        if h.component.name not in planned:
+            steps.append(_recommended_step(content, h, kind))
     return steps
 
 
