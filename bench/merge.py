@@ -27,6 +27,15 @@ time and peak memory (VmHWM: that process's own high-water mark) are printed. Ev
 hostile file must be refused or held aside, every good one merged, within 300 MB.
 
     python bench/merge.py [--bundles 1000] [--districts 140]
+
+National scale (SPEC §14, issue 17): ``--bundles 10000`` (5,000 or more) generates about
+one district per seven bundles (≈ 1,400 districts) and times instead, each in a fresh
+process with its peak memory (VmHWM), merging the first quarter and then all of the
+bundles into a store that trusts their signers, beside the bare baseline of the same
+bundles. Target: all of them in ≤ 60 s, ≤ 1.5× the bare baseline per bundle, peak memory
+flat (the full run within 1.25× of the quarter's) and ≤ 300 MB.
+
+    python bench/merge.py --bundles 10000
 """
 
 from __future__ import annotations
@@ -186,7 +195,7 @@ def generate(folder: Path, n_bundles: int, n_districts: int, hq_key) -> list[Pat
             story.rate(n, 0.6 if visit == 0 else 1.0)
             if visit == 1:
                 story.survey(n)
-            path = folder / f"b{made:04d}.onpointbundle"
+            path = folder / f"b{made:05d}.onpointbundle"
             write_bundle(story.content(), path, story.consultant, hq_key, created_at=story.tick())
             files.append(path)
             made += 1
@@ -195,7 +204,7 @@ def generate(folder: Path, n_bundles: int, n_districts: int, hq_key) -> list[Pat
                 saved = story.consultant
                 story.consultant = other
                 story.rate(n, 0.15)
-                path = folder / f"b{made:04d}.onpointbundle"
+                path = folder / f"b{made:05d}.onpointbundle"
                 write_bundle(story.content(), path, other, hq_key, created_at=story.tick())
                 files.append(path)
                 story.consultant = saved
@@ -388,6 +397,44 @@ def hostile_batch(root: Path, template: Path, good: list[Path], hq_key) -> bool:
     return ok
 
 
+def national(root: Path, template: Path, files: list[Path], private_key) -> bool:
+    """The national case: a quarter of the bundles, then all, each merged by a fresh
+    process (time and peak memory) beside the bare baseline of the same bundles."""
+    print(
+        f"\n{'bundles':>8} {'merge s':>8} {'bare s':>7} {'ratio':>6} {'ms/bundle':>10} "
+        f"{'peak MB':>8}"
+    )
+    runs = []
+    for n in (len(files) // 4, len(files)):
+        db = trusted_copy(template, root, f"hq-national-{n}.db", CONSULTANTS)
+        merged = child_merge(db, files[:n])
+        assert all(v == "merged" for v in merged["statuses"].values()), merged["reasons"]
+        t = time.perf_counter()
+        bare(files[:n], root / f"bare-national-{n}.db", private_key)
+        bare_s = time.perf_counter() - t
+        runs.append((n, merged["seconds"], bare_s, merged["peak_mb"]))
+        print(
+            f"{n:>8} {merged['seconds']:>8.2f} {bare_s:>7.2f} {merged['seconds'] / bare_s:>6.2f} "
+            f"{1000 * merged['seconds'] / n:>10.2f} {merged['peak_mb']:>8}"
+        )
+        with HQStore.open(db) as hq:
+            counts = hq.counts()
+    print(
+        f"Store: {counts['districts']:,} districts, {counts['rounds']:,} rounds, "
+        f"{counts['rating_events']:,} rating events, {counts['survey_responses']:,} responses."
+    )
+    (_, _, _, quarter_peak), (n, seconds, bare_s, peak) = runs
+    checks = {
+        f"{n:,} bundles ≤ 60 s": seconds <= 60,
+        "≤ 1.5× bare per bundle": seconds / bare_s <= 1.5,
+        "peak memory ≤ 300 MB": peak <= 300,
+        "peak memory flat (≤ 1.25× the quarter's)": peak <= 1.25 * quarter_peak,
+    }
+    for what, ok in checks.items():
+        print(f"Target: {what}: {'yes' if ok else 'NO'}")
+    return all(checks.values())
+
+
 STORIES: list[DistrictStory] = []
 CONSULTANTS: list[Identity] = []
 
@@ -395,8 +442,10 @@ CONSULTANTS: list[Identity] = []
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bundles", type=int, default=1000)
-    parser.add_argument("--districts", type=int, default=140)
+    parser.add_argument("--districts", type=int, help="default 140, or bundles / 7 for 5,000+")
     args = parser.parse_args()
+    if args.districts is None:
+        args.districts = args.bundles // 7 if args.bundles >= 5000 else 140
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         template, hq_public = HQStore.create(root / "template.db")  # empty, with HQ's key
@@ -414,6 +463,10 @@ def main() -> None:
         for f in files:
             f.read_bytes()  # and have them all in the page cache for both contenders
         order = random.Random(7).sample(files, len(files))
+        if args.bundles >= 5000:
+            if not national(root, template.path, order, private_key):
+                raise SystemExit(1)
+            return
         print(f"\n{'bundles':>8} {'merge s':>8} {'bare s':>7} {'ratio':>6} {'ms/bundle':>10}")
         ratios, per_bundle = [], []
         for n in (len(files) // 4, len(files) // 2, len(files)):

@@ -2,15 +2,29 @@
 
 Inputs are the current board (area → level) and survey *aggregates* (per role and item:
 count and raw sum of valid answers; per role and component: respondents with at least one
-valid answer). Working from aggregates keeps a recompute after a rating change at a few
-microseconds, whatever the number of survey responses.
+valid answer; per role and pair of items: the sums a covariance needs). Working from
+aggregates keeps a recompute after a rating change at a few microseconds, whatever the
+number of survey responses.
+
+Uncertainty (SPEC §13). Every survey sub-score, component score and total carries a 90%
+interval, score ± 1.645 standard errors, from an *analytic* standard error: a role's
+sub-score is a mean of item means, so its variance is the sum over item pairs of the
+covariance of their means, Cov(ȳⱼ, ȳₖ) = nⱼₖ·sⱼₖ / (nⱼ·nₖ) (sⱼₖ the sample covariance of
+the nⱼₖ respondents who answered both; exact under pairwise deletion), and a component
+and the total are fixed linear combinations of those sub-scores, so their variances
+follow from the same covariances (items of different components included: one teacher
+answers all of them). Roles are independent samples; expert ratings are fixed (no
+variance). Analytic rather than bootstrapped because it is computed from additive
+aggregates (kept in the same transaction as the responses), so it costs the live score
+nothing whatever the number of responses, and it gives the same interval every time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from onpoint_desktop.benchmark import TOTAL, Benchmark, Recommendation
 from onpoint_desktop.framework import Framework, ScoringModel
@@ -24,10 +38,29 @@ class ItemStat:
     total: float
 
 
+class PairStat(NamedTuple):
+    """Respondents who answered both of two items (a ≤ b; a = b for one item alone): how
+    many, and the raw sums a covariance needs (Σab, Σa, Σb over those respondents). A
+    tuple: a round holds a few hundred of them, made each time HQ scores it."""
+
+    n: int
+    sum_ab: float
+    sum_a: float
+    sum_b: float
+
+    def covariance(self) -> float:
+        """The sample covariance of the two items' raw answers (their variance when a = b);
+        0 below two respondents."""
+        if self.n < 2:
+            return 0.0
+        return (self.sum_ab - self.sum_a * self.sum_b / self.n) / (self.n - 1)
+
+
 @dataclass(frozen=True)
 class RoleAggregate:
     items: Mapping[str, ItemStat] = field(default_factory=dict)
     component_n: Mapping[str, int] = field(default_factory=dict)
+    pairs: Mapping[tuple[str, str], PairStat] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -35,6 +68,11 @@ class SurveyAggregates:
     """Survey aggregates of one round (or of one school within it), per role."""
 
     roles: Mapping[str, RoleAggregate] = field(default_factory=dict)
+    # (model id, version, role) → the role's sub-score covariances (``role_covariances``),
+    # computed once per aggregates: a rating change never recomputes them.
+    _covariances: dict[tuple[str, int, str], Mapping[tuple[str, str], float] | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def role(self, role: str) -> RoleAggregate:
         return self.roles.get(role) or RoleAggregate()
@@ -46,6 +84,17 @@ class SurveyAggregates:
 
 
 NO_SURVEYS = SurveyAggregates()
+Z90 = 1.6448536269514722  # the standard normal's 95th percentile: a two-sided 90% interval
+
+
+def interval(
+    value: float | None, se: float | None, low: float, high: float
+) -> tuple[float, float] | None:
+    """The 90% interval value ± 1.645 standard errors, kept within [low, high]; None when
+    there is no value or its standard error is unknown."""
+    if value is None or se is None:
+        return None
+    return max(low, value - Z90 * se), min(high, value + Z90 * se)
 
 
 @dataclass(frozen=True)
@@ -61,6 +110,32 @@ class ComponentScore:
     areas_total: int
     band: str | None = None
     median: float | None = None
+    se: float | None = None  # standard error of the score (score scale; 0 for expert only)
+    survey_se: float | None = None  # standard error of S_c (0–1)
+    role_survey_se: Mapping[str, float | None] = field(default_factory=dict)  # of S_c,r
+    score_range: tuple[float, float] = (0.0, 1.0)
+
+    @property
+    def ci(self) -> tuple[float, float] | None:
+        """The score's 90% interval (None: no score, or no standard error known)."""
+        return interval(self.score, self.se, *self.score_range)
+
+    @property
+    def ci_low(self) -> float | None:
+        return self.ci[0] if self.ci else None
+
+    @property
+    def ci_high(self) -> float | None:
+        return self.ci[1] if self.ci else None
+
+    @property
+    def survey_ci(self) -> tuple[float, float] | None:
+        """S_c's 90% interval (0–1)."""
+        return interval(self.survey, self.survey_se, 0.0, 1.0)
+
+    def role_survey_ci(self, role: str) -> tuple[float, float] | None:
+        """S_c,r's 90% interval (0–1)."""
+        return interval(self.role_survey.get(role), self.role_survey_se.get(role), 0.0, 1.0)
 
     @property
     def n_teacher(self) -> int:
@@ -118,6 +193,19 @@ class RoundScore:
     benchmark: Benchmark
     district: str = ""
     round: str = ""
+    total_se: float | None = None  # standard error of the total (score scale)
+
+    @property
+    def total_ci(self) -> tuple[float, float] | None:
+        """The total's 90% interval (None: no total, or no standard error known)."""
+        return interval(self.total, self.total_se, self.model.score_min, self.model.score_max)
+
+    def se(self, key: str) -> float | None:
+        """The standard error of the total (``key="total"``) or of a component's score."""
+        if key == TOTAL:
+            return self.total_se
+        found = next((c for c in self.components if c.id == key), None)
+        return found.se if found is not None else None
 
     def component(self, component_id: str) -> ComponentScore:
         return next(c for c in self.components if c.id == component_id)
@@ -145,12 +233,15 @@ class RoundScore:
             "stage": self.stage,
             "model": self.model.id,
             "total": _round(self.total, 2),
+            "total_ci": [round(v, 2) for v in self.total_ci] if self.total_ci else None,
             "complete": self.complete,
             "components": [
                 {
                     "id": c.id,
                     "name": c.name,
                     "score": _round(c.score, 2),
+                    "ci_low": _round(c.ci_low, 2),
+                    "ci_high": _round(c.ci_high, 2),
                     "expert": _round(c.expert, 6),
                     "survey": _round(c.survey, 6),
                     "n_teacher": c.n_teacher,
@@ -218,6 +309,52 @@ def survey_subscore(
     return value, role_scores, role_n
 
 
+def role_covariances(
+    model: ScoringModel, role: str, agg: RoleAggregate
+) -> Mapping[tuple[str, str], float] | None:
+    """(c, d) → the covariance of the role's sub-scores S_c,r and S_d,r (0–1 units, both
+    orders; c = d: the variance), from the item-pair aggregates (see the module
+    docstring). None when the role has answers but no pair aggregates (none are known)."""
+    if not agg.pairs:
+        return None if agg.items else {}
+    instrument = model.instruments[role]
+    scale = float(instrument.scale_max - instrument.scale_min)
+    used: dict[str, list[tuple[str, float, int]]] = {}
+    for comp in model.components:
+        found = []
+        for item in model.items_of(role, comp.id):
+            stat = agg.items.get(item.id)
+            if stat and stat.n:
+                found.append((item.id, -1.0 if item.reverse else 1.0, stat.n))
+        if found:
+            used[comp.id] = found
+    out: dict[tuple[str, str], float] = {}
+    ids = list(used)
+    for x, c in enumerate(ids):
+        for d in ids[x:]:
+            total = 0.0
+            for j, sign_j, n_j in used[c]:
+                for k, sign_k, n_k in used[d]:
+                    pair = agg.pairs.get((j, k) if j <= k else (k, j))
+                    if pair is not None and pair.n >= 2:
+                        total += sign_j * sign_k * pair.n * pair.covariance() / (n_j * n_k)
+            out[c, d] = out[d, c] = total / (len(used[c]) * len(used[d]) * scale * scale)
+    return out
+
+
+def _covariances(
+    model: ScoringModel, survey: SurveyAggregates, role: str
+) -> Mapping[tuple[str, str], float] | None:
+    key = (model.id, model.version, role)
+    if key not in survey._covariances:
+        survey._covariances[key] = role_covariances(model, role, survey.role(role))
+    return survey._covariances[key]
+
+
+def _sqrt(variance: float) -> float:
+    return math.sqrt(max(0.0, variance))  # a rounding error never makes a variance negative
+
+
 def compute(
     model: ScoringModel,
     framework: Framework,
@@ -229,10 +366,15 @@ def compute(
     district: str = "",
     round_id: str = "",
 ) -> RoundScore:
-    """The Onpoint score of one round, with bands against ``benchmark`` at ``stage``."""
+    """The Onpoint score of one round, with bands against ``benchmark`` at ``stage``, and
+    the 90% interval of every survey sub-score, component score and total."""
     alpha = model.expert_weight
-    components = []
+    span = model.score_max - model.score_min
+    covariances = {role: _covariances(model, survey, role) for role in model.role_weights}
+    parts = []
     weighted, weights = 0.0, 0.0
+    # component id → role → the weight of S_c,r in the component's 0–1 value
+    coefficients: dict[str, dict[str, float]] = {}
     for comp in model.components:
         expert, rated = expert_subscore(model, framework, ratings, comp.id)
         survey_value, role_scores, role_n = survey_subscore(model, survey, comp.id)
@@ -244,46 +386,157 @@ def compute(
         if value is not None:
             weighted += comp.weight * value
             weights += comp.weight
-        pct = benchmark.percentiles(stage, comp.id)
-        components.append(
-            ComponentScore(
-                id=comp.id,
-                name=comp.name,
-                score=score,
-                expert=expert,
-                survey=survey_value,
-                role_survey=role_scores,
-                role_n=role_n,
-                areas_rated=rated,
-                areas_total=len(comp.areas),
-                band=pct.band(score) if pct else None,
-                median=pct.p50 if pct else None,
-            )
-        )
+        used = {r: model.role_weights[r] for r, v in role_scores.items() if v is not None}
+        share = (1 - alpha) if expert is not None else 1.0
+        of_survey = {r: w / sum(used.values()) for r, w in used.items()}
+        coefficients[comp.id] = {r: share * w for r, w in of_survey.items()}
+        role_se = {r: _role_se(covariances[r], comp.id, v) for r, v in role_scores.items()}
+        survey_se = _combined(of_survey, role_se)
+        if survey_value is None:
+            se = 0.0 if expert is not None else None
+        else:
+            se = None if survey_se is None else span * share * survey_se
+        uncertainty = (se, survey_se, role_se)
+        parts.append((comp, score, expert, survey_value, role_scores, role_n, rated, uncertainty))
     total = model.to_score(weighted / weights) if weights else None
-    total_pct = benchmark.percentiles(stage, "total")
-    strengths, focus = highlights(components, model.highlights)
+    total_se = None
+    if total is not None:
+        total_se = _total_se(model, coefficients, covariances, weights)
+    against = compare(model, stage, {p[0].id: p[1] for p in parts}, total, benchmark)
+    components = tuple(
+        ComponentScore(
+            id=comp.id,
+            name=comp.name,
+            score=score,
+            expert=expert,
+            survey=survey_value,
+            role_survey=role_scores,
+            role_n=role_n,
+            areas_rated=rated,
+            areas_total=len(comp.areas),
+            band=against.bands[comp.id],
+            median=against.medians[comp.id],
+            se=uncertainty[0],
+            survey_se=uncertainty[1],
+            role_survey_se=uncertainty[2],
+            score_range=(model.score_min, model.score_max),
+        )
+        for comp, score, expert, survey_value, role_scores, role_n, rated, uncertainty in parts
+    )
     return RoundScore(
         model=model,
         stage=stage,
         total=total,
         complete=all(c.status == "complete" for c in components),
-        components=tuple(components),
-        strengths=strengths,
-        focus_areas=focus,
-        total_band=total_pct.band(total) if total_pct else None,
-        total_median=total_pct.p50 if total_pct else None,
+        components=components,
+        strengths=against.strengths,
+        focus_areas=against.focus_areas,
+        total_band=against.total_band,
+        total_median=against.total_median,
         benchmark=benchmark,
         district=district,
         round=round_id,
+        total_se=total_se,
     )
 
 
-def highlights(
-    components: list[ComponentScore], count: int
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _role_se(
+    covariance: Mapping[tuple[str, str], float] | None, component_id: str, value: float | None
+) -> float | None:
+    """The standard error of S_c,r: None when the sub-score is not used or unknown."""
+    if value is None or covariance is None:
+        return None
+    return _sqrt(covariance.get((component_id, component_id), 0.0))
+
+
+def _combined(weights: Mapping[str, float], role_se: Mapping[str, float | None]) -> float | None:
+    """The standard error of Σ weight·S_c,r over independent roles; None when a role's is
+    unknown, or when no role is used."""
+    if not weights:
+        return None
+    if any(role_se.get(r) is None for r in weights):
+        return None
+    return _sqrt(sum((w * role_se[r]) ** 2 for r, w in weights.items()))  # type: ignore[operator]
+
+
+def _total_se(
+    model: ScoringModel,
+    coefficients: Mapping[str, Mapping[str, float]],
+    covariances: Mapping[str, Mapping[tuple[str, str], float] | None],
+    weights: float,
+) -> float | None:
+    """The total's standard error (score scale): within each role, the covariance of the
+    component sub-scores it enters through; roles independent; expert parts fixed."""
+    variance = 0.0
+    for role in model.role_weights:
+        terms = [
+            (c.id, c.weight / weights * coefficients[c.id][role])
+            for c in model.components
+            if role in coefficients.get(c.id, {})
+        ]
+        if not terms:
+            continue
+        cov = covariances[role]
+        if cov is None:
+            return None
+        variance += sum(a * b * cov.get((c, d), 0.0) for c, a in terms for d, b in terms)
+    return (model.score_max - model.score_min) * _sqrt(variance)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Where a round's scores stand against a benchmark at the round's stage."""
+
+    bands: Mapping[str, str | None]  # component id → below / within / above (None: no band)
+    medians: Mapping[str, float | None]  # component id → the stage median
+    strengths: tuple[str, ...]
+    focus_areas: tuple[str, ...]
+    total_band: str | None
+    total_median: float | None
+
+
+def compare(
+    model: ScoringModel,
+    stage: str,
+    scores: Mapping[str, float | None],
+    total: float | None,
+    benchmark: Benchmark,
+) -> Comparison:
+    """Bands, medians, strengths and focus areas of scores (component id → score) against
+    ``benchmark`` at ``stage``: the part of a score that changes with the benchmark (HQ
+    keeps the rest, and compares it again when it builds a new benchmark pack)."""
+    bands: dict[str, str | None] = {}
+    medians: dict[str, float | None] = {}
+    placed = []
+    for comp in model.components:
+        pct = benchmark.percentiles(stage, comp.id)
+        score = scores.get(comp.id)
+        bands[comp.id] = pct.band(score) if pct else None
+        medians[comp.id] = pct.p50 if pct else None
+        if pct is not None and score is not None:
+            placed.append(_Placed(comp.id, score - pct.p50))
+    strengths, focus = highlights(placed, model.highlights)
+    total_pct = benchmark.percentiles(stage, TOTAL)
+    return Comparison(
+        bands,
+        medians,
+        strengths,
+        focus,
+        total_pct.band(total) if total_pct else None,
+        total_pct.p50 if total_pct else None,
+    )
+
+
+@dataclass(frozen=True)
+class _Placed:
+    id: str
+    delta: float
+
+
+def highlights(components: Sequence[Any], count: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Strengths: up to ``count`` components furthest above their stage median.
-    Focus areas: up to ``count`` furthest below it. Ties go to framework order."""
+    Focus areas: up to ``count`` furthest below it. Ties go to framework order.
+    (``components``: anything with an ``id`` and a ``delta`` from the median, or None.)"""
     scored = [c for c in components if c.delta is not None]
     above = sorted((c for c in scored if c.delta > 0), key=lambda c: -c.delta)
     below = sorted((c for c in scored if c.delta < 0), key=lambda c: c.delta)

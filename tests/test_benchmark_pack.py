@@ -199,3 +199,137 @@ def test_malformed_packs_are_refused_and_nothing_is_stored(demo_copy, tmp_path, 
         assert str(pack) in str(err.value)
         assert ws.conn.execute("SELECT count(*) FROM benchmark_packs").fetchone() == (0,)
         assert "illustrative" in ws.score().benchmark.label
+
+
+def test_hq_list_places_each_round_by_percentile_rank_in_its_stage(national, capsys):
+    # Issue 17: `hq list --json` gains percentile_rank per round (mid-rank among each
+    # district's latest complete round at that stage; none below 5 districts).
+    assert main(["hq", "list", str(national["hq"]), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    rounds = {(d["name"], r["id"]): r for d in doc["districts"] for r in d["rounds"]}
+    totals = {}
+    for i in range(5):
+        with Workspace.open(national["dbs"][f"p{i}"]) as ws:
+            score = ws.score("2023-24")
+            totals[f"Planning {i}"] = score.total
+            listed = rounds[f"Planning {i}", "2023-24"]
+            assert listed["total_ci"] == score.to_json()["total_ci"]  # HQ's = consultant's
+            assert [c["ci_low"] for c in listed["components"]] == [
+                c["ci_low"] for c in score.to_json()["components"]
+            ]
+    ordered = sorted(totals.values())
+    for name, total in totals.items():
+        below = sum(t < total for t in ordered)
+        equal = sum(t == total for t in ordered)
+        expected = round(100 * (below + equal / 2) / 5, 1)
+        assert rounds[name, "2023-24"]["percentile_rank"] == expected
+    assert sorted(rounds[n, "2023-24"]["percentile_rank"] for n in totals) == [
+        10.0,
+        30.0,
+        50.0,
+        70.0,
+        90.0,
+    ]
+    # Year 1 has four complete districts: too few to rank anyone there.
+    assert rounds["Year one 0", "2024-25"]["percentile_rank"] is None
+    assert rounds["Planning 4", "2024-25"]["percentile_rank"] is None
+
+
+def test_kept_summaries_equal_a_fresh_scoring_of_the_facts(national):
+    from onpoint_desktop.sync.hq_summaries import score_district, summaries
+
+    with HQStore.open(national["hq"]) as hq:
+        kept = {(s.district_uuid, s.round_id): s for s in summaries(hq)}
+        districts = [d for (d,) in hq.conn.execute("SELECT uuid FROM districts")]
+        fresh = [r for d in districts for r in score_district(hq, d)]
+    assert len(fresh) == len(kept) == 10
+    for rnd in fresh:
+        summary = kept[rnd.district_uuid, rnd.round_id]
+        assert summary.total == rnd.score.total
+        assert summary.complete == rnd.score.complete
+        assert summary.scores == {c.id: c.score for c in rnd.score.components}
+
+
+def test_hq_report_gives_the_national_picture(national, tmp_path, capsys):
+    from docx import Document
+
+    with HQStore.open(national["hq"]) as hq:
+        write_pack(hq, tmp_path / "pack.json", name="HQ benchmark 2025", date="2025-06-30")
+    out = tmp_path / "national.docx"
+    assert main(["hq", "report", str(national["hq"]), "-o", str(out)]) == 0
+    assert "Wrote the national picture of 9 districts (10 rounds)" in capsys.readouterr().out
+    assert main(["hq", "list", str(national["hq"]), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    doc = Document(str(out))
+    tables = {t.rows[0].cells[0].text + "|" + t.rows[0].cells[1].text: t for t in doc.tables}
+
+    def rows(key):
+        return [[c.text for c in r.cells] for r in tables[key].rows[1:]]
+
+    # Districts per stage, each at its latest round's stage (Planning 4 moved to Year 1).
+    assert rows("Stage|Districts") == [
+        ["Planning", "4"],
+        ["Year 1", "5"],
+        ["Year 2", "0"],
+        ["Year 3+", "0"],
+    ]
+    coverage = {r[0]: r[1:3] for r in rows("Stage|With a round")}
+    assert coverage["Planning"] == ["5", "5"] and coverage["Year 1"] == ["5", "4"]
+    assert rows("Pack|Date")[0][:3] == ["HQ benchmark 2025", "2025-06-30", "onpoint-1"]
+    # Every district placed, with the rank hq list gives its round.
+    ranks = {
+        (d["name"], r["id"]): r["percentile_rank"] for d in listed["districts"] for r in d["rounds"]
+    }
+    placed = rows("District|Stage")
+    assert len(placed) == 9
+    for name, _stage, round_id, _total, rank in placed:
+        expected = ranks[name, round_id]
+        assert rank == ("—" if expected is None else f"{expected:.0f}")
+    with Workspace.open(national["dbs"]["p4"]) as ws:  # the one district with two rounds
+        change = ws.score("2024-25").total - ws.score("2023-24").total
+    rose = "1 (100%)" if change > 0 else "0 (0%)"
+    assert rows("Step|Districts") == [["Round 1 to 2", "1", f"{change:+,.1f}", rose]]
+
+
+def test_hq_report_of_an_empty_store_says_so(tmp_path, capsys):
+    hq, _ = HQStore.create(tmp_path / "hq.db")
+    hq.close()
+    assert main(["hq", "report", str(tmp_path / "hq.db"), "-o", str(tmp_path / "r.docx")]) == 0
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(tmp_path / "r.docx")).paragraphs)
+    assert "No district has a complete round yet." in text
+    assert "HQ has not built a benchmark pack yet" in text
+
+
+def test_after_a_new_pack_the_trend_shows_each_round_against_both_benchmarks(
+    qtbot, demo_copy, tmp_path, hq_key
+):
+    # Issue 17 item 4: a new pack silently moved every band; the trend can now show the
+    # previous benchmark beside the new one, each labelled with its name and date.
+    from ui.score_panel import ScorePanel
+    from ui.session import DistrictSession
+
+    with Workspace.open(demo_copy) as ws:
+        assert ws.previous_benchmark("onpoint-1") is None  # only the model's own so far
+        import_pack(ws, signed_pack(_pack(), tmp_path / "pack.json", hq_key))
+        session = DistrictSession(ws)
+        panel = ScorePanel(session)
+        qtbot.addWidget(panel)
+        panel.tabs.setCurrentWidget(panel.trend_page)
+        assert panel.compare_benchmarks.isEnabled()
+        chart = panel.trend_chart
+        assert "Benchmark median" in chart.legend_items()
+        panel.compare_benchmarks.setChecked(True)
+        default = shipped_model("onpoint-1").benchmark
+        assert chart.legend_items()[-2:] == [
+            "Median: HQ pack 2025-26, 2025-09-01",
+            f"Median: {default.label}, {default.date}",
+        ]
+        rounds = ws.rounds()
+        assert [p.previous for p in chart.points] == [
+            default.percentiles(r.stage, "total") for r in rounds
+        ]
+        assert [p.percentiles for p in chart.points][-1].p50 == 950  # the new pack's Year 2
+        import_pack(ws, signed_pack(_pack("HQ pack 2026-27"), tmp_path / "p2.json", hq_key))
+        assert ws.previous_benchmark("onpoint-1").name == "HQ pack 2025-26"

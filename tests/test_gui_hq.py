@@ -234,3 +234,31 @@ def test_hq_can_save_its_public_key_file_again(qtbot, hq, tmp_path, monkeypatch)
     from onpoint_desktop.sync import keys
 
     assert keys.parse_hq_key(out.read_text(), str(out)) == public
+
+
+def test_the_national_picture_tab_shows_stages_and_places_every_district(
+    qtbot, hq, bundles, monkeypatch
+):
+    # Issue 17: a dashboard tab in the HQ window (the core's hq_picture on screen).
+    files = [bundles[f"d{i}"] for i in range(5)]
+    _merge(qtbot, hq, monkeypatch, files)
+    qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 5, timeout=10000)
+    hq.tabs.setCurrentWidget(hq.dashboard)
+    table = hq.dashboard.stages
+    planning = [table.item(0, c).text() for c in range(table.columnCount())]
+    assert planning[:5] == ["Planning", "5", "5", "5", "5"]  # now, with a round, complete, placed
+    ((label, placed),) = hq.dashboard.chart.rows
+    assert label == "Planning (onpoint-1)" and len(placed.districts) == 5
+    with HQStore.open(hq.path) as store:
+        from onpoint_desktop.sync import overview
+
+        totals = sorted(d["rounds"][0]["total"] for d in overview(store)["districts"])
+    assert planning[7] == f"{totals[2]:,.0f}"  # the median of five
+    assert "No district has two rounds yet." in hq.dashboard.trends.text()
+    assert "no two consultants have rated the same district" in hq.dashboard.agreement_label.text()
+    _merge(qtbot, hq, monkeypatch, [bundles["ben"]])  # Ben rated District 0 from a copy
+    qtbot.waitUntil(lambda: hq.dashboard.agreement.rowCount() == 1, timeout=10000)
+    row = [hq.dashboard.agreement.item(0, c).text() for c in range(3)]
+    assert row[0] in ("Ana Ruiz and Ben Cho", "Ben Cho and Ana Ruiz") and row[1] == "1"
+    assert hq.dashboard.agreement.item(0, 6).text() == "PL Rollout Plan"
+    hq.dashboard.grab().save(str(hq.path.parent / "dashboard.png"))

@@ -26,6 +26,7 @@ from report_reading import (
     table_with_header,
 )
 
+from onpoint_desktop.progress import total_change
 from onpoint_desktop.report import palette, write_report
 from onpoint_desktop.report.text import day_text
 from onpoint_desktop.workspace import Workspace
@@ -103,10 +104,11 @@ def test_printed_scores_match_the_core(demo):
     for c in score.components:
         row = printed[c.name]
         assert row[1] == f"{c.score:,.1f}"
-        assert row[2] == f"{ws.current_model.to_score(c.expert):,.1f}"
-        assert row[3] == f"{ws.current_model.to_score(c.survey):,.1f}"
-        assert row[4:6] == [str(c.n_teacher), str(c.n_leader)]
-        assert row[7] == c.band.capitalize()
+        assert row[2] == f"{c.ci_low:,.0f}–{c.ci_high:,.0f}"  # SPEC §13
+        assert row[3] == f"{ws.current_model.to_score(c.expert):,.1f}"
+        assert row[4] == f"{ws.current_model.to_score(c.survey):,.1f}"
+        assert row[5:7] == [str(c.n_teacher), str(c.n_leader)]
+        assert row[8] == c.band.capitalize()
     assert f"scored {score.total:,.1f} on the Onpoint scale" in body_text(doc)
 
 
@@ -124,7 +126,13 @@ def test_summary_gives_band_and_change_since_previous_round(demo):
     rounds = ws.rounds()
     now, before = ws.score(rounds[-1].id).total, ws.score(rounds[-2].id).total
     summary = section_text(doc, "Executive summary")
-    assert f"The Onpoint score as a whole rose {now - before:,.1f} points." in summary
+    change = total_change(ws.score(rounds[-2].id), ws.score(rounds[-1].id))
+    low, high = change.interval  # SPEC §13: said clear only when its interval excludes zero
+    verdict = "a clear change" if change.clear else "within the margin of error"
+    assert (
+        f"The Onpoint score as a whole rose {now - before:,.1f} points ({verdict}; 90% "
+        f"interval of the change +{low:,.0f} to +{high:,.0f} points)." in summary
+    )
     assert "That is within the Year 2 range of the illustrative benchmark (580–695" in summary
 
 
@@ -139,7 +147,7 @@ def test_strengths_and_focus_areas_are_exactly_the_cores(demo):
 
 def test_charts_are_print_resolution_pictures_with_alt_text(demo):
     # Issue 15: no alt text on any image.
-    _, doc = demo
+    ws, doc = demo
     charts = [s for s in doc.inline_shapes if s.width > 5_000_000]  # the page-wide charts
     # components vs benchmark, total trend, component trend, walkthrough profile
     assert len(charts) == 4
@@ -157,7 +165,11 @@ def test_charts_are_print_resolution_pictures_with_alt_text(demo):
     captions = paragraphs(doc, "Caption")
     assert sum(c.startswith("Figure ") for c in captions) == 4
     components = alt_text(everything[0])
-    assert "Culture of Innovation 588.2, median 660" in components
+    culture = ws.score().component("culture_of_innovation")
+    assert (
+        f"Culture of Innovation 588.2, 90% interval {culture.ci_low:,.0f} to "
+        f"{culture.ci_high:,.0f}, median 660" in components
+    )
 
 
 def test_board_table_shows_every_area_with_its_level_word_and_colour(demo):

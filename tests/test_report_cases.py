@@ -161,7 +161,7 @@ def test_all_roles_under_min_n(ws, tmp_path):
     assert "No question was answered by at least 5 teachers or 5 leaders in r1" in text
     assert not [t for t in doc.tables if t.rows[0].cells[0].text == "Question"]
     component_rows = rows_of(table_with_header(doc, "Component"))[1:]
-    assert {r[4] for r in component_rows} == {"fewer than 5"}
+    assert {r[5] for r in component_rows} == {"fewer than 5"}
 
 
 def test_expert_ratings_with_surveys_all_under_min_n(ws, tmp_path):
@@ -212,9 +212,10 @@ def test_component_table_marks_one_source_components_and_small_roles(ws, tmp_pat
     operations = rows["Operations"]
     assert operations[0] == "Operations\nexpert rating only"
     assert operations[1] == "733.3" == f"{score.component('operations').score:,.1f}"
+    assert operations[2] == "exact"  # expert ratings only: no survey uncertainty
     strategy = rows["Strategy Communication"]
     assert strategy[0] == "Strategy Communication\nsurvey only"
-    assert strategy[4:6] == ["6", "fewer than 5"]  # 3 leaders: neither shown nor used
+    assert strategy[5:7] == ["6", "fewer than 5"]  # 3 leaders: neither shown nor used
     assert rows["Data Culture"][0] == "Data Culture\nno result yet"
     legend = body_text(doc)
     assert "Expert rating only / survey only: the component rests on one source" in legend

@@ -193,6 +193,7 @@ def test_json_has_exactly_the_spec_fields(ws):
         "stage",
         "model",
         "total",
+        "total_ci",  # SPEC §13
         "complete",
         "components",
         "strengths",
@@ -203,6 +204,8 @@ def test_json_has_exactly_the_spec_fields(ws):
         "id",
         "name",
         "score",
+        "ci_low",  # SPEC §13
+        "ci_high",
         "expert",
         "survey",
         "n_teacher",

@@ -177,9 +177,10 @@ def test_report_prints_the_hand_computed_round(published, tmp_path):
     for name, score, expert, survey, band in COMPONENTS.values():
         row = printed[name]
         assert row[1] == ("—" if score is None else f"{score:,.1f}")
-        assert row[2] == ("—" if expert is None else f"{200 + 800 * expert:,.1f}")
-        assert row[3] == ("—" if survey is None else f"{200 + 800 * survey:,.1f}")
-        assert row[7] == ("—" if band is None else band.capitalize())
+        # row[2]: the 90% interval (SPEC §13)
+        assert row[3] == ("—" if expert is None else f"{200 + 800 * expert:,.1f}")
+        assert row[4] == ("—" if survey is None else f"{200 + 800 * survey:,.1f}")
+        assert row[8] == ("—" if band is None else band.capitalize())
     text = body_text(doc)
     assert "Onpoint pilot model 2 (test fixture) (pilot-2)" in text
     assert "Pilot-2: Share what works in Culture of Innovation" in text

@@ -176,8 +176,11 @@ def test_a_merge_interrupted_by_a_crash_leaves_nothing_half_applied(story, tmp_p
 
     with pytest.raises(Exception, match="disk I/O error"):
         merge_bundles(hq, story, trust_new_signers=True, progress=crash)
-    assert canonical_dump(hq.conn) == _merged_dump(story, 4, tmp_path, "expected.db")
     hq.close()
+    # The round summaries the merged bundles changed were dropped with them, in their
+    # transactions; opening the store makes them again from the facts.
+    with HQStore.open(tmp_path / "hq.db") as hq:
+        assert canonical_dump(hq.conn) == _merged_dump(story, 4, tmp_path, "expected.db")
 
 
 def test_new_signers_are_held_aside_and_known_ones_merge(story, tmp_path):

@@ -1,7 +1,8 @@
 """The components chart of the score panel, drawn natively with QPainter.
 
 Each component is a horizontal bar on the 200–1,000 axis with the benchmark's p25–p75
-band and median behind it; a provisional score is hatched and its number starred. A
+band and median behind it, and the score's 90% interval as a whisker (SPEC §13); a
+provisional score is hatched and its number starred. A
 rating change only hands the widget seven new rows and asks for a repaint: the axis,
 names and bands come from a cached pixmap and only the bars and numbers are drawn, so the
 panel repaints within a frame.
@@ -34,6 +35,7 @@ class BarRow:
     provisional: bool
     other: float | None = None  # the score in the round compared with (a thin bar)
     ghost: float | None = None  # the score a rating being considered would give
+    ci: tuple[float, float] | None = None  # the 90% interval, when it has a width
 
     @property
     def label(self) -> str:
@@ -58,6 +60,7 @@ def bar_rows(
             c.provisional,
             other.value(c.id) if other is not None else None,
             ghost.get(c.id) if ghost is not None and ghost.get(c.id) != c.score else None,
+            c.ci if c.se else None,
         )
         for c in score.components
     ]
@@ -87,6 +90,7 @@ class ComponentBars(QWidget):
         self.setAccessibleDescription(
             "; ".join(
                 f"{r.name} {r.label}"
+                + (f" (90% interval {r.ci[0]:.0f}–{r.ci[1]:.0f})" if r.ci else "")
                 + (
                     f" (benchmark {r.band.p25:.0f}–{r.band.p75:.0f}, median {r.band.p50:.0f})"
                     if r.band
@@ -171,6 +175,8 @@ class ComponentBars(QWidget):
                 painter.setPen(QPen(pal.highlight().color(), 2, Qt.PenStyle.DashLine))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(ghost)
+            if row.ci is not None:
+                self._paint_whisker(painter, row.ci, area, centre, height, ink)
             self._paint_label(painter, row, area, centre, metrics, ink)
         painter.end()
 
@@ -235,6 +241,15 @@ class ComponentBars(QWidget):
         self._static = (key, pixmap)
         return pixmap
 
+    def _paint_whisker(self, painter, ci, area: QRectF, centre: float, height: float, ink):
+        """The 90% interval: a line across the bar's end with a cap at each end."""
+        low, high = self.x_of(ci[0], area), self.x_of(ci[1], area)
+        cap = height * 0.45
+        painter.setPen(QPen(ink, 1.2))
+        painter.drawLine(QPointF(low, centre), QPointF(high, centre))
+        for x in (low, high):
+            painter.drawLine(QPointF(x, centre - cap), QPointF(x, centre + cap))
+
     def _paint_label(self, painter, row: BarRow, area: QRectF, centre: float, metrics, ink) -> None:
         """The number after the bar and its band (never on the median tick); inside the
         bar's end when there is no room on the right."""
@@ -248,7 +263,11 @@ class ComponentBars(QWidget):
             x = area.left() + 6
         else:
             end = max(
-                row.score, row.band.p75 if row.band else row.score, row.ghost or 0, row.other or 0
+                row.score,
+                row.band.p75 if row.band else row.score,
+                row.ghost or 0,
+                row.other or 0,
+                row.ci[1] if row.ci else 0,
             )
             x = self.x_of(end, area) + 6
             if x + width > area.right():

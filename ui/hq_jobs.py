@@ -29,6 +29,8 @@ from onpoint_desktop.sync import (
     write_pack,
 )
 from onpoint_desktop.sync.benchmark_pack import MIN_DISTRICTS
+from onpoint_desktop.sync.hq_calibration import Agreement, consultant_agreement
+from onpoint_desktop.sync.hq_picture import NationalPicture, national_picture
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,19 @@ class HQView:
     document: dict[str, Any]
     conflicts: list[Conflict]
     signers: list[Signer]
+    picture: NationalPicture | None = None  # the dashboard's national picture
+    agreement: tuple[Agreement, ...] = ()  # consultants who rated the same round
 
 
 def read_store(path: Path, progress=None, cancel=None) -> HQView:
     with HQStore.open(path) as hq:
-        return HQView(overview(hq), conflicts(hq.conn), signers(hq))
+        return HQView(
+            overview(hq),
+            conflicts(hq.conn),
+            signers(hq),
+            national_picture(hq),
+            tuple(consultant_agreement(hq)),
+        )
 
 
 def merge_files(path: Path, files: list[Path], progress=None, cancel=None) -> MergeSummary:

@@ -2,7 +2,8 @@
 benchmark packs.
 
 The window shows ``sync.overview`` (districts, their rounds and stages, scores,
-respondents, conflicts) and ``sync.signers`` in sortable views, and runs every store
+respondents, conflicts), ``sync.signers`` and the national picture (``hq_picture``, the
+dashboard tab) in sortable views, and runs every store
 operation on a worker with a connection of its own (``HQStore.open``) behind a progress
 dialog with Cancel: reading the overview, merging bundles (each bundle one transaction in
 the core; a cancel keeps the bundles already merged, and the summary says so), trusting a
@@ -44,6 +45,7 @@ from onpoint_desktop.sync import (
 )
 from ui.bundle_check import BundleCheckDialog, check_file
 from ui.dialogs import BUNDLE_FILTER, show_error, show_failure, show_message
+from ui.hq_dashboard import Dashboard
 from ui.hq_jobs import (
     HQView,
     build_pack_file,
@@ -105,6 +107,8 @@ class HQWindow(QMainWindow):
         self.tabs.addTab(self.tree, "&Districts")
         self.tabs.addTab(self.conflict_panel, "&Conflicts")
         self.tabs.addTab(self.signer_panel, "Si&gners")
+        self.dashboard = Dashboard()  # HQ's national picture (issue 17)
+        self.tabs.addTab(self.dashboard, "Nat&ional picture")
         self.last_question: QMessageBox | None = None
         self.last_resolve: ResolveDialog | None = None
         layout.addWidget(self.tabs, 1)
@@ -183,6 +187,9 @@ class HQWindow(QMainWindow):
         self.signer_panel.show_signers(view.signers)
         waiting = sum(s.status == "pending" for s in view.signers)
         self.tabs.setTabText(2, f"Si&gners ({waiting} to check)" if waiting else "Si&gners")
+        if view.picture is not None:
+            self.dashboard.show_picture(view.picture)
+        self.dashboard.show_agreement(view.agreement)
         self.statusBar().showMessage(f"{self.path}", 0)
 
     # --- merging -----------------------------------------------------------------------------

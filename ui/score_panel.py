@@ -1,6 +1,8 @@
 """The live score panel beside the board.
 
-The total, large, with its band against the stage benchmark; a line saying how much of
+The total, large, with its band against the stage benchmark; its 90% interval and the
+change since the previous round, called clear only when the change's own interval
+excludes zero (``progress.Change.clear``); a line saying how much of
 the round rests on evidence ("Rated 11 of 26 focus areas · 40 teachers, no leaders"); then
 the seven components as bars on the 200–1,000 axis with the benchmark's p25–p75 band and
 median behind each (drawn natively: :mod:`ui.component_bars`); their expert and survey
@@ -19,6 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from onpoint_desktop.benchmark import TOTAL
 from onpoint_desktop.changes import Changes
+from onpoint_desktop.progress import change_of
 from onpoint_desktop.scoring import ComponentScore, RoundScore
 from ui.action_plan import ActionPlanPanel
 from ui.component_bars import ComponentBars, bar_rows
@@ -106,6 +110,9 @@ class ScorePanel(QWidget):
         self.compare_label.setWordWrap(True)
         layout.addWidget(self.compare_label)
         self.median_label = QLabel()
+        self.interval_label = QLabel()  # the total's 90% interval, the change since before
+        self.interval_label.setObjectName("interval")
+        self.interval_label.setWordWrap(True)
         self.benchmark_label = QLabel()
         self.benchmark_label.setObjectName("benchmark")
         self.benchmark_label.setWordWrap(True)
@@ -118,6 +125,7 @@ class ScorePanel(QWidget):
         self.rates_label.setObjectName("responseRates")
         self.rates_label.setWordWrap(True)
         for label in (
+            self.interval_label,
             self.median_label,
             self.benchmark_label,
             self.evidence_label,
@@ -160,8 +168,20 @@ class ScorePanel(QWidget):
         series_row.addWidget(series_label)
         series_row.addWidget(self.trend_series, 1)
         trend.addLayout(series_row)
+        # After a new benchmark pack: each round against the previous benchmark too.
+        self.compare_benchmarks = QCheckBox("Also a&gainst the previous benchmark")
+        self.compare_benchmarks.setToolTip(
+            "Draw the previous benchmark's median (dashed) beside the new one's"
+        )
+        self.compare_benchmarks.toggled.connect(self._trend_changed)
+        trend.addWidget(self.compare_benchmarks)
         self.trend_chart = TrendChart((scoring.score_min, scoring.score_max))
         trend.addWidget(self.trend_chart, 1)
+        self.trend_changes = QLabel()  # each change between rounds: clear or not
+        self.trend_changes.setObjectName("trendChanges")
+        self.trend_changes.setWordWrap(True)
+        self.trend_changes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        trend.addWidget(self.trend_changes)
         self.tabs.addTab(self.trend_page, "&Trend")
         self.planner = PlannerPanel(session)
         self.tabs.addTab(self.planner, "P&lan")
@@ -283,6 +303,7 @@ class ScorePanel(QWidget):
         stage = session.framework.stage_label(score.stage)
         self.total_label.setText(number(score.total, 1))
         self.band_label.setText(BAND_WORDS.get(score.total_band or "", ""))
+        self.interval_label.setText(self._interval_text(score))
         pct = benchmark.percentiles(score.stage, TOTAL)
         self.median_label.setText(
             f"{stage} benchmark: median {pct.p50:.0f}, middle half {pct.p25:.0f}–{pct.p75:.0f}"
@@ -326,10 +347,26 @@ class ScorePanel(QWidget):
         self.bars.show_rows(bar_rows(score, score.benchmark, other, ghost))
         self.what_if_label.setText(what_if_text(preview, self.session.framework))
 
+    def _interval_text(self, score: RoundScore) -> str:
+        """The total's 90% interval, and the change since the round before (clear or not)."""
+        parts = []
+        if score.total_ci is not None and score.total_se:
+            low, high = score.total_ci
+            parts.append(f"90% interval {low:.0f}–{high:.0f} (survey respondents)")
+        rounds = [r.id for r in self.session.rounds()]
+        at = rounds.index(score.round) if score.round in rounds else 0
+        if at > 0:
+            before = self.session.get_round(rounds[at - 1])
+            change = change_of(self.session.score(before.id), score, TOTAL)
+            if change is not None:
+                parts.append(f"since {before.label}: {change.delta:+.1f}, {change.verdict}")
+        return " · ".join(parts)
+
     def _show_empty(self) -> None:
         self.compare_label.setVisible(False)
         self.what_if_label.setText("")
         self.total_label.setText(DASH)
+        self.interval_label.setText("")
         self.band_label.setText("")
         self.median_label.setText("Add a round to start rating (Round ▸ Add round…).")
         self.benchmark_label.setText(f"Benchmark: {self.session.benchmark().label}")
@@ -407,20 +444,48 @@ class ScorePanel(QWidget):
     def _draw_trend(self) -> None:
         series = self.trend_series.currentData() or TOTAL
         framework = self.session.framework
-        points = []
+        points, changes = [], []
+        previous = None
+        current = self.session.benchmark()
+        earlier = self.session.previous_benchmark()
+        self.compare_benchmarks.setEnabled(earlier is not None)
+        if earlier is None:
+            self.compare_benchmarks.setToolTip("Only one benchmark has been used so far")
+        compared = earlier if earlier is not None and self.compare_benchmarks.isChecked() else None
         for rnd in self.session.rounds():
             # Each round against its own model's benchmark; a component its model lacks
             # has no value there.
             score = self.session.score(rnd.id)
             part = score if series == TOTAL else component_of(score, series)
             label = f"{rnd.label}\n{framework.stage_label(rnd.stage)}"
+            ci = None
+            if part is not None:
+                ci = part.total_ci if series == TOTAL else part.ci
+                ci = ci if (part.total_se if series == TOTAL else part.se) else None
             points.append(
                 TrendPoint(
                     label,
                     score.value(series),
                     score.benchmark.percentiles(rnd.stage, series),
                     part is not None and part.provisional,
+                    ci,
+                    compared.percentiles(rnd.stage, series)
+                    if compared is not None and score.model.id == compared.model_id
+                    else None,
                 )
             )
-        self.trend_chart.show_points(points, self.trend_series.currentText())
+            change = change_of(previous[1], score, series) if previous else None
+            if change is not None:
+                changes.append(
+                    f"{previous[0]} → {rnd.label}: {change.delta:+.1f}, {change.verdict}"
+                )
+            previous = (rnd.label, score)
+        names = None
+        if compared is not None:
+            names = (f"{current.label}, {current.date}", f"{compared.label}, {compared.date}")
+        self.trend_chart.show_points(points, self.trend_series.currentText(), names)
+        text = "; ".join(changes)
+        if changes:
+            text = f"Changes (clear only when the 90% interval excludes zero): {text}."
+        self.trend_changes.setText(text)
         self._trend_stale = False

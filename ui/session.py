@@ -115,6 +115,11 @@ class DistrictSession(RoundHistory, QObject):
         """The benchmark in use for ``model`` (its latest imported pack, else its default)."""
         return self.workspace.benchmark(model.id)
 
+    def previous_benchmark(self, round_id: str | None = None) -> Benchmark | None:
+        """The benchmark a round's model was compared with before its latest pack (None
+        while no pack was imported): the trend can show both."""
+        return self.workspace.previous_benchmark(self.scoring_model(round_id).id)
+
     @property
     def read_only(self) -> bool:
         return self.workspace.read_only

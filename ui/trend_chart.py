@@ -34,6 +34,8 @@ class TrendPoint:
     score: float | None
     percentiles: Percentiles | None
     provisional: bool = False
+    ci: tuple[float, float] | None = None  # the 90% interval, when it has a width
+    previous: Percentiles | None = None  # the previous benchmark's, when compared
 
     @property
     def value_label(self) -> str:
@@ -48,6 +50,7 @@ class TrendChart(QWidget):
         self.lo, self.hi = score_range
         self.points: list[TrendPoint] = []
         self.title = ""
+        self.benchmarks: tuple[str, str] | None = None  # (new, previous) names when compared
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(150)
@@ -56,11 +59,16 @@ class TrendChart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(480, 300)
 
-    def show_points(self, points: list[TrendPoint], title: str) -> None:
-        if points == self.points and title == self.title:
+    def show_points(
+        self, points: list[TrendPoint], title: str, benchmarks: tuple[str, str] | None = None
+    ) -> None:
+        """Show ``points``; with ``benchmarks`` (the new and the previous benchmark's names
+        and dates) each round's previous median is drawn too, dashed."""
+        if points == self.points and title == self.title and benchmarks == self.benchmarks:
             return
         self.points = list(points)
         self.title = title
+        self.benchmarks = benchmarks
         self.setAccessibleDescription(
             "; ".join(
                 f"{p.label.replace(chr(10), ' ')}: {p.value_label or 'no score'}"
@@ -81,18 +89,32 @@ class TrendChart(QWidget):
         items = [self.title or "Score"]
         if any(p.provisional and p.score is not None for p in self.points):
             items.append("Provisional (*)")
-        if any(p.percentiles for p in self.points):
-            items += ["Benchmark p25–p75", "Benchmark median"]
+        if any(p.percentiles or p.previous for p in self.points):
+            items.append("Benchmark p25–p75")
+            if self.benchmarks is None:
+                items.append("Benchmark median")
+            else:
+                items += [f"Median: {self.benchmarks[0]}", f"Median: {self.benchmarks[1]}"]
         return items
 
     def plot_area(self) -> QRectF:
         metrics = QFontMetricsF(self.font())
         left = metrics.horizontalAdvance(f"{self.hi:,.0f}") + 10
-        top = metrics.height() * 2.2  # the legend row, and room for the top label
+        top = metrics.height() * (2.2 + self._legend_rows(metrics) - 1)  # legend, top label
         bottom = metrics.height() * 2 + 8  # round and stage under each point
         return QRectF(
             left, top, max(self.width() - left - 10, 10), max(self.height() - top - bottom, 10)
         )
+
+    def _legend_rows(self, metrics: QFontMetricsF) -> int:
+        """How many rows the legend takes at this width (as ``_paint_legend`` wraps it)."""
+        x, rows = 8.0, 1
+        for item in self.legend_items():
+            width = 22 + 5 + metrics.horizontalAdvance(item)
+            if x > 8 and x + width > self.width() - 4:
+                x, rows = 8.0, rows + 1
+            x += width + 14
+        return rows
 
     def x_of(self, index: int, area: QRectF | None = None) -> float:
         area = area or self.plot_area()
@@ -144,6 +166,11 @@ class TrendChart(QWidget):
                 y = self.y_of(point.percentiles.p50, area)
                 painter.setPen(median_pen)
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            if point.previous is not None and self.benchmarks:  # drawn with or without a band
+                half = area.width() / max(len(self.points), 1) * BAND_HALF_WIDTH
+                x, y = self.x_of(index, area), self.y_of(point.previous.p50, area)
+                painter.setPen(QPen(ink, 1.4, Qt.PenStyle.DashLine))
+                painter.drawLine(QPointF(x - half, y), QPointF(x + half, y))
         self._paint_series(painter, area, metrics, ink, line, background)
         self._paint_legend(painter, metrics, ink, grid, line, background)
         painter.end()
@@ -184,13 +211,20 @@ class TrendChart(QWidget):
             centre = self.point_at(index)
             if centre is None:
                 continue
+            if point.ci is not None:  # the 90% interval as a whisker
+                painter.setPen(QPen(ink, 1.2))
+                low, high = self.y_of(point.ci[0], area), self.y_of(point.ci[1], area)
+                painter.drawLine(QPointF(centre.x(), low), QPointF(centre.x(), high))
+                for y in (low, high):
+                    painter.drawLine(QPointF(centre.x() - 4, y), QPointF(centre.x() + 4, y))
             painter.setPen(QPen(line, 2))
             painter.setBrush(background if point.provisional else line)
             painter.drawEllipse(centre, MARK_RADIUS, MARK_RADIUS)
             painter.setPen(ink)
             text = point.value_label
             width = metrics.horizontalAdvance(text)
-            painter.drawText(QPointF(centre.x() - width / 2, centre.y() - MARK_RADIUS - 5), text)
+            top = centre.y() if point.ci is None else min(centre.y(), self.y_of(point.ci[1], area))
+            painter.drawText(QPointF(centre.x() - width / 2, top - MARK_RADIUS - 5), text)
         painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _paint_legend(self, painter, metrics, ink, grid, line, background) -> None:
@@ -198,11 +232,16 @@ class TrendChart(QWidget):
         band_fill = QColor(grid)
         band_fill.setAlpha(BAND_ALPHA)
         for item in self.legend_items():
+            width = 22 + 5 + metrics.horizontalAdvance(item)
+            if x > 8 and x + width > self.width() - 4:  # wrap: two benchmarks' names are long
+                x, y = 8.0, y + metrics.height()
             sample = QRectF(x, y - 5, 22, 10)
             if item == "Benchmark p25–p75":
                 painter.fillRect(sample, band_fill)
-            elif item == "Benchmark median":
-                painter.setPen(QPen(ink, 1.6))
+            elif item == "Benchmark median" or item.startswith("Median: "):
+                dashed = self.benchmarks is not None and item == f"Median: {self.benchmarks[1]}"
+                style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+                painter.setPen(QPen(ink, 1.4 if dashed else 1.6, style))
                 painter.drawLine(QPointF(sample.left(), y), QPointF(sample.right(), y))
             else:
                 provisional = item == "Provisional (*)"

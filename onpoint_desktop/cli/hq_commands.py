@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from onpoint_desktop import framework
@@ -68,6 +69,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--name", help="the pack's name (default: Onpoint national benchmark)")
     p.add_argument("--date", help="the pack's date, YYYY-MM-DD (default: today)")
     p.set_defaults(run=run_benchmark)
+
+    p = sub.add_parser(
+        "report", help="the national picture as a Word document: stages, distributions, trends"
+    )
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path, help="a .docx file")
+    p.set_defaults(run=run_report)
+
+    p = sub.add_parser(
+        "calibration", help="agreement of consultants who rated the same district and round"
+    )
+    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(run=run_calibration)
 
     p = sub.add_parser(
         "model-pack", help="publish a new scoring model: a signed model pack from a folder"
@@ -199,18 +214,17 @@ def render_conflicts(conflicts, title: str) -> str:
 
 def run_list(args: argparse.Namespace) -> int:
     from onpoint_desktop.sync.conflicts import conflicts
-    from onpoint_desktop.sync.hq_overview import overview
+    from onpoint_desktop.sync.hq_overview import write_overview
     from onpoint_desktop.sync.hq_store import HQStore
 
     with HQStore.open(args.hq_db) as hq:
-        doc = overview(hq)
-        found = conflicts(hq.conn)
-    if args.json:
-        print(json.dumps(doc, indent=2, ensure_ascii=True))
-        return 0
-    print(render_list(doc))
-    print()
-    print(render_conflicts(found, "Conflicts"))
+        if args.json:
+            write_overview(hq, sys.stdout)
+            return 0
+        for line in render_list(hq):
+            print(line)
+        print()
+        print(render_conflicts(conflicts(hq.conn), "Conflicts"))
     return 0
 
 
@@ -241,45 +255,53 @@ def run_walkthroughs(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_list(doc: dict) -> str:
+def render_list(hq) -> Iterator[str]:
     """The readable ``hq list``: one block per district, one line per round."""
+    from onpoint_desktop.sync.hq_overview import listed_districts, overview_head
+
     fw = framework.framework()
+    doc = overview_head(hq)
     counts = doc["counts"]
-    lines = [
+    yield (
         f"{counted(counts['districts'], 'district')}, {counted(counts['rounds'], 'round')}, "
         f"{counted(counts['merged_bundles'], 'bundle')} from "
         f"{counted(counts['signers'], 'signer')}; {counted(doc['conflicts'], 'conflict')}. "
-        f"Scores against: {escaped(doc['benchmark'])}.",
+        f"Scores against: {escaped(doc['benchmark'])}."
+    )
+    yield (
         "Levels: one digit per focus area in framework order (categories separated by "
-        "spaces, the data row last); '.' unrated.",
-    ]
+        "spaces, the data row last); '.' unrated. Rank: the total's percentile rank in its "
+        "stage (each district's latest complete round)."
+    )
     if counts.get("pending_bundles"):
-        lines.append(
+        yield (
             f"{counted(counts['pending_bundles'], 'bundle')} held aside from signers not "
             "trusted yet: see 'onpoint hq signers'."
         )
-    for d in doc["districts"]:
+    for d, round_texts in listed_districts(hq):
         signers = ", ".join(escaped(s["name"]) for s in d["signers"])
-        lines += ["", f"{escaped(d['name'])}  ({d['uuid']})"]
+        yield ""
+        yield f"{escaped(d['name'])}  ({d['uuid']})"
         if d["same_name_as"]:
-            lines.append(
+            yield (
                 f"  ! another district has this name: {', '.join(d['same_name_as'])} "
                 "(a re-created workspace, or two districts to tell apart)"
             )
-        lines += [
-            f"  {counted(d['bundles'], 'bundle')} by {signers}",
+        yield f"  {counted(d['bundles'], 'bundle')} by {signers}"
+        yield (
             f"  {'Round':<10} {'Stage':<9} {'Levels':<31} {'Teachers':>8} {'Leaders':>7} "
-            f"{'Total':>6}  Complete  Model",
-        ]
-        for r in d["rounds"]:
+            f"{'Total':>6} {'Rank':>5}  Complete  Model"
+        )
+        for text in round_texts:
+            r = json.loads(text)
             total = "—" if r["total"] is None else f"{r['total']:.1f}"
-            lines.append(
+            rank = "—" if r["percentile_rank"] is None else f"{r['percentile_rank']:.0f}"
+            yield (
                 f"  {escaped(r['id']):<10} {fw.stage_label(r['stage']):<9} "
                 f"{_levels(fw, r['levels']):<31} "
                 f"{r['respondents'].get('teacher', 0):>8} {r['respondents'].get('leader', 0):>7} "
-                f"{total:>6}  {'yes' if r['complete'] else 'no':<8}  {r['model']}"
+                f"{total:>6} {rank:>5}  {'yes' if r['complete'] else 'no':<8}  {r['model']}"
             )
-    return "\n".join(lines)
 
 
 def _levels(fw: framework.Framework, levels: dict[str, int]) -> str:
@@ -312,6 +334,60 @@ def run_benchmark(args: argparse.Namespace) -> int:
             f"{MIN_DISTRICTS}"
         )
     print("HQ's lists now score against this pack.")
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from onpoint_desktop.errors import InputError
+    from onpoint_desktop.sync.hq_report import write_hq_report
+    from onpoint_desktop.sync.hq_store import HQStore
+
+    if args.output.suffix.lower() != ".docx":
+        raise InputError(f"{args.output}: the HQ report is a Word document; name it .docx.")
+    with HQStore.open(args.hq_db) as hq:
+        picture = write_hq_report(hq, args.output)
+    print(
+        f"Wrote the national picture of {counted(picture.districts, 'district')} "
+        f"({counted(picture.rounds, 'round')}) to {args.output}."
+    )
+    return 0
+
+
+def run_calibration(args: argparse.Namespace) -> int:
+    from onpoint_desktop.sync.hq_calibration import CALIBRATED, consultant_agreement
+    from onpoint_desktop.sync.hq_store import HQStore
+
+    with HQStore.open(args.hq_db) as hq:
+        found = consultant_agreement(hq)
+        fw = hq.models.framework
+    if args.json:
+        doc = {
+            "format": "onpoint-hq-calibration/1",
+            "calibrated_kappa": CALIBRATED,
+            "pairs": [g.to_json() for g in found],
+        }
+        print(json.dumps(doc, indent=2, ensure_ascii=True))
+        return 0
+    if not found:
+        print("No two consultants have rated the same district and round yet.")
+        return 0
+    print(
+        f"{counted(len(found), 'pair')} of consultants rated the same district and round. "
+        f"Kappa: quadratic-weighted; {CALIBRATED:.2f} or more is calibrated."
+    )
+    for g in found:
+        kappa = "—" if g.kappa is None else f"{g.kappa:.2f}"
+        verdict = {True: "calibrated", False: "not calibrated", None: "too few areas to tell"}
+        print()
+        print(f"{escaped(g.name_a)} and {escaped(g.name_b)}: {counted(len(g.rounds), 'round')}")
+        print(
+            f"  {counted(g.areas, 'area')} both rated: exact {100 * g.exact:.0f}%, "
+            f"within one level {100 * g.within_one:.0f}%, kappa {kappa} "
+            f"({verdict[g.calibrated]})"
+        )
+        if g.widest:
+            widest = ", ".join(f"{fw.areas[a].label} ({d:.1f})" for a, d in g.widest)
+            print(f"  Widest disagreement: {widest}")
     return 0
 
 

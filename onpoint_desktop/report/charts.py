@@ -41,6 +41,7 @@ BAND = palette.hex_colour(palette.BENCHMARK_BAND)
 MEDIAN = palette.hex_colour(palette.BENCHMARK_MEDIAN)
 MUTED = palette.hex_colour(palette.MUTED_TEXT)
 INK = "#333333"
+WHISKER = "whisker"  # gid of the 90% interval marks (tests find them by it)
 LABEL_GAP_PT = 5  # between a point and its value label
 
 # gids the layout tests look for
@@ -166,13 +167,45 @@ def add_line(ax: Axes, xs, ys, **style) -> None:
     ax.add_line(Line2D(xs, ys, **style))
 
 
+def add_whiskers(
+    ax: Axes, spans: list[tuple[float, float, float]], *, vertical: bool, cap: float
+) -> None:
+    """90% intervals as whiskers with caps: (position, low, high) each, along the score
+    axis (vertical: the score axis is y)."""
+    if not spans:
+        return
+    segments = []
+    for at, low, high in spans:
+        if vertical:
+            segments += [((at, low), (at, high))]
+            segments += [((at - cap, v), (at + cap, v)) for v in (low, high)]
+        else:
+            segments += [((low, at), (high, at))]
+            segments += [((v, at - cap), (v, at + cap)) for v in (low, high)]
+    lines = add_segments(ax, segments, colors=INK, linewidths=0.9, zorder=6)
+    lines.set_gid(WHISKER)
+
+
+def whiskered(ci: tuple[float, float] | None, se: float | None) -> tuple[float, float] | None:
+    """The interval to draw: none for a score without one or resting on expert ratings
+    alone (exact)."""
+    return ci if ci is not None and se else None
+
+
 def legend_entries(
-    content: ReportContent, where: str, *, provisional: str | None, median_symbol: str
+    content: ReportContent,
+    where: str,
+    *,
+    provisional: str | None,
+    median_symbol: str,
+    intervals: bool = False,
 ) -> tuple[LegendEntry, ...]:
     """The legend, illustrative when the benchmark is. ``provisional``: ``bar`` or
-    ``point`` when some score shown is provisional."""
+    ``point`` when some score shown is provisional; ``intervals`` when whiskers are drawn."""
     bm = benchmark_words(content)
     entries = [LegendEntry("■", palette.DISTRICT, "District score")]
+    if intervals:
+        entries.append(LegendEntry("├┤", "333333", "90% interval (survey respondents)"))
     if provisional == "bar":
         entries.append(
             LegendEntry("□", palette.DISTRICT, "Provisional (hatched: part of the evidence)")
@@ -236,13 +269,16 @@ def components_figure(content: ReportContent) -> Figure:
                 hatch="////" if hatched else None,
                 zorder=3,
             )
+    spans = [whiskered(score.total_ci, score.total_se)]
+    spans += [whiskered(c.ci, c.se) for c in score.components]
+    add_whiskers(ax, [(y, *span) for y, span in enumerate(spans) if span], vertical=False, cap=0.12)
     for y, (_, value, pct, _) in enumerate(rows):
         if value is None:
             ax.text(lo + 8, y, "no result yet", va="center", fontsize=8, color=MUTED, zorder=5)
             continue
-        # The value sits clear of the benchmark band, so no median line crosses it.
+        # The value sits clear of the benchmark band and the whisker, so no line crosses it.
         label = ax.text(
-            max(value, pct.p75 if pct else value) + 8,
+            max(value, pct.p75 if pct else value, spans[y][1] if spans[y] else value) + 8,
             y,
             score_text(value),
             va="center",
@@ -268,9 +304,23 @@ def components_legend(content: ReportContent) -> tuple[LegendEntry, ...]:
     score = content.score
     provisional = score.provisional or any(c.provisional for c in score.components)
     where = f" at {content.stage_label}" if content.stage_benchmark else ""
-    return legend_entries(
-        content, where, provisional="bar" if provisional else None, median_symbol="|"
+    intervals = bool(whiskered(score.total_ci, score.total_se)) or any(
+        whiskered(c.ci, c.se) for c in score.components
     )
+    return legend_entries(
+        content,
+        where,
+        provisional="bar" if provisional else None,
+        median_symbol="|",
+        intervals=intervals,
+    )
+
+
+def _ci_of(score, key: str) -> tuple[tuple[float, float] | None, float | None]:
+    if key == "total":
+        return score.total_ci, score.total_se
+    found = score.component(key)
+    return found.ci, found.se
 
 
 def components_alt(content: ReportContent) -> str:
@@ -286,6 +336,9 @@ def components_alt(content: ReportContent) -> str:
         text = f"{name} {score_text(value) if value is not None else 'no result yet'}"
         if provisional:
             text += " (provisional)"
+        span = whiskered(*_ci_of(score, key))
+        if span is not None:
+            text += f", 90% interval {span[0]:,.0f} to {span[1]:,.0f}"
         if pct is not None and value is not None:
             text += f", median {pct.p50:,.0f}, middle half {pct.p25:,.0f} to {pct.p75:,.0f}"
         parts.append(text)

@@ -52,6 +52,20 @@ def add_methodology(
         f"role with fewer than {model.min_n} respondents; an Onpoint score is provisional "
         "when not every component has both parts. Changes to or from a provisional score "
         "are not like for like.",
+        "Uncertainty: every survey part, component score and Onpoint score carries a 90% "
+        "interval, the score ± 1.645 standard errors. The standard error is analytic, not "
+        "bootstrapped: a role's survey part is a mean of question means, so its variance is "
+        "the sum over pairs of questions of the covariance of their means, each from the "
+        "respondents who answered both; components and the Onpoint score combine those "
+        "parts with fixed weights, counting that the same people answered every component; "
+        "teachers and leaders are independent samples; expert ratings count as fixed. It is "
+        "computed from sums kept with the responses, so it is exact for these respondents, "
+        "the same every time, and costs nothing when a rating changes. It measures who "
+        "happened to answer, not whether the questions measure well.",
+        "A change between two rounds is called clear only when its own 90% interval "
+        "(the two rounds' standard errors combined as independent samples) excludes zero; "
+        "otherwise it is within the margin of error. A change in expert ratings alone is "
+        "exact.",
         f"Survey results by question are shown only when at least {model.min_n} of a role "
         "answered the question. Differences of at least "
         f"{whole(GAP_THRESHOLD_POINTS)} points between the teachers' and leaders' parts, or "

@@ -91,6 +91,15 @@ def _name_cell(name: str, c, *, min_n: int, bold: bool = False) -> Cell:
     return Cell(name, bold=bold, note=extra)
 
 
+def interval_text(ci: tuple[float, float] | None, se: float | None) -> str:
+    """A 90% interval as the table prints it: 'exact' for expert ratings alone."""
+    if ci is None:
+        return DASH
+    if se == 0:
+        return "exact"
+    return f"{whole(ci[0])}–{whole(ci[1])}"
+
+
 def _component_table(doc: Document, content: ReportContent, captions: Captions) -> None:
     model, score = content.model, content.score
     min_n = model.min_n
@@ -108,6 +117,7 @@ def _component_table(doc: Document, content: ReportContent, captions: Captions) 
         [
             "Component",
             "Score",
+            "90% interval",
             "Expert part",
             "Survey part",
             "Teachers",
@@ -118,6 +128,7 @@ def _component_table(doc: Document, content: ReportContent, captions: Captions) 
         [
             Cell("Onpoint score (total)", bold=True, note=total_note),
             score_text(score.total),
+            interval_text(score.total_ci, score.total_se),
             DASH,
             DASH,
             count_text(content.respondents.get("teacher", 0), min_n),
@@ -131,6 +142,7 @@ def _component_table(doc: Document, content: ReportContent, captions: Captions) 
             [
                 _name_cell(c.name, c, min_n=min_n),
                 score_text(c.score),
+                interval_text(c.ci, c.se),
                 score_text(None if c.expert is None else model.to_score(c.expert)),
                 score_text(None if c.survey is None else model.to_score(c.survey)),
                 count_text(c.n_teacher, min_n),
@@ -143,8 +155,8 @@ def _component_table(doc: Document, content: ReportContent, captions: Captions) 
     add_table(
         doc,
         rows,
-        (1.6, 0.55, 0.6, 0.6, 0.85, 0.85, 0.8, 0.65),
-        numeric=(1, 2, 3, 4, 5, 6),
+        (1.4, 0.55, 0.75, 0.55, 0.55, 0.75, 0.75, 0.6, 0.6),
+        numeric=(1, 2, 3, 4, 5, 6, 7),
         font_size=8.5,
         keep_together=True,
         keep_with_next=True,  # with its legend below
@@ -166,6 +178,11 @@ def _component_table(doc: Document, content: ReportContent, captions: Captions) 
             f"questions, so their answers are neither shown nor used (at least {min_n} are "
             "needed); a component with a role set aside is provisional."
         )
+    legend.append(
+        "90% interval: where the score would likely lie with other respondents of the same "
+        "schools (survey parts vary, expert ratings are fixed; 'exact' when only expert "
+        "ratings count)."
+    )
     legend.append(
         "Band: below, within or above the middle half (25th–75th percentile) of "
         f"{benchmark_words(content)} at {content.stage_label}."

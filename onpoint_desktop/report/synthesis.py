@@ -62,6 +62,25 @@ def moved(delta: float) -> str:
     return f"{'rose' if delta > 0 else 'fell'} {abs(delta):,.1f} points"
 
 
+def certainty(change: Change, *, short: bool = False) -> str:
+    """Whether a change is clear (``Change.clear``: its 90% interval excludes zero), in
+    words (``Change.verdict``), with the interval."""
+    found = change.interval
+    if found is None or change.se == 0:
+        if short:
+            return change.verdict
+        return "" if found is None else "The change rests on expert ratings alone."
+    span = f"90% interval of the change {signed(found[0])} to {signed(found[1])} points"
+    if short:
+        return f"{change.verdict}; {span}"
+    if change.clear:
+        return f"It is a clear change ({span})."
+    return (
+        f"It is within the margin of error ({span}): other respondents could have given "
+        "no change at all."
+    )
+
+
 def _bm_step(content: ReportContent, key: str, before_stage: str, after_stage: str):
     then = content.percentiles(key, before_stage)
     now = content.percentiles(key, after_stage)
@@ -91,9 +110,14 @@ def change_fact(content: ReportContent) -> tuple[Fact, str] | None:
             f"median in {benchmark_words(content)} {'rises' if step >= 0 else 'falls'} by "
             f"{abs(step):,.0f} points."
         )
+    said = certainty(top)
+    text += f" {said}" if said else ""
+    if top.interval is not None and not top.clear and top.delta:
+        lead += ", within the margin of error"
     total = total_change(prev.score, content.score)
     if total is not None:
-        text += f" The Onpoint score as a whole {moved(total.delta)}."
+        text += f" The Onpoint score as a whole {moved(total.delta)}"
+        text += f" ({certainty(total, short=True)})." if total.delta else "."
     if not top.like_for_like:
         text += " " + not_like_for_like(top, before, label)
     elif total is not None and not total.like_for_like:

@@ -28,10 +28,12 @@ from onpoint_desktop.report.charts import (
     add_line,
     add_rectangles,
     add_segments,
+    add_whiskers,
     chart_style,
     legend_entries,
     new_figure,
     render,
+    whiskered,
 )
 from onpoint_desktop.report.content import ReportContent
 from onpoint_desktop.report.wording import benchmark_words, score_text
@@ -68,6 +70,15 @@ def _value(result, key: str) -> tuple[float | None, bool]:
     return value, found is not None and found.provisional
 
 
+def _interval(result, key: str) -> tuple[float, float] | None:
+    """A round's 90% interval of the total or a component, when it has a survey part."""
+    score = result.score
+    if key == "total":
+        return whiskered(score.total_ci, score.total_se)
+    found = next((c for c in score.components if c.id == key), None)
+    return whiskered(found.ci, found.se) if found is not None else None
+
+
 def _percentiles(result, key: str):
     """The benchmark of the round's own model at the round's stage (each round is read
     against what it was scored with)."""
@@ -86,6 +97,7 @@ def _score_limits(content: ReportContent, keys: list[str]) -> tuple[float, float
             pct = _percentiles(result, key)
             if pct is not None:
                 values += [pct.p25, pct.p75]
+            values += _interval(result, key) or ()
     lo, hi = content.model.score_min, content.model.score_max
     if not values:
         return lo, hi
@@ -126,6 +138,8 @@ def _trend(ax: Axes, content: ReportContent, key: str, *, labels: bool, width: f
             zorder=2,
         )
         lines.set_gid(MEDIAN_LINE)
+    spans = [(x, *span) for x, r in enumerate(content.history) if (span := _interval(r, key))]
+    add_whiskers(ax, spans, vertical=True, cap=width / 6)
     add_line(ax, xs, ys, color=DISTRICT, linewidth=2, zorder=3)
     for hollow_points, face in ((False, DISTRICT), (True, "white")):
         points = [(x, y) for x, y, h in zip(xs, ys, hollow, strict=True) if h == hollow_points]
@@ -221,6 +235,7 @@ def trend_legend(content: ReportContent, keys: list[str]) -> tuple[LegendEntry, 
         " at each round's stage",
         provisional="point" if provisional else None,
         median_symbol="▬",
+        intervals=any(_interval(r, key) for r in content.history for key in keys),
     )
 
 

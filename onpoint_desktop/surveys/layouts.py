@@ -92,7 +92,8 @@ def describe(
 
     ``names_and_labels``: the first two rows are variable names and labels (SPSS)."""
     width = max((len(r) for r in head[:2]), default=0)  # the header rows span every column
-    rows = [(r + [""] * width)[:width] for r in head]
+    # A damaged SPSS file can leave a variable without a name or label (None): no text.
+    rows = [([c if c is not None else "" for c in r] + [""] * width)[:width] for r in head]
     if names_and_labels:
         return qualtrics(rows) or spss(rows)
     for recognise in (

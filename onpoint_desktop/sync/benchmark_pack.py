@@ -44,14 +44,14 @@ from onpoint_desktop.english import counted
 from onpoint_desktop.errors import BundleError, OnpointError
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.sync import keys, signed
-from onpoint_desktop.sync.hq_overview import HQRound, hq_rounds
+from onpoint_desktop.sync.hq_ranks import MIN_DISTRICTS, latest_complete
 from onpoint_desktop.sync.hq_store import HQStore
+from onpoint_desktop.sync.hq_summaries import RoundSummary, bring_up_to_date, summaries
 
 if TYPE_CHECKING:
     from onpoint_desktop.framework import ScoringModel
     from onpoint_desktop.workspace import Workspace
 
-MIN_DISTRICTS = 5
 MAX_PACK_BYTES = 5 * 1024**2
 Progress = Callable[[int, int], None]
 
@@ -70,22 +70,13 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p25": round(p25, 2), "p50": round(p50, 2), "p75": round(p75, 2)}
 
 
-def latest_complete_rounds(rounds: list[HQRound]) -> dict[str, HQRound]:
-    """District UUID → its latest complete round (``rounds`` in each district's order)."""
-    latest: dict[str, HQRound] = {}
-    for rnd in rounds:
-        if rnd.score.complete:
-            latest[rnd.district_uuid] = rnd
-    return latest
-
-
 def _by_stage(
-    rounds: list[HQRound], model_id: str, stage_ids: tuple[str, ...]
-) -> dict[str, list[HQRound]]:
+    rounds: list[RoundSummary], model_id: str, stage_ids: tuple[str, ...]
+) -> dict[str, list[RoundSummary]]:
     """Each stage's districts (their latest complete round scored with ``model_id``, at
     that round's stage), every stage listed."""
-    by_stage: dict[str, list[HQRound]] = {s: [] for s in stage_ids}
-    chosen = latest_complete_rounds([r for r in rounds if r.score.model.id == model_id])
+    by_stage: dict[str, list[RoundSummary]] = {s: [] for s in stage_ids}
+    chosen = latest_complete([r for r in rounds if r.model_id == model_id])
     for rnd in chosen.values():
         by_stage.setdefault(rnd.stage, []).append(rnd)
     return by_stage
@@ -130,12 +121,13 @@ def pack_readiness(
     hq: HQStore, *, model_id: str = DEFAULT_MODEL_ID, progress: Progress | None = None
 ) -> PackReadiness:
     """What a pack of ``model_id`` built now would hold (its ``explanation`` says it)."""
-    groups = _by_stage(hq_rounds(hq, progress=progress), model_id, hq.models.framework.stage_ids)
+    bring_up_to_date(hq, progress)
+    groups = _by_stage(summaries(hq, model_id), model_id, hq.models.framework.stage_ids)
     return PackReadiness({s: len(g) for s, g in groups.items()}, MIN_DISTRICTS, model_id)
 
 
 def build_pack(
-    rounds: list[HQRound],
+    rounds: list[RoundSummary],
     *,
     name: str,
     date: str,
@@ -144,8 +136,8 @@ def build_pack(
     stage_ids: tuple[str, ...],
     min_districts: int = MIN_DISTRICTS,
 ) -> PackResult:
-    """A benchmark pack document for ``model`` from scored HQ rounds (see the module
-    docstring); rounds scored with other models are left out."""
+    """A benchmark pack document for ``model`` from the summaries of HQ's rounds (see the
+    module docstring); rounds scored with other models are left out."""
     by_stage = _by_stage(rounds, model.id, stage_ids)
     readiness = PackReadiness({s: len(g) for s, g in by_stage.items()}, min_districts, model.id)
     if not readiness.ready:
@@ -157,10 +149,9 @@ def build_pack(
             continue
         stages[stage] = {
             "n_districts": len(group),
-            TOTAL: percentiles([r.score.total for r in group]),
+            TOTAL: percentiles([r.total for r in group]),
             "components": {
-                c: percentiles([r.score.component(c).score for r in group])
-                for c in model.component_ids
+                c: percentiles([r.scores[c] for r in group]) for c in model.component_ids
             },
         }
     document = {
@@ -248,14 +239,17 @@ def write_pack(
     if not _is_date(date):
         raise BundleError(f"The pack's date {date!r} is not a date like 2026-06-30.")
     name = name or "Onpoint national benchmark"  # the date is a field of its own
-    counts = hq.counts()
+    districts, bundles = hq.conn.execute(  # two counts, not hq.counts(): a national store
+        "SELECT (SELECT count(*) FROM districts), (SELECT count(*) FROM merged_bundles)"
+    ).fetchone()
     source = (
         f"Built by Onpoint HQ from the latest complete round of each district "
-        f"({counts['districts']} districts, {counts['merged_bundles']} bundles merged); "
+        f"({districts} districts, {bundles} bundles merged); "
         f"stages with fewer than {MIN_DISTRICTS} districts withheld."
     )
+    bring_up_to_date(hq, progress)
     result = build_pack(
-        hq_rounds(hq, progress=progress),
+        summaries(hq, model.id),
         name=name,
         date=date,
         source=source,

@@ -17,6 +17,7 @@ submitted boards disagree, and that is reported.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -93,35 +94,72 @@ class Conflict:
 def conflicts(
     conn: sqlite3.Connection, district_uuids: Sequence[str] | None = None
 ) -> list[Conflict]:
-    """All conflicts (or those of some districts), ordered by district, round, area."""
-    where, args = "", ()
-    if district_uuids is not None:
-        where = f"WHERE c.district_uuid IN ({', '.join('?' * len(district_uuids))})"
-        args = tuple(district_uuids)
-    rows = conn.execute(
-        "SELECT c.district_uuid, d.name, c.round_id, c.area_id, cur.level, "
-        "       dec.level, dec.keep_signer, ks.name, dec.decided_at, "
-        "       v.signer, s.name, v.workspace_uuid, v.level, v.event_uuid, v.author, "
-        "       v.created_at "
-        "FROM rating_conflicts c "
-        "JOIN districts d ON d.uuid = c.district_uuid "
-        "JOIN current_levels cur USING (district_uuid, round_id, area_id) "
-        "JOIN view_levels v USING (district_uuid, round_id, area_id) "
-        "JOIN signer_keys s ON s.fingerprint = v.signer "
-        "LEFT JOIN hq_decisions dec USING (district_uuid, round_id, area_id) "
-        "LEFT JOIN signer_keys ks ON ks.fingerprint = dec.keep_signer "
-        f"{where} ORDER BY d.name_key, c.district_uuid, c.round_id, c.area_id, s.name, "
-        "v.signer, v.workspace_uuid",
-        args,
-    )
-    found: dict[tuple[str, str, str], tuple[list[Any], Decision | None, list[SignerView]]] = {}
-    for row in rows:
-        key = (row[0], row[2], row[3])
-        if key not in found:
-            decided = row[8] is not None
-            decision = (
-                Decision(row[5] if row[6] is None else row[4], *row[6:9]) if decided else None
+    """All conflicts (or those of some districts), ordered by district, round, area.
+
+    Each district is read on its own (its events only); "all" reads the districts whose
+    kept round summaries count a conflict (``hq_summaries``)."""
+    if district_uuids is None:
+        district_uuids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT district_uuid FROM round_summaries WHERE conflicts > 0"
             )
-            found[key] = (list(row[:5]), decision, [])
-        found[key][2].append(SignerView(*row[9:]))
-    return [Conflict(*head, tuple(views), decision) for head, decision, views in found.values()]
+        ]
+    names = {}
+    for district in dict.fromkeys(district_uuids):
+        row = conn.execute(
+            "SELECT name_key, name FROM districts WHERE uuid = ?", (district,)
+        ).fetchone()
+        if row is not None:
+            names[district] = row
+    found = []
+    for district in sorted(names, key=lambda d: (names[d][0], d)):
+        found += _district_conflicts(conn, district, names[district][1])
+    return found
+
+
+def _district_conflicts(conn: sqlite3.Connection, district: str, name: str) -> list[Conflict]:
+    """One district's conflicts, from that district's rows only (each view and the
+    conflicted areas are read with the district named in their own WHERE)."""
+    where = (district,)
+    disputed = conn.execute(
+        "SELECT round_id, area_id FROM view_levels WHERE district_uuid = ? "
+        "GROUP BY round_id, area_id HAVING count(DISTINCT coalesce(level, 0)) > 1 "
+        "ORDER BY round_id, area_id",
+        where,
+    ).fetchall()
+    if not disputed:
+        return []
+    current = {
+        (r, a): level
+        for r, a, level in conn.execute(
+            "SELECT round_id, area_id, level FROM current_levels WHERE district_uuid = ?", where
+        )
+    }
+    views: dict[tuple[str, str], list[SignerView]] = {}
+    for rid, area, *view in conn.execute(
+        "SELECT v.round_id, v.area_id, v.signer, s.name, v.workspace_uuid, v.level, "
+        "v.event_uuid, v.author, v.created_at FROM view_levels v "
+        "JOIN signer_keys s ON s.fingerprint = v.signer WHERE v.district_uuid = ? "
+        "ORDER BY v.round_id, v.area_id, s.name, v.signer, v.workspace_uuid",
+        where,
+    ):
+        views.setdefault((rid, area), []).append(SignerView(*view))
+    decisions = {
+        (r, a): Decision(level if keep is None else None, keep, keep_name, decided_at)
+        for r, a, level, keep, keep_name, decided_at in conn.execute(
+            "SELECT d.round_id, d.area_id, d.level, d.keep_signer, k.name, d.decided_at "
+            "FROM hq_decisions d LEFT JOIN signer_keys k ON k.fingerprint = d.keep_signer "
+            "WHERE d.district_uuid = ?",
+            where,
+        )
+    }
+    out = []
+    for key in map(tuple, disputed):
+        decision = decisions.get(key)
+        if decision is not None and decision.keep_signer is not None:
+            decision = dataclasses.replace(decision, level=current.get(key))
+        out.append(
+            Conflict(district, name, key[0], key[1], current.get(key), tuple(views[key]), decision)
+        )
+    return out

@@ -18,6 +18,7 @@ from onpoint_desktop.errors import InputError
 from onpoint_desktop.sync import hq_signers
 from onpoint_desktop.sync.hq_signers import Signer
 from onpoint_desktop.sync.hq_store import HQStore, name_key
+from onpoint_desktop.sync.hq_summaries import bring_up_to_date, summarize
 from onpoint_desktop.sync.merge import BundleOutcome, merge_pending
 
 
@@ -32,7 +33,9 @@ def trust_signer(hq: HQStore, fingerprint: str) -> TrustResult:
     signer = hq_signers.find_signer(hq, fingerprint)
     if signer.status != "trusted":
         hq_signers.set_status(hq, signer.fingerprint, "trusted")
-    return TrustResult(signer, tuple(merge_pending(hq, signer.fingerprint)))
+    merged = tuple(merge_pending(hq, signer.fingerprint))
+    bring_up_to_date(hq)  # the rounds the held bundles changed
+    return TrustResult(signer, merged)
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ def resolve(
             "keep_signer, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
             (*where, level or None, signer.fingerprint if signer else None, clock.utc_now()),
         )
+        summarize(hq, uuid_, [round_id])
     kept = conn.execute(
         "SELECT level FROM current_levels WHERE district_uuid = ? AND round_id = ? AND area_id = ?",
         where,

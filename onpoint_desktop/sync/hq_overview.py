@@ -5,46 +5,61 @@ each area (``current_levels``: HQ's decision, else the provisional winner) and s
 aggregates rebuilt from the merged responses (``scored_responses``) with the workspace's
 own accumulation (``workspace.responses.aggregate_responses``) — and with the scoring
 model the round names (shipped, or published by HQ), so a round's HQ score equals the
-consultant's score for the same facts. A model's rounds are compared with the latest
-benchmark pack HQ built for it, else the model's own benchmark. The overview is a pure
-function of the store's facts: the same bundles merged in any order list identically.
+consultant's score for the same facts. HQ keeps that score with the facts
+(``hq_summaries``); listing the store fills in what depends on the benchmark and on the
+other districts: a model's rounds are compared with the latest benchmark pack HQ built
+for it, else the model's own benchmark, and each round's total is given its percentile
+rank in its stage (``hq_ranks``). The overview is a pure function of the store's facts:
+the same bundles merged in any order list identically.
+
+The ``hq list --json`` document is written as a stream (:func:`write_overview`) from the
+kept listings, never built as one object: a national store lists in seconds.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
 
 from onpoint_desktop.benchmark import Benchmark, benchmark_from_json
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
-from onpoint_desktop.scoring import RoundScore, compute
-from onpoint_desktop.sync.conflicts import conflicts
+from onpoint_desktop.scoring import compare
+from onpoint_desktop.sync.conflicts import Conflict, conflicts
 from onpoint_desktop.sync.hq_evidence import round_evidence
+from onpoint_desktop.sync.hq_ranks import populations, round_rank
 from onpoint_desktop.sync.hq_signers import signers
 from onpoint_desktop.sync.hq_store import HQStore, name_key
-from onpoint_desktop.workspace.responses import aggregate_responses
+from onpoint_desktop.sync.hq_summaries import (
+    OPEN,
+    OPEN_JSON,
+    HQRound,
+    RoundSummary,
+    filled,
+    listings,
+    score_district,
+    summaries,
+)
 
 LIST_FORMAT = "onpoint-hq-list/1"
 NO_EVIDENCE = {"walkthroughs": 0, "district_rated_areas": 0, "conditions_rated": 0}
+NO_EVIDENCE = {"walkthroughs": 0, "district_rated_areas": 0, "conditions_rated": 0}
 Progress = Callable[[int, int], None]
 
-
-@dataclass(frozen=True)
-class HQRound:
-    """One round of one district as HQ sees it."""
-
-    district_uuid: str
-    district: str
-    round_id: str
-    label: str
-    stage: str
-    levels: dict[str, int]  # current level per rated area, in framework order
-    respondents: dict[str, int]  # responses stored per role
-    score: RoundScore
+__all__ = [
+    "LIST_FORMAT",
+    "HQRound",
+    "district_rounds",
+    "hq_benchmark",
+    "hq_rounds",
+    "listed_districts",
+    "overview",
+    "overview_head",
+    "write_overview",
+]
 
 
 def hq_benchmark(hq: HQStore, model: ScoringModel) -> Benchmark:
@@ -64,68 +79,120 @@ def hq_benchmark(hq: HQStore, model: ScoringModel) -> Benchmark:
 def hq_rounds(
     hq: HQStore, benchmark: Benchmark | None = None, progress: Progress | None = None
 ) -> list[HQRound]:
-    """Every round in the store, scored with its own model against that model's benchmark
-    (``benchmark`` instead, for the rounds of the model it describes); districts by name,
-    rounds in their order."""
-    conn = hq.conn
-    districts = conn.execute("SELECT uuid, name FROM districts ORDER BY name_key, uuid").fetchall()
-    rounds: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
-    for d, rid, label, stage, model_id in conn.execute(
-        "SELECT district_uuid, round_id, label, stage, model FROM rounds WHERE NOT deleted "
-        "ORDER BY district_uuid, position, created_at, round_id"
-    ):
-        rounds[d].append((rid, label, stage, model_id))
-    levels: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    for d, rid, area, level in conn.execute(
-        "SELECT district_uuid, round_id, area_id, level FROM current_levels WHERE level IS NOT NULL"
-    ):
-        levels[d, rid][area] = level
-    responses: dict[tuple[str, str], list[tuple[str, dict[str, int], None]]] = defaultdict(list)
-    for d, rid, role, answers in conn.execute(
-        "SELECT district_uuid, round_id, role, answers FROM scored_responses"
-    ):
-        responses[d, rid].append((role, json.loads(answers), None))
-
-    out = []
-    order = list(hq.models.framework.areas)
+    """Every round in the store scored again from the facts, with its own model against
+    that model's benchmark (``benchmark`` instead, for the rounds of the model it
+    describes); districts by name, rounds in their order. One district is read at a time;
+    the kept summaries (``hq_summaries``) are what listing a large store reads instead."""
     compared: dict[str, Benchmark] = {}
-    for index, (d, name) in enumerate(districts):
-        for rid, label, stage, model_id in rounds[d]:
-            model = hq.models.get(model_id)
-            rows = [r for r in responses.get((d, rid), []) if r[0] in model.instruments]
-            board = levels.get((d, rid), {})
-            respondents = {role: 0 for role in model.roles}
-            for role, _, _ in rows:
-                respondents[role] += 1
-            score = compute(
-                model,
-                hq.models.framework,
-                board,
-                aggregate_responses(model, rows),
-                stage,
-                benchmark
-                if benchmark and benchmark.model_id == model.id
-                else compared.setdefault(model.id, hq_benchmark(hq, model)),
-                district=name,
-                round_id=rid,
-            )
-            ordered = {a: board[a] for a in order if a in board}
-            out.append(HQRound(d, name, rid, label, stage, ordered, respondents, score))
+
+    def benchmark_of(model: ScoringModel) -> Benchmark:
+        if benchmark is not None and benchmark.model_id == model.id:
+            return benchmark
+        return compared.setdefault(model.id, hq_benchmark(hq, model))
+
+    districts = hq.conn.execute("SELECT uuid FROM districts ORDER BY name_key, uuid").fetchall()
+    out = []
+    for index, (d,) in enumerate(districts):
+        out += score_district(hq, d, benchmark_of=benchmark_of)
         if progress is not None:
             progress(index + 1, len(districts))
     return out
 
 
-def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
-    """The ``hq list --json`` document (``onpoint-hq-list/1``)."""
+class _Lister:
+    """Fills in the open values of the kept listings: bands against each model's benchmark,
+    and percentile ranks in each stage's population."""
+
+    def __init__(self, hq: HQStore, benchmark: Benchmark | None) -> None:
+        self.hq = hq
+        self.benchmark = benchmark
+        self.compared: dict[str, Benchmark] = {}
+        self.rounds: dict[tuple[str, str], RoundSummary] = {
+            (r.district_uuid, r.round_id): r for r in summaries(hq)
+        }
+        self.populations = populations(self.rounds.values())
+        self.evidence = round_evidence(hq)  # (district, round) → the visit's other evidence
+
+    def benchmark_of(self, model_id: str) -> Benchmark:
+        if model_id not in self.compared:
+            model = self.hq.models.get(model_id)
+            chosen = self.benchmark
+            if chosen is None or chosen.model_id != model_id:
+                chosen = hq_benchmark(self.hq, model)
+            self.compared[model_id] = chosen
+        return self.compared[model_id]
+
+    def round_text(self, district_uuid: str, round_id: str, text: str) -> str:
+        rnd = self.rounds[district_uuid, round_id]
+        model = self.hq.models.get(rnd.model_id)
+        against = compare(model, rnd.stage, rnd.scores, rnd.total, self.benchmark_of(rnd.model_id))
+        values: list[Any] = [against.bands[c] for c in model.component_ids]
+        values += [list(against.strengths), list(against.focus_areas)]
+        values.append(round_rank(rnd, self.populations))
+        evidence = self.evidence.get((district_uuid, round_id), NO_EVIDENCE)
+        return filled(text, values)[:-1] + ',"evidence":' + _evidence_json(evidence) + "}"
+
+
+def _evidence_json(evidence: dict[str, Any]) -> str:
+    return json.dumps(evidence, separators=(",", ":"), ensure_ascii=True)
+
+
+def _districts(hq: HQStore) -> list[tuple[str, str, str]]:
+    return hq.conn.execute(
+        "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
+    ).fetchall()
+
+
+def district_rounds(
+    hq: HQStore, benchmark: Benchmark | None = None
+) -> Iterator[tuple[str, list[str]]]:
+    """(district UUID, its rounds as ``hq list --json`` prints them) for every district,
+    in list order (by name, then UUID)."""
+    lister = _Lister(hq, benchmark)
+    rows = listings(hq)
+    pending = next(rows, None)
+    for d, _, _ in _districts(hq):
+        texts = []
+        while pending is not None and pending[0] == d:
+            texts.append(lister.round_text(pending[0], pending[1], pending[4]))
+            pending = next(rows, None)
+        yield d, texts
+
+
+def overview_head(
+    hq: HQStore, benchmark: Benchmark | None = None, found: list[Conflict] | None = None
+) -> dict[str, Any]:
+    """The ``hq list --json`` document's fields other than ``districts`` and ``signers``
+    (``found``: the store's conflicts, when the caller has read them already)."""
     conn = hq.conn
-    by_district: dict[str, list[HQRound]] = defaultdict(list)
-    rounds = hq_rounds(hq, benchmark)
-    for rnd in rounds:
-        by_district[rnd.district_uuid].append(rnd)
-    found = defaultdict(list)
-    for conflict in conflicts(conn):
-        found[conflict.district_uuid].append(conflict.to_json())
+    found = conflicts(conn) if found is None else found
+    models = [r[0] for r in conn.execute("SELECT DISTINCT model FROM round_summaries")]
+    used = {}
+    for model_id in sorted(models):
+        chosen = benchmark
+        if chosen is None or chosen.model_id != model_id:
+            chosen = hq_benchmark(hq, hq.models.get(model_id))
+        used[model_id] = chosen.label
+    default = hq_benchmark(hq, hq.models.get(DEFAULT_MODEL_ID))
+    return {
+        "format": LIST_FORMAT,
+        "benchmark": "; ".join(used.values()) or default.label,
+        "benchmarks": used,  # model id → the benchmark its rounds are scored against
+        "counts": hq.counts(),
+        "conflicts": len(found),
+        "unresolved_conflicts": sum(not c.resolved for c in found),
+    }
+
+
+def listed_districts(
+    hq: HQStore, benchmark: Benchmark | None = None, found: list[Conflict] | None = None
+) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    """Each district of the ``hq list --json`` document, in its order: its fields (with
+    ``rounds`` open), and its rounds as JSON text."""
+    conn = hq.conn
+    by_district: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for conflict in conflicts(conn) if found is None else found:
+        by_district[conflict.district_uuid].append(conflict.to_json())
     signers_of: dict[str, list[dict[str, str]]] = defaultdict(list)
     for d, fp, cid, name in conn.execute(
         "SELECT DISTINCT b.district_uuid, s.fingerprint, s.consultant_id, s.name "
@@ -140,59 +207,43 @@ def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
             "GROUP BY district_uuid"
         )
     }
-    rows = conn.execute(
-        "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
-    ).fetchall()
-    evidence = round_evidence(hq)
+    rows = _districts(hq)
     same_name: dict[str, list[str]] = defaultdict(list)
     for d, name, _ in rows:
         same_name[name_key(name)].append(d)
-    districts = []
-    for d, name, model_id in rows:
+    names = {d: (name, model_id) for d, name, model_id in rows}
+    for d, rounds in district_rounds(hq, benchmark):
+        name, model_id = names[d]
         n_bundles, n_workspaces = bundle_counts.get(d, (0, 0))
-        districts.append(
-            {
-                "uuid": d,
-                "name": name,
-                "model": model_id,
-                "same_name_as": [u for u in same_name[name_key(name)] if u != d],
-                "bundles": n_bundles,
-                "workspaces": n_workspaces,
-                "signers": signers_of[d],
-                "rounds": [
-                    _round_json(r) | {"evidence": evidence.get((d, r.round_id), NO_EVIDENCE)}
-                    for r in by_district[d]
-                ],
-                "conflicts": found[d],
-            }
-        )
+        district = {
+            "uuid": d,
+            "name": name,
+            "model": model_id,
+            "same_name_as": [u for u in same_name[name_key(name)] if u != d],
+            "bundles": n_bundles,
+            "workspaces": n_workspaces,
+            "signers": signers_of[d],
+            "rounds": OPEN,
+            "conflicts": by_district[d],
+        }
+        yield district, rounds
+
+
+def write_overview(hq: HQStore, out: TextIO, benchmark: Benchmark | None = None) -> None:
+    """Write the ``hq list --json`` document (``onpoint-hq-list/1``) to ``out``."""
+    found = conflicts(hq.conn)
+    text = json.dumps(overview_head(hq, benchmark, found), ensure_ascii=True)
+    out.write(text[:-1] + ',\n"districts": [')
+    for index, (district, rounds) in enumerate(listed_districts(hq, benchmark, found)):
+        piece = json.dumps(district, ensure_ascii=True, separators=(",", ":"))
+        before, after = piece.split(OPEN_JSON)
+        out.write(("\n" if index == 0 else ",\n") + before + "[" + ",".join(rounds) + "]" + after)
     listed = [s.to_json() for s in signers(hq)]
-    used = {r.score.model.id: r.score.benchmark.label for r in rounds}
-    default = hq_benchmark(hq, hq.models.get(DEFAULT_MODEL_ID))
-    return {
-        "format": LIST_FORMAT,
-        "benchmark": "; ".join(used.values()) or default.label,
-        "benchmarks": used,  # model id → the benchmark its rounds are scored against
-        "counts": hq.counts(),
-        "conflicts": sum(len(c) for c in found.values()),
-        "unresolved_conflicts": sum(c["status"] == "conflicted" for v in found.values() for c in v),
-        "districts": districts,
-        "signers": listed,
-    }
+    out.write('\n],\n"signers": ' + json.dumps(listed, ensure_ascii=True) + "\n}\n")
 
 
-def _round_json(rnd: HQRound) -> dict[str, Any]:
-    score = rnd.score.to_json()
-    return {
-        "id": rnd.round_id,
-        "label": rnd.label,
-        "stage": rnd.stage,
-        "model": score["model"],
-        "levels": rnd.levels,
-        "respondents": rnd.respondents,
-        "total": score["total"],
-        "complete": score["complete"],
-        "components": score["components"],
-        "strengths": score["strengths"],
-        "focus_areas": score["focus_areas"],
-    }
+def overview(hq: HQStore, benchmark: Benchmark | None = None) -> dict[str, Any]:
+    """The ``hq list --json`` document (``onpoint-hq-list/1``), as an object."""
+    buffer = io.StringIO()
+    write_overview(hq, buffer, benchmark)
+    return json.loads(buffer.getvalue())

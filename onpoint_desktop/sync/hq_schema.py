@@ -29,6 +29,9 @@ Tables after all migrations (facts under natural keys, never under merge-order i
                      ``rating_events``; kept apart so no expert level or score reads them
 ``walkthroughs``     observed classrooms, keyed by (signer, workspace, id)
 ``condition_events`` conditions for scale rated, keyed by (signer, workspace, id)
+``round_summaries``  each round's score as HQ lists it, derived from the facts above and
+                     kept up to date by every change to them (``hq_summaries``), so a
+                     national store is listed, ranked and benchmarked without rescoring
 
 Views (pure functions of the facts, so any merge order lists the same): ``view_levels``
 (each view's latest event per area: a view is one signer's copy of one workspace, ordered
@@ -501,6 +504,71 @@ def _visit_evidence(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX {table}_round ON {table} (district_uuid, round_id)")
 
 
+def _kept_view(column: str) -> str:
+    """One column of the view HQ keeps for an area decided "keep this signer's view": the
+    signer's latest event among its workspaces (a correlated subquery, evaluated only for
+    such decisions, reading that area's events alone)."""
+    events = (
+        "(SELECT * FROM rating_events k WHERE k.district_uuid = l.district_uuid "
+        "AND k.round_id = l.round_id AND k.area_id = l.area_id AND k.signer = d.keep_signer)"
+    )
+    view = latest_events(
+        "level, uuid AS event_uuid, author, created_at, workspace_uuid, signer",
+        events,
+        "workspace_uuid",
+        WITHIN_WORKSPACE,
+    )
+    return f"(SELECT {column} FROM ({view}) ORDER BY {ACROSS_VIEWS} LIMIT 1)"
+
+
+# The same rule as release 4's view, written so that a query for one district reads that
+# district's events only (its former join with every signer's latest levels made SQLite
+# rank the whole table first: a second per district at a few hundred districts).
+CURRENT_LEVELS = (
+    "SELECT l.district_uuid, l.round_id, l.area_id, "
+    "  CASE WHEN d.district_uuid IS NULL THEN l.level "
+    "       WHEN d.keep_signer IS NULL THEN d.level "
+    f"      ELSE coalesce({_kept_view('level')}, l.level) END AS level, "
+    "  CASE WHEN d.district_uuid IS NULL THEN l.event_uuid "
+    f"      WHEN d.keep_signer IS NULL THEN NULL ELSE {_kept_view('event_uuid')} END "
+    "  AS event_uuid, "
+    "  CASE WHEN d.district_uuid IS NULL THEN l.author "
+    f"      WHEN d.keep_signer IS NULL THEN 'HQ' ELSE {_kept_view('author')} END AS author, "
+    "  CASE WHEN d.district_uuid IS NULL THEN l.created_at "
+    "       WHEN d.keep_signer IS NULL THEN d.decided_at "
+    f"      ELSE {_kept_view('created_at')} END AS created_at, "
+    "  d.district_uuid IS NOT NULL AS decided "
+    "FROM latest_levels l "
+    "LEFT JOIN hq_decisions d USING (district_uuid, round_id, area_id)"
+)
+
+ROUND_SUMMARIES = """
+CREATE TABLE round_summaries (
+    district_uuid TEXT NOT NULL,
+    round_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    total REAL,
+    complete INTEGER NOT NULL,
+    scores TEXT NOT NULL,  -- component id → score (null when unavailable), JSON
+    conflicts INTEGER NOT NULL,  -- focus areas whose views disagree (resolved or not)
+    listing TEXT NOT NULL,  -- the round in 'hq list --json', benchmark-dependent values open
+    PRIMARY KEY (district_uuid, round_id),
+    FOREIGN KEY (district_uuid, round_id) REFERENCES rounds(district_uuid, round_id)
+) WITHOUT ROWID
+"""
+
+
+def _national_picture(conn: sqlite3.Connection) -> None:
+    """HQ's national picture (issue 17): each round's score kept with the facts it derives
+    from (filled in when the store is opened, ``hq_summaries``), and the current levels
+    of one district read from that district's events alone."""
+    conn.execute("DROP VIEW current_levels")
+    conn.execute(f"CREATE VIEW current_levels AS {CURRENT_LEVELS}")
+    conn.execute(ROUND_SUMMARIES)
+    conn.execute("CREATE INDEX round_summaries_stage ON round_summaries (model, stage)")
+
+
 # The HQ store's schema history after SCHEMA, oldest first (as the workspace's:
 # MIGRATIONS[i] upgrades version i + 1 to i + 2, after a backup, in one transaction).
 # Append only.
@@ -511,6 +579,7 @@ MIGRATIONS: list[Migration] = [
     add_action_plans_and_survey_removals,
     add_round_history,
     _visit_evidence,
+    _national_picture,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from onpoint_desktop.atomic import os_reason, write_atomically
 from onpoint_desktop.errors import BundleError, WorkspaceError
-from onpoint_desktop.sync import hq_schema, keys
+from onpoint_desktop.sync import hq_schema, hq_summaries, keys
 from onpoint_desktop.sync.hq_schema import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -49,6 +49,7 @@ HQ_STORE = StoreKind(
     schema_history=lambda: hq_schema.MIGRATIONS,
     missing_hint="Create one with 'onpoint hq init'.",
     restore_hint="Put back the copy of the HQ store (and its key files) from your backup",
+    quick_check_max_bytes=256 * 1024**2,  # a national store is read, not checked, on open
 )
 
 
@@ -97,6 +98,7 @@ class HQStore:
                     ("created_at", public.created_at),
                     ("hq_public_key", keys.b64(public.raw)),
                     ("hq_key_fingerprint", public.fingerprint),
+                    ("summary_version", hq_summaries.SUMMARY_VERSION),
                 ],
             )
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -116,9 +118,16 @@ class HQStore:
     @classmethod
     def open(cls, path: str | Path) -> HQStore:
         """Open an existing HQ store (``opener.open_checked``: refused unless it is a sound
-        HQ store of a known format; an older one is migrated after a backup)."""
+        HQ store of a known format; an older one is migrated after a backup), its rounds'
+        summaries brought up to date (``hq_summaries``)."""
         path = Path(path)
-        return cls(path, open_checked(path, HQ_STORE))
+        hq = cls(path, open_checked(path, HQ_STORE))
+        try:
+            hq_summaries.bring_up_to_date(hq)
+        except BaseException:
+            hq.close()
+            raise
+        return hq
 
     def close(self) -> None:
         self.conn.close()

@@ -22,6 +22,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from onpoint_desktop import clock
 from onpoint_desktop.english import counted
@@ -32,6 +33,7 @@ from onpoint_desktop.sync.conflicts import Conflict, conflicts
 from onpoint_desktop.sync.evidence_merge import merge_evidence
 from onpoint_desktop.sync.format import BUNDLE_FORMAT_1, BundleRefused
 from onpoint_desktop.sync.hq_store import HQStore, name_key
+from onpoint_desktop.sync.hq_summaries import bring_up_to_date, forget
 from onpoint_desktop.sync.round_history import merge_round_history
 from onpoint_desktop.sync.staging import Staging
 from onpoint_desktop.sync.verify import VerifiedBundle
@@ -144,6 +146,7 @@ def merge_bundles(
 
 
 def _summary(hq: HQStore, outcomes: list[BundleOutcome], touched: set[str]) -> MergeSummary:
+    bring_up_to_date(hq)  # each district touched is summarised once, not once per bundle
     found = conflicts(hq.conn, sorted(touched)) if touched else []
     return MergeSummary(tuple(outcomes), tuple(found))
 
@@ -211,10 +214,7 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
     order = f"{bundle.created_at} {bundle.bundle_id}"
     hq_signers.record_signer(hq, bundle, "trusted" if check.trust_now else "pending")
     _merge_district(hq, bundle, order)
-    held_rounds = {
-        r[0]
-        for r in conn.execute("SELECT round_id FROM rounds WHERE district_uuid = ?", (district,))
-    }
+    before = _facts_per_round(hq, district)
     conn.executemany(
         "INSERT INTO rounds (district_uuid, round_id, label, stage, position, created_at, "
         "described_by, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -239,13 +239,24 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
     evidence = merge_evidence(hq, bundle)
     removed = _merge_removals(hq, bundle)
     merge_round_history(hq, bundle)
+    events, reordered = _merge_events(hq, bundle)
     added = {
-        "rounds": len({r["id"] for r in bundle.rounds} - held_rounds),
-        "rating_events": _merge_events(hq, bundle) + evidence["district_rating_events"],
+        "rounds": len({r["id"] for r in bundle.rounds} - set(before)),
+        "rating_events": events + evidence["district_rating_events"],
         "survey_responses": _merge_responses(hq, bundle),
         "walkthroughs": evidence["walkthroughs"],
         "condition_events": evidence["condition_events"],
     }
+    after = _facts_per_round(hq, district)
+    # Removed responses can leave a round's count as it was (one gone, one come): a
+    # bundle that removes any is taken to change every round of its district.
+    changed = (
+        None
+        if reordered or removed
+        else [r for r, facts in after.items() if before.get(r) != facts]
+    )
+    if changed is None or changed:
+        forget(hq, district, changed)  # summarised again once the run's bundles are merged
     actions = _merge_actions(hq, bundle)
     if actions:
         added["action_events"] = actions
@@ -279,6 +290,24 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
     return _outcome(check, new_signer=check.trust_now, added=added)
 
 
+def _facts_per_round(hq: HQStore, district: str) -> dict[str, tuple[Any, ...]]:
+    """Round id → what its summary rests on, as far as a bundle can change it: the round's
+    description and how many events and responses HQ holds for it (facts only grow, so a
+    round whose counts and description are unchanged is unchanged)."""
+    return {
+        r[0]: r[1:]
+        for r in hq.conn.execute(
+            "SELECT r.round_id, r.label, r.stage, r.position, r.model, r.deleted, "
+            "(SELECT count(*) FROM rating_events e WHERE e.district_uuid = r.district_uuid "
+            " AND e.round_id = r.round_id), "
+            "(SELECT count(*) FROM survey_responses s WHERE s.district_uuid = r.district_uuid "
+            " AND s.round_id = r.round_id) "
+            "FROM rounds r WHERE r.district_uuid = ?",
+            (district,),
+        )
+    }
+
+
 def _merge_district(hq: HQStore, bundle: VerifiedBundle, order: str) -> None:
     """The district by its UUID; its name and model from the newest bundle. Districts may
     share a name (``hq list`` flags them): a name never decides whose district it is."""
@@ -292,11 +321,12 @@ def _merge_district(hq: HQStore, bundle: VerifiedBundle, order: str) -> None:
     )
 
 
-def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> int:
+def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> tuple[int, bool]:
     """Union the staged events under (signer, workspace, event id); returns how many were
-    new. An event HQ holds under the same identity with other content refuses the bundle
-    (events never change); its place in the order, guessed for a bundle of the first
-    release, gives way to the number a later bundle of the workspace carries."""
+    new, and whether events HQ held changed place in their workspace's order. An event HQ
+    holds under the same identity with other content refuses the bundle (events never
+    change); its place in the order, guessed for a bundle of the first release, gives way
+    to the number a later bundle of the workspace carries."""
     conn = hq.conn
     known = bundle.format != BUNDLE_FORMAT_1  # the bundle carries the workspace's numbers
     ident = (bundle.signer_fingerprint, bundle.workspace_uuid)
@@ -318,13 +348,17 @@ def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> int:
             "from the same signer and workspace; rating events never change, so the bundle "
             "was refused.",
         )
+    reordered = False
     if known:
-        conn.execute(
-            "UPDATE rating_events SET seq_known = 1, seq = (SELECT i.seq FROM "
-            "temp.expert_events i WHERE i.uuid = rating_events.uuid) "
-            "WHERE signer = ? AND workspace_uuid = ? AND seq_known = 0 "
-            "AND uuid IN (SELECT uuid FROM temp.expert_events)",
-            ident,
+        reordered = (
+            conn.execute(
+                "UPDATE rating_events SET seq_known = 1, seq = (SELECT i.seq FROM "
+                "temp.expert_events i WHERE i.uuid = rating_events.uuid) "
+                "WHERE signer = ? AND workspace_uuid = ? AND seq_known = 0 "
+                "AND uuid IN (SELECT uuid FROM temp.expert_events)",
+                ident,
+            ).rowcount
+            > 0
         )
     cursor = conn.execute(
         "INSERT INTO rating_events (signer, workspace_uuid, uuid, seq, seq_known, district_uuid, "
@@ -335,7 +369,7 @@ def _merge_events(hq: HQStore, bundle: VerifiedBundle) -> int:
         "WHERE e.signer = ? AND e.workspace_uuid = ? AND e.uuid = i.uuid)",
         (*ident, int(known), bundle.district_uuid, *ident),
     )
-    return cursor.rowcount
+    return cursor.rowcount, reordered
 
 
 def _merge_responses(hq: HQStore, bundle: VerifiedBundle) -> int:

@@ -120,6 +120,52 @@ def aggregates_of(
     return stats, counts
 
 
+def pairs_of(table: ResponseTable, scored: Iterable[str]) -> list[tuple]:
+    """The additive pair aggregates of a batch, district-wide: for each pair of the
+    ``scored`` items a ≤ b (a = b included) that some respondent answered both of,
+    ``(a, b, n, Σab, Σa, Σb)`` over those respondents (what the analytic standard error of
+    a score needs: ``scoring.PairStat``)."""
+    wanted = set(scored)
+    columns = [j for j, item in enumerate(table.item_ids) if item in wanted]
+    if not columns or len(table) == 0:
+        return []
+    ids = [table.item_ids[j] for j in columns]
+    values = table.values[:, columns].astype(np.float64)
+    answered = (values > 0).astype(np.float64)
+    values *= answered  # a missing answer adds nothing
+    n = answered.T @ answered
+    products = values.T @ values
+    sums = values.T @ answered  # [j, k]: Σ item j over those who also answered k
+    order = np.argsort(np.array(ids, dtype=object))  # pairs keyed (a, b) with a ≤ b by id
+    xs, ys = np.triu_indices(len(ids))
+    xs, ys = order[xs], order[ys]
+    kept = n[xs, ys] > 0
+    xs, ys = xs[kept], ys[kept]
+    return list(
+        zip(
+            [ids[x] for x in xs.tolist()],
+            [ids[y] for y in ys.tolist()],
+            n[xs, ys].astype(np.int64).tolist(),
+            products[xs, ys].tolist(),
+            sums[xs, ys].tolist(),
+            sums[ys, xs].tolist(),
+            strict=True,
+        )
+    )
+
+
+def upsert_pairs(conn: sqlite3.Connection, round_id: str, role: str, pairs: list[tuple]) -> None:
+    """Add pair aggregates to the stored ones (all of them add up), inside the caller's
+    transaction."""
+    conn.executemany(
+        "INSERT INTO survey_item_pairs (round_id, role, item_a, item_b, n, sum_ab, sum_a, "
+        "sum_b) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, role, item_a, item_b) "
+        "DO UPDATE SET n = n + excluded.n, sum_ab = sum_ab + excluded.sum_ab, "
+        "sum_a = sum_a + excluded.sum_a, sum_b = sum_b + excluded.sum_b",
+        [(round_id, role, *row) for row in pairs],
+    )
+
+
 def upsert_aggregates(
     conn: sqlite3.Connection, round_id: str, role: str, stats: list[tuple], counts: list[tuple]
 ) -> None:
@@ -209,6 +255,7 @@ class ResponseWriter:
         upsert_aggregates(
             self.conn, self.round_id, self.role, *aggregates_of(batch, self.component_of)
         )
+        upsert_pairs(self.conn, self.round_id, self.role, pairs_of(batch, self.component_of))
         self.inserted += len(batch)
         return new
 

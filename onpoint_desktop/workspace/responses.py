@@ -3,8 +3,9 @@
 Responses are stored one row per respondent (answers as a compact JSON object of item id
 → raw value; reverse coding happens only in scoring), written only by
 ``response_table.ResponseWriter``. Alongside, per round, role and school, the store keeps
-additive aggregates (count and raw sum per item, respondents per component), updated in
-the same transaction as the responses, so the score never rescans responses.
+additive aggregates (count and raw sum per item, respondents per component, and
+district-wide the sums a covariance needs per pair of items), updated in the same
+transaction as the responses, so the score never rescans responses.
 
 A stored row whose answers are empty (``{}``: written by release 1 for a row that answered
 nothing) is no respondent: it is in no count.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from onpoint_desktop.framework import ScoringModel
-from onpoint_desktop.scoring import ItemStat, RoleAggregate, SurveyAggregates
+from onpoint_desktop.scoring import ItemStat, PairStat, RoleAggregate, SurveyAggregates
 
 if TYPE_CHECKING:  # the columnar machinery (numpy) is loaded only by what writes or rebuilds
     from onpoint_desktop.workspace.response_table import ResponseTable
@@ -64,36 +65,104 @@ def _table(model: ScoringModel, role: str, rows: list[tuple[dict, str | None]]) 
     return ResponseTable.from_responses(responses, items + extra)
 
 
+CHUNK = 5000  # respondents aggregated at a time: memory stays flat for any round
+
+
 def aggregate_responses(
     model: ScoringModel, responses: Iterable[tuple[str, dict[str, int], str | None]]
 ) -> SurveyAggregates:
     """District-wide aggregates of (role, answers, school) rows, computed in memory.
 
-    The same computation the workspace stores incrementally (``aggregates_of``), for callers
-    that hold the responses themselves (HQ rebuilds each round's aggregates from merged
-    responses).
+    The same sums the workspace stores incrementally (``aggregates_of``, ``pairs_of``),
+    for callers that hold the responses themselves (HQ rebuilds each round's aggregates
+    from merged responses, streamed): respondents are taken ``CHUNK`` at a time into one
+    matrix per role and their sums added up, so a round of 150,000 responses costs a few
+    megabytes. Answers to items outside the role's instrument are not scored, so they are
+    left out.
     """
-    from onpoint_desktop.workspace.response_table import aggregates_of
+    sums: dict[str, _RoleSums] = {}
+    pending: dict[str, list[dict[str, int]]] = defaultdict(list)
+    for role, answers, _school in responses:
+        if role not in model.instruments:
+            continue
+        pending[role].append(answers)
+        if len(pending[role]) >= CHUNK:
+            sums.setdefault(role, _RoleSums(model, role)).add(pending.pop(role))
+    for role, rows in pending.items():
+        sums.setdefault(role, _RoleSums(model, role)).add(rows)
+    return SurveyAggregates({role: s.aggregate() for role, s in sums.items()})
 
-    by_role: dict[str, list[tuple[dict, str | None]]] = defaultdict(list)
-    for role, answers, school in responses:
-        by_role[role].append((answers, school))
-    result = {}
-    for role, rows in by_role.items():
-        stats, counts = aggregates_of(
-            _table(model, role, rows), component_of(model, role), by_school=False
+
+class _RoleSums:
+    """The running sums of one role's answers (``aggregate_responses``)."""
+
+    def __init__(self, model: ScoringModel, role: str) -> None:
+        import numpy as np
+
+        self.items = list(model.instruments[role].item_ids)
+        self.column = {item: j for j, item in enumerate(self.items)}
+        of_component = component_of(model, role)
+        groups: dict[str, list[int]] = defaultdict(list)
+        for item in self.items:
+            groups[of_component[item]].append(self.column[item])
+        self.groups = dict(groups)
+        self.known = [j for cols in groups.values() for j in cols]
+        k = len(self.items)
+        self.n = np.zeros(k)
+        self.totals = np.zeros(k)
+        self.counts = dict.fromkeys([*groups, ANY_COMPONENT], 0)
+        self.pair_n = np.zeros((k, k))
+        self.products = np.zeros((k, k))
+        self.pair_sums = np.zeros((k, k))
+
+    def add(self, rows: list[dict[str, int]]) -> None:
+        import numpy as np
+
+        values = np.zeros((len(rows), len(self.items)), dtype=np.float64)
+        column = self.column
+        for i, answers in enumerate(rows):
+            for item, value in answers.items():
+                j = column.get(item)
+                if j is not None:
+                    values[i, j] = value
+        answered = (values > 0).astype(np.float64)
+        self.n += answered.sum(axis=0)
+        self.totals += values.sum(axis=0)
+        for comp, cols in self.groups.items():
+            self.counts[comp] += int(answered[:, cols].any(axis=1).sum())
+        if self.known:
+            self.counts[ANY_COMPONENT] += int(answered[:, self.known].any(axis=1).sum())
+        self.pair_n += answered.T @ answered
+        self.products += values.T @ values
+        self.pair_sums += values.T @ answered
+
+    def aggregate(self) -> RoleAggregate:
+        items, pairs = self.items, {}
+        for x, a in enumerate(items):
+            for y, b in enumerate(items):
+                if a <= b and self.pair_n[x, y]:
+                    pairs[a, b] = PairStat(
+                        int(self.pair_n[x, y]),
+                        float(self.products[x, y]),
+                        float(self.pair_sums[x, y]),
+                        float(self.pair_sums[y, x]),
+                    )
+        return RoleAggregate(
+            {
+                a: ItemStat(int(self.n[j]), float(self.totals[j]))
+                for j, a in enumerate(items)
+                if self.n[j]
+            },
+            {comp: n for comp, n in self.counts.items() if n},
+            pairs,
         )
-        result[role] = RoleAggregate(
-            {item: ItemStat(n, total) for _s, item, n, total in stats},
-            {comp: n for _s, comp, n in counts},
-        )
-    return SurveyAggregates(result)
 
 
 def load_aggregates(
     conn: sqlite3.Connection, round_id: str, school: str = ALL_SCHOOLS
 ) -> SurveyAggregates:
-    """The stored aggregates of a round (district-wide, or of one school)."""
+    """The stored aggregates of a round (district-wide, or of one school: pair aggregates,
+    hence standard errors, are kept district-wide only)."""
     items: dict[str, dict[str, ItemStat]] = defaultdict(dict)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for role, item, n, total in conn.execute(
@@ -107,9 +176,20 @@ def load_aggregates(
         (round_id, school),
     ):
         counts[role][comp] = n
+    pairs: dict[str, dict[tuple[str, str], PairStat]] = defaultdict(dict)
+    if school == ALL_SCHOOLS:
+        for role, a, b, *sums in conn.execute(
+            "SELECT role, item_a, item_b, n, sum_ab, sum_a, sum_b FROM survey_item_pairs "
+            "WHERE round_id = ?",
+            (round_id,),
+        ):
+            pairs[role][a, b] = PairStat(*sums)
     roles = set(items) | set(counts)
     return SurveyAggregates(
-        {r: RoleAggregate(dict(items.get(r, {})), dict(counts.get(r, {}))) for r in roles}
+        {
+            r: RoleAggregate(dict(items.get(r, {})), dict(counts.get(r, {})), pairs.get(r, {}))
+            for r in roles
+        }
     )
 
 
@@ -129,10 +209,16 @@ def rebuild_aggregates(conn: sqlite3.Connection, round_id: str, model: ScoringMo
     Used when a round changes scoring model (another item → component mapping), and by
     tests to check that the incremental aggregates are exact.
     """
-    from onpoint_desktop.workspace.response_table import aggregates_of, upsert_aggregates
+    from onpoint_desktop.workspace.response_table import (
+        aggregates_of,
+        pairs_of,
+        upsert_aggregates,
+        upsert_pairs,
+    )
 
     conn.execute("DELETE FROM survey_item_stats WHERE round_id = ?", (round_id,))
     conn.execute("DELETE FROM survey_component_counts WHERE round_id = ?", (round_id,))
+    conn.execute("DELETE FROM survey_item_pairs WHERE round_id = ?", (round_id,))
     roles = conn.execute(
         "SELECT DISTINCT role FROM survey_responses WHERE round_id = ?", (round_id,)
     ).fetchall()
@@ -146,8 +232,10 @@ def rebuild_aggregates(conn: sqlite3.Connection, round_id: str, model: ScoringMo
                 (round_id, role),
             )
         ]
-        stats, counts = aggregates_of(_table(model, role, rows), component_of(model, role))
+        table = _table(model, role, rows)
+        stats, counts = aggregates_of(table, component_of(model, role))
         upsert_aggregates(conn, round_id, role, stats, counts)
+        upsert_pairs(conn, round_id, role, pairs_of(table, component_of(model, role)))
 
 
 def respondent_counts(conn: sqlite3.Connection, round_id: str) -> dict[str, int]:

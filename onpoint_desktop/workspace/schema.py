@@ -341,6 +341,46 @@ def add_visit_evidence(conn: sqlite3.Connection) -> None:
             )
 
 
+def add_survey_item_pairs(conn: sqlite3.Connection) -> None:
+    """Uncertainty (SPEC §13): per round, role and pair of items, the sums a covariance
+    needs (``scoring.PairStat``), district-wide, kept beside the other aggregates; filled
+    here from the responses already stored, one round and role at a time."""
+    import json
+
+    from onpoint_desktop.workspace.response_table import ResponseTable, pairs_of, upsert_pairs
+    from onpoint_desktop.workspace.responses import Response
+
+    conn.execute(
+        """
+        CREATE TABLE survey_item_pairs (
+            round_id TEXT NOT NULL REFERENCES rounds(id),
+            role TEXT NOT NULL,
+            item_a TEXT NOT NULL,
+            item_b TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            sum_ab REAL NOT NULL,
+            sum_a REAL NOT NULL,
+            sum_b REAL NOT NULL,
+            PRIMARY KEY (round_id, role, item_a, item_b)
+        ) WITHOUT ROWID
+        """
+    )
+    groups = conn.execute("SELECT DISTINCT round_id, role FROM survey_responses").fetchall()
+    for round_id, role in groups:
+        answers = [
+            json.loads(text)
+            for (text,) in conn.execute(
+                "SELECT answers FROM survey_responses WHERE round_id = ? AND role = ?",
+                (round_id, role),
+            )
+        ]
+        items = sorted({item for row in answers for item in row})
+        table = ResponseTable.from_responses(
+            (Response(str(n), row) for n, row in enumerate(answers)), items
+        )
+        upsert_pairs(conn, round_id, role, pairs_of(table, items))
+
+
 # The schema's history after SCHEMA_V1, oldest first: MIGRATIONS[i] upgrades a file at
 # version i + 1 to version i + 2. Each runs inside the transaction that also bumps
 # user_version, after a backup of the file has been taken. Append only: a released
@@ -352,6 +392,7 @@ MIGRATIONS: list[Migration] = [
     add_action_plan_and_import_removals,
     add_round_history,
     add_visit_evidence,
+    add_survey_item_pairs,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

@@ -345,6 +345,26 @@ class Workspace(RoundLog, RatingLog, SurveyStore, ActionPlan, EvidenceStore):
             self._benchmarks[row[0]] = benchmark_from_json(row[1], source, model.component_ids)
         return self._benchmarks[row[0]]
 
+    def previous_benchmark(self, model_id: str) -> Benchmark | None:
+        """The benchmark ``model_id``'s scores were compared with before the latest pack
+        was imported (the pack before it, else the model's own); None while no pack has
+        been imported. A trend shows each round against both (SPEC §13)."""
+        model = self.models.get(model_id)
+        rows = self.conn.execute(
+            "SELECT id, content, name FROM benchmark_packs WHERE model = ? "
+            "ORDER BY id DESC LIMIT 2",
+            (model_id,),
+        ).fetchall()
+        if not rows:
+            return None
+        if len(rows) == 1:
+            return model.benchmark
+        pack_id, content, name = rows[1]
+        if pack_id not in self._benchmarks:
+            source = f"benchmark pack '{name}' in {self.path}"
+            self._benchmarks[pack_id] = benchmark_from_json(content, source, model.component_ids)
+        return self._benchmarks[pack_id]
+
     def score(self, round_id: str | None = None) -> RoundScore:
         """The Onpoint score of a round (default: the latest), with the round's own model
         and that model's benchmark."""

@@ -1,0 +1,309 @@
+"""Each round's score as HQ lists it, kept beside the facts it is derived from.
+
+A national store (13,000 districts × 3 rounds) cannot be rescored each time it is listed,
+ranked or benchmarked: every round would be read back from its rating events and survey
+responses. So HQ keeps one *summary* per round (``round_summaries``): its total, whether
+it is complete, its component scores, how many of its focus areas are in conflict, and
+the round exactly as ``hq list --json`` prints it — with the values that depend on the
+benchmark (each component's band, the strengths and focus areas) and on the other
+districts (the percentile rank) left *open*, filled in when the round is listed.
+
+A summary is a pure function of the store's facts, recomputed with the consultant's own
+scoring code (:func:`score_district`: ``scoring.compute`` over the current levels and the
+survey aggregates of the round's responses, with the round's own model) whenever a fact
+it rests on changes: a merged bundle drops, in its own transaction, the summaries of the
+rounds whose events, responses or description it changed, and the merge run makes them
+again once at its end (``merge``: a district merged seven times is summarised once); an
+HQ decision re-summarises its round (``hq_decisions``). Opening a store summarises what
+is missing, and everything again when this release summarises differently from the one
+that wrote them (``SUMMARY_VERSION``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from onpoint_desktop.framework import ScoringModel
+from onpoint_desktop.scoring import RoundScore, compute
+from onpoint_desktop.workspace.responses import aggregate_responses
+
+if TYPE_CHECKING:
+    from onpoint_desktop.benchmark import Benchmark
+    from onpoint_desktop.sync.hq_store import HQStore
+
+# Raise when summaries are made differently (a new field, another rule): every store is
+# summarised again when this release first opens it.
+SUMMARY_VERSION = "2"  # 2: the 90% intervals of SPEC §13
+OPEN = "\x1f"  # the placeholder of an open value (never in a name: control characters are refused)
+OPEN_JSON = json.dumps(OPEN)  # how it reads inside a listing
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class HQRound:
+    """One round of one district as HQ sees it, scored from the facts."""
+
+    district_uuid: str
+    district: str
+    round_id: str
+    label: str
+    stage: str
+    levels: dict[str, int]  # current level per rated area, in framework order
+    respondents: dict[str, int]  # responses stored per role
+    score: RoundScore
+    conflicts: int = 0  # focus areas whose views disagree
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """What HQ keeps of one round's score (one row of ``round_summaries``)."""
+
+    district_uuid: str
+    round_id: str
+    model_id: str
+    stage: str
+    total: float | None
+    complete: bool
+    scores: dict[str, float | None]  # component id → score, in the model's order
+
+
+def score_district(
+    hq: HQStore,
+    district_uuid: str,
+    round_ids: Iterable[str] | None = None,
+    benchmark_of: Callable[[ScoringModel], Benchmark] | None = None,
+) -> list[HQRound]:
+    """The rounds of one district (all, or ``round_ids``), in the district's order, scored
+    from HQ's facts with each round's model against ``benchmark_of(model)`` (default: the
+    model's own benchmark). Reads that district's rows only."""
+    conn = hq.conn
+    wanted = None if round_ids is None else set(round_ids)
+    row = conn.execute("SELECT name FROM districts WHERE uuid = ?", (district_uuid,)).fetchone()
+    name = row[0] if row else ""
+    rounds = [
+        r
+        for r in conn.execute(
+            "SELECT round_id, label, stage, model FROM rounds WHERE district_uuid = ? "
+            "AND NOT deleted "
+            "ORDER BY position, created_at, round_id",
+            (district_uuid,),
+        )
+        if wanted is None or r[0] in wanted
+    ]
+    levels: dict[str, dict[str, int]] = defaultdict(dict)
+    for rid, area, level in conn.execute(
+        "SELECT round_id, area_id, level FROM current_levels WHERE district_uuid = ? "
+        "AND level IS NOT NULL",
+        (district_uuid,),
+    ):
+        levels[rid][area] = level
+    conflicted = dict(
+        conn.execute(
+            "SELECT round_id, count(*) FROM (SELECT round_id, area_id FROM view_levels "
+            "WHERE district_uuid = ? GROUP BY round_id, area_id "
+            "HAVING count(DISTINCT coalesce(level, 0)) > 1) GROUP BY round_id",
+            (district_uuid,),
+        ).fetchall()
+    )
+    order = list(hq.models.framework.areas)
+    out = []
+    for rid, label, stage, model_id in rounds:
+        model = hq.models.get(model_id)
+        respondents = {role: 0 for role in model.roles}
+        aggregates = aggregate_responses(
+            model, _answers(hq, district_uuid, rid, model, respondents)
+        )
+        board = levels.get(rid, {})
+        score = compute(
+            model,
+            hq.models.framework,
+            board,
+            aggregates,
+            stage,
+            benchmark_of(model) if benchmark_of else model.benchmark,
+            district=name,
+            round_id=rid,
+        )
+        ordered = {a: board[a] for a in order if a in board}
+        out.append(
+            HQRound(
+                district_uuid,
+                name,
+                rid,
+                label,
+                stage,
+                ordered,
+                respondents,
+                score,
+                conflicted.get(rid, 0),
+            )
+        )
+    return out
+
+
+def _answers(
+    hq: HQStore, district_uuid: str, round_id: str, model: ScoringModel, counts: dict[str, int]
+) -> Iterator[tuple[str, dict[str, int], None]]:
+    """The round's scored responses of the model's roles, streamed (a round of any size
+    costs one response of memory at a time); counted per role into ``counts``."""
+    for role, answers in hq.conn.execute(
+        "SELECT role, answers FROM scored_responses WHERE district_uuid = ? AND round_id = ?",
+        (district_uuid, round_id),
+    ):
+        if role in model.instruments:
+            counts[role] += 1
+            yield role, json.loads(answers), None
+
+
+def listing(rnd: HQRound) -> str:
+    """The round as ``hq list --json`` prints it, with its open values (in order: each
+    component's band, the strengths, the focus areas, the percentile rank) left open."""
+    score = rnd.score.to_json()
+    components = [{**c, "band": OPEN} for c in score["components"]]
+    document = {
+        "id": rnd.round_id,
+        "label": rnd.label,
+        "stage": rnd.stage,
+        "model": score["model"],
+        "levels": rnd.levels,
+        "respondents": rnd.respondents,
+        "total": score["total"],
+        "total_ci": score["total_ci"],
+        "complete": score["complete"],
+        "components": components,
+        "strengths": OPEN,
+        "focus_areas": OPEN,
+        "percentile_rank": OPEN,
+    }
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+
+
+def filled(text: str, values: list[Any]) -> str:
+    """``text`` (a listing, or any JSON made with ``OPEN``) with its open values filled in,
+    in order, as JSON."""
+    parts = text.split(OPEN_JSON)
+    if len(parts) != len(values) + 1:
+        raise ValueError(f"{len(parts) - 1} open values, {len(values)} given")
+    pieces = [parts[0]]
+    for value, part in zip(values, parts[1:], strict=True):
+        pieces += [_json_of(value), part]
+    return "".join(pieces)
+
+
+_SMALL_JSON: dict[Any, str] = {}  # the few bands, lists of ids and ranks, as JSON text
+
+
+def _json_of(value: Any) -> str:
+    """``json.dumps`` of an open value, remembered (a national list fills 400,000 of them,
+    drawn from a few hundred distinct ones)."""
+    key = tuple(value) if isinstance(value, list) else value
+    text = _SMALL_JSON.get(key) if key.__hash__ is not None else None
+    if text is None:
+        text = json.dumps(value, separators=(",", ":"))
+        if len(_SMALL_JSON) < 100_000:
+            _SMALL_JSON[key] = text
+    return text
+
+
+def summarize(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None = None) -> None:
+    """Summarise one district's rounds again (all, or ``round_ids``), inside the caller's
+    transaction."""
+    rows = []
+    for rnd in score_district(hq, district_uuid, round_ids):
+        score = rnd.score
+        rows.append(
+            (
+                district_uuid,
+                rnd.round_id,
+                score.model.id,
+                rnd.stage,
+                score.total,
+                int(score.complete),
+                json.dumps({c.id: c.score for c in score.components}, separators=(",", ":")),
+                rnd.conflicts,
+                listing(rnd),
+            )
+        )
+    hq.conn.executemany(
+        "INSERT OR REPLACE INTO round_summaries (district_uuid, round_id, model, stage, total, "
+        "complete, scores, conflicts, listing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def forget(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None = None) -> None:
+    """Drop the summaries of one district's rounds (all, or ``round_ids``) whose facts
+    changed, inside the caller's transaction: :func:`bring_up_to_date` makes them again
+    (a merge run calls it once at its end, and opening a store does, so a run that stops
+    half-way never leaves a summary that disagrees with its facts)."""
+    if round_ids is None:
+        hq.conn.execute("DELETE FROM round_summaries WHERE district_uuid = ?", (district_uuid,))
+        return
+    hq.conn.executemany(
+        "DELETE FROM round_summaries WHERE district_uuid = ? AND round_id = ?",
+        [(district_uuid, r) for r in round_ids],
+    )
+
+
+def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
+    """Summarise the rounds that have no summary (every round, when the summaries were made
+    by another release); one transaction. Returns how many districts were summarised."""
+    conn = hq.conn
+    version = conn.execute("SELECT value FROM meta WHERE key = 'summary_version'").fetchone()
+    if version is not None and version[0] == SUMMARY_VERSION:
+        missing: dict[str, list[str]] = defaultdict(list)
+        for d, rid in conn.execute(
+            "SELECT r.district_uuid, r.round_id FROM rounds r WHERE NOT r.deleted "
+            "AND NOT EXISTS (SELECT 1 FROM "
+            "round_summaries s WHERE s.district_uuid = r.district_uuid "
+            "AND s.round_id = r.round_id)"
+        ):
+            missing[d].append(rid)
+        if not missing:
+            return 0
+        todo: dict[str, list[str] | None] = dict(missing)
+    else:
+        todo = {d: None for (d,) in conn.execute("SELECT uuid FROM districts ORDER BY uuid")}
+    with hq.transaction():
+        if version is None or version[0] != SUMMARY_VERSION:
+            conn.execute("DELETE FROM round_summaries")
+        for index, (district_uuid, round_ids) in enumerate(todo.items()):
+            summarize(hq, district_uuid, round_ids)
+            if progress is not None:
+                progress(index + 1, len(todo))
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('summary_version', ?)",
+            (SUMMARY_VERSION,),
+        )
+    return len(todo)
+
+
+def summaries(hq: HQStore, model_id: str | None = None) -> list[RoundSummary]:
+    """Every round's summary (of one model, or all), districts by UUID, rounds in each
+    district's order."""
+    where, args = ("AND s.model = ?", (model_id,)) if model_id else ("", ())
+    return [
+        RoundSummary(d, rid, model, stage, total, bool(complete), json.loads(scores))
+        for d, rid, model, stage, total, complete, scores in hq.conn.execute(
+            "SELECT s.district_uuid, s.round_id, s.model, s.stage, s.total, s.complete, "
+            "s.scores FROM round_summaries s JOIN rounds r USING (district_uuid, round_id) "
+            "WHERE NOT r.deleted "
+            f"{where} ORDER BY s.district_uuid, r.position, r.created_at, r.round_id",
+            args,
+        )
+    ]
+
+
+def listings(hq: HQStore) -> Iterator[tuple[str, str, str, str, str]]:
+    """(district UUID, round id, model, stage, listing) of every round, districts in list
+    order (by name, then UUID), rounds in each district's order."""
+    yield from hq.conn.execute(
+        "SELECT s.district_uuid, s.round_id, s.model, s.stage, s.listing "
+        "FROM round_summaries s JOIN rounds r USING (district_uuid, round_id) "
+        "JOIN districts d ON d.uuid = s.district_uuid WHERE NOT r.deleted "
+        "ORDER BY d.name_key, d.uuid, r.position, r.created_at, r.round_id"
+    )
