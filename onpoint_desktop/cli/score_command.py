@@ -6,13 +6,16 @@ import argparse
 import json
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from onpoint_desktop.compare import Comparison, compare_rounds
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.limits import escaped
 from onpoint_desktop.response_rates import response_rates
 from onpoint_desktop.scoring import RoundScore, recommendations_for
 from onpoint_desktop.workspace import Workspace
+
+if TYPE_CHECKING:
+    from onpoint_desktop.compare import Comparison
 
 STATUS_MARK = {"complete": "", "expert-only": "E", "survey-only": "S", "unavailable": ""}
 
@@ -39,7 +42,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_score(args: argparse.Namespace) -> int:
     with Workspace.open(args.db, backup=False) as ws:  # looks only: nothing to back up
         score = ws.score(args.round)
-        comparison = compare_rounds(ws, score.round, args.compare) if args.compare else None
+        comparison = None
+        if args.compare:
+            from onpoint_desktop.compare import compare_rounds
+
+            comparison = compare_rounds(ws, score.round, args.compare)
         if args.by_school and comparison is not None:
             raise InputError("--compare and --by-school cannot be used together.")
         if args.json:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from onpoint_desktop import paths
 from onpoint_desktop.atomic import atomic_path
 from onpoint_desktop.errors import WorkspaceError
 
@@ -66,6 +65,8 @@ class Backup:
 
 
 def backups_root() -> Path:
+    from onpoint_desktop import paths  # platformdirs: only when a backup is taken or listed
+
     root = paths.data_dir() / "backups"
     root.mkdir(parents=True, exist_ok=True)
     return root

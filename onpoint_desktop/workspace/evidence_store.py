@@ -15,16 +15,6 @@ from typing import TYPE_CHECKING
 
 from onpoint_desktop import clock, limits
 from onpoint_desktop.errors import InputError
-from onpoint_desktop.evidence.instruments import conditions_instrument, walkthrough_instrument
-from onpoint_desktop.evidence.profiles import (
-    AreaGap,
-    ReadinessScore,
-    WalkthroughProfile,
-    perspective_gaps,
-    readiness_profile,
-    walkthrough_profile,
-)
-from onpoint_desktop.evidence.records import ConditionEvent, Walkthrough
 from onpoint_desktop.workspace.latest import DISTRICT, EXPERT, WITHIN_WORKSPACE, latest_events
 from onpoint_desktop.workspace.records import default_author
 
@@ -33,6 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from contextlib import AbstractContextManager
 
+    from onpoint_desktop.evidence.profiles import AreaGap, ReadinessScore, WalkthroughProfile
+    from onpoint_desktop.evidence.records import ConditionEvent, Walkthrough
     from onpoint_desktop.framework import Framework, ScoringModel
     from onpoint_desktop.workspace.records import Round
 
@@ -58,6 +50,8 @@ def checked_date(text: str | None) -> str:
 
 def checked_walkthrough_levels(levels: Mapping[str, object]) -> dict[str, int]:
     """Each element of the instrument given one level 0–top; unknown elements refused."""
+    from onpoint_desktop.evidence.instruments import walkthrough_instrument
+
     instrument = walkthrough_instrument()
     unknown = [e for e in levels if e not in instrument.by_id]
     if unknown:
@@ -100,18 +94,26 @@ class EvidenceStore:
     def walkthrough_profile(self, round_id: str) -> WalkthroughProfile:
         """The round's Core Four profile, small schools merged or hidden (the round's
         model's ``min_n``)."""
+        from onpoint_desktop.evidence.instruments import walkthrough_instrument
+        from onpoint_desktop.evidence.profiles import walkthrough_profile
+
         return walkthrough_profile(
             self.walkthroughs(round_id), walkthrough_instrument(), self.round_model(round_id).min_n
         )
 
     def perspective_gaps(self, round_id: str) -> list[AreaGap]:
         """The expert's and the district's own level of each focus area, and the gap."""
+        from onpoint_desktop.evidence.profiles import perspective_gaps
+
         return perspective_gaps(
             self.framework.areas, self.levels(round_id, EXPERT), self.levels(round_id, DISTRICT)
         )
 
     def readiness(self, round_id: str) -> list[ReadinessScore]:
         """The conditions for scale of a round, by readiness area."""
+        from onpoint_desktop.evidence.instruments import conditions_instrument
+        from onpoint_desktop.evidence.profiles import readiness_profile
+
         return readiness_profile(self.conditions(round_id), conditions_instrument())
 
     # --- classroom walkthroughs ---------------------------------------------------------
@@ -130,6 +132,9 @@ class EvidenceStore:
         notes: Mapping[str, str] | None = None,
     ) -> Walkthrough:
         """Record one observed classroom of a round (checked, one transaction)."""
+        from onpoint_desktop.evidence.instruments import walkthrough_instrument
+        from onpoint_desktop.evidence.records import Walkthrough
+
         self.get_round(round_id)
         instrument = walkthrough_instrument()
         checked = checked_walkthrough_levels(levels)
@@ -199,6 +204,9 @@ class EvidenceStore:
         author: str | None = None,
     ) -> ConditionEvent:
         """Record a condition for scale's state (None clears it) as a new event."""
+        from onpoint_desktop.evidence.instruments import conditions_instrument
+        from onpoint_desktop.evidence.records import ConditionEvent
+
         self.get_round(round_id)
         instrument = conditions_instrument()
         if condition_id not in instrument.by_id:
@@ -234,6 +242,8 @@ class EvidenceStore:
 
     def conditions(self, round_id: str) -> dict[str, ConditionEvent]:
         """Each rated condition's current state: its latest event (cleared ones left out)."""
+        from onpoint_desktop.evidence.records import ConditionEvent
+
         self.get_round(round_id)
         source = "(SELECT * FROM condition_events WHERE round_id = ?)"
         sql = latest_events(_CONDITION_COLUMNS, source, "condition_id", WITHIN_WORKSPACE)
@@ -242,6 +252,8 @@ class EvidenceStore:
 
 
 def _walkthrough(row: tuple) -> Walkthrough:
+    from onpoint_desktop.evidence.records import Walkthrough
+
     values = list(row)
     values[8] = json.loads(values[8])
     values[9] = json.loads(values[9])

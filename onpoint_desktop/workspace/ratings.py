@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import astuple
 from datetime import timedelta
-from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 from onpoint_desktop import clock, limits
@@ -96,6 +95,8 @@ class RatingLog:
     def check_area(self, area_id: str) -> None:
         areas = self.framework.areas
         if area_id not in areas:
+            from difflib import get_close_matches  # only for a mistyped id
+
             close = get_close_matches(area_id, list(areas), n=1)
             hint = f" Did you mean '{close[0]}'?" if close else ""
             raise InputError(

@@ -10,7 +10,6 @@ is written.
 from __future__ import annotations
 
 import re
-import secrets
 import sqlite3
 
 from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE
@@ -163,6 +162,8 @@ def _v3_event_sequence_and_response_key_secret(conn: sqlite3.Connection) -> None
     their clock time (existing events keep the order their times gave them, which the
     first release kept strictly increasing); and response keys leave the workspace only
     as HMAC-SHA256 under a secret of the workspace (copies share it)."""
+    import secrets
+
     conn.execute("ALTER TABLE rating_events ADD COLUMN seq INTEGER")
     conn.execute("DROP TRIGGER rating_events_append_only_update")
     conn.execute("CREATE TEMP TABLE event_order (uuid TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from onpoint_desktop import limits
-from onpoint_desktop.breakdown import SchoolBreakdown, school_breakdown
 from onpoint_desktop.errors import InputError
 from onpoint_desktop.scoring import SurveyAggregates
 from onpoint_desktop.workspace import responses as resp_store
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from contextlib import AbstractContextManager
 
+    from onpoint_desktop.breakdown import SchoolBreakdown
     from onpoint_desktop.framework import Instrument, ScoringModel
     from onpoint_desktop.workspace.records import Round
     from onpoint_desktop.workspace.response_table import ResponseWriter
@@ -297,4 +297,6 @@ class SurveyStore:
         """Survey sub-scores by school, small cells suppressed (see ``breakdown``)."""
         model = self.round_model(round_id)
         by_school = {s: self.survey_aggregates(round_id, s) for s in self.schools(round_id)}
+        from onpoint_desktop.breakdown import school_breakdown
+
         return school_breakdown(model, self.survey_aggregates(round_id), by_school)
