@@ -30,9 +30,9 @@ sys.exit(code)
 """
 
 
-def _loaded_by(*argv: str) -> list[str]:
+def _loaded_by(*argv: str, watched: tuple[str, ...] = HEAVY) -> list[str]:
     result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=json.dumps(HEAVY)), *argv],
+        [sys.executable, "-c", PROBE.format(heavy=json.dumps(watched)), *argv],
         capture_output=True,
         text=True,
         timeout=120,
@@ -83,3 +83,28 @@ def test_a_command_outside_the_table_still_runs(capsys):
     assert cli.main(["areas"]) == 0
     parser = cli.build_parser("no-such-command")
     assert set(parser._subparsers._group_actions[0].choices) == set(cli.COMMANDS)
+
+
+# What only other commands need: opening a workspace to rate or score loads none of it
+# (bench/cli.py: rate and score ≤ 0.2 s).
+NOT_FOR_RATE_OR_SCORE = (
+    "onpoint_desktop.evidence.instruments",
+    "onpoint_desktop.evidence.profiles",
+    "onpoint_desktop.breakdown",
+    "onpoint_desktop.compare",
+    "difflib",
+    "platformdirs",
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("rate", "{db}", "--round", "2024-25", "it_support_plan", "2"), ("score", "{db}")],
+    ids=["rate", "score"],
+)
+def test_rate_and_score_load_only_what_they_use(district, argv, tmp_path, monkeypatch):
+    monkeypatch.setenv("ONPOINT_HOME", str(tmp_path))
+    argv = tuple(a.format(db=district) for a in argv)
+    loaded = _loaded_by(*argv, watched=NOT_FOR_RATE_OR_SCORE)
+    expected = ["platformdirs"] if argv[0] == "rate" else []  # rate takes a rolling backup
+    assert loaded == expected
