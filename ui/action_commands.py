@@ -7,16 +7,13 @@ and pushing the command is what performs the change.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Protocol
-
-from PySide6.QtGui import QUndoCommand
 
 from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.workspace import Workspace
 from onpoint_desktop.workspace.actions import Action
-from ui.commands import action_text
+from ui.commands import WriteCommand
 
 FIELDS = ("title", "component_id", "area_id", "owner", "due", "status", "note")
 
@@ -34,7 +31,7 @@ class PlanTarget(Protocol):
     def report_failure(self, error: OnpointError) -> None: ...
 
 
-class PlanCommand(QUndoCommand):
+class PlanCommand(WriteCommand):
     """Add (``before`` None), change, or remove (``after`` None) one action.
 
     A first write the core refuses makes the command obsolete and keeps the error in
@@ -48,14 +45,11 @@ class PlanCommand(QUndoCommand):
         after: dict[str, object] | None,
         text: str,
     ) -> None:
-        super().__init__(f"{text}\n{action_text(text)}")
-        self._target = weakref.ref(target)
+        super().__init__(target, text)
         self.round_id = round_id
         self.before = before
         self.after = after
         self.action_id = before.action_id if before else None
-        self.done_once = False
-        self.refused: OnpointError | None = None
 
     def _redo(self, ws: Workspace) -> Action:
         if self.after is None:
@@ -75,42 +69,22 @@ class PlanCommand(QUndoCommand):
             return ws.restore_action(self.action_id)
         return ws.set_action(self.action_id, **fields_of(self.before))  # type: ignore[arg-type]
 
-    def redo(self) -> None:
-        target = self._target()
-        if target is None:
-            return
-        try:
-            target.write_plan(self.round_id, self._redo)
-        except OnpointError as exc:
-            if not self.done_once:
-                self.refused = exc
-                self.setObsolete(True)
-                return
-            target.report_failure(exc)
-        self.done_once = True
+    def forward(self, target: PlanTarget) -> None:
+        target.write_plan(self.round_id, self._redo)
 
-    def undo(self) -> None:
-        target = self._target()
-        if target is None:
-            return
-        try:
-            target.write_plan(self.round_id, self._undo)
-        except OnpointError as exc:
-            target.report_failure(exc)
+    def backward(self, target: PlanTarget) -> None:
+        target.write_plan(self.round_id, self._undo)
 
 
-class ImportRemovalCommand(QUndoCommand):
+class ImportRemovalCommand(WriteCommand):
     """Remove one survey import; undo puts it back with its responses (the core's
     ``restore_survey_import``). ``target.write_surveys(write)`` runs a core write and
     announces it; ``removed`` keeps what the last removal took (in memory only)."""
 
     def __init__(self, target, import_id: int, text: str) -> None:
-        super().__init__(f"{text}\n{action_text(text)}")
-        self._target = weakref.ref(target)
+        super().__init__(target, text)
         self.import_id = import_id
         self.removed: dict | None = None
-        self.done_once = False
-        self.refused: OnpointError | None = None
 
     def _remove(self, ws: Workspace) -> dict:
         self.removed = ws.remove_survey_import(self.import_id)
@@ -121,25 +95,9 @@ class ImportRemovalCommand(QUndoCommand):
         self.import_id = restored["id"]
         return restored
 
-    def redo(self) -> None:
-        target = self._target()
-        if target is None:
-            return
-        try:
-            target.write_surveys(self._remove)
-        except OnpointError as exc:
-            if not self.done_once:
-                self.refused = exc
-                self.setObsolete(True)
-                return
-            target.report_failure(exc)
-        self.done_once = True
+    def forward(self, target) -> None:
+        target.write_surveys(self._remove)
 
-    def undo(self) -> None:
-        target = self._target()
-        if target is None or self.removed is None:
-            return
-        try:
+    def backward(self, target) -> None:
+        if self.removed is not None:
             target.write_surveys(self._restore)
-        except OnpointError as exc:
-            target.report_failure(exc)

@@ -45,12 +45,66 @@ def action_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-class ChangeCommand(QUndoCommand):
+class WriteCommand(QUndoCommand):
+    """An undoable change the Orange way: pushing the command performs it, ``redo``
+    writes through the target (``forward``) and ``undo`` writes the state before
+    (``backward``).
+
+    When the core refuses the first write, the command makes itself obsolete (so the
+    undo stack drops it) and keeps the error in ``refused`` for the caller to show. A
+    refused undo or redo later on is reported to the target, which reloads its views.
+
+    The command holds its target weakly: the target owns the undo stack that owns the
+    command, and a reference cycle through Qt-owned objects is one the garbage collector
+    may break in an order that deletes the commands twice.
+    """
+
+    def __init__(self, target: object, text: str) -> None:
+        # Before the newline: the command's name; after it: the text of the Undo/Redo
+        # actions, where "&" must be doubled to be shown ("Online & Offline…").
+        super().__init__(f"{text}\n{action_text(text)}")
+        self._target = weakref.ref(target)
+        self.done_once = False
+        self.refused: OnpointError | None = None
+
+    @property
+    def target(self):
+        return self._target()
+
+    def forward(self, target) -> None:
+        raise NotImplementedError
+
+    def backward(self, target) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        target = self.target
+        if target is None:
+            return
+        try:
+            self.forward(target)
+        except OnpointError as exc:
+            if not self.done_once:
+                self.refused = exc
+                self.setObsolete(True)
+                return
+            target.report_failure(exc)
+        self.done_once = True
+
+    def undo(self) -> None:
+        target = self.target
+        if target is None:
+            return
+        try:
+            self.backward(target)
+        except OnpointError as exc:
+            target.report_failure(exc)
+
+
+class ChangeCommand(WriteCommand):
     """Any other undoable change of the district: ``redo`` calls the target's method
     ``forward[0]`` with ``forward[1]``, ``undo`` calls ``backward`` likewise (confirming
-    carried ratings, applying a plan, renaming, moving or deleting a round). Like
-    :class:`RateCommand`: the first redo performs it, a refusal makes it obsolete, the
-    target is held weakly."""
+    carried ratings, applying a plan, renaming, moving or deleting a round)."""
 
     def __init__(
         self,
@@ -59,47 +113,19 @@ class ChangeCommand(QUndoCommand):
         forward: tuple[str, tuple],
         backward: tuple[str, tuple],
     ) -> None:
-        super().__init__(f"{text}\n{action_text(text)}")
-        self._target = weakref.ref(target)
-        self.forward = forward
-        self.backward = backward
-        self.done_once = False
-        self.refused: OnpointError | None = None
+        super().__init__(target, text)
+        self.forward_step = forward
+        self.backward_step = backward
 
-    def _call(self, step: tuple[str, tuple]) -> None:
-        target = self._target()
-        if target is not None:
-            getattr(target, step[0])(*step[1])
+    def forward(self, target) -> None:
+        getattr(target, self.forward_step[0])(*self.forward_step[1])
 
-    def redo(self) -> None:
-        try:
-            self._call(self.forward)
-        except OnpointError as exc:
-            if not self.done_once:
-                self.refused = exc
-                self.setObsolete(True)
-                return
-            self._target().report_failure(exc)
-        self.done_once = True
-
-    def undo(self) -> None:
-        try:
-            self._call(self.backward)
-        except OnpointError as exc:
-            self._target().report_failure(exc)
+    def backward(self, target) -> None:
+        getattr(target, self.backward_step[0])(*self.backward_step[1])
 
 
-class RateCommand(QUndoCommand):
-    """Set one area's rating in one round; undo restores the previous level and note.
-
-    When the core refuses the first write, the command makes itself obsolete (so the
-    undo stack drops it) and keeps the error in ``refused`` for the caller to show.
-    A refused undo or redo later on is reported to the target, which reloads its views.
-
-    The command holds its target weakly: the target owns the undo stack that owns the
-    command, and a reference cycle through Qt-owned objects is one the garbage collector
-    may break in an order that deletes the commands twice.
-    """
+class RateCommand(WriteCommand):
+    """Set one area's rating in one round; undo restores the previous level and note."""
 
     def __init__(
         self,
@@ -111,41 +137,15 @@ class RateCommand(QUndoCommand):
         text: str,
         perspective: str = "expert",  # whose rating: the expert's or the district's own
     ) -> None:
-        # Before the newline: the command's name; after it: the text of the Undo/Redo
-        # actions, where "&" must be doubled to be shown ("Online & Offline…").
-        super().__init__(f"{text}\n{action_text(text)}")
-        self._target = weakref.ref(target)
+        super().__init__(target, text)
         self.round_id = round_id
         self.area_id = area_id
         self.before = before
         self.after = after
         self.perspective = perspective
-        self.done_once = False
-        self.refused: OnpointError | None = None
 
-    @property
-    def target(self) -> RatingTarget | None:
-        return self._target()
+    def forward(self, target: RatingTarget) -> None:
+        target.apply_rating(self.round_id, self.area_id, self.after, self.perspective)
 
-    def redo(self) -> None:
-        target = self.target
-        if target is None:
-            return
-        try:
-            target.apply_rating(self.round_id, self.area_id, self.after, self.perspective)
-        except OnpointError as exc:
-            if not self.done_once:
-                self.refused = exc
-                self.setObsolete(True)
-                return
-            target.report_failure(exc)
-        self.done_once = True
-
-    def undo(self) -> None:
-        target = self.target
-        if target is None:
-            return
-        try:
-            target.apply_rating(self.round_id, self.area_id, self.before, self.perspective)
-        except OnpointError as exc:
-            target.report_failure(exc)
+    def backward(self, target: RatingTarget) -> None:
+        target.apply_rating(self.round_id, self.area_id, self.before, self.perspective)
