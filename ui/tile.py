@@ -275,9 +275,8 @@ class Tile(QWidget):
         mark_width = painter.fontMetrics().horizontalAdvance(mark) + 6 if mark else 0
         note_width = 14 if self.rating.note else 0
         label_box = inner_box.adjusted(0, 0, -note_width - mark_width, -word_height)
-        painter.drawText(
-            label_box, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, self.area.label
-        )
+        draw_fitted(painter, label_box, self.area.label)
+        painter.setFont(label_font)
         word_font = QFont(label_font)
         word_font.setBold(True)
         painter.setFont(word_font)
@@ -300,6 +299,25 @@ class Tile(QWidget):
         if self.rating.note:
             paint_note_marker(painter, box.right() - 16, box.top() + 6, ink)
         painter.end()
+
+
+def draw_fitted(painter: QPainter, box: QRectF, text: str) -> None:
+    """Draw ``text`` word-wrapped in ``box``, a little smaller when it would run into the
+    level word below (a long area name on a short tile), and never outside the box."""
+    flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+    font = QFont(painter.font())
+    points = font.pointSizeF()
+    for smaller in (0.0, 0.5, 1.0, 1.5):
+        if points > 0:
+            font.setPointSizeF(points - smaller)
+        painter.setFont(font)
+        needed = painter.fontMetrics().boundingRect(box.toRect(), int(flags), text)
+        if needed.height() <= box.height() or points <= 0:
+            break
+    painter.save()
+    painter.setClipRect(box)
+    painter.drawText(box, flags, text)
+    painter.restore()
 
 
 def paint_note_marker(painter: QPainter, x: float, y: float, ink: QColor) -> None:
