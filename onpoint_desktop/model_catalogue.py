@@ -46,7 +46,9 @@ def read_model_folder(root: Path, model_id: str) -> ModelDocuments:
     return ModelDocuments(model_id, documents, str(root))
 
 
+@functools.cache
 def shipped_model_ids() -> tuple[str, ...]:
+    """The models shipped with the app (read once: the app's own files do not change)."""
     return tuple(sorted(p.stem for p in (resources_dir() / "models").glob("*.json")))
 
 

@@ -111,13 +111,15 @@ def test_an_unwritable_file_or_folder_opens_read_only_by_itself(district, monkey
 CHILD = """
 import json, os, sys
 from onpoint_desktop.framework import framework
-from onpoint_desktop.model_catalogue import shipped_model
+from onpoint_desktop.model_catalogue import shipped_model, shipped_model_ids
 from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.workspace import Workspace
 # Load what the run needs while the project is still readable: the ordinary user below
 # may not be able to read the checkout or the virtual environment.
 framework()
 shipped_model("onpoint-1")
+shipped_model_ids()
+import onpoint_desktop.paths  # the rolling backup on open loads it when it first runs
 if os.getuid() == 0:  # root ignores file modes: look at the folder as an ordinary user
     os.setgid(65534)
     os.setuid(65534)
