@@ -148,8 +148,6 @@ def _next_steps(doc: Document, content: ReportContent, captions: Captions) -> No
                 step.status,
             ]
         )
-    add_table(
-        doc, rows, (0.3, 1.94, 1.1, 1.2, 0.72, 0.62, 0.62), font_size=8.5, keep_with_next=True
-    )
+    add_table(doc, rows, (0.3, 1.6, 1.0, 1.2, 1.02, 0.66, 0.72), font_size=8.5, keep_with_next=True)
     if planned < len(steps):
         note(doc, "Proposed: until the district agrees the action, its owner and its date.")
