@@ -70,6 +70,9 @@ class DistrictSession(RoundHistory, QObject):
         self._district: dict[str, RatingEvent] = {}  # the district's own ratings
         self._view = EXPERT
         self._scores: dict[str, RoundScore] = {}
+        # Response rates count stored responses (a scan of the round's rows): kept until
+        # the round's responses change, so a rating repaints within a frame at 100,000.
+        self._rates: dict[str, ResponseRates] = {}
         self._compare_id: str | None = None
         self._basis = None  # (round id, ScoreBasis) of the round on screen
         rounds = {r.id for r in workspace.rounds()}
@@ -324,7 +327,12 @@ class DistrictSession(RoundHistory, QObject):
     def response_rates(self, round_id: str | None = None) -> ResponseRates | None:
         """The core's response rates of a round (default: the one on screen)."""
         rid = round_id or self._round_id
-        return response_rates(self.workspace, rid) if rid else None
+        if rid is None:
+            return None
+        cached = self._rates.get(rid)
+        if cached is None:
+            cached = self._rates[rid] = response_rates(self.workspace, rid)
+        return cached
 
     def get_round(self, round_id: str) -> Round:
         return self.workspace.get_round(round_id)
@@ -475,6 +483,9 @@ class DistrictSession(RoundHistory, QObject):
             for rid in list(self._scores):
                 if change.scores_of(rid):
                     del self._scores[rid]
+        for rid in list(self._rates):
+            if change.rounds or change.responses_of(rid):
+                del self._rates[rid]
         self.changed.emit(change)
 
     # --- lifetime --------------------------------------------------------------------------
