@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from onpoint_desktop.scoring import Z90, RoundScore
+from onpoint_desktop.scoring import RoundScore
+from onpoint_desktop.uncertainty import Z90
 
 TOTAL = "total"
 

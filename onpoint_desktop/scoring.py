@@ -7,94 +7,30 @@ aggregates keeps a recompute after a rating change at a few microseconds, whatev
 number of survey responses.
 
 Uncertainty (SPEC §13). Every survey sub-score, component score and total carries a 90%
-interval, score ± 1.645 standard errors, from an *analytic* standard error: a role's
-sub-score is a mean of item means, so its variance is the sum over item pairs of the
-covariance of their means, Cov(ȳⱼ, ȳₖ) = nⱼₖ·sⱼₖ / (nⱼ·nₖ) (sⱼₖ the sample covariance of
-the nⱼₖ respondents who answered both; exact under pairwise deletion), and a component
-and the total are fixed linear combinations of those sub-scores, so their variances
-follow from the same covariances (items of different components included: one teacher
-answers all of them). Roles are independent samples; expert ratings are fixed (no
-variance). Analytic rather than bootstrapped because it is computed from additive
-aggregates (kept in the same transaction as the responses), so it costs the live score
-nothing whatever the number of responses, and it gives the same interval every time.
+interval from an analytic standard error (``uncertainty``), computed from the same kept
+aggregates (``survey_aggregates``): analytic rather than bootstrapped, so it costs the live
+score nothing whatever the number of responses and gives the same interval every time.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from onpoint_desktop.benchmark import TOTAL, Benchmark, Recommendation
 from onpoint_desktop.framework import Framework, ScoringModel
-
-
-@dataclass(frozen=True)
-class ItemStat:
-    """Valid answers to one item: how many, and their raw (not reverse-coded) sum."""
-
-    n: int
-    total: float
-
-
-class PairStat(NamedTuple):
-    """Respondents who answered both of two items (a ≤ b; a = b for one item alone): how
-    many, and the raw sums a covariance needs (Σab, Σa, Σb over those respondents). A
-    tuple: a round holds a few hundred of them, made each time HQ scores it."""
-
-    n: int
-    sum_ab: float
-    sum_a: float
-    sum_b: float
-
-    def covariance(self) -> float:
-        """The sample covariance of the two items' raw answers (their variance when a = b);
-        0 below two respondents."""
-        if self.n < 2:
-            return 0.0
-        return (self.sum_ab - self.sum_a * self.sum_b / self.n) / (self.n - 1)
-
-
-@dataclass(frozen=True)
-class RoleAggregate:
-    items: Mapping[str, ItemStat] = field(default_factory=dict)
-    component_n: Mapping[str, int] = field(default_factory=dict)
-    pairs: Mapping[tuple[str, str], PairStat] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SurveyAggregates:
-    """Survey aggregates of one round (or of one school within it), per role."""
-
-    roles: Mapping[str, RoleAggregate] = field(default_factory=dict)
-    # (model id, version, role) → the role's sub-score covariances (``role_covariances``),
-    # computed once per aggregates: a rating change never recomputes them.
-    _covariances: dict[tuple[str, int, str], Mapping[tuple[str, str], float] | None] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-
-    def role(self, role: str) -> RoleAggregate:
-        return self.roles.get(role) or RoleAggregate()
-
-    def respondents(self, role: str) -> int:
-        """Respondents of a role with at least one valid answer to any item."""
-        agg = self.roles.get(role)
-        return agg.component_n.get("*", 0) if agg else 0
-
-
-NO_SURVEYS = SurveyAggregates()
-Z90 = 1.6448536269514722  # the standard normal's 95th percentile: a two-sided 90% interval
-
-
-def interval(
-    value: float | None, se: float | None, low: float, high: float
-) -> tuple[float, float] | None:
-    """The 90% interval value ± 1.645 standard errors, kept within [low, high]; None when
-    there is no value or its standard error is unknown."""
-    if value is None or se is None:
-        return None
-    return max(low, value - Z90 * se), min(high, value + Z90 * se)
+from onpoint_desktop.survey_aggregates import (
+    RoleAggregate,
+    SurveyAggregates,
+)
+from onpoint_desktop.uncertainty import (
+    combined_se,
+    covariances_of,
+    interval,
+    role_subscore_se,
+    total_se_of,
+)
 
 
 @dataclass(frozen=True)
@@ -309,52 +245,6 @@ def survey_subscore(
     return value, role_scores, role_n
 
 
-def role_covariances(
-    model: ScoringModel, role: str, agg: RoleAggregate
-) -> Mapping[tuple[str, str], float] | None:
-    """(c, d) → the covariance of the role's sub-scores S_c,r and S_d,r (0–1 units, both
-    orders; c = d: the variance), from the item-pair aggregates (see the module
-    docstring). None when the role has answers but no pair aggregates (none are known)."""
-    if not agg.pairs:
-        return None if agg.items else {}
-    instrument = model.instruments[role]
-    scale = float(instrument.scale_max - instrument.scale_min)
-    used: dict[str, list[tuple[str, float, int]]] = {}
-    for comp in model.components:
-        found = []
-        for item in model.items_of(role, comp.id):
-            stat = agg.items.get(item.id)
-            if stat and stat.n:
-                found.append((item.id, -1.0 if item.reverse else 1.0, stat.n))
-        if found:
-            used[comp.id] = found
-    out: dict[tuple[str, str], float] = {}
-    ids = list(used)
-    for x, c in enumerate(ids):
-        for d in ids[x:]:
-            total = 0.0
-            for j, sign_j, n_j in used[c]:
-                for k, sign_k, n_k in used[d]:
-                    pair = agg.pairs.get((j, k) if j <= k else (k, j))
-                    if pair is not None and pair.n >= 2:
-                        total += sign_j * sign_k * pair.n * pair.covariance() / (n_j * n_k)
-            out[c, d] = out[d, c] = total / (len(used[c]) * len(used[d]) * scale * scale)
-    return out
-
-
-def _covariances(
-    model: ScoringModel, survey: SurveyAggregates, role: str
-) -> Mapping[tuple[str, str], float] | None:
-    key = (model.id, model.version, role)
-    if key not in survey._covariances:
-        survey._covariances[key] = role_covariances(model, role, survey.role(role))
-    return survey._covariances[key]
-
-
-def _sqrt(variance: float) -> float:
-    return math.sqrt(max(0.0, variance))  # a rounding error never makes a variance negative
-
-
 def compute(
     model: ScoringModel,
     framework: Framework,
@@ -370,7 +260,7 @@ def compute(
     the 90% interval of every survey sub-score, component score and total."""
     alpha = model.expert_weight
     span = model.score_max - model.score_min
-    covariances = {role: _covariances(model, survey, role) for role in model.role_weights}
+    covariances = {role: covariances_of(model, survey, role) for role in model.role_weights}
     parts = []
     weighted, weights = 0.0, 0.0
     # component id → role → the weight of S_c,r in the component's 0–1 value
@@ -390,8 +280,8 @@ def compute(
         share = (1 - alpha) if expert is not None else 1.0
         of_survey = {r: w / sum(used.values()) for r, w in used.items()}
         coefficients[comp.id] = {r: share * w for r, w in of_survey.items()}
-        role_se = {r: _role_se(covariances[r], comp.id, v) for r, v in role_scores.items()}
-        survey_se = _combined(of_survey, role_se)
+        role_se = {r: role_subscore_se(covariances[r], comp.id, v) for r, v in role_scores.items()}
+        survey_se = combined_se(of_survey, role_se)
         if survey_value is None:
             se = 0.0 if expert is not None else None
         else:
@@ -401,7 +291,7 @@ def compute(
     total = model.to_score(weighted / weights) if weights else None
     total_se = None
     if total is not None:
-        total_se = _total_se(model, coefficients, covariances, weights)
+        total_se = total_se_of(model, coefficients, covariances, weights)
     against = compare(model, stage, {p[0].id: p[1] for p in parts}, total, benchmark)
     components = tuple(
         ComponentScore(
@@ -438,49 +328,6 @@ def compute(
         round=round_id,
         total_se=total_se,
     )
-
-
-def _role_se(
-    covariance: Mapping[tuple[str, str], float] | None, component_id: str, value: float | None
-) -> float | None:
-    """The standard error of S_c,r: None when the sub-score is not used or unknown."""
-    if value is None or covariance is None:
-        return None
-    return _sqrt(covariance.get((component_id, component_id), 0.0))
-
-
-def _combined(weights: Mapping[str, float], role_se: Mapping[str, float | None]) -> float | None:
-    """The standard error of Σ weight·S_c,r over independent roles; None when a role's is
-    unknown, or when no role is used."""
-    if not weights:
-        return None
-    if any(role_se.get(r) is None for r in weights):
-        return None
-    return _sqrt(sum((w * role_se[r]) ** 2 for r, w in weights.items()))  # type: ignore[operator]
-
-
-def _total_se(
-    model: ScoringModel,
-    coefficients: Mapping[str, Mapping[str, float]],
-    covariances: Mapping[str, Mapping[tuple[str, str], float] | None],
-    weights: float,
-) -> float | None:
-    """The total's standard error (score scale): within each role, the covariance of the
-    component sub-scores it enters through; roles independent; expert parts fixed."""
-    variance = 0.0
-    for role in model.role_weights:
-        terms = [
-            (c.id, c.weight / weights * coefficients[c.id][role])
-            for c in model.components
-            if role in coefficients.get(c.id, {})
-        ]
-        if not terms:
-            continue
-        cov = covariances[role]
-        if cov is None:
-            return None
-        variance += sum(a * b * cov.get((c, d), 0.0) for c, a in terms for d, b in terms)
-    return (model.score_max - model.score_min) * _sqrt(variance)
 
 
 @dataclass(frozen=True)

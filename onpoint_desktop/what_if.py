@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from onpoint_desktop.framework import Framework, ScoringModel
-from onpoint_desktop.scoring import NO_SURVEYS, SurveyAggregates, survey_subscore
+from onpoint_desktop.scoring import survey_subscore
+from onpoint_desktop.survey_aggregates import NO_SURVEYS, SurveyAggregates
 
 __all__ = ["NO_SURVEYS", "ComponentBasis", "Outcome", "ScoreBasis"]
 

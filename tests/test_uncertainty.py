@@ -11,7 +11,8 @@ import pytest
 
 from onpoint_desktop.model_catalogue import shipped_model
 from onpoint_desktop.progress import change_of, component_changes, total_change
-from onpoint_desktop.scoring import Z90, compute
+from onpoint_desktop.scoring import compute
+from onpoint_desktop.uncertainty import Z90
 from onpoint_desktop.workspace import Response
 from onpoint_desktop.workspace.responses import aggregate_responses
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from onpoint_desktop.framework import ScoringModel
-from onpoint_desktop.scoring import ItemStat, PairStat, RoleAggregate, SurveyAggregates
+from onpoint_desktop.survey_aggregates import ItemStat, PairStat, RoleAggregate, SurveyAggregates
 
 if TYPE_CHECKING:  # the columnar machinery (numpy) is loaded only by what writes or rebuilds
     from onpoint_desktop.workspace.response_table import ResponseTable
