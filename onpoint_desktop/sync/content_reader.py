@@ -16,33 +16,28 @@ condition events) is checked against the evidence instruments the same way.
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from onpoint_desktop import clock, limits
 from onpoint_desktop.errors import ResourceError
-from onpoint_desktop.evidence.instruments import conditions_instrument, walkthrough_instrument
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import ModelCatalogue
 from onpoint_desktop.sync import safe_json
 from onpoint_desktop.sync.format import (
     ACTION_EVENTS,
     BUNDLE_FORMAT_1,
-    CONDITION_EVENTS,
     DISTRICT,
     RATING_EVENTS,
-    RESPONSE_KEY_PREFIX,
     ROUNDS,
-    SURVEY_REMOVALS,
     SURVEY_RESPONSES,
-    WALKTHROUGHS,
     BundleRefused,
     carries_evidence,
     data_entries,
     quoted,
 )
+from onpoint_desktop.sync.later_entries import HMAC_KEY, LaterEntries, among, whole
 from onpoint_desktop.sync.staging import Staging
 from onpoint_desktop.workspace.latest import EXPERT, PERSPECTIVES
 from onpoint_desktop.workspace.records import CARRIED, CONFIRMED
@@ -60,17 +55,6 @@ MAX_ROUND_EVENTS = 10_000  # of one round: renames and stage changes are a handf
 RECORD_DEPTH = 4  # a response line is the deepest record: {"answers": {...}}
 MAX_KEY = 20_000  # characters of a survey tool's response key (bundles of the first release)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as str(UUID)
-_HMAC_KEY = re.compile(re.escape(RESPONSE_KEY_PREFIX) + r"[0-9a-f]{64}")
-
-
-def _whole(value: object, allowed: range) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value in allowed
-
-
-def _among(value: object, known: object) -> bool:
-    """Whether a record's id is one of ``known``: ids are text, and a list or an object
-    in their place (unhashable) is simply not one of them."""
-    return isinstance(value, str) and value in known  # type: ignore[operator]
 
 
 def scoring_model(models: ModelCatalogue, model_id: object, source: str) -> ScoringModel:
@@ -87,7 +71,7 @@ def scoring_model(models: ModelCatalogue, model_id: object, source: str) -> Scor
         ) from None
 
 
-class ContentReader:
+class ContentReader(LaterEntries):
     """Checks one bundle's entries and stages its records (see the module docstring)."""
 
     def __init__(
@@ -196,7 +180,7 @@ class ContentReader:
             rid = self.name(r, "id", where)
             if rid in self.round_ids:
                 raise self.fail(where, f"repeats round {quoted(rid)}")
-            if not _among(r.get("stage"), self.framework.stage_ids):
+            if not among(r.get("stage"), self.framework.stage_ids):
                 raise self.fail(where, f"has unknown stage {quoted(r.get('stage'))}")
             position = r.get("position")
             if isinstance(position, bool) or not isinstance(position, int):
@@ -230,19 +214,19 @@ class ContentReader:
             seq = self.events  # the first release wrote events in the workspace's order
         else:
             seq = e.get("seq")
-            if not _whole(seq, range(1, 2**62)):
+            if not whole(seq, range(1, 2**62)):
                 raise self.fail(where, f"has 'seq' {quoted(seq)}, not a whole number from 1")
-        if not _among(e.get("round"), self.round_ids):
+        if not among(e.get("round"), self.round_ids):
             raise self.fail(where, f"names unknown round {quoted(e.get('round'))}")
-        if not _among(e.get("area"), self.framework.areas):
+        if not among(e.get("area"), self.framework.areas):
             raise self.fail(where, f"names unknown focus area {quoted(e.get('area'))}")
         level = e.get("level")
-        if level is not None and not _whole(level, self.levels):
+        if level is not None and not whole(level, self.levels):
             top = self.framework.max_level
             raise self.fail(where, f"has rating level {quoted(level)}, not 1–{top} or null")
         note = self.note(e.get("note"), where)
         perspective = e.get("perspective", EXPERT) if self.evidence else EXPERT
-        if not _among(perspective, PERSPECTIVES):
+        if not among(perspective, PERSPECTIVES):
             raise self.fail(where, f"has perspective {quoted(perspective)}, not expert or district")
         self.staging.add_event(
             (
@@ -267,82 +251,14 @@ class ContentReader:
 
     def seq(self, record: dict, where: str) -> int:
         seq = record.get("seq")
-        if not _whole(seq, range(1, 2**62)):
+        if not whole(seq, range(1, 2**62)):
             raise self.fail(where, f"has 'seq' {quoted(seq)}, not a whole number from 1")
         return seq  # type: ignore[return-value]
 
     def known_round(self, record: dict, where: str) -> str:
-        if not _among(record.get("round"), self.round_ids):
+        if not among(record.get("round"), self.round_ids):
             raise self.fail(where, f"names unknown round {quoted(record.get('round'))}")
         return record["round"]
-
-    def walkthrough_line(self, number: int, line: bytes) -> None:
-        where = f"{WALKTHROUGHS} line {number}"
-        w = self.record(line, where)
-        self.walkthroughs += 1
-        instrument = walkthrough_instrument()
-        if w.get("instrument") != instrument.id:
-            raise self.fail(where, f"names unknown instrument {quoted(w.get('instrument'))}")
-        levels, notes = w.get("levels"), w.get("notes")
-        if (
-            not isinstance(levels, dict)
-            or set(levels) != set(instrument.element_ids)
-            or not all(_whole(v, range(len(instrument.levels))) for v in levels.values())
-        ):
-            raise self.fail(where, f"has levels {quoted(levels)}, not one 0–3 per element")
-        if not isinstance(notes, dict) or not set(notes) <= set(instrument.element_ids):
-            raise self.fail(where, "has notes that are not keyed by the instrument's elements")
-        for text in notes.values():
-            if text is None:
-                raise self.fail(where, "has an empty element note")
-            self.note(text, where)
-        observed_on = w.get("observed_on")
-        try:
-            date.fromisoformat(observed_on)  # type: ignore[arg-type]
-            if len(observed_on) != 10:  # type: ignore[arg-type]
-                raise ValueError
-        except (TypeError, ValueError):
-            raise self.fail(where, f"has 'observed_on' {quoted(observed_on)}, not a date") from None
-        self.staging.add_walkthrough(
-            (
-                self.uuid(w, "uuid", where),
-                self.seq(w, where),
-                self.known_round(w, where),
-                instrument.id,
-                self.name(w, "school", where),
-                self.name(w, "grade_band", where),
-                self.name(w, "subject", where),
-                observed_on,
-                self.name(w, "observer", where),
-                json.dumps(levels, sort_keys=True),
-                json.dumps(notes, sort_keys=True, ensure_ascii=False),
-                self.note(w.get("note"), where),
-                self.instant(w, "created_at", where),
-            )
-        )
-
-    def condition_line(self, number: int, line: bytes) -> None:
-        where = f"{CONDITION_EVENTS} line {number}"
-        c = self.record(line, where)
-        self.condition_events += 1
-        instrument = conditions_instrument()
-        if not _among(c.get("condition"), instrument.by_id):
-            raise self.fail(where, f"names unknown condition {quoted(c.get('condition'))}")
-        state = c.get("state")
-        if state is not None and not _among(state, instrument.state_by_id):
-            raise self.fail(where, f"has state {quoted(state)}, not one of the instrument's")
-        self.staging.add_condition_event(
-            (
-                self.uuid(c, "uuid", where),
-                self.seq(c, where),
-                self.known_round(c, where),
-                c["condition"],
-                state,
-                self.note(c.get("note"), where),
-                self.name(c, "author", where),
-                self.instant(c, "created_at", where),
-            )
-        )
 
     def rating_kind(self, e: dict, where: str) -> str | None:
         """``carried`` / ``confirmed`` (SPEC §11), or absent (older bundles: all absent)."""
@@ -369,14 +285,14 @@ class ContentReader:
                 raise self.fail(at, f"has unknown kind {quoted(kind)}")
             if kind == RENAMED:
                 value = self.name(e, "value", at)
-            elif kind == STAGE and not _among(value, self.framework.stage_ids):
+            elif kind == STAGE and not among(value, self.framework.stage_ids):
                 raise self.fail(at, f"has unknown stage {quoted(value)}")
             elif kind == ADDED and (not isinstance(value, str) or len(value) > 2_000):
                 raise self.fail(at, "has no valid 'value'")
             elif kind in (DELETED, RESTORED) and value is not None:
                 raise self.fail(at, "has a 'value' it should not have")
             seq = e.get("seq")
-            if not _whole(seq, range(1, 2**62)):
+            if not whole(seq, range(1, 2**62)):
                 raise self.fail(at, f"has 'seq' {quoted(seq)}, not a whole number from 1")
             checked.append(
                 {
@@ -396,14 +312,14 @@ class ContentReader:
         s = self.record(line, where)
         self.responses += 1
         role, answers, key = s.get("role"), s.get("answers"), s.get("key")
-        if not _among(s.get("round"), self.round_ids):
+        if not among(s.get("round"), self.round_ids):
             raise self.fail(where, f"names unknown round {quoted(s.get('round'))}")
         if not isinstance(role, str) or (s["round"], role) not in self.items:
             raise self.fail(where, f"has unknown role {quoted(role)}")
         if self.first_format:
             if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY:
                 raise self.fail(where, "has no valid 'key'")
-        elif not isinstance(key, str) or _HMAC_KEY.fullmatch(key) is None:
+        elif not isinstance(key, str) or HMAC_KEY.fullmatch(key) is None:
             raise self.fail(where, f"has 'key' {quoted(key)}, not an HMAC-SHA256 response key")
         known, scale = self.items[s["round"], role]
         if not isinstance(answers, dict) or not known.issuperset(answers):
@@ -413,7 +329,7 @@ class ContentReader:
         if values and (
             set(map(type, values)) != {int} or min(values) < scale[0] or max(values) > scale[-1]
         ):
-            outside = next(v for v in values if not _whole(v, scale))
+            outside = next(v for v in values if not whole(v, scale))
             raise self.fail(where, f"has answer value {quoted(outside)} outside the scale")
         school = s.get("school")
         if school is not None:
@@ -421,74 +337,6 @@ class ContentReader:
         # Item ids are plain words and values whole numbers: this is the canonical JSON.
         text = ",".join(f'"{item}":{answers[item]}' for item in sorted(answers))
         self.staging.add_response((s["round"], role, key, school, "{" + text + "}"))
-
-    def action_line(self, number: int, line: bytes) -> None:
-        """One action-plan event (``workspace.actions``), checked like a rating event."""
-        from onpoint_desktop.errors import InputError
-        from onpoint_desktop.workspace.actions import STATUSES, checked_due
-
-        where = f"{ACTION_EVENTS} line {number}"
-        a = self.record(line, where)
-        self.actions += 1
-        seq = a.get("seq")
-        if not _whole(seq, range(1, 2**62)):
-            raise self.fail(where, f"has 'seq' {quoted(seq)}, not a whole number from 1")
-        if not _among(a.get("round"), self.round_ids):
-            raise self.fail(where, f"names unknown round {quoted(a.get('round'))}")
-        component, area = a.get("component"), a.get("area")
-        if component is not None and not _among(component, self.components[a["round"]]):
-            raise self.fail(where, f"names unknown component {quoted(component)}")
-        if area is not None and not _among(area, self.framework.areas):
-            raise self.fail(where, f"names unknown focus area {quoted(area)}")
-        if not _among(a.get("status"), STATUSES):
-            raise self.fail(where, f"has unknown status {quoted(a.get('status'))}")
-        if not isinstance(a.get("removed"), bool):
-            raise self.fail(where, "has no true/false 'removed'")
-        due = a.get("due")
-        try:
-            if due is not None and (not isinstance(due, str) or checked_due(due) != due):
-                raise InputError(due)
-        except InputError:
-            raise self.fail(where, f"has due date {quoted(due)}, not YYYY-MM-DD") from None
-        problem = limits.note_problem(a.get("note"))
-        if problem:
-            raise self.fail(where, f"has a note that {problem}")
-        owner = a.get("owner")
-        carried = a.get("carried_from")
-        self.staging.add_action(
-            (
-                self.uuid(a, "uuid", where),
-                seq,
-                self.uuid(a, "action", where),
-                a["round"],
-                self.name(a, "title", where),
-                component,
-                area,
-                None if owner is None else self.name(a, "owner", where),
-                due,
-                a["status"],
-                a.get("note"),
-                int(a["removed"]),
-                None if carried is None else self.uuid(a, "carried_from", where),
-                self.name(a, "author", where),
-                self.instant(a, "created_at", where),
-            )
-        )
-
-    def removal_line(self, number: int, line: bytes) -> None:
-        """One survey response removed with its import: round, role, key, when."""
-        where = f"{SURVEY_REMOVALS} line {number}"
-        r = self.record(line, where)
-        self.removals += 1
-        role, key = r.get("role"), r.get("key")
-        if not _among(r.get("round"), self.round_ids):
-            raise self.fail(where, f"names unknown round {quoted(r.get('round'))}")
-        if not isinstance(role, str) or (r["round"], role) not in self.items:
-            raise self.fail(where, f"has unknown role {quoted(role)}")
-        if not isinstance(key, str) or _HMAC_KEY.fullmatch(key) is None:
-            raise self.fail(where, f"has 'key' {quoted(key)}, not an HMAC-SHA256 response key")
-        removed_at = self.instant(r, "removed_at", where)
-        self.staging.add_removal((r["round"], role, key, removed_at))
 
     def check_counts(self, rounds: list[dict[str, Any]]) -> dict[str, int]:
         counts = {
