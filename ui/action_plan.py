@@ -28,7 +28,7 @@ from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.workspace.actions import STATUSES, Action
 from ui.action_commands import fields_of
 from ui.dialogs import show_error
-from ui.session import DistrictSession
+from ui.session import DistrictSession, follow
 
 COLUMNS = ("Action", "About", "Owner", "Due", "Status", "Since last round")
 WIDE = ("Action", "About", "Since last round")  # share the room left by the others
@@ -148,12 +148,15 @@ class ActionPlanPanel(QWidget):
         self.set_session(session)
 
     def set_session(self, session: DistrictSession) -> None:
-        if self.session is not None:
-            self.session.changed.disconnect(self._changed)
-            self.session.roundShown.disconnect(self.refresh)
+        follow(
+            self.session,
+            session,
+            {
+                "changed": self._changed,
+                "roundShown": self.refresh,
+            },
+        )
         self.session = session
-        session.changed.connect(self._changed)
-        session.roundShown.connect(self.refresh)
         self.refresh()
 
     def _changed(self, change: Changes) -> None:

@@ -25,7 +25,7 @@ from onpoint_desktop.framework import FocusArea
 from ui.dialogs import show_error
 from ui.level_strip import LevelStrip
 from ui.palette import level_colours
-from ui.session import EXPERT, GAP, DistrictSession
+from ui.session import EXPERT, GAP, DistrictSession, follow
 from ui.tile import Tile, swatch_icon, tile_keys
 
 
@@ -98,16 +98,17 @@ class Board(QWidget):
         return tile
 
     def set_session(self, session: DistrictSession) -> None:
-        if self.session is not None:
-            self.session.changed.disconnect(self._changed)
-            self.session.roundShown.disconnect(self.refresh)
-            self.session.viewChanged.disconnect(self.refresh)
-            self.session.compareShown.disconnect(self.show_comparison)
+        follow(
+            self.session,
+            session,
+            {
+                "changed": self._changed,
+                "roundShown": self.refresh,
+                "viewChanged": self.refresh,
+                "compareShown": self.show_comparison,
+            },
+        )
         self.session = session
-        session.changed.connect(self._changed)
-        session.roundShown.connect(self.refresh)
-        session.viewChanged.connect(self.refresh)
-        session.compareShown.connect(self.show_comparison)
         self.refresh()
 
     def refresh(self, *_args) -> None:

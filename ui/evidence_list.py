@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from onpoint_desktop.changes import Changes
 from onpoint_desktop.english import counted
-from ui.session import DistrictSession
+from ui.session import DistrictSession, follow
 
 COLUMNS = ("Focus area", "Category", "Level", "Evidence note", "By", "When")
 WIDTHS = (13, 7, 8, 20, 9, 7)  # initial column widths in "m"s
@@ -87,12 +87,15 @@ class EvidenceList(QDialog):
         self.set_session(session)
 
     def set_session(self, session: DistrictSession) -> None:
-        if self.session is not None:
-            self.session.changed.disconnect(self._changed)
-            self.session.roundShown.disconnect(self._round_shown)
+        follow(
+            self.session,
+            session,
+            {
+                "changed": self._changed,
+                "roundShown": self._round_shown,
+            },
+        )
         self.session = session
-        session.changed.connect(self._changed)
-        session.roundShown.connect(self._round_shown)
         self._fill_filters()
         self.refresh()
 

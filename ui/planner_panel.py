@@ -24,7 +24,7 @@ from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.planner import Plan
 from ui.dialogs import show_error
 from ui.round_status import number, signed
-from ui.session import DistrictSession
+from ui.session import DistrictSession, follow
 
 
 class PlannerPanel(QWidget):
@@ -65,12 +65,15 @@ class PlannerPanel(QWidget):
         self.set_session(session)
 
     def set_session(self, session: DistrictSession) -> None:
-        if self.session is not None:
-            self.session.changed.disconnect(self._changed)
-            self.session.roundShown.disconnect(self._round_shown)
+        follow(
+            self.session,
+            session,
+            {
+                "changed": self._changed,
+                "roundShown": self._round_shown,
+            },
+        )
         self.session = session
-        session.changed.connect(self._changed)
-        session.roundShown.connect(self._round_shown)
         self._round_shown()
 
     def _round_shown(self, *_args) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from onpoint_desktop.changes import Changes
-from ui.session import DistrictSession
+from ui.session import DistrictSession, follow
 
 HIDDEN = "hidden"
 
@@ -49,12 +49,15 @@ class SchoolView(QWidget):
         self.set_session(session)
 
     def set_session(self, session: DistrictSession) -> None:
-        if self.session is not None:
-            self.session.changed.disconnect(self._changed)
-            self.session.roundShown.disconnect(self._stale)
+        follow(
+            self.session,
+            session,
+            {
+                "changed": self._changed,
+                "roundShown": self._stale,
+            },
+        )
         self.session = session
-        session.changed.connect(self._changed)
-        session.roundShown.connect(self._stale)
         self._stale()
 
     def _changed(self, change: Changes) -> None:

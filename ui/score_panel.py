@@ -56,7 +56,7 @@ from ui.round_status import (
     what_if_text,
 )
 from ui.school_view import SchoolView
-from ui.session import DistrictSession
+from ui.session import DistrictSession, follow
 from ui.trend_chart import TrendChart, TrendPoint
 
 COLUMNS = ("Component", "Score", "Expert", "Survey", "Teachers", "Leaders", "Status")
@@ -249,16 +249,18 @@ class ScorePanel(QWidget):
         if self.session is not None:
             self.action_plan.set_session(session)
             self.schools.set_session(session)
-            self.session.changed.disconnect(self._changed)
-            self.session.roundShown.disconnect(self.refresh)
-            self.session.compareShown.disconnect(self.refresh)
-            self.session.previewChanged.disconnect(self.show_preview)
+        follow(
+            self.session,
+            session,
+            {
+                "changed": self._changed,
+                "roundShown": self.refresh,
+                "compareShown": self.refresh,
+                "previewChanged": self.show_preview,
+            },
+        )
         self.session = session
         self.planner.set_session(session)
-        session.changed.connect(self._changed)
-        session.roundShown.connect(self.refresh)
-        session.compareShown.connect(self.refresh)
-        session.previewChanged.connect(self.show_preview)
         self._fill_series()
         self.refresh()
 

@@ -47,6 +47,16 @@ def rating_of(event: RatingEvent | None) -> Rating:
     return Rating(event.level, event.note, "carried" if event.carried else None)
 
 
+def follow(old: DistrictSession | None, new: DistrictSession, slots: dict[str, Callable]) -> None:
+    """Move a view from the session it showed (if any) to ``new``: ``slots`` maps the name
+    of each session signal the view listens to (``"changed"``, ``"roundShown"``...) to the
+    view's slot for it."""
+    for signal, slot in slots.items():
+        if old is not None:
+            getattr(old, signal).disconnect(slot)
+        getattr(new, signal).connect(slot)
+
+
 class DistrictSession(RoundHistory, QObject):
     """One open district: its workspace, the round on screen and the undo history."""
 
