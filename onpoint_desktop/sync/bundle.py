@@ -49,6 +49,7 @@ from onpoint_desktop.sync import envelope, keys
 from onpoint_desktop.sync.format import (
     ACTION_EVENTS,
     BUNDLE_FORMAT,
+    CASE_BUNDLE_FORMAT,
     CONDITION_EVENTS,
     DISTRICT,
     MANIFEST,
@@ -115,8 +116,10 @@ def manifest_for(
     created_at: str,
     bundle_id: str,
 ) -> dict[str, Any]:
+    case = {"calibration_case": content.calibration_case} if content.calibration_case else {}
     return {
-        "format": BUNDLE_FORMAT,
+        "format": CASE_BUNDLE_FORMAT if case else BUNDLE_FORMAT,
+        **case,
         "bundle_id": bundle_id,
         "created_at": created_at,
         "app_version": __version__,

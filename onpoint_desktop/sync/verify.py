@@ -57,8 +57,8 @@ from onpoint_desktop.sync.bundle import BundleContent
 from onpoint_desktop.sync.content_reader import ContentReader, from_the_future
 from onpoint_desktop.sync.format import (
     ACTION_EVENTS,
-    BUNDLE_FORMAT,
     BUNDLE_FORMATS,
+    CASE_BUNDLE_FORMAT,
     CONDITION_EVENTS,
     DEFAULT_LIMITS,
     DISTRICT,
@@ -131,6 +131,11 @@ class BundleHeader:
     @property
     def model(self) -> str:
         return str(self.manifest.get("model", ""))
+
+    @property
+    def calibration_case(self) -> str | None:
+        """The calibration case whose ratings the bundle carries (format 5), else None."""
+        return self.manifest.get("calibration_case")
 
 
 Gate = Callable[[BundleHeader], None]  # raises to stop reading (a refusal, or held aside)
@@ -336,7 +341,7 @@ def _manifest(blob: bytes, source: str) -> dict[str, Any]:
         raise BundleRefused(
             "unknown-format",
             f"{source} has bundle format {quoted(fmt)}; this version of Onpoint Desktop reads "
-            f"up to '{BUNDLE_FORMAT}'. Update the app (or ask for an export from a matching "
+            f"up to '{BUNDLE_FORMATS[-1]}'. Update the app (or ask for an export from a matching "
             "one).",
         )
     consultant = manifest.get("consultant")
@@ -354,6 +359,11 @@ def _manifest(blob: bytes, source: str) -> dict[str, Any]:
         and _is_uuid(manifest.get("workspace_uuid"))
         and isinstance(manifest.get("entries"), list)
         and isinstance(manifest.get("counts"), dict)
+        and (  # a calibration case's bundle names its case, and only such a bundle does
+            _is_uuid(manifest.get("calibration_case"))
+            if fmt == CASE_BUNDLE_FORMAT
+            else "calibration_case" not in manifest
+        )
     )
     if not sound:
         raise BundleRefused("corrupt", f"{source}: the manifest is incomplete or malformed.")
