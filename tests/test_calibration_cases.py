@@ -216,3 +216,58 @@ def test_surveys_travel_unless_left_out(tmp_path):
     with Workspace.open(db, backup=False) as ws:
         assert ws.respondent_counts("2024-25") == {"teacher": 12, "leader": 6}
         assert ws.score("2024-25").components  # scored from the case's surveys
+
+
+def test_cli_round_trip_from_case_to_hq_report(tmp_path, capsys):
+    """hq init → a rated workspace → hq calibration-case → calibration open → rate →
+    bundle export → hq merge → hq calibration --json → hq report (calibration section)."""
+    from tests.cli_support import run
+    from tests.report_reading import body_text, open_report, rows_of, table_with_header
+
+    hq_db, public = tmp_path / "hq.db", tmp_path / "hq-public.json"
+    assert run(capsys, "hq", "init", hq_db, "--public-key", public)[0] == 0
+    assert run(capsys, "hq-key", "import", public)[0] == 0
+    source = source_district(tmp_path / "riverside.onpoint.db")
+    case = tmp_path / "alder.onpointcase"
+    code, out, err = run(
+        capsys, "hq", "calibration-case", hq_db, "--from", source, "-o", case, "--name", "Alder"
+    )
+    assert code == 0, err
+    assert "Wrote calibration case Alder" in out and "no rating travels with it" in out
+    code, out, err = run(capsys, "calibration", "open", case)
+    assert code == 0, err
+    db = tmp_path / "alder.onpoint.db"
+    assert f"Opened calibration case Alder as {db}." in out
+    code, out, _ = run(capsys, "calibration", "evidence", db)
+    assert "Alder notes on pl_vision_alignment" in out and "rate blind" in out
+    for area, level in ANA.items():
+        assert run(capsys, "rate", db, area, level, "--round", "2024-25")[0] == 0
+    code, out, err = run(capsys, "round", "add", db, "2025-26", "--stage", "planning")
+    assert code == 1 and "calibration case Alder" in err and "cannot add a round" in err
+    bundle = tmp_path / "ana.onpointbundle"
+    code, out, _ = run(capsys, "bundle", "export", db, "-o", bundle)
+    assert code == 0 and "ratings of the calibration case Alder" in out
+    code, out, err = run(capsys, "hq", "merge", hq_db, bundle, "--trust-new-signers")
+    assert code == 0, err
+    assert "calibration case Alder" in out and "+5 calibration ratings" in out
+    code, out, _ = run(capsys, "hq", "list", hq_db)
+    assert "Alder" not in out
+    code, out, _ = run(capsys, "hq", "calibration", hq_db, "--json")
+    (case_doc,) = json.loads(out)["cases"]
+    (ana,) = case_doc["consultants"]
+    assert (case_doc["name"], ana["areas"], ana["exact"], ana["within_one"]) == (
+        "Alder",
+        5,
+        0.6,
+        0.8,
+    )
+    assert ana["kappa"] == round(ANA_KAPPA, 4) and ana["calibrated"] is False
+    assert ana["widest_disagreement"][0] == {"area": "initiative_alignment", "mean_difference": 2}
+    code, out, _ = run(capsys, "hq", "calibration", hq_db)
+    assert "Calibration case Alder" in out and "kappa 0.29 (not calibrated)" in out
+    report = tmp_path / "national.docx"
+    assert run(capsys, "hq", "report", hq_db, "-o", report)[0] == 0
+    doc = open_report(report)
+    assert "Calibration cases" in body_text(doc)
+    rows = rows_of(table_with_header(doc, "Consultant"))
+    assert rows[1][:6] == ["Test Consultant", "5", "60%", "80%", "0.29", "no"]

@@ -83,6 +83,7 @@ class ExportResult:
     sealed_for: str | None  # HQ key fingerprint, or None when not encrypted
     signer: str  # the consultant id
     fitted: int = 0  # texts from before the entry limits, cut or cleaned in the bundle
+    calibration_case: str | None = None  # the case id, when the ratings are of a case
 
 
 def snapshot(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
@@ -221,6 +222,7 @@ def write_bundle(
         sealed_for=hq_key.fingerprint if hq_key else None,
         signer=signer.consultant_id,
         fitted=fitted,
+        calibration_case=content.calibration_case,
     )
 
 
