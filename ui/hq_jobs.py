@@ -29,6 +29,7 @@ from onpoint_desktop.sync import (
     write_pack,
 )
 from onpoint_desktop.sync.benchmark_pack import MIN_DISTRICTS
+from onpoint_desktop.sync.calibration_ratings import CaseResult, case_agreement
 from onpoint_desktop.sync.hq_calibration import Agreement, consultant_agreement
 from onpoint_desktop.sync.hq_picture import NationalPicture, national_picture
 
@@ -42,6 +43,7 @@ class HQView:
     signers: list[Signer]
     picture: NationalPicture | None = None  # the dashboard's national picture
     agreement: tuple[Agreement, ...] = ()  # consultants who rated the same round
+    cases: tuple[CaseResult, ...] = ()  # calibration cases: consultants against the anchor
 
 
 def read_store(path: Path, progress=None, cancel=None) -> HQView:
@@ -52,6 +54,7 @@ def read_store(path: Path, progress=None, cancel=None) -> HQView:
             signers(hq),
             national_picture(hq),
             tuple(consultant_agreement(hq)),
+            tuple(case_agreement(hq)),
         )
 
 

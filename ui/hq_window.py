@@ -190,6 +190,7 @@ class HQWindow(QMainWindow):
         if view.picture is not None:
             self.dashboard.show_picture(view.picture)
         self.dashboard.show_agreement(view.agreement)
+        self.dashboard.cases.show_cases(view.cases)
         self.statusBar().showMessage(f"{self.path}", 0)
 
     # --- merging -----------------------------------------------------------------------------
