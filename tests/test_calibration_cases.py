@@ -4,6 +4,7 @@ blind, their bundles carry the ratings back, HQ compares them with its anchor.""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -12,6 +13,7 @@ from onpoint_desktop.sync import HQStore, merge_bundles
 from onpoint_desktop.sync.calibration_cases import publish_case
 from onpoint_desktop.sync.calibration_open import open_case
 from onpoint_desktop.sync.calibration_ratings import case_agreement
+from onpoint_desktop.sync.hq_overview import overview
 from onpoint_desktop.sync.signed import BENCHMARK_PACK, write_signed
 from onpoint_desktop.workspace import Workspace
 from onpoint_desktop.workspace.calibration_case import ReadOnlyCase
@@ -271,3 +273,80 @@ def test_cli_round_trip_from_case_to_hq_report(tmp_path, capsys):
     assert "Calibration cases" in body_text(doc)
     rows = rows_of(table_with_header(doc, "Consultant"))
     assert rows[1][:6] == ["Test Consultant", "5", "60%", "80%", "0.29", "no"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"format": "onpoint-bundle/4"},  # a district's bundle never names a case
+        {"calibration_case": "not-a-uuid"},
+        {"calibration_case": ["nested", {"deep": 1}]},
+        {"calibration_case": None},
+    ],
+)
+def test_a_case_id_that_is_not_where_it_belongs_is_refused(published, tmp_path, change):
+    from onpoint_desktop.sync.verify import open_bundle
+    from tests.sync_support import members, replace_manifest, resign
+
+    _, case_file, _ = published
+    who = signer("Ana")
+    bundle = rate_case(
+        open_case(case_file, tmp_path / "ana.onpoint.db"), ANA, who, tmp_path / "a.onpointbundle"
+    )
+    manifest = {**json.loads(members(bundle)["manifest.json"]), **change}
+    bad = replace_manifest(bundle, *resign(manifest, who), tmp_path / "bad.onpointbundle")
+    with pytest.raises(BundleError, match="manifest is incomplete or malformed") as refused:
+        open_bundle(bad)
+    assert refused.value.reason == "corrupt"
+
+
+def test_a_case_bundle_held_aside_merges_as_ratings_once_its_signer_is_trusted(published, tmp_path):
+    from onpoint_desktop.sync import trust_signer
+
+    hq_db, case_file, _ = published
+    who = signer("Ana Ruiz")
+    bundle = rate_case(
+        open_case(case_file, tmp_path / "ana.onpoint.db"), ANA, who, tmp_path / "a.onpointbundle"
+    )
+    with HQStore.open(hq_db) as hq:
+        (held,) = merge_bundles(hq, [bundle]).outcomes
+        assert held.status == "pending" and case_agreement(hq)[0].raters == ()
+        trusted = trust_signer(hq, who.fingerprint)
+        assert [o.status for o in trusted.merged] == ["merged"]
+        assert case_agreement(hq)[0].raters[0].kappa == pytest.approx(ANA_KAPPA)
+        assert hq.counts()["districts"] == 0
+
+
+def test_old_files_become_and_receive_cases(tmp_path):
+    """A first-release HQ store (migrated on open) publishes a case made from a
+    first-release workspace, still merges a first-release bundle, and takes the case's
+    ratings back beside it."""
+    from pathlib import Path
+
+    from onpoint_desktop.sync import keys
+    from onpoint_desktop.sync.hq_store import write_public_key
+
+    fixtures = Path(__file__).parent / "fixtures"
+    hq_db = tmp_path / "hq-format-1.onpoint-hq.db"
+    for name in (hq_db.name, hq_db.name + ".private-key.pem"):
+        shutil.copy(fixtures / name, tmp_path / name)
+    source = tmp_path / "old.onpoint.db"
+    shutil.copy(fixtures / "workspace-format-1.onpoint.db", source)
+    with HQStore.open(hq_db) as hq:
+        write_public_key(hq, tmp_path / "hq-public.json")
+        case = publish_case(hq, source, tmp_path / "old.onpointcase")
+        old_bundle = merge_bundles(hq, [fixtures / "format-1-consultant-a.onpointbundle"])
+        assert old_bundle.outcomes[0].status == "already-merged"
+    assert case.rounds == 3 and case.anchors == 78 and "Riverbend" not in case.name
+    assert "Riverbend" not in (tmp_path / "old.onpointcase").read_text()
+    keys.import_hq_key(tmp_path / "hq-public.json", replace=True)
+    db = open_case(tmp_path / "old.onpointcase", tmp_path / "case.onpoint.db")
+    with Workspace.open(db, backup=False) as ws:
+        assert ws.respondent_counts("2024-25") == {"leader": 12, "teacher": 64}
+        ws.rate("2024-25", "pl_vision_alignment", 2)
+        ws.rate("2024-25", "pl_rollout_plan", 2)
+    bundle = export(db, tmp_path / "c.onpointbundle", signer("Ana"))
+    with HQStore.open(hq_db) as hq:
+        assert merge_bundles(hq, [bundle], trust_new_signers=True).count("merged") == 1
+        assert case_agreement(hq)[0].raters[0].areas == 2
+        assert len(overview(hq)["districts"]) == 1  # the old district only

@@ -153,7 +153,7 @@ def publish_case(
         name = limits.checked_name(name, "The case's name") if name else fictional_name(case_id)
     except OnpointError as exc:
         raise BundleError(f"{exc} No case was written.") from None
-    with Workspace.open(source, backup=False, read_only=True) as ws:
+    with Workspace.open(source, backup=False) as ws:  # an older one is upgraded first
         if ws.calibration_case is not None:
             raise BundleError(
                 f"{source} is itself the calibration case {ws.calibration_case.name}; make a "
