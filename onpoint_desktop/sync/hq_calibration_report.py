@@ -29,7 +29,7 @@ def _kappa(value: float | None) -> str:
 
 
 def _widest(fw: Framework, widest: Sequence[tuple[str, float]]) -> str:
-    return "; ".join(f"{fw.areas[a].label} ({d:.1f})" for a, d in widest[:3]) or "—"
+    return "; ".join(f"{fw.areas[a].label} ({d:.1f})" for a, d in widest[:3])
 
 
 def add_calibration_section(doc: Any, hq: HQStore, table: Table) -> None:
@@ -79,7 +79,7 @@ def add_calibration_section(doc: Any, hq: HQStore, table: Table) -> None:
         if case.raters:
             table(
                 doc,
-                ["Consultant", "Areas", "Exact", "Within one", "Kappa", "Calibrated", "Widest"],
+                ["Consultant", "Areas", "Exact", "Within one", "Kappa", "Calibrated"],
                 [
                     [
                         r.name,
@@ -88,8 +88,12 @@ def add_calibration_section(doc: Any, hq: HQStore, table: Table) -> None:
                         f"{100 * r.within_one:.0f}%",
                         _kappa(r.kappa),
                         VERDICT[r.calibrated],
-                        _widest(fw, r.widest),
                     ]
                     for r in case.raters
                 ],
             )
+            for r in case.raters:
+                if r.widest:
+                    doc.add_paragraph(
+                        f"Widest disagreement with the anchor — {r.name}: {_widest(fw, r.widest)}."
+                    )
