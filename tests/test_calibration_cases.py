@@ -350,3 +350,60 @@ def test_old_files_become_and_receive_cases(tmp_path):
         assert merge_bundles(hq, [bundle], trust_new_signers=True).count("merged") == 1
         assert case_agreement(hq)[0].raters[0].areas == 2
         assert len(overview(hq)["districts"]) == 1  # the old district only
+
+
+def _round(**change):
+    base = {
+        "id": "2024-25",
+        "label": "2024-25",
+        "stage": "planning",
+        "position": 1,
+        "created_at": "2026-01-01T00:00:00.000000Z",
+        "model": "onpoint-1",
+        "evidence": {"pl_rollout_plan": "A plan."},
+        "responses": [],
+    }
+    return {**base, **change}
+
+
+@pytest.mark.parametrize(
+    ("rounds", "words"),
+    [
+        ([], "must hold 1 to 50 rounds"),
+        ([_round(stage="year9")], "unknown stage"),
+        ([_round(model="secret-model")], "does not ship"),
+        ([_round(label="x" * 500)], "whose label has 500 characters"),
+        ([_round(id="bad\x00id")], "whose id"),
+        ([_round(), _round()], "repeats round"),
+        ([_round(evidence={"no_such_area": "x"})], "unknown focus area"),
+        ([_round(evidence={"pl_rollout_plan": "x" * 20_001})], "evidence note"),
+        ([_round(evidence=[1, 2])], "without evidence notes"),
+        ([_round(responses=[{"role": "teacher", "key": "plain", "answers": {}}])], "malformed"),
+        (
+            [
+                _round(
+                    responses=[{"role": "teacher", "key": "hmac-sha256:ab", "answers": {"T1": 9}}]
+                )
+            ],
+            "malformed",
+        ),
+        ([_round(responses=[{"role": "pupil", "key": "hmac-sha256:ab", "answers": {}}])], "role"),
+        ([_round(responses="many")], "not a list"),
+    ],
+)
+def test_a_hostile_case_even_signed_by_hq_is_refused_and_nothing_created(tmp_path, rounds, words):
+    from onpoint_desktop.sync.signed import CALIBRATION_CASE
+
+    _, key = trusted_hq(tmp_path / "hq")
+    document = {
+        "format": "onpoint-calibration-case/1",
+        "case_id": "3f2a0000-0000-4000-8000-000000000000",
+        "name": "Alder Creek",
+        "rounds": rounds,
+    }
+    case_file = write_signed(tmp_path / "hostile.onpointcase", CALIBRATION_CASE, document, key)
+    out = tmp_path / "hostile.onpoint.db"
+    with pytest.raises(BundleError, match=words) as refused:
+        open_case(case_file, out)
+    assert str(case_file) in str(refused.value) and "nothing was created" in str(refused.value)
+    assert not out.exists() and list(tmp_path.glob("hostile.onpoint.db*")) == []
