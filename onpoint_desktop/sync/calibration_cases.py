@@ -120,7 +120,7 @@ def fictional_name(case_id: str) -> str:
     """A fictional district name for a case HQ did not name.
 
     >>> fictional_name("3f2a0000-0000-4000-8000-000000000000")
-    'Heron Bay (case 3F2A)'
+    'Cedar Bend (case 3F2A)'
     """
     number = int(case_id[:4], 16)
     return f"{FICTIONAL_NAMES[number % len(FICTIONAL_NAMES)]} (case {case_id[:4].upper()})"
