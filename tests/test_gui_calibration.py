@@ -130,3 +130,32 @@ def test_hq_window_shows_each_consultant_against_the_anchor(qtbot, case, tmp_pat
     hq_window.tabs.setCurrentWidget(hq_window.dashboard)
     hq_window.grab().save(str(tmp_path.parent / "hq-calibration.png"))
     qtbot.waitUntil(lambda: not hq_window.running, timeout=10000)
+
+
+def test_hq_publishes_a_case_from_its_window(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from onpoint_desktop.sync.calibration_open import open_case
+    from tests.gui_support import message_boxes
+    from ui.hq_window import HQWindow
+    from ui.settings import AppSettings
+
+    hq_db, _ = trusted_hq(tmp_path / "hq")
+    source = source_district(tmp_path / "riverside.onpoint.db")
+    hq_window = HQWindow(hq_db, AppSettings())
+    qtbot.addWidget(hq_window)
+    hq_window.show()
+    hq_window.refresh()
+    cases = hq_window.dashboard.cases
+    qtbot.waitUntil(lambda: "none published yet" in cases.label.text(), timeout=10000)
+    out = tmp_path / "Alder Creek.onpointcase"
+    choose_file(monkeypatch, "getOpenFileName", source)
+    choose_file(monkeypatch, "getSaveFileName", out)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Alder Creek", True))
+    hq_window.case_publishing.action.trigger()
+    qtbot.waitUntil(lambda: cases.table.rowCount() == 1, timeout=10000)
+    assert [cases.table.item(0, c).text() for c in range(2)] == ["Alder Creek", "nobody yet"]
+    (box,) = [b for b in message_boxes(hq_window) if "published" in b.windowTitle()]
+    assert "Alder Creek" in box.text() and "no rating travels with it" in box.informativeText()
+    assert open_case(out, tmp_path / "case.onpoint.db").exists()  # the consultant's side
+    qtbot.waitUntil(lambda: not hq_window.running, timeout=10000)

@@ -29,6 +29,7 @@ from onpoint_desktop.sync import (
     write_pack,
 )
 from onpoint_desktop.sync.benchmark_pack import MIN_DISTRICTS
+from onpoint_desktop.sync.calibration_cases import PublishedCase, publish_case
 from onpoint_desktop.sync.calibration_ratings import CaseResult, case_agreement
 from onpoint_desktop.sync.hq_calibration import Agreement, consultant_agreement
 from onpoint_desktop.sync.hq_picture import NationalPicture, national_picture
@@ -56,6 +57,14 @@ def read_store(path: Path, progress=None, cancel=None) -> HQView:
             tuple(consultant_agreement(hq)),
             tuple(case_agreement(hq)),
         )
+
+
+def publish_case_file(
+    path: Path, source: Path, out: Path, name: str | None, surveys: bool, progress=None, cancel=None
+) -> PublishedCase:
+    """``onpoint hq calibration-case``: the case file written, the anchor kept."""
+    with HQStore.open(path) as hq:
+        return publish_case(hq, source, out, name=name, surveys=surveys)
 
 
 def merge_files(path: Path, files: list[Path], progress=None, cancel=None) -> MergeSummary:
