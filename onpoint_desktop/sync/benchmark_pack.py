@@ -46,7 +46,12 @@ from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.sync import keys, signed
 from onpoint_desktop.sync.hq_ranks import MIN_DISTRICTS, latest_complete
 from onpoint_desktop.sync.hq_store import HQStore
-from onpoint_desktop.sync.hq_summaries import RoundSummary, bring_up_to_date, summaries
+from onpoint_desktop.sync.hq_summaries import (
+    RoundSummary,
+    bring_up_to_date,
+    compare_again,
+    summaries,
+)
 
 if TYPE_CHECKING:
     from onpoint_desktop.framework import ScoringModel
@@ -248,8 +253,9 @@ def write_pack(
         f"stages with fewer than {MIN_DISTRICTS} districts withheld."
     )
     bring_up_to_date(hq, progress)
+    kept = summaries(hq, model.id)
     result = build_pack(
-        summaries(hq, model.id),
+        kept,
         name=name,
         date=date,
         source=source,
@@ -268,6 +274,7 @@ def write_pack(
                 clock.utc_now(),
             ),
         )
+        compare_again(hq, model, kept)  # HQ's lists now compare the model's rounds with it
         signed.write_signed(out, signed.BENCHMARK_PACK, result.document, signing_key)
     return result
 

@@ -25,19 +25,19 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from onpoint_desktop.benchmark import Benchmark, benchmark_from_json
 from onpoint_desktop.framework import ScoringModel
-from onpoint_desktop.scoring import RoundScore, compute
+from onpoint_desktop.scoring import RoundScore, compare, compute
 from onpoint_desktop.workspace.responses import aggregate_responses
 
 if TYPE_CHECKING:
-    from onpoint_desktop.benchmark import Benchmark
     from onpoint_desktop.sync.hq_store import HQStore
 
 # Raise when summaries are made differently (a new field, another rule): every store is
 # summarised again when this release first opens it.
-SUMMARY_VERSION = "2"  # 2: the 90% intervals of SPEC §13
+SUMMARY_VERSION = "3"  # 2: the 90% intervals of SPEC §13; 3: listings kept compared
 OPEN = "\x1f"  # the placeholder of an open value (never in a name: control characters are refused)
 OPEN_JSON = json.dumps(OPEN)  # how it reads inside a listing
 Progress = Callable[[int, int], None]
@@ -209,12 +209,21 @@ def _json_of(value: Any) -> str:
     return text
 
 
-def summarize(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None = None) -> None:
+def summarize(
+    hq: HQStore,
+    district_uuid: str,
+    round_ids: Iterable[str] | None = None,
+    against: Against | None = None,
+) -> None:
     """Summarise one district's rounds again (all, or ``round_ids``), inside the caller's
-    transaction."""
+    transaction; each listing is also kept compared with the benchmark HQ lists its model
+    against (``against``: a run's memo of them, :func:`benchmarks`)."""
+    against = against or benchmarks(hq)
     rows = []
     for rnd in score_district(hq, district_uuid, round_ids):
         score = rnd.score
+        scores = {c.id: c.score for c in score.components}
+        key, benchmark = against(score.model)
         rows.append(
             (
                 district_uuid,
@@ -223,15 +232,85 @@ def summarize(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None =
                 rnd.stage,
                 score.total,
                 int(score.complete),
-                json.dumps({c.id: c.score for c in score.components}, separators=(",", ":")),
+                json.dumps(scores, separators=(",", ":")),
                 rnd.conflicts,
                 listing(rnd),
+                compared_values(score.model, rnd.stage, scores, score.total, benchmark),
+                key,
             )
         )
     hq.conn.executemany(
         "INSERT OR REPLACE INTO round_summaries (district_uuid, round_id, model, stage, total, "
-        "complete, scores, conflicts, listing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "complete, scores, conflicts, listing, compared, compared_with) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
+    )
+
+
+# --- what HQ compares rounds with ----------------------------------------------------------
+
+Against = Callable[[ScoringModel], tuple[str, Benchmark]]
+
+
+def hq_benchmark_of(hq: HQStore, model: ScoringModel) -> tuple[str, Benchmark]:
+    """What HQ compares a model's rounds with, and its key: the latest pack HQ built for
+    the model (``pack:<id>``), else the model's own benchmark (``model:<id>``; for
+    onpoint-1, the shipped illustrative one)."""
+    row = hq.conn.execute(
+        "SELECT id, content, name FROM benchmark_packs WHERE model = ? ORDER BY id DESC LIMIT 1",
+        (model.id,),
+    ).fetchone()
+    if row is None:
+        return f"model:{model.id}", model.benchmark
+    source = f"benchmark pack '{row[2]}' in {hq.path}"
+    return f"pack:{row[0]}", benchmark_from_json(row[1], source, model.component_ids)
+
+
+def benchmarks(hq: HQStore) -> Against:
+    """:func:`hq_benchmark_of`, read once per model (a run's memo)."""
+    memo: dict[str, tuple[str, Benchmark]] = {}
+
+    def against(model: ScoringModel) -> tuple[str, Benchmark]:
+        if model.id not in memo:
+            memo[model.id] = hq_benchmark_of(hq, model)
+        return memo[model.id]
+
+    return against
+
+
+def compared_values(
+    model: ScoringModel,
+    stage: str,
+    scores: dict[str, float | None],
+    total: float | None,
+    benchmark: Benchmark,
+) -> str:
+    """The open values of a listing that depend on the benchmark, as JSON: each
+    component's band, then the strengths and the focus areas (``scoring.compare``)."""
+    against = compare(model, stage, scores, total, benchmark)
+    values: list[Any] = [against.bands[c] for c in model.component_ids]
+    values += [list(against.strengths), list(against.focus_areas)]
+    return json.dumps(values, separators=(",", ":"))
+
+
+def compare_again(hq: HQStore, model: ScoringModel, kept: Iterable[RoundSummary]) -> None:
+    """Keep the listings of a model's rounds (``kept``: their summaries) compared with the
+    benchmark HQ now lists that model against (after a new pack), inside the caller's
+    transaction."""
+    key, benchmark = hq_benchmark_of(hq, model)
+    hq.conn.executemany(
+        "UPDATE round_summaries SET compared = ?, compared_with = ? "
+        "WHERE district_uuid = ? AND round_id = ?",
+        (
+            (
+                compared_values(model, r.stage, r.scores, r.total, benchmark),
+                key,
+                r.district_uuid,
+                r.round_id,
+            )
+            for r in kept
+            if r.model_id == model.id
+        ),
     )
 
 
@@ -255,6 +334,8 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
     conn = hq.conn
     version = conn.execute("SELECT value FROM meta WHERE key = 'summary_version'").fetchone()
     if version is not None and version[0] == SUMMARY_VERSION:
+        if _all_summarised(conn):
+            return 0
         missing: dict[str, list[str]] = defaultdict(list)
         for d, rid in conn.execute(
             "SELECT r.district_uuid, r.round_id FROM rounds r WHERE NOT r.deleted "
@@ -271,8 +352,9 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
     with hq.transaction():
         if version is None or version[0] != SUMMARY_VERSION:
             conn.execute("DELETE FROM round_summaries")
+        against = benchmarks(hq)
         for index, (district_uuid, round_ids) in enumerate(todo.items()):
-            summarize(hq, district_uuid, round_ids)
+            summarize(hq, district_uuid, round_ids, against)
             if progress is not None:
                 progress(index + 1, len(todo))
         conn.execute(
@@ -282,28 +364,66 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
     return len(todo)
 
 
-def summaries(hq: HQStore, model_id: str | None = None) -> list[RoundSummary]:
+def _all_summarised(conn: Any) -> bool:
+    """Whether every round that is not deleted has its summary, from three counts (each
+    summary is of a round: those of live rounds are all the summaries but those of deleted
+    ones) rather than a lookup per round."""
+    live, kept, of_deleted = conn.execute(
+        "SELECT (SELECT count(*) FROM rounds WHERE NOT deleted), "
+        "(SELECT count(*) FROM round_summaries), "
+        "(SELECT count(*) FROM rounds r WHERE r.deleted AND EXISTS (SELECT 1 FROM "
+        "round_summaries s WHERE s.district_uuid = r.district_uuid AND s.round_id = r.round_id))"
+    ).fetchone()
+    return kept - of_deleted == live
+
+
+def summaries(
+    hq: HQStore, model_id: str | None = None, *, with_scores: bool = True
+) -> list[RoundSummary]:
     """Every round's summary (of one model, or all), districts by UUID, rounds in each
-    district's order."""
+    district's order (read from the summaries' lean index). ``with_scores=False`` leaves
+    each summary's component ``scores`` empty, unread (totals are all a rank needs)."""
     where, args = ("AND s.model = ?", (model_id,)) if model_id else ("", ())
+    scores = "s.scores" if with_scores else "'{}'"
     return [
-        RoundSummary(d, rid, model, stage, total, bool(complete), json.loads(scores))
-        for d, rid, model, stage, total, complete, scores in hq.conn.execute(
-            "SELECT s.district_uuid, s.round_id, s.model, s.stage, s.total, s.complete, "
-            "s.scores FROM round_summaries s JOIN rounds r USING (district_uuid, round_id) "
-            "WHERE NOT r.deleted "
+        RoundSummary(d, rid, model, stage, total, bool(complete), json.loads(kept))
+        for d, rid, model, stage, total, complete, kept in hq.conn.execute(
+            f"SELECT s.district_uuid, s.round_id, s.model, s.stage, s.total, s.complete, "
+            f"{scores} FROM round_summaries s INDEXED BY round_summaries_lean "
+            "JOIN rounds r USING (district_uuid, round_id) WHERE NOT r.deleted "
             f"{where} ORDER BY s.district_uuid, r.position, r.created_at, r.round_id",
             args,
         )
     ]
 
 
-def listings(hq: HQStore) -> Iterator[tuple[str, str, str, str, str]]:
-    """(district UUID, round id, model, stage, listing) of every round, districts in list
-    order (by name, then UUID), rounds in each district's order."""
-    yield from hq.conn.execute(
-        "SELECT s.district_uuid, s.round_id, s.model, s.stage, s.listing "
+def kept_scores(hq: HQStore, district_uuid: str, round_id: str) -> dict[str, float | None]:
+    """One round's kept component scores (component id → score)."""
+    row = hq.conn.execute(
+        "SELECT scores FROM round_summaries WHERE district_uuid = ? AND round_id = ?",
+        (district_uuid, round_id),
+    ).fetchone()
+    return json.loads(row[0]) if row else {}
+
+
+class Listing(NamedTuple):
+    """One round's kept listing (``hq list --json``, open values open), and its compared
+    values (JSON) with the key of the benchmark they were compared with."""
+
+    district_uuid: str
+    round_id: str
+    listing: str
+    compared: str | None
+    compared_with: str | None
+
+
+def listings(hq: HQStore) -> Iterator[Listing]:
+    """The kept listing of every round, districts in list order (by name, then UUID),
+    rounds in each district's order."""
+    for row in hq.conn.execute(
+        "SELECT s.district_uuid, s.round_id, s.listing, s.compared, s.compared_with "
         "FROM round_summaries s JOIN rounds r USING (district_uuid, round_id) "
         "JOIN districts d ON d.uuid = s.district_uuid WHERE NOT r.deleted "
         "ORDER BY d.name_key, d.uuid, r.position, r.created_at, r.round_id"
-    )
+    ):
+        yield Listing(*row)

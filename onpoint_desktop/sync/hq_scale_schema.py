@@ -1,0 +1,47 @@
+"""The HQ store at national scale (SPEC §14): what a store of 13,000 districts keeps so that
+listing, ranking and benchmarking it reads little.
+
+- ``fact_counts``: how many rating events and survey responses the store holds, kept by
+  triggers in the same statement as each insert or delete (counting 2.5 million
+  responses would otherwise read the whole table on every ``hq list``).
+- ``round_summaries_lean``: an index carrying each summary's small columns, so reading
+  every round's total and scores (ranks, benchmark packs, the national picture) never
+  reads the listings stored beside them.
+- ``round_summaries.compared`` / ``compared_with``: each round's listing already compared
+  with the benchmark HQ lists its model against (bands, strengths and focus areas filled
+  in; the percentile rank still open), and which benchmark that was (``hq_summaries``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+COUNTED = ("rating_events", "survey_responses")  # the tables whose rows fact_counts keeps
+
+FACT_COUNTS = """
+CREATE TABLE fact_counts (
+    kind TEXT PRIMARY KEY,  -- a table name of COUNTED
+    n INTEGER NOT NULL
+) WITHOUT ROWID
+"""
+
+
+def add_national_scale(conn: sqlite3.Connection) -> None:
+    """Kept fact counts, a lean index of the round summaries, listings kept compared."""
+    conn.execute(FACT_COUNTS)
+    for table in COUNTED:
+        conn.execute(f"INSERT INTO fact_counts (kind, n) SELECT '{table}', count(*) FROM {table}")
+        conn.execute(
+            f"CREATE TRIGGER {table}_counted AFTER INSERT ON {table} BEGIN "
+            f"UPDATE fact_counts SET n = n + 1 WHERE kind = '{table}'; END"
+        )
+        conn.execute(
+            f"CREATE TRIGGER {table}_uncounted AFTER DELETE ON {table} BEGIN "
+            f"UPDATE fact_counts SET n = n - 1 WHERE kind = '{table}'; END"
+        )
+    conn.execute("ALTER TABLE round_summaries ADD COLUMN compared TEXT")
+    conn.execute("ALTER TABLE round_summaries ADD COLUMN compared_with TEXT")
+    conn.execute(
+        "CREATE INDEX round_summaries_lean ON round_summaries "
+        "(district_uuid, round_id, model, stage, total, complete, conflicts, scores)"
+    )
