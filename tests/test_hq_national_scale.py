@@ -45,7 +45,7 @@ def _copy(store, tmp_path):
 def _listed_afresh(hq: HQStore) -> dict:
     """The ``hq list`` document with no kept comparison: every round compared again."""
     with hq.transaction():
-        hq.conn.execute("UPDATE round_summaries SET compared = NULL, compared_with = NULL")
+        hq.conn.execute("DELETE FROM round_comparisons")
     return overview(hq)
 
 
@@ -53,11 +53,11 @@ def test_kept_comparisons_list_exactly_as_comparing_afresh(store, tmp_path):
     db = _copy(store, tmp_path)
     with HQStore.open(db) as hq:
         before = overview(hq)
-        keys = {k for (k,) in hq.conn.execute("SELECT compared_with FROM round_summaries")}
+        keys = {k for (k,) in hq.conn.execute("SELECT compared_with FROM round_comparisons")}
         assert keys == {"model:onpoint-1"}  # compared with the shipped benchmark on merge
         write_pack(hq, tmp_path / "pack.json", name="HQ pack", date="2025-06-30")
         after = overview(hq)
-        keys = {k for (k,) in hq.conn.execute("SELECT compared_with FROM round_summaries")}
+        keys = {k for (k,) in hq.conn.execute("SELECT compared_with FROM round_comparisons")}
         pack_id = hq.conn.execute("SELECT max(id) FROM benchmark_packs").fetchone()[0]
         assert keys == {f"pack:{pack_id}"}  # compared again with the new pack at once
         bands_before = [
@@ -76,7 +76,7 @@ def test_a_stale_comparison_is_never_listed(store, tmp_path):
         right = overview(hq)
         with hq.transaction():  # as if the pack had been kept without comparing again
             hq.conn.execute(
-                "UPDATE round_summaries SET compared = '[\"above\"]', compared_with = 'model:x'"
+                "UPDATE round_comparisons SET compared = '[\"above\"]', compared_with = 'model:x'"
             )
         assert overview(hq)["districts"] == right["districts"]
 
@@ -123,7 +123,7 @@ def test_a_missing_summary_is_made_again_beside_a_deleted_rounds_summary(store, 
             )
             hq.conn.execute(
                 "INSERT INTO round_summaries SELECT district_uuid, 'gone', model, stage, total, "
-                "complete, scores, conflicts, listing, compared, compared_with "
+                "complete, scores, conflicts, listing "
                 "FROM round_summaries WHERE district_uuid = ?",
                 (district_uuid,),
             )
@@ -150,3 +150,13 @@ def test_a_merge_run_leaves_every_commit_waiting_for_the_disk_again(store, tmp_p
         with pytest.raises(MergeCancelled):
             merge_bundles(hq, store["files"], cancel=lambda: True)
         assert hq.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+
+
+def test_opening_compares_the_rounds_an_older_release_left_uncompared(store, tmp_path):
+    db = _copy(store, tmp_path)
+    with HQStore.open(db) as hq:
+        with hq.transaction():
+            hq.conn.execute("DELETE FROM round_comparisons")
+    with HQStore.open(db) as hq:
+        kept = hq.conn.execute("SELECT count(*) FROM round_comparisons").fetchone()[0]
+        assert kept == hq.conn.execute("SELECT count(*) FROM round_summaries").fetchone()[0] == 6

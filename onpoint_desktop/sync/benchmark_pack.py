@@ -44,14 +44,10 @@ from onpoint_desktop.english import counted
 from onpoint_desktop.errors import BundleError, OnpointError
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.sync import keys, signed
+from onpoint_desktop.sync.hq_comparisons import compare_again
 from onpoint_desktop.sync.hq_ranks import MIN_DISTRICTS, latest_complete
 from onpoint_desktop.sync.hq_store import HQStore
-from onpoint_desktop.sync.hq_summaries import (
-    RoundSummary,
-    bring_up_to_date,
-    compare_again,
-    summaries,
-)
+from onpoint_desktop.sync.hq_summaries import RoundSummary, bring_up_to_date, summaries
 
 if TYPE_CHECKING:
     from onpoint_desktop.framework import ScoringModel
@@ -274,7 +270,12 @@ def write_pack(
                 clock.utc_now(),
             ),
         )
-        compare_again(hq, model, kept)  # HQ's lists now compare the model's rounds with it
+        # HQ's lists compare the model's rounds with the new pack from now on.
+        compare_again(
+            hq,
+            model,
+            ((r.district_uuid, r.round_id, r.model_id, r.stage, r.scores, r.total) for r in kept),
+        )
         signed.write_signed(out, signed.BENCHMARK_PACK, result.document, signing_key)
     return result
 

@@ -28,6 +28,7 @@ from onpoint_desktop.benchmark import Benchmark
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
+from onpoint_desktop.sync.hq_comparisons import compared_values, hq_benchmark_of
 from onpoint_desktop.sync.hq_evidence import round_evidence
 from onpoint_desktop.sync.hq_ranks import populations, round_rank
 from onpoint_desktop.sync.hq_signers import signers
@@ -38,9 +39,7 @@ from onpoint_desktop.sync.hq_summaries import (
     HQRound,
     Listing,
     RoundSummary,
-    compared_values,
     filled,
-    hq_benchmark_of,
     kept_scores,
     listings,
     score_district,

@@ -7,9 +7,9 @@ listing, ranking and benchmarking it reads little.
 - ``round_summaries_lean``: an index carrying each summary's small columns, so reading
   every round's total and scores (ranks, benchmark packs, the national picture) never
   reads the listings stored beside them.
-- ``round_summaries.compared`` / ``compared_with``: each round's listing already compared
-  with the benchmark HQ lists its model against (bands, strengths and focus areas filled
-  in; the percentile rank still open), and which benchmark that was (``hq_summaries``).
+- ``round_comparisons``: each summarised round compared with the benchmark HQ lists its
+  model against (bands, strengths and focus areas), and which benchmark that was
+  (``hq_comparisons``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,17 @@ FACT_COUNTS = """
 CREATE TABLE fact_counts (
     kind TEXT PRIMARY KEY,  -- a table name of COUNTED
     n INTEGER NOT NULL
+) WITHOUT ROWID
+"""
+
+
+ROUND_COMPARISONS = """
+CREATE TABLE round_comparisons (
+    district_uuid TEXT NOT NULL,
+    round_id TEXT NOT NULL,
+    compared_with TEXT NOT NULL,  -- the benchmark's key: pack:<id> or model:<id>
+    compared TEXT NOT NULL,  -- bands per component, strengths, focus areas (JSON list)
+    PRIMARY KEY (district_uuid, round_id)
 ) WITHOUT ROWID
 """
 
@@ -39,8 +50,7 @@ def add_national_scale(conn: sqlite3.Connection) -> None:
             f"CREATE TRIGGER {table}_uncounted AFTER DELETE ON {table} BEGIN "
             f"UPDATE fact_counts SET n = n - 1 WHERE kind = '{table}'; END"
         )
-    conn.execute("ALTER TABLE round_summaries ADD COLUMN compared TEXT")
-    conn.execute("ALTER TABLE round_summaries ADD COLUMN compared_with TEXT")
+    conn.execute(ROUND_COMPARISONS)  # filled when the store is opened (hq_comparisons)
     conn.execute(
         "CREATE INDEX round_summaries_lean ON round_summaries "
         "(district_uuid, round_id, model, stage, total, complete, conflicts, scores)"

@@ -60,12 +60,18 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+CACHE_KIB = 64 * 1024  # the page cache of an HQ store's connection
+
+
 class HQStore:
     """An open HQ store. Use :meth:`create` or :meth:`open`; close when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        # A national store is gigabytes: SQLite's default page cache (2 MB) would read the
+        # same index pages from the disk again for each bundle merged.
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self._private_key: X25519PrivateKey | None = None
         self.model_table = ModelTable(conn, path.name, self.transaction)
         self.models = self.model_table.catalogue  # the models HQ scores rounds with

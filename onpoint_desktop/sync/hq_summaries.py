@@ -27,17 +27,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from onpoint_desktop.benchmark import Benchmark, benchmark_from_json
 from onpoint_desktop.framework import ScoringModel
-from onpoint_desktop.scoring import RoundScore, compare, compute
+from onpoint_desktop.scoring import RoundScore, compute
+from onpoint_desktop.sync import hq_comparisons
+from onpoint_desktop.sync.hq_comparisons import Against, Compared, benchmarks
 from onpoint_desktop.workspace.responses import aggregate_responses
 
 if TYPE_CHECKING:
+    from onpoint_desktop.benchmark import Benchmark
     from onpoint_desktop.sync.hq_store import HQStore
 
 # Raise when summaries are made differently (a new field, another rule): every store is
 # summarised again when this release first opens it.
-SUMMARY_VERSION = "3"  # 2: the 90% intervals of SPEC §13; 3: listings kept compared
+SUMMARY_VERSION = "2"  # 2: the 90% intervals of SPEC §13
 OPEN = "\x1f"  # the placeholder of an open value (never in a name: control characters are refused)
 OPEN_JSON = json.dumps(OPEN)  # how it reads inside a listing
 Progress = Callable[[int, int], None]
@@ -69,6 +71,17 @@ class RoundSummary:
     total: float | None
     complete: bool
     scores: dict[str, float | None]  # component id → score, in the model's order
+
+    def compared(self) -> Compared:
+        """What comparing it with a benchmark reads (``hq_comparisons``)."""
+        return (
+            self.district_uuid,
+            self.round_id,
+            self.model_id,
+            self.stage,
+            self.scores,
+            self.total,
+        )
 
 
 def score_district(
@@ -215,15 +228,13 @@ def summarize(
     round_ids: Iterable[str] | None = None,
     against: Against | None = None,
 ) -> None:
-    """Summarise one district's rounds again (all, or ``round_ids``), inside the caller's
-    transaction; each listing is also kept compared with the benchmark HQ lists its model
-    against (``against``: a run's memo of them, :func:`benchmarks`)."""
-    against = against or benchmarks(hq)
-    rows = []
+    """Summarise one district's rounds again (all, or ``round_ids``), and compare each with
+    the benchmark HQ lists its model against (``hq_comparisons``; ``against``: a run's
+    memo of them), inside the caller's transaction."""
+    rows, compared = [], []
     for rnd in score_district(hq, district_uuid, round_ids):
         score = rnd.score
         scores = {c.id: c.score for c in score.components}
-        key, benchmark = against(score.model)
         rows.append(
             (
                 district_uuid,
@@ -235,83 +246,17 @@ def summarize(
                 json.dumps(scores, separators=(",", ":")),
                 rnd.conflicts,
                 listing(rnd),
-                compared_values(score.model, rnd.stage, scores, score.total, benchmark),
-                key,
             )
+        )
+        compared.append(
+            (district_uuid, rnd.round_id, score.model.id, rnd.stage, scores, score.total)
         )
     hq.conn.executemany(
         "INSERT OR REPLACE INTO round_summaries (district_uuid, round_id, model, stage, total, "
-        "complete, scores, conflicts, listing, compared, compared_with) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "complete, scores, conflicts, listing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
-
-
-# --- what HQ compares rounds with ----------------------------------------------------------
-
-Against = Callable[[ScoringModel], tuple[str, Benchmark]]
-
-
-def hq_benchmark_of(hq: HQStore, model: ScoringModel) -> tuple[str, Benchmark]:
-    """What HQ compares a model's rounds with, and its key: the latest pack HQ built for
-    the model (``pack:<id>``), else the model's own benchmark (``model:<id>``; for
-    onpoint-1, the shipped illustrative one)."""
-    row = hq.conn.execute(
-        "SELECT id, content, name FROM benchmark_packs WHERE model = ? ORDER BY id DESC LIMIT 1",
-        (model.id,),
-    ).fetchone()
-    if row is None:
-        return f"model:{model.id}", model.benchmark
-    source = f"benchmark pack '{row[2]}' in {hq.path}"
-    return f"pack:{row[0]}", benchmark_from_json(row[1], source, model.component_ids)
-
-
-def benchmarks(hq: HQStore) -> Against:
-    """:func:`hq_benchmark_of`, read once per model (a run's memo)."""
-    memo: dict[str, tuple[str, Benchmark]] = {}
-
-    def against(model: ScoringModel) -> tuple[str, Benchmark]:
-        if model.id not in memo:
-            memo[model.id] = hq_benchmark_of(hq, model)
-        return memo[model.id]
-
-    return against
-
-
-def compared_values(
-    model: ScoringModel,
-    stage: str,
-    scores: dict[str, float | None],
-    total: float | None,
-    benchmark: Benchmark,
-) -> str:
-    """The open values of a listing that depend on the benchmark, as JSON: each
-    component's band, then the strengths and the focus areas (``scoring.compare``)."""
-    against = compare(model, stage, scores, total, benchmark)
-    values: list[Any] = [against.bands[c] for c in model.component_ids]
-    values += [list(against.strengths), list(against.focus_areas)]
-    return json.dumps(values, separators=(",", ":"))
-
-
-def compare_again(hq: HQStore, model: ScoringModel, kept: Iterable[RoundSummary]) -> None:
-    """Keep the listings of a model's rounds (``kept``: their summaries) compared with the
-    benchmark HQ now lists that model against (after a new pack), inside the caller's
-    transaction."""
-    key, benchmark = hq_benchmark_of(hq, model)
-    hq.conn.executemany(
-        "UPDATE round_summaries SET compared = ?, compared_with = ? "
-        "WHERE district_uuid = ? AND round_id = ?",
-        (
-            (
-                compared_values(model, r.stage, r.scores, r.total, benchmark),
-                key,
-                r.district_uuid,
-                r.round_id,
-            )
-            for r in kept
-            if r.model_id == model.id
-        ),
-    )
+    hq_comparisons.keep(hq, hq_comparisons.comparison_rows(hq, compared, against or benchmarks(hq)))
 
 
 def forget(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None = None) -> None:
@@ -319,13 +264,14 @@ def forget(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None = No
     changed, inside the caller's transaction: :func:`bring_up_to_date` makes them again
     (a merge run calls it once at its end, and opening a store does, so a run that stops
     half-way never leaves a summary that disagrees with its facts)."""
-    if round_ids is None:
-        hq.conn.execute("DELETE FROM round_summaries WHERE district_uuid = ?", (district_uuid,))
-        return
-    hq.conn.executemany(
-        "DELETE FROM round_summaries WHERE district_uuid = ? AND round_id = ?",
-        [(district_uuid, r) for r in round_ids],
-    )
+    for table in ("round_summaries", "round_comparisons"):
+        if round_ids is None:
+            hq.conn.execute(f"DELETE FROM {table} WHERE district_uuid = ?", (district_uuid,))
+        else:
+            hq.conn.executemany(
+                f"DELETE FROM {table} WHERE district_uuid = ? AND round_id = ?",
+                [(district_uuid, r) for r in round_ids],
+            )
 
 
 def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
@@ -335,6 +281,9 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
     version = conn.execute("SELECT value FROM meta WHERE key = 'summary_version'").fetchone()
     if version is not None and version[0] == SUMMARY_VERSION:
         if _all_summarised(conn):
+            if hq_comparisons.any_missing(hq):  # an upgraded store: compared once
+                with hq.transaction():
+                    hq_comparisons.compare_missing(hq)
             return 0
         missing: dict[str, list[str]] = defaultdict(list)
         for d, rid in conn.execute(
@@ -352,6 +301,7 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
     with hq.transaction():
         if version is None or version[0] != SUMMARY_VERSION:
             conn.execute("DELETE FROM round_summaries")
+            conn.execute("DELETE FROM round_comparisons")
         against = benchmarks(hq)
         for index, (district_uuid, round_ids) in enumerate(todo.items()):
             summarize(hq, district_uuid, round_ids, against)
@@ -421,8 +371,9 @@ def listings(hq: HQStore) -> Iterator[Listing]:
     """The kept listing of every round, districts in list order (by name, then UUID),
     rounds in each district's order."""
     for row in hq.conn.execute(
-        "SELECT s.district_uuid, s.round_id, s.listing, s.compared, s.compared_with "
+        "SELECT s.district_uuid, s.round_id, s.listing, c.compared, c.compared_with "
         "FROM round_summaries s JOIN rounds r USING (district_uuid, round_id) "
+        "LEFT JOIN round_comparisons c USING (district_uuid, round_id) "
         "JOIN districts d ON d.uuid = s.district_uuid WHERE NOT r.deleted "
         "ORDER BY d.name_key, d.uuid, r.position, r.created_at, r.round_id"
     ):
