@@ -223,10 +223,11 @@ def run_list(args: argparse.Namespace) -> int:
         if args.json:
             write_overview(hq, sys.stdout)
             return 0
-        for line in render_list(hq):
+        found = conflicts(hq.conn)  # read once: the head, the districts and the end show them
+        for line in render_list(hq, found):
             print(line)
         print()
-        print(render_conflicts(conflicts(hq.conn), "Conflicts"))
+        print(render_conflicts(found, "Conflicts"))
     return 0
 
 
@@ -257,12 +258,15 @@ def run_walkthroughs(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_list(hq) -> Iterator[str]:
-    """The readable ``hq list``: one block per district, one line per round."""
+def render_list(hq, found=None) -> Iterator[str]:
+    """The readable ``hq list``: one block per district, one line per round (``found``:
+    the store's conflicts, when the caller has read them already)."""
+    from onpoint_desktop.sync.conflicts import conflicts
     from onpoint_desktop.sync.hq_overview import listed_districts, overview_head
 
     fw = framework.framework()
-    doc = overview_head(hq)
+    found = conflicts(hq.conn) if found is None else found
+    doc = overview_head(hq, found=found)
     counts = doc["counts"]
     yield (
         f"{counted(counts['districts'], 'district')}, {counted(counts['rounds'], 'round')}, "
@@ -280,7 +284,7 @@ def render_list(hq) -> Iterator[str]:
             f"{counted(counts['pending_bundles'], 'bundle')} held aside from signers not "
             "trusted yet: see 'onpoint hq signers'."
         )
-    for d, round_texts in listed_districts(hq):
+    for d, round_texts in listed_districts(hq, found=found):
         signers = ", ".join(escaped(s["name"]) for s in d["signers"])
         yield ""
         yield f"{escaped(d['name'])}  ({d['uuid']})"

@@ -44,6 +44,7 @@ from onpoint_desktop.english import counted
 from onpoint_desktop.errors import BundleError, OnpointError
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.sync import keys, signed
+from onpoint_desktop.sync.hq_comparisons import compare_again
 from onpoint_desktop.sync.hq_ranks import MIN_DISTRICTS, latest_complete
 from onpoint_desktop.sync.hq_store import HQStore
 from onpoint_desktop.sync.hq_summaries import RoundSummary, bring_up_to_date, summaries
@@ -248,8 +249,9 @@ def write_pack(
         f"stages with fewer than {MIN_DISTRICTS} districts withheld."
     )
     bring_up_to_date(hq, progress)
+    kept = summaries(hq, model.id)
     result = build_pack(
-        summaries(hq, model.id),
+        kept,
         name=name,
         date=date,
         source=source,
@@ -267,6 +269,12 @@ def write_pack(
                 json.dumps(result.document, ensure_ascii=False),
                 clock.utc_now(),
             ),
+        )
+        # HQ's lists compare the model's rounds with the new pack from now on.
+        compare_again(
+            hq,
+            model,
+            ((r.district_uuid, r.round_id, r.model_id, r.stage, r.scores, r.total) for r in kept),
         )
         signed.write_signed(out, signed.BENCHMARK_PACK, result.document, signing_key)
     return result

@@ -16,6 +16,7 @@ condition events) is checked against the evidence instruments the same way.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -54,6 +55,8 @@ RATING_KINDS = (CARRIED, CONFIRMED)
 MAX_ROUND_EVENTS = 10_000  # of one round: renames and stage changes are a handful
 RECORD_DEPTH = 4  # a response line is the deepest record: {"answers": {...}}
 MAX_KEY = 20_000  # characters of a survey tool's response key (bundles of the first release)
+# The canonical JSON of a response's answers (sorted item ids, no spaces), as HQ stores it.
+_canonical_answers = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # as str(UUID)
 
 
@@ -334,9 +337,9 @@ class ContentReader(LaterEntries):
         school = s.get("school")
         if school is not None:
             school = self.name(s, "school", where)
-        # Item ids are plain words and values whole numbers: this is the canonical JSON.
-        text = ",".join(f'"{item}":{answers[item]}' for item in sorted(answers))
-        self.staging.add_response((s["round"], role, key, school, "{" + text + "}"))
+        # Item ids are plain words and values whole numbers: the canonical JSON, in C.
+        text = _canonical_answers(answers)
+        self.staging.add_response((s["round"], role, key, school, text))
 
     def check_counts(self, rounds: list[dict[str, Any]]) -> dict[str, int]:
         counts = {

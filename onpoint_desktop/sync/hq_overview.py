@@ -24,11 +24,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
-from onpoint_desktop.benchmark import Benchmark, benchmark_from_json
+from onpoint_desktop.benchmark import Benchmark
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
-from onpoint_desktop.scoring import compare
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
+from onpoint_desktop.sync.hq_comparisons import compared_values, hq_benchmark_of
 from onpoint_desktop.sync.hq_evidence import round_evidence
 from onpoint_desktop.sync.hq_ranks import populations, round_rank
 from onpoint_desktop.sync.hq_signers import signers
@@ -37,8 +37,10 @@ from onpoint_desktop.sync.hq_summaries import (
     OPEN,
     OPEN_JSON,
     HQRound,
+    Listing,
     RoundSummary,
     filled,
+    kept_scores,
     listings,
     score_district,
     summaries,
@@ -65,15 +67,7 @@ __all__ = [
 def hq_benchmark(hq: HQStore, model: ScoringModel) -> Benchmark:
     """What HQ compares a model's rounds with: the latest pack it built for the model,
     else the model's own benchmark (for onpoint-1, the shipped illustrative one)."""
-    row = hq.conn.execute(
-        "SELECT content, name FROM benchmark_packs WHERE model = ? ORDER BY id DESC LIMIT 1",
-        (model.id,),
-    ).fetchone()
-    if row is None:
-        return model.benchmark
-    return benchmark_from_json(
-        row[0], f"benchmark pack '{row[1]}' in {hq.path}", model.component_ids
-    )
+    return hq_benchmark_of(hq, model)[1]
 
 
 def hq_rounds(
@@ -100,37 +94,45 @@ def hq_rounds(
 
 
 class _Lister:
-    """Fills in the open values of the kept listings: bands against each model's benchmark,
-    and percentile ranks in each stage's population."""
+    """Fills in the open values of the kept listings: bands against each model's benchmark
+    (kept compared with the benchmark HQ lists against; compared here only for another
+    one), and percentile ranks in each stage's population."""
 
     def __init__(self, hq: HQStore, benchmark: Benchmark | None) -> None:
         self.hq = hq
         self.benchmark = benchmark
-        self.compared: dict[str, Benchmark] = {}
+        self.compared: dict[str, tuple[str | None, Benchmark]] = {}
         self.rounds: dict[tuple[str, str], RoundSummary] = {
-            (r.district_uuid, r.round_id): r for r in summaries(hq)
+            (r.district_uuid, r.round_id): r for r in summaries(hq, with_scores=False)
         }
         self.populations = populations(self.rounds.values())
         self.evidence = round_evidence(hq)  # (district, round) → the visit's other evidence
 
-    def benchmark_of(self, model_id: str) -> Benchmark:
+    def benchmark_of(self, model_id: str) -> tuple[str | None, Benchmark]:
+        """The benchmark a model's rounds are listed against, and its key (None: one given
+        for this list only, which no kept comparison is with)."""
         if model_id not in self.compared:
             model = self.hq.models.get(model_id)
             chosen = self.benchmark
             if chosen is None or chosen.model_id != model_id:
-                chosen = hq_benchmark(self.hq, model)
-            self.compared[model_id] = chosen
+                self.compared[model_id] = hq_benchmark_of(self.hq, model)
+            else:
+                self.compared[model_id] = (None, chosen)
         return self.compared[model_id]
 
-    def round_text(self, district_uuid: str, round_id: str, text: str) -> str:
+    def round_text(self, district_uuid: str, round_id: str, kept: Listing) -> str:
         rnd = self.rounds[district_uuid, round_id]
-        model = self.hq.models.get(rnd.model_id)
-        against = compare(model, rnd.stage, rnd.scores, rnd.total, self.benchmark_of(rnd.model_id))
-        values: list[Any] = [against.bands[c] for c in model.component_ids]
-        values += [list(against.strengths), list(against.focus_areas)]
+        key, benchmark = self.benchmark_of(rnd.model_id)
+        if key is None or kept.compared_with != key or kept.compared is None:
+            model = self.hq.models.get(rnd.model_id)
+            scores = kept_scores(self.hq, district_uuid, round_id)
+            compared = compared_values(model, rnd.stage, scores, rnd.total, benchmark)
+        else:
+            compared = kept.compared
+        values = json.loads(compared)
         values.append(round_rank(rnd, self.populations))
         evidence = self.evidence.get((district_uuid, round_id), NO_EVIDENCE)
-        return filled(text, values)[:-1] + ',"evidence":' + _evidence_json(evidence) + "}"
+        return filled(kept.listing, values)[:-1] + ',"evidence":' + _evidence_json(evidence) + "}"
 
 
 def _evidence_json(evidence: dict[str, Any]) -> str:
@@ -153,8 +155,8 @@ def district_rounds(
     pending = next(rows, None)
     for d, _, _ in _districts(hq):
         texts = []
-        while pending is not None and pending[0] == d:
-            texts.append(lister.round_text(pending[0], pending[1], pending[4]))
+        while pending is not None and pending.district_uuid == d:
+            texts.append(lister.round_text(d, pending.round_id, pending))
             pending = next(rows, None)
         yield d, texts
 

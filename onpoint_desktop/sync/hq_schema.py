@@ -54,6 +54,7 @@ from onpoint_desktop.sync.hq_migrations import (
     add_trust,
     add_visit_evidence,
 )
+from onpoint_desktop.sync.hq_scale_schema import add_national_scale
 from onpoint_desktop.sync.round_history import add_round_history
 from onpoint_desktop.workspace.opener import Migration
 
@@ -172,6 +173,7 @@ MIGRATIONS: list[Migration] = [
     add_round_history,
     add_visit_evidence,
     add_national_picture,
+    add_national_scale,
     add_calibration_cases,
 ]
 

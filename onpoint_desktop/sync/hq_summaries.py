@@ -25,10 +25,12 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.scoring import RoundScore, compute
+from onpoint_desktop.sync import hq_comparisons
+from onpoint_desktop.sync.hq_comparisons import Against, Compared, benchmarks
 from onpoint_desktop.workspace.responses import aggregate_responses
 
 if TYPE_CHECKING:
@@ -69,6 +71,17 @@ class RoundSummary:
     total: float | None
     complete: bool
     scores: dict[str, float | None]  # component id → score, in the model's order
+
+    def compared(self) -> Compared:
+        """What comparing it with a benchmark reads (``hq_comparisons``)."""
+        return (
+            self.district_uuid,
+            self.round_id,
+            self.model_id,
+            self.stage,
+            self.scores,
+            self.total,
+        )
 
 
 def score_district(
@@ -209,12 +222,19 @@ def _json_of(value: Any) -> str:
     return text
 
 
-def summarize(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None = None) -> None:
-    """Summarise one district's rounds again (all, or ``round_ids``), inside the caller's
-    transaction."""
-    rows = []
+def summarize(
+    hq: HQStore,
+    district_uuid: str,
+    round_ids: Iterable[str] | None = None,
+    against: Against | None = None,
+) -> None:
+    """Summarise one district's rounds again (all, or ``round_ids``), and compare each with
+    the benchmark HQ lists its model against (``hq_comparisons``; ``against``: a run's
+    memo of them), inside the caller's transaction."""
+    rows, compared = [], []
     for rnd in score_district(hq, district_uuid, round_ids):
         score = rnd.score
+        scores = {c.id: c.score for c in score.components}
         rows.append(
             (
                 district_uuid,
@@ -223,16 +243,20 @@ def summarize(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None =
                 rnd.stage,
                 score.total,
                 int(score.complete),
-                json.dumps({c.id: c.score for c in score.components}, separators=(",", ":")),
+                json.dumps(scores, separators=(",", ":")),
                 rnd.conflicts,
                 listing(rnd),
             )
+        )
+        compared.append(
+            (district_uuid, rnd.round_id, score.model.id, rnd.stage, scores, score.total)
         )
     hq.conn.executemany(
         "INSERT OR REPLACE INTO round_summaries (district_uuid, round_id, model, stage, total, "
         "complete, scores, conflicts, listing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+    hq_comparisons.keep(hq, hq_comparisons.comparison_rows(hq, compared, against or benchmarks(hq)))
 
 
 def forget(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None = None) -> None:
@@ -240,13 +264,14 @@ def forget(hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None = No
     changed, inside the caller's transaction: :func:`bring_up_to_date` makes them again
     (a merge run calls it once at its end, and opening a store does, so a run that stops
     half-way never leaves a summary that disagrees with its facts)."""
-    if round_ids is None:
-        hq.conn.execute("DELETE FROM round_summaries WHERE district_uuid = ?", (district_uuid,))
-        return
-    hq.conn.executemany(
-        "DELETE FROM round_summaries WHERE district_uuid = ? AND round_id = ?",
-        [(district_uuid, r) for r in round_ids],
-    )
+    for table in ("round_summaries", "round_comparisons"):
+        if round_ids is None:
+            hq.conn.execute(f"DELETE FROM {table} WHERE district_uuid = ?", (district_uuid,))
+        else:
+            hq.conn.executemany(
+                f"DELETE FROM {table} WHERE district_uuid = ? AND round_id = ?",
+                [(district_uuid, r) for r in round_ids],
+            )
 
 
 def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
@@ -255,6 +280,11 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
     conn = hq.conn
     version = conn.execute("SELECT value FROM meta WHERE key = 'summary_version'").fetchone()
     if version is not None and version[0] == SUMMARY_VERSION:
+        if _all_summarised(conn):
+            if hq_comparisons.any_missing(hq):  # an upgraded store: compared once
+                with hq.transaction():
+                    hq_comparisons.compare_missing(hq)
+            return 0
         missing: dict[str, list[str]] = defaultdict(list)
         for d, rid in conn.execute(
             "SELECT r.district_uuid, r.round_id FROM rounds r WHERE NOT r.deleted "
@@ -271,8 +301,10 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
     with hq.transaction():
         if version is None or version[0] != SUMMARY_VERSION:
             conn.execute("DELETE FROM round_summaries")
+            conn.execute("DELETE FROM round_comparisons")
+        against = benchmarks(hq)
         for index, (district_uuid, round_ids) in enumerate(todo.items()):
-            summarize(hq, district_uuid, round_ids)
+            summarize(hq, district_uuid, round_ids, against)
             if progress is not None:
                 progress(index + 1, len(todo))
         conn.execute(
@@ -282,28 +314,67 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
     return len(todo)
 
 
-def summaries(hq: HQStore, model_id: str | None = None) -> list[RoundSummary]:
+def _all_summarised(conn: Any) -> bool:
+    """Whether every round that is not deleted has its summary, from three counts (each
+    summary is of a round: those of live rounds are all the summaries but those of deleted
+    ones) rather than a lookup per round."""
+    live, kept, of_deleted = conn.execute(
+        "SELECT (SELECT count(*) FROM rounds WHERE NOT deleted), "
+        "(SELECT count(*) FROM round_summaries), "
+        "(SELECT count(*) FROM rounds r WHERE r.deleted AND EXISTS (SELECT 1 FROM "
+        "round_summaries s WHERE s.district_uuid = r.district_uuid AND s.round_id = r.round_id))"
+    ).fetchone()
+    return kept - of_deleted == live
+
+
+def summaries(
+    hq: HQStore, model_id: str | None = None, *, with_scores: bool = True
+) -> list[RoundSummary]:
     """Every round's summary (of one model, or all), districts by UUID, rounds in each
-    district's order."""
+    district's order (read from the summaries' lean index). ``with_scores=False`` leaves
+    each summary's component ``scores`` empty, unread (totals are all a rank needs)."""
     where, args = ("AND s.model = ?", (model_id,)) if model_id else ("", ())
+    scores = "s.scores" if with_scores else "'{}'"
     return [
-        RoundSummary(d, rid, model, stage, total, bool(complete), json.loads(scores))
-        for d, rid, model, stage, total, complete, scores in hq.conn.execute(
-            "SELECT s.district_uuid, s.round_id, s.model, s.stage, s.total, s.complete, "
-            "s.scores FROM round_summaries s JOIN rounds r USING (district_uuid, round_id) "
-            "WHERE NOT r.deleted "
+        RoundSummary(d, rid, model, stage, total, bool(complete), json.loads(kept))
+        for d, rid, model, stage, total, complete, kept in hq.conn.execute(
+            f"SELECT s.district_uuid, s.round_id, s.model, s.stage, s.total, s.complete, "
+            f"{scores} FROM round_summaries s INDEXED BY round_summaries_lean "
+            "JOIN rounds r USING (district_uuid, round_id) WHERE NOT r.deleted "
             f"{where} ORDER BY s.district_uuid, r.position, r.created_at, r.round_id",
             args,
         )
     ]
 
 
-def listings(hq: HQStore) -> Iterator[tuple[str, str, str, str, str]]:
-    """(district UUID, round id, model, stage, listing) of every round, districts in list
-    order (by name, then UUID), rounds in each district's order."""
-    yield from hq.conn.execute(
-        "SELECT s.district_uuid, s.round_id, s.model, s.stage, s.listing "
+def kept_scores(hq: HQStore, district_uuid: str, round_id: str) -> dict[str, float | None]:
+    """One round's kept component scores (component id → score)."""
+    row = hq.conn.execute(
+        "SELECT scores FROM round_summaries WHERE district_uuid = ? AND round_id = ?",
+        (district_uuid, round_id),
+    ).fetchone()
+    return json.loads(row[0]) if row else {}
+
+
+class Listing(NamedTuple):
+    """One round's kept listing (``hq list --json``, open values open), and its compared
+    values (JSON) with the key of the benchmark they were compared with."""
+
+    district_uuid: str
+    round_id: str
+    listing: str
+    compared: str | None
+    compared_with: str | None
+
+
+def listings(hq: HQStore) -> Iterator[Listing]:
+    """The kept listing of every round, districts in list order (by name, then UUID),
+    rounds in each district's order."""
+    for row in hq.conn.execute(
+        "SELECT s.district_uuid, s.round_id, s.listing, c.compared, c.compared_with "
         "FROM round_summaries s JOIN rounds r USING (district_uuid, round_id) "
+        "LEFT JOIN round_comparisons c USING (district_uuid, round_id) "
         "JOIN districts d ON d.uuid = s.district_uuid WHERE NOT r.deleted "
         "ORDER BY d.name_key, d.uuid, r.position, r.created_at, r.round_id"
-    )
+    ):
+        yield Listing(*row)

@@ -119,35 +119,36 @@ def merge_bundles(
     outcomes: list[BundleOutcome] = []
     touched: set[str] = set()
     queue = [Path(f) for f in files]
-    for index, path in enumerate(queue):
-        if cancel is not None and cancel():
-            merged = sum(1 for o in outcomes if o.status == "merged")
-            raise MergeCancelled(
-                f"Merge cancelled after {index} of {len(queue)} bundles ({merged} merged, "
-                "each complete); the others were not touched. Merging the same files "
-                "again is safe.",
-                _summary(hq, outcomes, touched),
-                len(queue),
-            )
-        try:
-            outcome = merge_file(hq, path, staging, trust_new_signers=trust_new_signers)
-        except WorkspaceError as exc:  # the store cannot be written (full disk, read-only)
-            merged = sum(1 for o in outcomes if o.status == "merged")
-            raise WorkspaceError(
-                f"{exc} The merge stopped at {path}; the {counted(merged, 'bundle')} merged "
-                "before it in this run stay merged, each complete, and merging the same files "
-                "again is safe."
-            ) from None
-        outcomes.append(outcome)
-        if outcome.status == "merged":
-            touched.add(outcome.district_uuid)
-        if progress is not None:
-            progress(index + 1, len(queue))
-    for fingerprint in dict.fromkeys(o.fingerprint for o in outcomes if o.new_signer):
-        for held in merge_pending(hq, fingerprint, staging):
-            outcomes.append(held)
-            if held.status == "merged":
-                touched.add(held.district_uuid)
+    with hq.run_of_transactions():  # each bundle's commit durable at the end of the run
+        for index, path in enumerate(queue):
+            if cancel is not None and cancel():
+                merged = sum(1 for o in outcomes if o.status == "merged")
+                raise MergeCancelled(
+                    f"Merge cancelled after {index} of {len(queue)} bundles ({merged} merged, "
+                    "each complete); the others were not touched. Merging the same files "
+                    "again is safe.",
+                    _summary(hq, outcomes, touched),
+                    len(queue),
+                )
+            try:
+                outcome = merge_file(hq, path, staging, trust_new_signers=trust_new_signers)
+            except WorkspaceError as exc:  # the store cannot be written (full disk, read-only)
+                merged = sum(1 for o in outcomes if o.status == "merged")
+                raise WorkspaceError(
+                    f"{exc} The merge stopped at {path}; the {counted(merged, 'bundle')} merged "
+                    "before it in this run stay merged, each complete, and merging the same files "
+                    "again is safe."
+                ) from None
+            outcomes.append(outcome)
+            if outcome.status == "merged":
+                touched.add(outcome.district_uuid)
+            if progress is not None:
+                progress(index + 1, len(queue))
+        for fingerprint in dict.fromkeys(o.fingerprint for o in outcomes if o.new_signer):
+            for held in merge_pending(hq, fingerprint, staging):
+                outcomes.append(held)
+                if held.status == "merged":
+                    touched.add(held.district_uuid)
     return _summary(hq, outcomes, touched)
 
 

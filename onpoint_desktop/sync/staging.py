@@ -142,6 +142,7 @@ class Staging:
             if statement.strip():
                 self.conn.execute(statement)
         self._held: dict[str, list[tuple[Any, ...]]] = {table: [] for table, _ in _KINDS}
+        self._written: set[str] = {table for table, _ in _KINDS}  # the tables clear() empties
 
     @contextlib.contextmanager
     def loading(self) -> Iterator[None]:
@@ -167,8 +168,9 @@ class Staging:
 
     def clear(self) -> None:
         self._forget_held()
-        for table, _ in _KINDS:
+        for table in self._written:
             self.conn.execute(f"DELETE FROM temp.{table}")
+        self._written.clear()
 
     def _add(self, table: str, row: tuple[Any, ...]) -> None:
         held = self._held[table]
@@ -205,6 +207,7 @@ class Staging:
         try:
             for table, columns in _KINDS:
                 if self._held[table]:
+                    self._written.add(table)
                     self.conn.executemany(
                         f"INSERT INTO temp.{table} ({', '.join(columns)}) "
                         f"VALUES ({', '.join('?' * len(columns))})",
