@@ -154,9 +154,8 @@ def test_a_merge_run_leaves_every_commit_waiting_for_the_disk_again(store, tmp_p
 
 def test_opening_compares_the_rounds_an_older_release_left_uncompared(store, tmp_path):
     db = _copy(store, tmp_path)
-    with HQStore.open(db) as hq:
-        with hq.transaction():
-            hq.conn.execute("DELETE FROM round_comparisons")
+    with HQStore.open(db) as hq, hq.transaction():
+        hq.conn.execute("DELETE FROM round_comparisons")
     with HQStore.open(db) as hq:
         kept = hq.conn.execute("SELECT count(*) FROM round_comparisons").fetchone()[0]
         assert kept == hq.conn.execute("SELECT count(*) FROM round_summaries").fetchone()[0] == 6
