@@ -258,6 +258,13 @@ def read_payload(
             f"{source} is truncated or damaged (its archive directory is missing). Copy the "
             "file again from its source, or ask for a fresh export.",
         ) from None
+    except NotImplementedError as exc:  # e.g. a directory entry claiming zip version 6.4
+        raise BundleRefused(
+            "corrupt",
+            f"{source} is damaged: its archive directory asks for a zip feature no bundle "
+            f"uses ({quoted(str(exc))}). Copy the file again from its source, or ask for a "
+            "fresh export.",
+        ) from None
     with archive:
         members = check_members(archive, source, limits)
         if MANIFEST not in members:
