@@ -118,13 +118,10 @@ class _RoleSums:
     def add(self, rows: list[dict[str, int]]) -> None:
         import numpy as np
 
-        values = np.zeros((len(rows), len(self.items)), dtype=np.float64)
-        column = self.column
-        for i, answers in enumerate(rows):
-            for item, value in answers.items():
-                j = column.get(item)
-                if j is not None:
-                    values[i, j] = value
+        items = self.items  # answers outside the instrument are left out; missing ones are 0
+        values = np.array(
+            [[answers.get(item, 0) for item in items] for answers in rows], dtype=np.float64
+        ).reshape(len(rows), len(items))
         answered = (values > 0).astype(np.float64)
         self.n += answered.sum(axis=0)
         self.totals += values.sum(axis=0)
@@ -138,21 +135,17 @@ class _RoleSums:
 
     def aggregate(self) -> RoleAggregate:
         items, pairs = self.items, {}
+        # Plain Python numbers first: indexing numpy arrays one value at a time is slow.
+        pair_n, products = self.pair_n.tolist(), self.products.tolist()
+        pair_sums, n, totals = self.pair_sums.tolist(), self.n.tolist(), self.totals.tolist()
         for x, a in enumerate(items):
             for y, b in enumerate(items):
-                if a <= b and self.pair_n[x, y]:
+                if a <= b and pair_n[x][y]:
                     pairs[a, b] = PairStat(
-                        int(self.pair_n[x, y]),
-                        float(self.products[x, y]),
-                        float(self.pair_sums[x, y]),
-                        float(self.pair_sums[y, x]),
+                        int(pair_n[x][y]), products[x][y], pair_sums[x][y], pair_sums[y][x]
                     )
         return RoleAggregate(
-            {
-                a: ItemStat(int(self.n[j]), float(self.totals[j]))
-                for j, a in enumerate(items)
-                if self.n[j]
-            },
+            {a: ItemStat(int(n[j]), totals[j]) for j, a in enumerate(items) if n[j]},
             {comp: n for comp, n in self.counts.items() if n},
             pairs,
         )
