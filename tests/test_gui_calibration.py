@@ -126,6 +126,7 @@ def test_hq_window_shows_each_consultant_against_the_anchor(qtbot, case, tmp_pat
     assert row[:7] == ["Alder Creek", "Ana Ruiz", "5", "60%", "80%", "0.29", "no"]
     assert row[7].startswith("Initiative Alignment")
     assert "1 case published" in cases.label.text()
+    assert "No bundles merged yet" not in hq_window.counts.text()  # the case's bundle was
     assert "Riverside" not in " ".join(row)
     hq_window.tabs.setCurrentWidget(hq_window.dashboard)
     hq_window.grab().save(str(tmp_path.parent / "hq-calibration.png"))

@@ -145,6 +145,6 @@ def counts_text(view: HQView) -> str:
             f" {counted(held, 'bundle')} held aside until you trust the key that signed "
             f"{'it' if held == 1 else 'them'} (Signers tab)."
         )
-    if not c["districts"] and not held:
+    if not c["districts"] and not held and not any(case.raters for case in view.cases):
         text += " No bundles merged yet: choose HQ store ▸ Merge bundles…"
     return text
