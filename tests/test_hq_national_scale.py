@@ -159,3 +159,20 @@ def test_opening_compares_the_rounds_an_older_release_left_uncompared(store, tmp
     with HQStore.open(db) as hq:
         kept = hq.conn.execute("SELECT count(*) FROM round_comparisons").fetchone()[0]
         assert kept == hq.conn.execute("SELECT count(*) FROM round_summaries").fetchone()[0] == 6
+
+
+def test_national_commands_load_neither_matplotlib_nor_pandas(store, tmp_path):
+    # A national store's budget is seconds (SPEC §14): importing matplotlib alone took one
+    # and a half of them in `hq report`, whose one chart of dots Pillow now draws.
+    from tests.test_cli_imports import _loaded_by
+
+    db = str(_copy(store, tmp_path))
+    watched = ("matplotlib", "pandas", "PySide6")
+    report = tmp_path / "national.docx"
+    assert _loaded_by("hq", "report", db, "-o", str(report), watched=watched) == []
+    assert _loaded_by("hq", "list", db, "--json", watched=watched) == []
+    assert _loaded_by("hq", "benchmark", db, "-o", str(tmp_path / "p.json"), watched=watched) == []
+    from docx import Document
+
+    (chart,) = Document(str(report)).inline_shapes  # the planning stage's strip chart
+    assert chart.width > 0

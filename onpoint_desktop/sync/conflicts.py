@@ -122,20 +122,6 @@ def _district_conflicts(conn: sqlite3.Connection, district: str, name: str) -> l
     """One district's conflicts, from that district's rows only (each view and the
     conflicted areas are read with the district named in their own WHERE)."""
     where = (district,)
-    disputed = conn.execute(
-        "SELECT round_id, area_id FROM view_levels WHERE district_uuid = ? "
-        "GROUP BY round_id, area_id HAVING count(DISTINCT coalesce(level, 0)) > 1 "
-        "ORDER BY round_id, area_id",
-        where,
-    ).fetchall()
-    if not disputed:
-        return []
-    current = {
-        (r, a): level
-        for r, a, level in conn.execute(
-            "SELECT round_id, area_id, level FROM current_levels WHERE district_uuid = ?", where
-        )
-    }
     views: dict[tuple[str, str], list[SignerView]] = {}
     for rid, area, *view in conn.execute(
         "SELECT v.round_id, v.area_id, v.signer, s.name, v.workspace_uuid, v.level, "
@@ -145,6 +131,16 @@ def _district_conflicts(conn: sqlite3.Connection, district: str, name: str) -> l
         where,
     ):
         views.setdefault((rid, area), []).append(SignerView(*view))
+    # An area is in conflict when its views hold more than one level (no level counts as one).
+    disputed = [key for key, seen in views.items() if len({v.level for v in seen}) > 1]
+    if not disputed:
+        return []
+    current = {
+        (r, a): level
+        for r, a, level in conn.execute(
+            "SELECT round_id, area_id, level FROM current_levels WHERE district_uuid = ?", where
+        )
+    }
     decisions = {
         (r, a): Decision(level if keep is None else None, keep, keep_name, decided_at)
         for r, a, level, keep, keep_name, decided_at in conn.execute(
@@ -155,7 +151,7 @@ def _district_conflicts(conn: sqlite3.Connection, district: str, name: str) -> l
         )
     }
     out = []
-    for key in map(tuple, disputed):
+    for key in disputed:
         decision = decisions.get(key)
         if decision is not None and decision.keep_signer is not None:
             decision = dataclasses.replace(decision, level=current.get(key))

@@ -32,6 +32,7 @@ from onpoint_desktop.scoring import compare
 if TYPE_CHECKING:
     from onpoint_desktop.sync.hq_store import HQStore
 
+SEPARATOR = "\x1e"  # between the JSON texts of compared values (never raw inside JSON)
 Against = Callable[[ScoringModel], tuple[str, Benchmark]]
 # (district UUID, round id, model id, stage, component id → score, total) of a round
 Compared = tuple[str, str, str, str, dict[str, float | None], float | None]
@@ -70,12 +71,18 @@ def compared_values(
     total: float | None,
     benchmark: Benchmark,
 ) -> str:
-    """The open values of a listing that depend on the benchmark, as JSON: each
-    component's band, then the strengths and the focus areas (``scoring.compare``)."""
+    """The open values of a listing that depend on the benchmark (``scoring.compare``):
+    each component's band, then the strengths and the focus areas, each as JSON text,
+    joined by ``SEPARATOR`` (:func:`pieces` splits them)."""
     against = compare(model, stage, scores, total, benchmark)
     values: list[Any] = [against.bands[c] for c in model.component_ids]
     values += [list(against.strengths), list(against.focus_areas)]
-    return json.dumps(values, separators=(",", ":"))
+    return SEPARATOR.join(json_of(value) for value in values)
+
+
+def pieces(compared: str) -> list[str]:
+    """The JSON texts of :func:`compared_values`, in order."""
+    return compared.split(SEPARATOR)
 
 
 def comparison_rows(
@@ -131,3 +138,18 @@ def compare_missing(hq: HQStore) -> int:
     ]
     keep(hq, comparison_rows(hq, missing, benchmarks(hq)))
     return len(missing)
+
+
+_SMALL_JSON: dict[Any, str] = {}  # the few bands, lists of ids and ranks, as JSON text
+
+
+def json_of(value: Any) -> str:
+    """``json.dumps`` of an open value, remembered (a national list fills 400,000 of them,
+    drawn from a few hundred distinct ones)."""
+    key = tuple(value) if isinstance(value, list) else value
+    text = _SMALL_JSON.get(key) if key.__hash__ is not None else None
+    if text is None:
+        text = json.dumps(value, separators=(",", ":"))
+        if len(_SMALL_JSON) < 100_000:
+            _SMALL_JSON[key] = text
+    return text

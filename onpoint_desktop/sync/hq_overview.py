@@ -28,7 +28,7 @@ from onpoint_desktop.benchmark import Benchmark
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.model_catalogue import DEFAULT_MODEL_ID
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
-from onpoint_desktop.sync.hq_comparisons import compared_values, hq_benchmark_of
+from onpoint_desktop.sync.hq_comparisons import compared_values, hq_benchmark_of, json_of, pieces
 from onpoint_desktop.sync.hq_evidence import round_evidence
 from onpoint_desktop.sync.hq_ranks import populations, round_rank
 from onpoint_desktop.sync.hq_signers import signers
@@ -39,15 +39,15 @@ from onpoint_desktop.sync.hq_summaries import (
     HQRound,
     Listing,
     RoundSummary,
-    filled,
+    filled_json,
     kept_scores,
     listings,
     score_district,
     summaries,
 )
+from onpoint_desktop.sync.read_ahead import in_background
 
 LIST_FORMAT = "onpoint-hq-list/1"
-NO_EVIDENCE = {"walkthroughs": 0, "district_rated_areas": 0, "conditions_rated": 0}
 NO_EVIDENCE = {"walkthroughs": 0, "district_rated_areas": 0, "conditions_rated": 0}
 Progress = Callable[[int, int], None]
 
@@ -129,14 +129,18 @@ class _Lister:
             compared = compared_values(model, rnd.stage, scores, rnd.total, benchmark)
         else:
             compared = kept.compared
-        values = json.loads(compared)
-        values.append(round_rank(rnd, self.populations))
-        evidence = self.evidence.get((district_uuid, round_id), NO_EVIDENCE)
-        return filled(kept.listing, values)[:-1] + ',"evidence":' + _evidence_json(evidence) + "}"
+        values = pieces(compared)
+        values.append(json_of(round_rank(rnd, self.populations)))
+        evidence = self.evidence.get((district_uuid, round_id))
+        text = filled_json(kept.listing, values)
+        return text[:-1] + ',"evidence":' + (_evidence_json(evidence) if evidence else _NONE) + "}"
 
 
 def _evidence_json(evidence: dict[str, Any]) -> str:
     return json.dumps(evidence, separators=(",", ":"), ensure_ascii=True)
+
+
+_NONE = _evidence_json(NO_EVIDENCE)  # most rounds' other evidence: none
 
 
 def _districts(hq: HQStore) -> list[tuple[str, str, str]]:
@@ -146,11 +150,11 @@ def _districts(hq: HQStore) -> list[tuple[str, str, str]]:
 
 
 def district_rounds(
-    hq: HQStore, benchmark: Benchmark | None = None
+    hq: HQStore, benchmark: Benchmark | None = None, lister: _Lister | None = None
 ) -> Iterator[tuple[str, list[str]]]:
     """(district UUID, its rounds as ``hq list --json`` prints them) for every district,
     in list order (by name, then UUID)."""
-    lister = _Lister(hq, benchmark)
+    lister = lister or _Lister(hq, benchmark)
     rows = listings(hq)
     pending = next(rows, None)
     for d, _, _ in _districts(hq):
@@ -187,7 +191,10 @@ def overview_head(
 
 
 def listed_districts(
-    hq: HQStore, benchmark: Benchmark | None = None, found: list[Conflict] | None = None
+    hq: HQStore,
+    benchmark: Benchmark | None = None,
+    found: list[Conflict] | None = None,
+    lister: _Lister | None = None,
 ) -> Iterator[tuple[dict[str, Any], list[str]]]:
     """Each district of the ``hq list --json`` document, in its order: its fields (with
     ``rounds`` open), and its rounds as JSON text."""
@@ -214,7 +221,7 @@ def listed_districts(
     for d, name, _ in rows:
         same_name[name_key(name)].append(d)
     names = {d: (name, model_id) for d, name, model_id in rows}
-    for d, rounds in district_rounds(hq, benchmark):
+    for d, rounds in district_rounds(hq, benchmark, lister):
         name, model_id = names[d]
         n_bundles, n_workspaces = bundle_counts.get(d, (0, 0))
         district = {
@@ -233,10 +240,12 @@ def listed_districts(
 
 def write_overview(hq: HQStore, out: TextIO, benchmark: Benchmark | None = None) -> None:
     """Write the ``hq list --json`` document (``onpoint-hq-list/1``) to ``out``."""
-    found = conflicts(hq.conn)
+    reading = in_background(hq.path, conflicts)  # on another core, while ranks are made
+    lister = _Lister(hq, benchmark)
+    found = reading.result()
     text = json.dumps(overview_head(hq, benchmark, found), ensure_ascii=True)
     out.write(text[:-1] + ',\n"districts": [')
-    for index, (district, rounds) in enumerate(listed_districts(hq, benchmark, found)):
+    for index, (district, rounds) in enumerate(listed_districts(hq, benchmark, found, lister)):
         piece = json.dumps(district, ensure_ascii=True, separators=(",", ":"))
         before, after = piece.split(OPEN_JSON)
         out.write(("\n" if index == 0 else ",\n") + before + "[" + ",".join(rounds) + "]" + after)

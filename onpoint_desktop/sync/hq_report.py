@@ -12,7 +12,6 @@ costs a millisecond a cell: a national appendix would take minutes).
 from __future__ import annotations
 
 import io
-import random
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -22,14 +21,12 @@ from onpoint_desktop.atomic import atomic_path, os_reason
 from onpoint_desktop.english import counted
 from onpoint_desktop.errors import WorkspaceError
 from onpoint_desktop.sync.hq_calibration_report import add_calibration_section
+from onpoint_desktop.sync.hq_chart import strip_chart
 from onpoint_desktop.sync.hq_picture import NationalPicture, StageDistribution, national_picture
 from onpoint_desktop.sync.hq_ranks import MIN_DISTRICTS
 from onpoint_desktop.sync.hq_store import HQStore
 
 APPENDIX_LIMIT = 2000  # districts listed one by one in the appendix, at most
-DOT = "#2b5fa6"
-BAND = "#d9d9d9"
-INK = "#333333"
 
 
 def write_hq_report(hq: HQStore, out: Path) -> NationalPicture:
@@ -181,40 +178,12 @@ def _inches(value: float):
 
 
 def _strip_chart(dist: StageDistribution, stage: str) -> bytes:
-    """Every district of the stage as a dot on the score axis (jittered vertically), with
-    the middle half shaded and the median marked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(6.3, 1.6), dpi=150)
-    ax = fig.add_axes((0.06, 0.3, 0.92, 0.6))
-    totals = [p.total for p in dist.districts]
+    """Every district of the stage as a dot on the score axis, the middle half shaded and
+    the median marked (``hq_chart``)."""
     sp = dist.spreads.get("total")
-    if sp is not None:
-        ax.axvspan(sp.p25, sp.p75, color=BAND, zorder=1)
-        ax.axvline(sp.p50, color=INK, linewidth=1.5, zorder=2)
-    rng = random.Random(len(totals))  # the same jitter every time
-    size = 14 if len(totals) < 200 else 3
-    ax.scatter(
-        totals,
-        [rng.uniform(-1, 1) for _ in totals],
-        s=size,
-        color=DOT,
-        alpha=0.8 if len(totals) < 200 else 0.35,
-        linewidths=0,
-        zorder=3,
-    )
-    ax.set_yticks([])
-    ax.set_ylim(-1.4, 1.4)
-    ax.set_xlim(200, 1000)
-    ax.set_xlabel(f"Onpoint score at {stage}: each dot a district; grey the middle half")
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+    middle = (sp.p25, sp.p50, sp.p75) if sp is not None else None
+    label = f"Onpoint score at {stage}: each dot a district; grey the middle half"
+    return strip_chart([p.total for p in dist.districts], middle, label)
 
 
 def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -7,6 +7,8 @@ listing, ranking and benchmarking it reads little.
 - ``round_summaries_lean``: an index carrying each summary's small columns, so reading
   every round's total and scores (ranks, benchmark packs, the national picture) never
   reads the listings stored beside them.
+- ``districts_listed``: the districts in list order (by name, then UUID), from which
+  ``hq list`` reads each one's rounds instead of sorting every stored listing.
 - ``round_comparisons``: each summarised round compared with the benchmark HQ lists its
   model against (bands, strengths and focus areas), and which benchmark that was
   (``hq_comparisons``).
@@ -51,6 +53,7 @@ def add_national_scale(conn: sqlite3.Connection) -> None:
             f"UPDATE fact_counts SET n = n - 1 WHERE kind = '{table}'; END"
         )
     conn.execute(ROUND_COMPARISONS)  # filled when the store is opened (hq_comparisons)
+    conn.execute("CREATE INDEX districts_listed ON districts (name_key, uuid)")  # list order
     conn.execute(
         "CREATE INDEX round_summaries_lean ON round_summaries "
         "(district_uuid, round_id, model, stage, total, complete, conflicts, scores)"
