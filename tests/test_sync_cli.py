@@ -6,6 +6,7 @@ import json
 import stat
 import sys
 
+from onpoint_desktop import framework
 from onpoint_desktop.sync import keys
 from onpoint_desktop.workspace import Workspace
 from tests.cli_support import run
@@ -48,9 +49,16 @@ def test_consultant_to_hq_and_back(capsys, demo_copy, tmp_path):
     code, out, _ = run(capsys, "hq", "list", hq)
     assert code == 0
     with Workspace.open(demo_copy) as ws:
+        fw = framework.framework()
         for rnd in ws.rounds():
             total = ws.score(rnd.id).total
             assert f"{rnd.id:<10}" in out and f"{total:.1f}" in out
+            levels = ws.levels(rnd.id)  # one digit per area, categories apart, '.' unrated
+            digits = " ".join(
+                "".join(str(levels.get(a.id, ".")) for a in c.areas) for c in fw.categories
+            )
+            (line,) = [x for x in out.splitlines() if x.startswith(f"  {rnd.id:<10}")]
+            assert f" {digits} " in line
     code, out, _ = run(capsys, "hq", "list", hq, "--json")
     doc = json.loads(out)
     assert doc["format"] == "onpoint-hq-list/1"

@@ -8,6 +8,7 @@ characters escaped (``limits.escaped``).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -224,8 +225,9 @@ def run_list(args: argparse.Namespace) -> int:
             write_overview(hq, sys.stdout)
             return 0
         found = conflicts(hq.conn)  # read once: the head, the districts and the end show them
-        for line in render_list(hq, found):
-            print(line)
+        lines = render_list(hq, found)
+        while chunk := list(itertools.islice(lines, 2000)):  # a national list: 100,000 lines
+            sys.stdout.write("\n".join(chunk) + "\n")
         print()
         print(render_conflicts(found, "Conflicts"))
     return 0
@@ -284,6 +286,7 @@ def render_list(hq, found=None) -> Iterator[str]:
             f"{counted(counts['pending_bundles'], 'bundle')} held aside from signers not "
             "trusted yet: see 'onpoint hq signers'."
         )
+    groups = tuple(tuple(a.id for a in category.areas) for category in fw.categories)
     for d, round_texts in listed_districts(hq, found=found):
         signers = ", ".join(escaped(s["name"]) for s in d["signers"])
         yield ""
@@ -304,16 +307,15 @@ def render_list(hq, found=None) -> Iterator[str]:
             rank = "—" if r["percentile_rank"] is None else f"{r['percentile_rank']:.0f}"
             yield (
                 f"  {escaped(r['id']):<10} {fw.stage_label(r['stage']):<9} "
-                f"{_levels(fw, r['levels']):<31} "
+                f"{_levels(groups, r['levels']):<31} "
                 f"{r['respondents'].get('teacher', 0):>8} {r['respondents'].get('leader', 0):>7} "
                 f"{total:>6} {rank:>5}  {'yes' if r['complete'] else 'no':<8}  {r['model']}"
             )
 
 
-def _levels(fw: framework.Framework, levels: dict[str, int]) -> str:
-    return " ".join(
-        "".join(str(levels.get(a.id, ".")) for a in category.areas) for category in fw.categories
-    )
+def _levels(groups: tuple[tuple[str, ...], ...], levels: dict[str, int]) -> str:
+    """One digit per area (``groups``: the area ids of each category), '.' unrated."""
+    return " ".join("".join([str(levels.get(a, ".")) for a in areas]) for areas in groups)
 
 
 def run_benchmark(args: argparse.Namespace) -> int:
