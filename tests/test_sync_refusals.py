@@ -319,3 +319,16 @@ def test_a_sealed_bundle_needs_the_hq_private_key_beside_the_store(scene, hq_cop
         assert full_dump(hq.conn) == before
     assert outcome.reason == "hq-key-missing"
     assert str(hq_private_key_path(hq_copy)) in outcome.message
+
+
+def test_a_directory_entry_asking_for_an_unknown_zip_version_is_refused(scene, tmp_path):
+    """Found by the hostile byte-flip property: one flipped byte in the archive directory
+    made zipfile raise NotImplementedError ("zip file version 6.4"), a traceback."""
+    blob = bytearray(scene["base"].read_bytes())
+    entry = blob.index(b"PK\x01\x02")  # the first central directory entry
+    struct.pack_into("<H", blob, entry + 6, 64)  # "version needed to extract": 6.4
+    bad = tmp_path / "version.onpointbundle"
+    bad.write_bytes(bytes(blob))
+    with pytest.raises(BundleRefused, match="asks for a zip feature no bundle uses") as refused:
+        open_bundle(bad)
+    assert refused.value.reason == "corrupt" and str(bad) in str(refused.value)

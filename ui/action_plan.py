@@ -197,7 +197,7 @@ class ActionPlanPanel(QWidget):
                 else f"No actions in round {rnd.label} yet: add what the district will do "
                 "about its focus areas."
             )
-        self.add_button.setEnabled(rnd is not None and not session.read_only)
+        self.add_button.setEnabled(rnd is not None and not session.district_locked)
         self._selection_changed()
 
     def _about(self, action: Action) -> str:
@@ -217,7 +217,7 @@ class ActionPlanPanel(QWidget):
 
     def _selection_changed(self) -> None:
         action = self.selected()
-        writable = action is not None and not self.session.read_only
+        writable = action is not None and not self.session.district_locked
         for widget in (self.edit_button, self.remove_button, self.status):
             widget.setEnabled(writable)
         if action is not None:

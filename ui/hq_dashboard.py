@@ -186,6 +186,10 @@ class Dashboard(QWidget):
         layout.addWidget(self.agreement_label)
         self.agreement = _table(AGREEMENT_COLUMNS, "Agreement of consultants")
         layout.addWidget(self.agreement)
+        from ui.hq_calibration_view import CaseResults
+
+        self.cases = CaseResults()  # calibration cases, against HQ's anchor
+        layout.addWidget(self.cases)
 
     def show_agreement(self, found: tuple[Agreement, ...]) -> None:
         """Each pair of consultants who rated the same district and round (calibration)."""

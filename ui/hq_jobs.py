@@ -29,6 +29,8 @@ from onpoint_desktop.sync import (
     write_pack,
 )
 from onpoint_desktop.sync.benchmark_pack import MIN_DISTRICTS
+from onpoint_desktop.sync.calibration_cases import PublishedCase, publish_case
+from onpoint_desktop.sync.calibration_ratings import CaseResult, case_agreement
 from onpoint_desktop.sync.hq_calibration import Agreement, consultant_agreement
 from onpoint_desktop.sync.hq_picture import NationalPicture, national_picture
 
@@ -42,6 +44,7 @@ class HQView:
     signers: list[Signer]
     picture: NationalPicture | None = None  # the dashboard's national picture
     agreement: tuple[Agreement, ...] = ()  # consultants who rated the same round
+    cases: tuple[CaseResult, ...] = ()  # calibration cases: consultants against the anchor
 
 
 def read_store(path: Path, progress=None, cancel=None) -> HQView:
@@ -52,7 +55,16 @@ def read_store(path: Path, progress=None, cancel=None) -> HQView:
             signers(hq),
             national_picture(hq),
             tuple(consultant_agreement(hq)),
+            tuple(case_agreement(hq)),
         )
+
+
+def publish_case_file(
+    path: Path, source: Path, out: Path, name: str | None, surveys: bool, progress=None, cancel=None
+) -> PublishedCase:
+    """``onpoint hq calibration-case``: the case file written, the anchor kept."""
+    with HQStore.open(path) as hq:
+        return publish_case(hq, source, out, name=name, surveys=surveys)
 
 
 def merge_files(path: Path, files: list[Path], progress=None, cancel=None) -> MergeSummary:
@@ -133,6 +145,6 @@ def counts_text(view: HQView) -> str:
             f" {counted(held, 'bundle')} held aside until you trust the key that signed "
             f"{'it' if held == 1 else 'them'} (Signers tab)."
         )
-    if not c["districts"] and not held:
+    if not c["districts"] and not held and not any(case.raters for case in view.cases):
         text += " No bundles merged yet: choose HQ store ▸ Merge bundles…"
     return text

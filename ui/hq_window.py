@@ -45,6 +45,7 @@ from onpoint_desktop.sync import (
 )
 from ui.bundle_check import BundleCheckDialog, check_file
 from ui.dialogs import BUNDLE_FILTER, show_error, show_failure, show_message
+from ui.hq_calibration_view import CasePublishing
 from ui.hq_dashboard import Dashboard
 from ui.hq_jobs import (
     HQView,
@@ -150,6 +151,8 @@ class HQWindow(QMainWindow):
         store = self.menuBar().addMenu("&HQ store")
         store.addActions([self.merge_action, self.pack_action, self.verify_action])
         store.addAction(self.key_action)
+        self.case_publishing = CasePublishing(self)  # calibration cases (SPEC §13)
+        store.addAction(self.case_publishing.action)
         store.addSeparator()
         store.addActions([self.refresh_action, self.close_action])
         toolbar = self.addToolBar("HQ")
@@ -190,6 +193,7 @@ class HQWindow(QMainWindow):
         if view.picture is not None:
             self.dashboard.show_picture(view.picture)
         self.dashboard.show_agreement(view.agreement)
+        self.dashboard.cases.show_cases(view.cases)
         self.statusBar().showMessage(f"{self.path}", 0)
 
     # --- merging -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from onpoint_desktop import APP_NAME
 from onpoint_desktop.changes import Changes
 from onpoint_desktop.errors import DamagedWorkspaceError, OnpointError
 from ui.board import Board
+from ui.calibration_view import CaseMode
 from ui.dialogs import AddRoundDialog, Preferences, PreferencesDialog, show_error
 from ui.evidence_actions import EvidenceActions
 from ui.help import HelpActions, shown_text
@@ -59,7 +60,8 @@ class MainWindow(QMainWindow):
         splitter.setSizes([770, 590])
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
-        self.setCentralWidget(splitter)
+        self.case_mode = CaseMode(self)  # a calibration case: banner, locks (SPEC §13)
+        self.setCentralWidget(self.case_mode.wrap(splitter))
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -169,6 +171,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.files.new_action, self.files.open_action])
         file_menu.addMenu(self.files.recent_menu)
+        file_menu.addAction(self.case_mode.open_action)
         file_menu.addAction(self.files.copy_action)
         file_menu.addSeparator()
         file_menu.addAction(self.reports.export_action)
@@ -322,6 +325,7 @@ class MainWindow(QMainWindow):
         self.next_round_action.setEnabled(0 <= at < len(ids) - 1)
         self._fill_round_menu()
         self.round_actions.update()
+        self.case_mode.update()
         self._update_title()
 
     def _update_title(self) -> None:

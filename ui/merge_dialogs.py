@@ -98,6 +98,7 @@ def outcome_details(outcome: BundleOutcome) -> str:
             ("rounds", "round"),
             ("rating_events", "rating event"),
             ("survey_responses", "survey response"),
+            ("calibration_ratings", "calibration rating"),
         )
         added = [f"+{counted(n, word)}" for key, word in words if (n := outcome.added.get(key, 0))]
         text = ", ".join(added) or "nothing new"

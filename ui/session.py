@@ -142,6 +142,17 @@ class DistrictSession(RoundHistory, QObject):
         return self.workspace.read_only_notice
 
     @property
+    def calibration_case(self):
+        """The calibration case this workspace holds (``CaseInfo``), or None."""
+        return self.workspace.calibration_case
+
+    @property
+    def district_locked(self) -> bool:
+        """Whether the district itself cannot be changed here: a read-only file, or a
+        calibration case (whose ratings alone are written)."""
+        return self.read_only or self.calibration_case is not None
+
+    @property
     def backup_problem(self) -> str | None:
         return self.workspace.backup_problem
 

@@ -92,7 +92,9 @@ class SurveyImports(QDialog):
         return self.shown[rows[0].row()] if rows else None
 
     def _selection_changed(self) -> None:
-        self.remove_button.setEnabled(self.selected() is not None and not self.session.read_only)
+        self.remove_button.setEnabled(
+            self.selected() is not None and not self.session.district_locked
+        )
 
     def confirmation(self, record: dict) -> QMessageBox:
         box = QMessageBox(

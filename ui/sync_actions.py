@@ -53,6 +53,11 @@ def export_summary(result: ExportResult, signer: Identity) -> tuple[str, str]:
         else f"{result.size / 1024:,.0f} KB"
     )
     text = f"{result.district} was exported to {result.path.name} ({size})."
+    if result.calibration_case:
+        text = (
+            f"Your ratings of the calibration case {result.district} were exported to "
+            f"{result.path.name} ({size}); HQ compares them with its own."
+        )
     details = (
         f"{counted(c['rounds'], 'round')}, {counted(c['rating_events'], 'rating event')}, "
         f"{counted(c['survey_responses'], 'survey response')}{plan_counts_text(c)}. "

@@ -43,6 +43,7 @@ COMMANDS = {
     "notes": "action_commands",
     "walkthrough": "evidence_commands",
     "conditions": "evidence_commands",
+    "calibration": "calibration_commands",
 }
 COMMAND_MODULES = tuple(f"onpoint_desktop.cli.{m}" for m in dict.fromkeys(COMMANDS.values()))
 

@@ -78,12 +78,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path, help="a .docx file")
     p.set_defaults(run=run_report)
 
-    p = sub.add_parser(
-        "calibration", help="agreement of consultants who rated the same district and round"
-    )
-    p.add_argument("hq_db", metavar="HQ_DB", type=Path)
-    p.add_argument("--json", action="store_true", help="one JSON document")
-    p.set_defaults(run=run_calibration)
+    from onpoint_desktop.cli import calibration_commands
+
+    calibration_commands.register_hq(sub)
 
     p = sub.add_parser(
         "model-pack", help="publish a new scoring model: a signed model pack from a folder"
@@ -165,7 +162,12 @@ def run_merge(args: argparse.Namespace) -> int:
 def render_outcome(o) -> str:
     """One line (or two, with a flag) for one bundle of a merge run."""
     who = f"{escaped(o.consultant)} (key {o.fingerprint})" if o.fingerprint else ""
-    if o.status == "merged":
+    if o.status == "merged" and "calibration_ratings" in o.added:  # a case rated blind
+        line = (
+            f"  merged   {o.source}: calibration case {escaped(o.district)}, by {who}: "
+            f"+{counted(o.added['calibration_ratings'], 'calibration rating')}"
+        )
+    elif o.status == "merged":
         a = o.added
         line = (
             f"  merged   {o.source}: {escaped(o.district)}, by {who}: "
@@ -356,44 +358,6 @@ def run_report(args: argparse.Namespace) -> int:
         f"Wrote the national picture of {counted(picture.districts, 'district')} "
         f"({counted(picture.rounds, 'round')}) to {args.output}."
     )
-    return 0
-
-
-def run_calibration(args: argparse.Namespace) -> int:
-    from onpoint_desktop.sync.hq_calibration import CALIBRATED, consultant_agreement
-    from onpoint_desktop.sync.hq_store import HQStore
-
-    with HQStore.open(args.hq_db) as hq:
-        found = consultant_agreement(hq)
-        fw = hq.models.framework
-    if args.json:
-        doc = {
-            "format": "onpoint-hq-calibration/1",
-            "calibrated_kappa": CALIBRATED,
-            "pairs": [g.to_json() for g in found],
-        }
-        print(json.dumps(doc, indent=2, ensure_ascii=True))
-        return 0
-    if not found:
-        print("No two consultants have rated the same district and round yet.")
-        return 0
-    print(
-        f"{counted(len(found), 'pair')} of consultants rated the same district and round. "
-        f"Kappa: quadratic-weighted; {CALIBRATED:.2f} or more is calibrated."
-    )
-    for g in found:
-        kappa = "—" if g.kappa is None else f"{g.kappa:.2f}"
-        verdict = {True: "calibrated", False: "not calibrated", None: "too few areas to tell"}
-        print()
-        print(f"{escaped(g.name_a)} and {escaped(g.name_b)}: {counted(len(g.rounds), 'round')}")
-        print(
-            f"  {counted(g.areas, 'area')} both rated: exact {100 * g.exact:.0f}%, "
-            f"within one level {100 * g.within_one:.0f}%, kappa {kappa} "
-            f"({verdict[g.calibrated]})"
-        )
-        if g.widest:
-            widest = ", ".join(f"{fw.areas[a].label} ({d:.1f})" for a, d in g.widest)
-            print(f"  Widest disagreement: {widest}")
     return 0
 
 

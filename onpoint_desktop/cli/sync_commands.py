@@ -72,6 +72,11 @@ def run_export(args: argparse.Namespace) -> int:
         f"{counted(counts['survey_responses'], 'survey response')}"
         f"{plan_counts_text(counts)}{evidence_counts(counts)}."
     )
+    if result.calibration_case:
+        print(
+            f"It carries your ratings of the calibration case {escaped(result.district)} "
+            "back to HQ, which compares them with its own; they never become a district."
+        )
     signer = keys.identity()
     print(
         f"Signed by {escaped(signer.name)} (consultant {signer.consultant_id}, key "

@@ -49,6 +49,7 @@ from onpoint_desktop.sync import envelope, keys
 from onpoint_desktop.sync.format import (
     ACTION_EVENTS,
     BUNDLE_FORMAT,
+    CASE_BUNDLE_FORMAT,
     CONDITION_EVENTS,
     DISTRICT,
     MANIFEST,
@@ -82,6 +83,7 @@ class ExportResult:
     sealed_for: str | None  # HQ key fingerprint, or None when not encrypted
     signer: str  # the consultant id
     fitted: int = 0  # texts from before the entry limits, cut or cleaned in the bundle
+    calibration_case: str | None = None  # the case id, when the ratings are of a case
 
 
 def snapshot(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
@@ -115,8 +117,10 @@ def manifest_for(
     created_at: str,
     bundle_id: str,
 ) -> dict[str, Any]:
+    case = {"calibration_case": content.calibration_case} if content.calibration_case else {}
     return {
-        "format": BUNDLE_FORMAT,
+        "format": CASE_BUNDLE_FORMAT if case else BUNDLE_FORMAT,
+        **case,
         "bundle_id": bundle_id,
         "created_at": created_at,
         "app_version": __version__,
@@ -218,6 +222,7 @@ def write_bundle(
         sealed_for=hq_key.fingerprint if hq_key else None,
         signer=signer.consultant_id,
         fitted=fitted,
+        calibration_case=content.calibration_case,
     )
 
 

@@ -8,7 +8,8 @@ alone and before any record is read:
 
 ``already-merged``  the same bundle (id and content) was merged before;
 ``pending``         its signer's key is not trusted (yet): held aside, not read;
-``refused``         revoked signer, a reused bundle id, or anything the reader refuses —
+``refused``         revoked signer, ratings of a calibration case HQ did not publish
+                    (``unknown-case``), a reused bundle id, or anything the reader refuses —
                     ``from-the-future`` included: a bundle dated, or holding an event
                     dated, more than 48 hours after HQ's clock (``FUTURE_ALLOWANCE``);
 ``acceptable``      every check passed: the merge applies it.
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from onpoint_desktop import clock
 from onpoint_desktop.errors import BundleError
-from onpoint_desktop.sync import envelope, hq_signers, keys
+from onpoint_desktop.sync import calibration_ratings, envelope, hq_signers, keys
 from onpoint_desktop.sync.format import DEFAULT_LIMITS, BundleRefused, Limits
 from onpoint_desktop.sync.hq_store import HQStore
 from onpoint_desktop.sync.staging import Staging
@@ -80,6 +81,9 @@ class _Gate:
         held = self.hq.conn.execute(
             "SELECT payload_sha256 FROM merged_bundles WHERE bundle_id = ?", (header.bundle_id,)
         ).fetchone()
+        if held is None and header.calibration_case is not None:  # ratings of a case
+            sha = calibration_ratings.merged_case_bundle(self.hq, header.bundle_id)
+            held = None if sha is None else (sha,)
         if held is not None:
             if held[0] != header.payload_sha256:
                 raise BundleRefused(
@@ -88,6 +92,7 @@ class _Gate:
                     "merged with other content; refused.",
                 )
             raise _Stop("already-merged")
+        calibration_ratings.check_case(self.hq, header)  # refused: a case HQ never published
         self.status = hq_signers.status_of(self.hq, header.signer_fingerprint) or "new"
         self.look_alikes = hq_signers.look_alikes(self.hq, header)
         if self.status == "revoked":

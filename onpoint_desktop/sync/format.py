@@ -6,7 +6,11 @@ HQ (see ``envelope``). The manifest lists every data entry with its size and SHA
 is signed (Ed25519) by the consultant's installation key; the signature covers the exact
 bytes of ``manifest.json``, which the writer produces in canonical form.
 
-Format versions. ``onpoint-bundle/4`` (written now) adds the visit evidence of SPEC §12:
+Format versions. ``onpoint-bundle/5`` is written only from a calibration case's workspace
+(SPEC §13): format 4 whose manifest also names the case (``calibration_case``, its UUID),
+so that HQ keeps its ratings against the case and never lists it as a district — and an
+HQ from before calibration cases refuses it (unknown format) rather than doing so.
+``onpoint-bundle/4`` (written now) adds the visit evidence of SPEC §12:
 each rating event's ``perspective`` (expert or district) and two entries,
 ``walkthroughs.jsonl`` and ``condition_events.jsonl``. ``onpoint-bundle/3`` (still read,
 without those; every event the expert's) added the action plans' events
@@ -36,7 +40,14 @@ BUNDLE_FORMAT_1 = "onpoint-bundle/1"
 BUNDLE_FORMAT_2 = "onpoint-bundle/2"
 BUNDLE_FORMAT_3 = "onpoint-bundle/3"
 BUNDLE_FORMAT = "onpoint-bundle/4"
-BUNDLE_FORMATS = (BUNDLE_FORMAT_1, BUNDLE_FORMAT_2, BUNDLE_FORMAT_3, BUNDLE_FORMAT)
+CASE_BUNDLE_FORMAT = "onpoint-bundle/5"  # format 4 from a calibration case (see above)
+BUNDLE_FORMATS = (
+    BUNDLE_FORMAT_1,
+    BUNDLE_FORMAT_2,
+    BUNDLE_FORMAT_3,
+    BUNDLE_FORMAT,
+    CASE_BUNDLE_FORMAT,
+)
 BUNDLE_SUFFIX = ".onpointbundle"
 
 MANIFEST = "manifest.json"
@@ -63,7 +74,7 @@ def data_entries(fmt: object) -> tuple[str, ...]:
     >>> data_entries("onpoint-bundle/4")[-1]
     'condition_events.jsonl'
     """
-    if fmt == BUNDLE_FORMAT:
+    if fmt in (BUNDLE_FORMAT, CASE_BUNDLE_FORMAT):
         return DATA_ENTRIES
     return DATA_ENTRIES_3 if fmt == BUNDLE_FORMAT_3 else DATA_ENTRIES_BEFORE_3
 

@@ -3,7 +3,8 @@
 Everything in it comes from :func:`hq_picture.national_picture`: districts per stage;
 per stage, the distribution of totals and of each component with every district placed
 (a dot each on the chart; the percentile rank of each in the appendix, or in
-``hq list --json`` for a national store); coverage; trends; the benchmark packs HQ built.
+``hq list --json`` for a national store); coverage; trends; the benchmark packs HQ built;
+calibration (``hq_calibration_report``).
 Tables are written as one piece of WordprocessingML each (python-docx's row-by-row API
 costs a millisecond a cell: a national appendix would take minutes).
 """
@@ -19,6 +20,7 @@ from onpoint_desktop import clock
 from onpoint_desktop.atomic import atomic_path, os_reason
 from onpoint_desktop.english import counted
 from onpoint_desktop.errors import WorkspaceError
+from onpoint_desktop.sync.hq_calibration_report import add_calibration_section
 from onpoint_desktop.sync.hq_chart import strip_chart
 from onpoint_desktop.sync.hq_picture import NationalPicture, StageDistribution, national_picture
 from onpoint_desktop.sync.hq_ranks import MIN_DISTRICTS
@@ -135,6 +137,8 @@ def write_hq_report(hq: HQStore, out: Path) -> NationalPicture:
         )
     else:
         doc.add_paragraph("HQ has not built a benchmark pack yet ('onpoint hq benchmark').")
+
+    add_calibration_section(doc, hq, _table)  # pairs of consultants, calibration cases
 
     doc.add_heading("Appendix: every district placed", 1)
     placed = [(d, p) for d in picture.distributions for p in d.districts]

@@ -29,6 +29,8 @@ Tables after all migrations (facts under natural keys, never under merge-order i
                      ``rating_events``; kept apart so no expert level or score reads them
 ``walkthroughs``     observed classrooms, keyed by (signer, workspace, id)
 ``condition_events`` conditions for scale rated, keyed by (signer, workspace, id)
+``calibration_*``    calibration cases HQ published, its anchor ratings, and the
+                     ratings consultants sent back (``calibration_cases``): never a district
 ``round_summaries``  each round's score as HQ lists it, derived from the facts above and
                      kept up to date by every change to them (``hq_summaries``), so a
                      national store is listed, ranked and benchmarked without rescoring
@@ -43,6 +45,7 @@ action's latest state).
 
 from __future__ import annotations
 
+from onpoint_desktop.sync.calibration_cases import add_calibration_cases
 from onpoint_desktop.sync.hq_migrations import (
     add_action_plans_and_survey_removals,
     add_models_as_data,
@@ -171,6 +174,7 @@ MIGRATIONS: list[Migration] = [
     add_visit_evidence,
     add_national_picture,
     add_national_scale,
+    add_calibration_cases,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
@@ -184,4 +188,5 @@ ORDER_DEPENDENT_COLUMNS = {
     "hq_decisions": ("decided_at",),
     "scoring_models": ("installed_at",),
     "benchmark_packs": ("built_at",),
+    "calibration_bundles": ("merged_at",),
 }

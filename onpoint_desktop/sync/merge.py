@@ -28,6 +28,7 @@ from onpoint_desktop import clock
 from onpoint_desktop.english import counted
 from onpoint_desktop.errors import BundleError, Cancelled, WorkspaceError
 from onpoint_desktop.sync import hq_signers
+from onpoint_desktop.sync.calibration_ratings import merge_case_ratings
 from onpoint_desktop.sync.check import BundleCheck, check_bundle
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
 from onpoint_desktop.sync.evidence_merge import merge_evidence
@@ -216,6 +217,10 @@ def _outcome(check: BundleCheck, **more) -> BundleOutcome:
 def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
     """Apply one checked bundle (inside the caller's transaction)."""
     bundle = check.bundle
+    if bundle.calibration_case is not None:  # a case rated blind: never a district
+        hq_signers.record_signer(hq, bundle, "trusted" if check.trust_now else "pending")
+        added = merge_case_ratings(hq, bundle)
+        return _outcome(check, new_signer=check.trust_now, added=added)
     conn, district = hq.conn, bundle.district_uuid
     order = f"{bundle.created_at} {bundle.bundle_id}"
     hq_signers.record_signer(hq, bundle, "trusted" if check.trust_now else "pending")

@@ -57,8 +57,8 @@ from onpoint_desktop.sync.bundle import BundleContent
 from onpoint_desktop.sync.content_reader import ContentReader, from_the_future
 from onpoint_desktop.sync.format import (
     ACTION_EVENTS,
-    BUNDLE_FORMAT,
     BUNDLE_FORMATS,
+    CASE_BUNDLE_FORMAT,
     CONDITION_EVENTS,
     DEFAULT_LIMITS,
     DISTRICT,
@@ -131,6 +131,11 @@ class BundleHeader:
     @property
     def model(self) -> str:
         return str(self.manifest.get("model", ""))
+
+    @property
+    def calibration_case(self) -> str | None:
+        """The calibration case whose ratings the bundle carries (format 5), else None."""
+        return self.manifest.get("calibration_case")
 
 
 Gate = Callable[[BundleHeader], None]  # raises to stop reading (a refusal, or held aside)
@@ -253,6 +258,13 @@ def read_payload(
             f"{source} is truncated or damaged (its archive directory is missing). Copy the "
             "file again from its source, or ask for a fresh export.",
         ) from None
+    except NotImplementedError as exc:  # e.g. a directory entry claiming zip version 6.4
+        raise BundleRefused(
+            "corrupt",
+            f"{source} is damaged: its archive directory asks for a zip feature no bundle "
+            f"uses ({quoted(str(exc))}). Copy the file again from its source, or ask for a "
+            "fresh export.",
+        ) from None
     with archive:
         members = check_members(archive, source, limits)
         if MANIFEST not in members:
@@ -336,7 +348,7 @@ def _manifest(blob: bytes, source: str) -> dict[str, Any]:
         raise BundleRefused(
             "unknown-format",
             f"{source} has bundle format {quoted(fmt)}; this version of Onpoint Desktop reads "
-            f"up to '{BUNDLE_FORMAT}'. Update the app (or ask for an export from a matching "
+            f"up to '{BUNDLE_FORMATS[-1]}'. Update the app (or ask for an export from a matching "
             "one).",
         )
     consultant = manifest.get("consultant")
@@ -354,6 +366,11 @@ def _manifest(blob: bytes, source: str) -> dict[str, Any]:
         and _is_uuid(manifest.get("workspace_uuid"))
         and isinstance(manifest.get("entries"), list)
         and isinstance(manifest.get("counts"), dict)
+        and (  # a calibration case's bundle names its case, and only such a bundle does
+            _is_uuid(manifest.get("calibration_case"))
+            if fmt == CASE_BUNDLE_FORMAT
+            else "calibration_case" not in manifest
+        )
     )
     if not sound:
         raise BundleRefused("corrupt", f"{source}: the manifest is incomplete or malformed.")

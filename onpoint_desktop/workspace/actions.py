@@ -121,6 +121,7 @@ class ActionPlan:
         author: str | None = None,
     ) -> Action:
         """Add an action to a round's plan (one transaction); returns it."""
+        self.refuse_in_case("change the action plan")
         self.get_round(round_id)
         state = Action(
             uuid="",
@@ -161,6 +162,7 @@ class ActionPlan:
     ) -> Action:
         """Change an action (only the fields given; ``None`` clears an optional one): one
         new action event in one transaction. Returns the action as it now is."""
+        self.refuse_in_case("change the action plan")
         current = self.action(action_id)
         if title is not None:
             current = replace(current, title=limits.checked_name(title, "The action's title"))
@@ -173,12 +175,14 @@ class ActionPlan:
 
     def remove_action(self, action_id: str, author: str | None = None) -> Action:
         """Take an action off its round's plan (recorded as an event: history stays)."""
+        self.refuse_in_case("change the action plan")
         current = self.action(action_id)
         with self.transaction():
             return self._record(replace(current, removed=True), author)
 
     def restore_action(self, action_id: str, author: str | None = None) -> Action:
         """Put a removed action back on the plan (the undo of :meth:`remove_action`)."""
+        self.refuse_in_case("change the action plan")
         current = self.action(action_id, removed_too=True)
         with self.transaction():
             return self._record(replace(current, removed=False), author)

@@ -132,6 +132,7 @@ class EvidenceStore:
         notes: Mapping[str, str] | None = None,
     ) -> Walkthrough:
         """Record one observed classroom of a round (checked, one transaction)."""
+        self.refuse_in_case("record a classroom walkthrough")
         from onpoint_desktop.evidence.instruments import walkthrough_instrument
         from onpoint_desktop.evidence.records import Walkthrough
 
@@ -204,6 +205,7 @@ class EvidenceStore:
         author: str | None = None,
     ) -> ConditionEvent:
         """Record a condition for scale's state (None clears it) as a new event."""
+        self.refuse_in_case("rate the conditions for scale")
         from onpoint_desktop.evidence.instruments import conditions_instrument
         from onpoint_desktop.evidence.records import ConditionEvent
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from onpoint_desktop import limits
 from onpoint_desktop.workspace.actions import ACTION_COLUMNS
+from onpoint_desktop.workspace.calibration_case import case_of
 
 if TYPE_CHECKING:
     from onpoint_desktop.workspace.store import Workspace
@@ -45,6 +46,7 @@ class BundleContent:
     survey_removals: list[dict[str, Any]] = field(default_factory=list)
     walkthroughs: list[dict[str, Any]] = field(default_factory=list)
     condition_events: list[dict[str, Any]] = field(default_factory=list)
+    calibration_case: str | None = None  # the case id, from a calibration case's workspace
 
     def counts(self) -> dict[str, int]:
         return {
@@ -226,6 +228,7 @@ def bundle_records(conn: sqlite3.Connection) -> tuple[BundleContent, int]:
         survey_removals=removals,
         walkthroughs=walkthroughs,
         condition_events=condition_events,
+        calibration_case=case.case_id if (case := case_of(conn)) else None,
     )
     return content, fit.changed
 

@@ -65,6 +65,8 @@ class RatingLog:
         self.get_round(round_id)
         self.check_area(area_id)
         check_perspective(perspective)
+        if perspective != EXPERT:
+            self.refuse_in_case("record the district team's own ratings")  # type: ignore[attr-defined]
         top = self.framework.max_level
         if level is not None and (isinstance(level, bool) or level not in range(1, top + 1)):
             raise InputError(f"Rating level must be 1–{top} (or 0 to clear), not {level}.")

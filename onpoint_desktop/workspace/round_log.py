@@ -109,6 +109,7 @@ class RoundLog:
         self: Workspace, round_id: str, label: str, author: str | None = None
     ) -> Round:
         """Give a round another label (its id, which commands and bundles use, stays)."""
+        self.refuse_in_case("rename a round")
         rnd = self.get_round(round_id)
         label = limits.checked_name(label, "The round's new name")
         for other in self.rounds():
@@ -125,6 +126,7 @@ class RoundLog:
         self: Workspace, round_id: str, stage: str, author: str | None = None
     ) -> Round:
         """Move a round to another implementation stage (its benchmark follows)."""
+        self.refuse_in_case("change a round's stage")
         rnd = self.get_round(round_id)
         self._check_stage(stage)
         if stage == rnd.stage:
@@ -151,6 +153,7 @@ class RoundLog:
     def delete_round(self: Workspace, round_id: str, author: str | None = None) -> Round:
         """Delete a round: it leaves the rounds list, its history stays in the file (and
         in bundles), and :meth:`restore_round` brings it back as it was."""
+        self.refuse_in_case("delete a round")
         rnd = self.get_round(round_id)
         with self.transaction():
             self.conn.execute("UPDATE rounds SET deleted = 1 WHERE id = ?", (rnd.id,))
@@ -159,6 +162,7 @@ class RoundLog:
 
     def restore_round(self: Workspace, round_id: str, author: str | None = None) -> Round:
         """Bring a deleted round back, with its ratings and responses."""
+        self.refuse_in_case("restore a round")
         row = self.conn.execute("SELECT deleted FROM rounds WHERE id = ?", (round_id,)).fetchone()
         if row is None:
             self.get_round(round_id)  # says which rounds there are

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from onpoint_desktop.workspace.calibration_case import add_calibration_case
 from onpoint_desktop.workspace.model_store import SCORING_MODELS_TABLE
 from onpoint_desktop.workspace.opener import Migration, StoreKind
 
@@ -394,6 +395,7 @@ MIGRATIONS: list[Migration] = [
     add_round_history,
     add_visit_evidence,
     add_survey_item_pairs,
+    add_calibration_case,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

@@ -25,6 +25,7 @@ from onpoint_desktop.scoring import RoundScore, SurveyAggregates, compute
 from onpoint_desktop.workspace import schema
 from onpoint_desktop.workspace.actions import ActionPlan
 from onpoint_desktop.workspace.backup import rolling_backup
+from onpoint_desktop.workspace.calibration_case import CaseGuard
 from onpoint_desktop.workspace.connection import (
     connect,
     read_only_error,
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 CURRENT_MODEL = "model"  # the meta key naming the model new rounds are scored with
 
 
-class Workspace(RoundLog, RatingLog, SurveyStore, ActionPlan, EvidenceStore):
+class Workspace(RoundLog, RatingLog, SurveyStore, ActionPlan, EvidenceStore, CaseGuard):
     """An open district workspace. Use :meth:`create` or :meth:`open`; close when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
@@ -185,6 +186,7 @@ class Workspace(RoundLog, RatingLog, SurveyStore, ActionPlan, EvidenceStore):
         return District(*row)
 
     def rename_district(self, name: str) -> None:
+        self.refuse_in_case("rename the district")
         name = limits.checked_name(name, "The district name")
         with self.transaction():
             self.conn.execute("UPDATE district SET name = ?", (name,))
@@ -230,6 +232,7 @@ class Workspace(RoundLog, RatingLog, SurveyStore, ActionPlan, EvidenceStore):
         """Add a round at ``stage``, scored with the workspace's current model; with
         ``from_round``, started from that round (``round_log.carry_forward``: its ratings
         are carried forward), all in one transaction."""
+        self.refuse_in_case("add a round")
         if not round_id.strip():
             raise InputError("The round id must not be empty (e.g. 2024-25).")
         round_id = limits.checked_name(round_id, "The round id")
@@ -283,6 +286,7 @@ class Workspace(RoundLog, RatingLog, SurveyStore, ActionPlan, EvidenceStore):
 
     def set_current_model(self, model_id: str) -> None:
         """Score new rounds with ``model_id`` (an installed model); existing rounds keep theirs."""
+        self.refuse_in_case("change the scoring model")
         self._installed_model(model_id)
         with self.transaction():
             self.conn.execute(
@@ -298,6 +302,7 @@ class Workspace(RoundLog, RatingLog, SurveyStore, ActionPlan, EvidenceStore):
     def set_round_model(self, round_id: str, model_id: str) -> RoundScore:
         """Score a round with another installed model, in one transaction: the round names
         it, and the round's survey aggregates are rebuilt for its components."""
+        self.refuse_in_case("change a round's scoring model")
         self.get_round(round_id)
         model = self._installed_model(model_id)
         with self.transaction():

@@ -98,6 +98,7 @@ class SurveyStore:
         yielded writer, then ``finish`` it. An exception (or ``Cancelled``) inside the
         block leaves the workspace unchanged; an import that stores nothing records
         nothing."""
+        self.refuse_in_case("import survey responses")
         from onpoint_desktop.workspace.response_table import ResponseWriter
 
         model = self._model_with_role(round_id, role)
@@ -168,6 +169,7 @@ class SurveyStore:
         keys of the responses removed) so that bundles take it to HQ. Returns the import
         as it was, with ``removed`` (how many responses went) and ``responses`` (the rows
         removed, for :meth:`restore_survey_import`: the GUI's undo)."""
+        self.refuse_in_case("remove a survey import")
         import uuid
 
         record = self.survey_import(import_id)
@@ -204,6 +206,7 @@ class SurveyStore:
         responses; one transaction): the undo of a removal. Responses imported again since
         are not doubled. The removal stays recorded; the responses' next bundle is newer,
         so HQ holds them again. Returns the import as restored."""
+        self.refuse_in_case("restore a survey import")
         round_id, role = removed["round_id"], removed["role"]
         model = self.survey_model(round_id)
         record = {k: removed[k] for k in _IMPORT_COLUMNS}
@@ -263,6 +266,7 @@ class SurveyStore:
     ) -> None:
         """Record how many of ``role`` a round's survey went to (district-wide, or in one
         ``school``); 0 forgets the number. One transaction."""
+        self.refuse_in_case("record how many were invited to a survey")
         roles = self.survey_model(round_id).roles
         if role not in roles:
             raise InputError(f"Unknown role '{role}'; use {' or '.join(roles)}.")
