@@ -476,3 +476,14 @@ def test_damaged_xls_and_spss_files_import_whole_or_are_refused_clearly(ws, tmp_
 def test_the_binary_samples_pass_the_property_unchanged(ws, tmp_path):
     for name, blob in BINARY.items():
         assert check_import(ws, tmp_path, name, blob, exact=True)
+
+
+def test_an_spss_file_that_crashes_readstat_is_refused_and_the_app_lives_on(ws, tmp_path):
+    # Found by the damaged-binaries property: a few flipped bytes made ReadStat read out
+    # of bounds, and the whole test process (the consultant's app) died with SIGSEGV.
+    crash = (SAMPLES.parent / "fixtures" / "surveys" / "readstat-crash.sav").read_bytes()
+    assert not check_import(ws, tmp_path, "teacher_export.sav", crash)
+    # The next SPSS file is read by a new reader process, as if nothing had happened.
+    assert check_import(
+        ws, tmp_path, "teacher_export.sav", BINARY["teacher_export.sav"], exact=True
+    )

@@ -19,6 +19,7 @@ import pandas as pd
 
 from onpoint_desktop.errors import SurveyImportError
 from onpoint_desktop.surveys.budget import MemoryBudget
+from onpoint_desktop.surveys.readers import sav_process
 from onpoint_desktop.surveys.readers.source import (
     HEAD_ROWS,
     Chunk,
@@ -63,14 +64,12 @@ class SpssFile(SourceFile):
 
     def _block(self, offset: int, limit: int) -> Chunk | None:
         """Rows ``offset`` to ``offset + limit`` as text, or None past the end."""
-        import pyreadstat
-
         self.budget.check(limit * len(self.names) * CELL_BYTES * 3, "one block of its rows")
         try:
-            frame, _meta = pyreadstat.read_sav(
+            frame, _meta = sav_process.read_sav(
                 str(self.path), row_offset=offset, row_limit=limit, user_missing=False
             )
-        except Exception as exc:  # ReadstatError, PyreadstatError... from a damaged file
+        except Exception as exc:  # ReadstatError, ReaderStopped... from a damaged file
             raise _damaged(self.path, exc) from None
         if frame.empty:
             return None
@@ -102,10 +101,8 @@ def _damaged(path: Path, exc: Exception) -> SurveyImportError:
 
 def open_spss(path: Path, budget: MemoryBudget) -> SpssFile:
     """Open an SPSS file: its dictionary (names, labels, value labels) and size."""
-    import pyreadstat  # deferred: only SPSS files need it
-
-    try:
-        _empty, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+    try:  # in a process of its own: ReadStat can crash on a damaged file (sav_process)
+        _empty, meta = sav_process.read_sav(str(path), metadataonly=True)
     except Exception as exc:
         raise _damaged(path, exc) from None
     names = list(meta.column_names or [])
