@@ -1,8 +1,8 @@
 """Documents HQ signs, and consultants check against the HQ key they trust.
 
-HQ publishes data consultants act on — benchmark packs today, model packs (SPEC §10) and
-calibration cases (§12) next — so each is a *signed document*: one JSON file that a
-person can read, holding the document and HQ's Ed25519 signature of it::
+HQ publishes data consultants act on — benchmark packs, model packs (SPEC §10) and
+calibration cases (§13) — so each is a *signed document*: one JSON file that a person
+can read, holding the document and HQ's Ed25519 signature of it::
 
     {
       "format": "onpoint-signed/1",
