@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from onpoint_desktop import clock
 from onpoint_desktop.sync.format import BundleRefused
-from onpoint_desktop.sync.hq_calibration import CALIBRATED, agreement
+from onpoint_desktop.sync.hq_calibration import agreement, calibrated
 
 if TYPE_CHECKING:
     from onpoint_desktop.sync.hq_store import HQStore
@@ -123,7 +123,7 @@ class CaseRater:
 
     @property
     def calibrated(self) -> bool | None:
-        return None if self.kappa is None else self.kappa >= CALIBRATED
+        return calibrated(self.kappa)
 
     def to_json(self) -> dict[str, Any]:
         return {

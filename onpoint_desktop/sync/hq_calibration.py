@@ -29,6 +29,11 @@ from onpoint_desktop.sync.hq_store import HQStore
 CALIBRATED = 0.70
 
 
+def calibrated(kappa: float | None) -> bool | None:
+    """Whether a weighted kappa is that of calibrated raters (None: no kappa to say)."""
+    return None if kappa is None else kappa >= CALIBRATED
+
+
 def quadratic_weighted_kappa(pairs: Sequence[tuple[int, int]], low: int, high: int) -> float | None:
     """Cohen's quadratic-weighted kappa of (rater A, rater B) level pairs on the scale
     ``low``..``high``; None on fewer than two pairs or when chance agreement is perfect.
@@ -75,7 +80,7 @@ class Agreement:
 
     @property
     def calibrated(self) -> bool | None:
-        return None if self.kappa is None else self.kappa >= CALIBRATED
+        return calibrated(self.kappa)
 
     def to_json(self) -> dict[str, Any]:
         return {
