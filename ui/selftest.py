@@ -55,6 +55,7 @@ def run_self_test(keep: Path | None = None) -> int:
         test.step("main window + score", lambda: _window(state))
         test.step("Word report", lambda: _report(folder, state))
         test.step("sync bundle", lambda: _bundle(folder, state))
+        test.step("SPSS reader process", lambda: _spss(folder))
     except Exception:  # a self-test reports every failure, whatever its kind
         test.say("FAILED")
         test.say(traceback.format_exc())
@@ -147,3 +148,20 @@ def _bundle(folder: Path, state: dict) -> str:
         f"{out.name}: {len(content.rating_events)} rating events, "
         f"{len(content.survey_responses)} responses, signature ok"
     )
+
+
+def _spss(folder: Path) -> str:
+    """An SPSS file read back by the reader's own process (spawned: in a frozen app this
+    proves the executable starts its child and the child has ReadStat)."""
+    import pandas as pd
+    import pyreadstat
+
+    from onpoint_desktop.surveys.readers.sav_process import read_sav
+
+    path = folder / "self-test.sav"
+    frame = pd.DataFrame({"Q1": [1.0, 4.0, 5.0], "Q2": [2.0, 3.0, 4.0]})
+    pyreadstat.write_sav(frame, str(path), column_labels=["Plans are shared", "Time to plan"])
+    read, meta = read_sav(str(path))
+    if read.values.tolist() != frame.values.tolist() or meta.column_names != ["Q1", "Q2"]:
+        raise AssertionError(f"{path.name} read back as {read.values.tolist()}")
+    return f"{path.name}: {len(read)} rows, {meta.column_labels[0]!r}"
