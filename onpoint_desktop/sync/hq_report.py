@@ -26,6 +26,7 @@ from onpoint_desktop.sync.hq_picture import NationalPicture, StageDistribution, 
 from onpoint_desktop.sync.hq_ranks import MIN_DISTRICTS
 from onpoint_desktop.sync.hq_store import HQStore
 
+TEXT_TWIPS = 9360  # the width of a Letter page's text (6.5 inches), in twentieths of a point
 APPENDIX_LIMIT = 2000  # districts listed one by one in the appendix, at most
 
 
@@ -201,10 +202,14 @@ def _table(doc, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         head = "<w:trPr><w:tblHeader/></w:trPr>" if bold else ""
         return f"<w:tr>{head}{''.join(cell(t, bold) for t in texts)}</w:tr>"
 
-    grid = "".join("<w:gridCol/>" for _ in header)
+    # The first column names things (a component, a district): twice the room of the
+    # number columns after it, so "Strategy Communication" is not broken mid-word.
+    widths = [2.0, *([1.0] * (len(header) - 1))]
+    grid = "".join(f'<w:gridCol w:w="{round(TEXT_TWIPS * w / sum(widths))}"/>' for w in widths)
     xml = (
         '<w:tbl xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        '<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/></w:tblPr>'
+        '<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/>'
+        '<w:tblLayout w:type="fixed"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>{row(header, True)}"
         + "".join(row(r) for r in rows)
         + "</w:tbl>"
