@@ -45,7 +45,6 @@ from onpoint_desktop.sync.hq_summaries import (
     score_district,
     summaries,
 )
-from onpoint_desktop.sync.read_ahead import in_background
 
 LIST_FORMAT = "onpoint-hq-list/1"
 NO_EVIDENCE = {"walkthroughs": 0, "district_rated_areas": 0, "conditions_rated": 0}
@@ -240,9 +239,8 @@ def listed_districts(
 
 def write_overview(hq: HQStore, out: TextIO, benchmark: Benchmark | None = None) -> None:
     """Write the ``hq list --json`` document (``onpoint-hq-list/1``) to ``out``."""
-    reading = in_background(hq.path, conflicts)  # on another core, while ranks are made
+    found = conflicts(hq.conn)
     lister = _Lister(hq, benchmark)
-    found = reading.result()
     text = json.dumps(overview_head(hq, benchmark, found), ensure_ascii=True)
     out.write(text[:-1] + ',\n"districts": [')
     for index, (district, rounds) in enumerate(listed_districts(hq, benchmark, found, lister)):

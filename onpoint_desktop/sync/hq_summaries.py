@@ -31,7 +31,6 @@ from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.scoring import RoundScore, compute
 from onpoint_desktop.sync import hq_comparisons
 from onpoint_desktop.sync.hq_comparisons import Against, Compared, benchmarks
-from onpoint_desktop.sync.read_ahead import rows_ahead
 from onpoint_desktop.workspace.responses import aggregate_responses
 
 if TYPE_CHECKING:
@@ -354,8 +353,7 @@ class Listing(NamedTuple):
 def listings(hq: HQStore) -> Iterator[Listing]:
     """The kept listing of every round, districts in list order (by name, then UUID),
     rounds in each district's order."""
-    for row in rows_ahead(  # read by a thread ahead of the caller's formatting
-        hq.path,
+    for row in hq.conn.execute(
         # From the districts in list order to each one's rows (SQLite would otherwise
         # sort all the listings, 100 MB on a national store, by district name).
         "SELECT s.district_uuid, s.round_id, s.listing, c.compared, c.compared_with "
@@ -364,6 +362,6 @@ def listings(hq: HQStore) -> Iterator[Listing]:
         "CROSS JOIN rounds r ON r.district_uuid = s.district_uuid AND r.round_id = s.round_id "
         "LEFT JOIN round_comparisons c "
         "ON c.district_uuid = s.district_uuid AND c.round_id = s.round_id "
-        "WHERE NOT r.deleted ORDER BY d.name_key, d.uuid, r.position, r.created_at, r.round_id",
+        "WHERE NOT r.deleted ORDER BY d.name_key, d.uuid, r.position, r.created_at, r.round_id"
     ):
         yield Listing(*row)
