@@ -232,7 +232,9 @@ def main() -> None:
 
         with HQStore.open(db) as hq:
             counts = hq.counts()
-        size = sum(f.stat().st_size for f in folder.glob(db.name + "*") if f.is_file())
+        # The store and its write-ahead log (not a backup an upgrade left beside it).
+        parts = [db, Path(f"{db}-wal"), Path(f"{db}-shm")]
+        size = sum(f.stat().st_size for f in parts if f.exists())
         print(
             f"Store: {counts['districts']:,} districts, {counts['rounds']:,} rounds, "
             f"{counts['rating_events']:,} rating events, {counts['survey_responses']:,} "
