@@ -152,17 +152,10 @@ def run_calibration(args: argparse.Namespace) -> int:
     else:
         print(f"{counted(len(found), 'pair')} of consultants rated the same district and round.")
     for g in found:
-        kappa = "—" if g.kappa is None else f"{g.kappa:.2f}"
         print()
         print(f"{escaped(g.name_a)} and {escaped(g.name_b)}: {counted(len(g.rounds), 'round')}")
-        print(
-            f"  {counted(g.areas, 'area')} both rated: exact {100 * g.exact:.0f}%, "
-            f"within one level {100 * g.within_one:.0f}%, kappa {kappa} "
-            f"({VERDICT[g.calibrated]})"
-        )
-        if g.widest:
-            widest = ", ".join(f"{fw.areas[a].label} ({d:.1f})" for a, d in g.widest)
-            print(f"  Widest disagreement: {widest}")
+        print(f"  {counted(g.areas, 'area')} both rated: {_agreement_text(g)}")
+        _print_widest(fw, g.widest, "  ")
     print()
     if not cases:
         print("No calibration case published yet ('onpoint hq calibration-case').")
@@ -170,13 +163,24 @@ def run_calibration(args: argparse.Namespace) -> int:
         rated = counted(len(case.raters), "consultant")
         print(f"Calibration case {escaped(case.name)} ({case.published_at[:10]}): {rated} rated it")
         for r in case.raters:
-            kappa = "—" if r.kappa is None else f"{r.kappa:.2f}"
             print(
                 f"  {escaped(r.name)} (key {r.fingerprint}): {counted(r.areas, 'area')} against "
-                f"the anchor: exact {100 * r.exact:.0f}%, within one level "
-                f"{100 * r.within_one:.0f}%, kappa {kappa} ({VERDICT[r.calibrated]})"
+                f"the anchor: {_agreement_text(r)}"
             )
-            if r.widest:
-                widest = ", ".join(f"{fw.areas[a].label} ({d:.1f})" for a, d in r.widest)
-                print(f"    Widest disagreement: {widest}")
+            _print_widest(fw, r.widest, "    ")
     return 0
+
+
+def _agreement_text(found) -> str:
+    """Exact %, within-one %, kappa and the verdict of a pair or of a case's rater."""
+    kappa = "—" if found.kappa is None else f"{found.kappa:.2f}"
+    return (
+        f"exact {100 * found.exact:.0f}%, within one level {100 * found.within_one:.0f}%, "
+        f"kappa {kappa} ({VERDICT[found.calibrated]})"
+    )
+
+
+def _print_widest(fw, widest, indent: str) -> None:
+    if widest:
+        areas = ", ".join(f"{fw.areas[a].label} ({d:.1f})" for a, d in widest)
+        print(f"{indent}Widest disagreement: {areas}")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from onpoint_desktop import clock
 from onpoint_desktop.sync.format import BundleRefused
-from onpoint_desktop.sync.hq_calibration import agreement, calibrated
+from onpoint_desktop.sync.hq_calibration import agreement, agreement_json, calibrated
 
 if TYPE_CHECKING:
     from onpoint_desktop.sync.hq_store import HQStore
@@ -129,14 +129,7 @@ class CaseRater:
         return {
             "fingerprint": self.fingerprint,
             "name": self.name,
-            "areas": self.areas,
-            "exact": round(self.exact, 4),
-            "within_one": round(self.within_one, 4),
-            "kappa": None if self.kappa is None else round(self.kappa, 4),
-            "calibrated": self.calibrated,
-            "widest_disagreement": [
-                {"area": a, "mean_difference": round(d, 3)} for a, d in self.widest
-            ],
+            **agreement_json(self.areas, self.exact, self.within_one, self.kappa, self.widest),
         }
 
 

@@ -89,15 +89,27 @@ class Agreement:
                 {"fingerprint": self.signer_b, "name": self.name_b},
             ],
             "rounds": [{"district": d, "name": n, "round": r} for d, n, r in self.rounds],
-            "areas": self.areas,
-            "exact": round(self.exact, 4),
-            "within_one": round(self.within_one, 4),
-            "kappa": None if self.kappa is None else round(self.kappa, 4),
-            "calibrated": self.calibrated,
-            "widest_disagreement": [
-                {"area": a, "mean_difference": round(d, 3)} for a, d in self.widest
-            ],
+            **agreement_json(self.areas, self.exact, self.within_one, self.kappa, self.widest),
         }
+
+
+def agreement_json(
+    areas: int,
+    exact: float,
+    within_one: float,
+    kappa: float | None,
+    widest: Sequence[tuple[str, float]],
+) -> dict[str, Any]:
+    """How the JSON of ``hq calibration`` gives an agreement (a pair's, or a consultant's
+    with a case's anchor)."""
+    return {
+        "areas": areas,
+        "exact": round(exact, 4),
+        "within_one": round(within_one, 4),
+        "kappa": None if kappa is None else round(kappa, 4),
+        "calibrated": calibrated(kappa),
+        "widest_disagreement": [{"area": a, "mean_difference": round(d, 3)} for a, d in widest],
+    }
 
 
 def agreement(
