@@ -23,6 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import crash_harness
+import crash_imports
+import crash_merges
 
 
 def rate_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harness.Outcome:
@@ -34,17 +36,17 @@ def rate_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harness.
     return crash_harness.rating_burst_trial(db, rng)
 
 
-_bundles: list[crash_harness.BundleFact] = []
+_bundles: list[crash_merges.BundleFact] = []
 
 
 def merge_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harness.Outcome:
     from onpoint_desktop.sync import HQStore
 
     if not _bundles:
-        _bundles.extend(crash_harness.prepare_bundles(shared, 20))
+        _bundles.extend(crash_merges.prepare_bundles(shared, 20))
     hq_db = folder / "hq.onpoint-hq.db"
     HQStore.create(hq_db)[0].close()
-    return crash_harness.merge_trial(hq_db, _bundles, rng)
+    return crash_merges.merge_trial(hq_db, _bundles, rng)
 
 
 _hostile: list[Path] = []
@@ -54,12 +56,12 @@ def hostile_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harne
     from onpoint_desktop.sync import HQStore
 
     if not _bundles:
-        _bundles.extend(crash_harness.prepare_bundles(shared, 20))
+        _bundles.extend(crash_merges.prepare_bundles(shared, 20))
     if not _hostile:
-        _hostile.extend(crash_harness.prepare_hostile(shared, _bundles))
+        _hostile.extend(crash_merges.prepare_hostile(shared, _bundles))
     hq_db = folder / "hq.onpoint-hq.db"
     HQStore.create(hq_db)[0].close()
-    return crash_harness.hostile_merge_trial(hq_db, _bundles, list(_hostile), rng)
+    return crash_merges.hostile_merge_trial(hq_db, _bundles, list(_hostile), rng)
 
 
 IMPORT_ROWS = 100_000
@@ -74,14 +76,14 @@ def import_trial(folder: Path, rng: random.Random, shared: Path) -> crash_harnes
     from onpoint_desktop.workspace import Workspace
 
     if not _export:
-        export = crash_harness.big_qualtrics_export(shared / "big.csv", IMPORT_ROWS)
-        _export.append((export, crash_harness.importable_rows(export)))
+        export = crash_imports.big_qualtrics_export(shared / "big.csv", IMPORT_ROWS)
+        _export.append((export, crash_imports.importable_rows(export)))
     export, whole = _export[0]
     db = folder / "import.onpoint.db"
     with Workspace.create(db, "Soak district (imports)") as ws:
         for round_id in IMPORT_ROUNDS:
             ws.add_round(round_id, "year1")
-    return crash_harness.import_trial(db, export, IMPORT_ROUNDS, whole, rng.uniform(0.0, 4.5))
+    return crash_imports.import_trial(db, export, IMPORT_ROUNDS, whole, rng.uniform(0.0, 4.5))
 
 
 SCENARIOS = {

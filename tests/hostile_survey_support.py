@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from onpoint_desktop.errors import OnpointError
 from onpoint_desktop.surveys import import_survey, inspect_survey
 from tests.conftest import SAMPLES
-from tests.crash_harness import aggregates_match_rebuild
+from tests.crash_imports import aggregates_match_rebuild
 from tests.hostile_support import (
     check_refusal,
     time_limit,

@@ -8,7 +8,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from crash_harness import merge_trial, prepare_bundles, rating_burst_trial
+from crash_harness import rating_burst_trial
+from crash_merges import merge_trial, prepare_bundles
 
 from onpoint_desktop.sync import HQStore
 from onpoint_desktop.workspace import Workspace
