@@ -20,15 +20,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -38,28 +33,25 @@ from PySide6.QtWidgets import (
 from onpoint_desktop.benchmark import TOTAL
 from onpoint_desktop.changes import Changes
 from onpoint_desktop.progress import change_of
-from onpoint_desktop.scoring import ComponentScore, RoundScore
+from onpoint_desktop.scoring import RoundScore
 from ui.action_plan import ActionPlanPanel
 from ui.component_bars import ComponentBars, bar_rows
+from ui.component_table import ComponentTable
 from ui.planner_panel import PlannerPanel
 from ui.round_status import (
     BAND_WORDS,
     DASH,
-    STATUS_WORDS,
     compare_text,
     component_of,
     evidence_text,
     highlights_html,
     number,
-    respondents_cell,
     status_text,
     what_if_text,
 )
 from ui.school_view import SchoolView
 from ui.session import DistrictSession, follow
 from ui.trend_chart import TrendChart, TrendPoint
-
-COLUMNS = ("Component", "Score", "Expert", "Survey", "Teachers", "Leaders", "Status")
 
 
 class ScorePanel(QWidget):
@@ -146,7 +138,7 @@ class ScorePanel(QWidget):
             [c.name for c in scoring.components], (scoring.score_min, scoring.score_max)
         )
         page.addWidget(self.bars, 3)
-        self.table = self._component_table(len(scoring.components))
+        self.table = ComponentTable(len(scoring.components))
         page.addWidget(self.table, 2)
         self.tabs.addTab(self.components_page, "C&omponents")
         self.highlights = QTextBrowser()
@@ -187,61 +179,6 @@ class ScorePanel(QWidget):
         self.tabs.addTab(self.planner, "P&lan")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.set_session(session)
-
-    def _component_table(self, rows: int) -> QTableWidget:
-        table = QTableWidget(0, len(COLUMNS))
-        table.setHorizontalHeaderLabels(COLUMNS)
-        tips = {
-            1: "Component score, 200–1,000",
-            2: "Expert sub-score (ratings), on the 200–1,000 scale",
-            3: "Survey sub-score (teachers and leaders), on the 200–1,000 scale",
-            4: "Teachers who answered this component's items",
-            5: "Leaders who answered this component's items",
-        }
-        for col, tip in tips.items():
-            table.horizontalHeaderItem(col).setToolTip(tip)
-        table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, len(COLUMNS)):
-            # Fixed, and widened by _fill_table only when a text needs more room: measuring
-            # every cell on each change (ResizeToContents) cost 2 ms per rating.
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(col, self._cell_width(table, COLUMNS[col], "888"))
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
-        table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        table.setAccessibleName("Component details")
-        self.table = table
-        self._fit_table(rows)
-        return table
-
-    def _fit_table(self, rows: int) -> None:
-        """One row per component of the round's model (models may differ in components)."""
-        table = self.table
-        if table.rowCount() == rows:
-            return
-        old = table.rowCount()
-        table.setRowCount(rows)
-        for row in range(old, rows):
-            for col in range(len(COLUMNS)):
-                item = QTableWidgetItem()
-                if col:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                table.setItem(row, col, item)
-        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
-        height += rows * table.verticalHeader().defaultSectionSize()
-        table.setFixedHeight(height)
-
-    @staticmethod
-    def _cell_width(table: QTableWidget, *texts: str) -> int:
-        metrics = table.fontMetrics()
-        return max(metrics.horizontalAdvance(t) for t in texts) + 18
 
     # --- session ---------------------------------------------------------------------------
 
@@ -324,7 +261,7 @@ class ScorePanel(QWidget):
         rates = session.response_rates()
         self.rates_label.setText(rates.sentence() if rates else "")
         self.rates_label.setVisible(bool(self.rates_label.text()))
-        self._fill_table(score)
+        self.table.fill(score)
         comparison = session.comparison()
         other = comparison.then if comparison is not None else None
         self.bars.show_rows(bar_rows(score, benchmark, other))
@@ -376,9 +313,7 @@ class ScorePanel(QWidget):
         self.provisional_label.setText("")
         self.rates_label.setText("")
         self.rates_label.setVisible(False)
-        for row in range(self.table.rowCount()):
-            for col in range(self.table.columnCount()):
-                self.table.item(row, col).setText("")
+        self.table.blank()
         self._highlights_stale = True
         if self.tabs.currentWidget() is self.highlights:
             self._show_highlights()
@@ -395,37 +330,6 @@ class ScorePanel(QWidget):
             self._highlights = text
             self.highlights.setHtml(text)
         self._highlights_stale = False
-
-    def _fill_table(self, score: RoundScore) -> None:
-        scoring = score.model
-        self._fit_table(len(score.components))
-        for row, comp in enumerate(score.components):
-            cells = [
-                comp.name,
-                number(comp.score),
-                number(scoring.to_score(comp.expert) if comp.expert is not None else None),
-                number(scoring.to_score(comp.survey) if comp.survey is not None else None),
-                respondents_cell(comp, "teacher", scoring.min_n),
-                respondents_cell(comp, "leader", scoring.min_n),
-                self._status(comp),
-            ]
-            header = self.table.horizontalHeader()
-            for col, text in enumerate(cells):
-                item = self.table.item(row, col)
-                if item.text() != text:
-                    item.setText(text)
-                    width = self._cell_width(self.table, text)
-                    if col and width > header.sectionSize(col):
-                        header.resizeSection(col, width)
-            tip = f"{BAND_WORDS[comp.band]} (median {comp.median:.0f})" if comp.band else ""
-            if self.table.item(row, 0).toolTip() != tip:
-                self.table.item(row, 0).setToolTip(tip)
-
-    def _status(self, comp: ComponentScore) -> str:
-        words = [STATUS_WORDS[comp.status]] if comp.status != "complete" else []
-        if comp.held_back_roles:
-            words.append("few respondents")
-        return ", ".join(words)
 
     # --- trend -----------------------------------------------------------------------------
 
