@@ -121,7 +121,8 @@ def run(argv: Sequence[str] | None = None, on_shown: Callable[[], None] | None =
 
     from onpoint_desktop.errors import DamagedWorkspaceError, OnpointError
     from ui.dialogs import show_error
-    from ui.main_window import MainWindow, app_icon
+    from ui.icons import app_icon
+    from ui.main_window import MainWindow
     from ui.session import DistrictSession
     from ui.settings import AppSettings
 

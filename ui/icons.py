@@ -40,3 +40,13 @@ def tinted_icon(name: str, colour: QColor, disabled: QColor | None = None) -> QI
             painter.end()
             icon.addPixmap(pixmap, mode)
     return icon
+
+
+def app_icon() -> QIcon:
+    """The application's own icon (window, taskbar), from the shipped icon files."""
+    icon = QIcon()
+    for name in ("onpoint.svg", "onpoint-256.png", "onpoint-64.png"):
+        path = resource_path(f"icons/{name}")
+        if path.exists():
+            icon.addFile(str(path))
+    return icon

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter
 
 from onpoint_desktop import APP_NAME
@@ -29,7 +29,7 @@ from ui.session import DistrictSession
 from ui.settings import AppSettings
 from ui.sync_actions import SyncActions
 from ui.theme import ThemeSwitcher
-from ui.toolbar import RoundToolbar
+from ui.window_menus import build_menus, build_toolbar, fill_round_menu
 from ui.workspace_actions import WorkspaceActions
 
 
@@ -63,8 +63,8 @@ class MainWindow(QMainWindow):
         self.case_mode = CaseMode(self)  # a calibration case: banner, locks (SPEC §13)
         self.setCentralWidget(self.case_mode.wrap(splitter))
         self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
+        build_menus(self)
+        build_toolbar(self)
         self.path_label = QLabel()
         self.statusBar().addPermanentWidget(self.path_label)
         self.set_session(session)
@@ -166,86 +166,6 @@ class MainWindow(QMainWindow):
         # Window-wide keys work whether or not their menu has ever been opened.
         self.addActions([self.previous_round_action, self.next_round_action])
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.files.new_action, self.files.open_action])
-        file_menu.addMenu(self.files.recent_menu)
-        file_menu.addAction(self.case_mode.open_action)
-        file_menu.addAction(self.files.copy_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.reports.export_action)
-        file_menu.addAction(self.reports.pdf_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.preferences_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        self.round_menu = bar.addMenu("&Round")
-        self.round_menu.addAction(self.add_round_action)
-        self.round_menu.addActions(self.round_actions.actions)
-        self.round_menu.addSeparator()
-        self.round_menu.addAction(self.round_actions.confirm_action)
-        self.round_menu.addMenu(self.round_actions.compare_menu)
-        self.round_menu.addAction(self.round_actions.planner_action)
-        self.round_list_start = self.round_menu.addSeparator()
-        self.round_list_end = self.round_menu.addSeparator()
-        self.round_menu.addActions([self.previous_round_action, self.next_round_action])
-        self.round_menu.addSeparator()
-        self.round_menu.addAction(self.notes_action)
-        self.round_group = QActionGroup(self)
-        self.survey_menu = bar.addMenu("&Survey")
-        self.survey_menu.addAction(self.import_action)
-        self.survey_menu.addAction(self.imports_action)
-        self.visit_menu = bar.addMenu("&Visit")
-        self.evidence.fill_menu(self.visit_menu)
-        sync_menu = bar.addMenu("S&ync")
-        for action in self.sync.actions():
-            if action is None:
-                sync_menu.addSeparator()
-            else:
-                sync_menu.addAction(action)
-        self.hq_menu = bar.addMenu("H&Q")
-        self.hq_menu.aboutToShow.connect(lambda: self.hq.fill_menu(self.hq_menu))
-        self.hq.fill_menu(self.hq_menu)
-        self.help_menu = bar.addMenu("&Help")
-        self.help_menu.addActions([self.help.guide_action, self.help.shortcuts_action])
-        self.help_menu.addSeparator()
-        self.help_menu.addAction(self.help.about_action)
-
-    def _build_toolbar(self) -> None:
-        self.toolbar = RoundToolbar(
-            [
-                [self.previous_round_action, self.next_round_action],
-                [self.add_round_action, self.import_action],
-                [self.undo_action, self.redo_action],
-                [self.reports.export_action],
-            ],
-            self,
-        )
-        self.toolbar.addSeparator()
-        self.toolbar.addWidget(self.evidence.view_switch())
-        self.addToolBar(self.toolbar)
-        self.toolbar.fit_to(self.screen().availableGeometry().width())
-        self.round_box = self.toolbar.round_box
-        self.round_box.activated.connect(self._round_chosen)
-
-    def _fill_round_menu(self) -> None:
-        """The rounds between the two separators of the Round menu, the one on screen
-        checked."""
-        for action in self.round_group.actions():
-            self.round_group.removeAction(action)
-            self.round_menu.removeAction(action)
-            action.deleteLater()
-        for rnd in self.session.rounds():
-            action = QAction(self.session.round_label(rnd).replace("&", "&&"), self.round_menu)
-            action.setCheckable(True)
-            action.setChecked(rnd.id == self.session.round_id)
-            action.triggered.connect(lambda _=False, rid=rnd.id: self.show_round(rid))
-            self.round_group.addAction(action)
-            self.round_menu.insertAction(self.round_list_end, action)
-
     # --- the district on screen ------------------------------------------------------------
 
     def set_session(self, session: DistrictSession) -> None:
@@ -323,7 +243,7 @@ class MainWindow(QMainWindow):
         at = ids.index(rnd.id) if has_round else -1
         self.previous_round_action.setEnabled(at > 0)
         self.next_round_action.setEnabled(0 <= at < len(ids) - 1)
-        self._fill_round_menu()
+        fill_round_menu(self)
         self.round_actions.update()
         self.case_mode.update()
         self._update_title()
@@ -477,14 +397,3 @@ class MainWindow(QMainWindow):
         """Close the workspace (called by the application on quit)."""
         if self.session is not None:
             self.session.close()
-
-
-def app_icon() -> QIcon:
-    from onpoint_desktop.resources import resource_path
-
-    icon = QIcon()
-    for name in ("onpoint.svg", "onpoint-256.png", "onpoint-64.png"):
-        path = resource_path(f"icons/{name}")
-        if path.exists():
-            icon.addFile(str(path))
-    return icon
