@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from onpoint_desktop.framework import ScoringModel
 from onpoint_desktop.scoring import RoundScore, compute
-from onpoint_desktop.sync import hq_comparisons
+from onpoint_desktop.sync import hq_comparisons, summary_pool
 from onpoint_desktop.sync.hq_comparisons import Against, Compared, benchmarks
 from onpoint_desktop.workspace.responses import aggregate_responses
 
@@ -214,6 +214,14 @@ def summarize(
     """Summarise one district's rounds again (all, or ``round_ids``), and compare each with
     the benchmark HQ lists its model against (``hq_comparisons``; ``against``: a run's
     memo of them), inside the caller's transaction."""
+    keep_summaries(hq, *summary_rows(hq, district_uuid, round_ids), against)
+
+
+def summary_rows(
+    hq: HQStore, district_uuid: str, round_ids: Iterable[str] | None = None
+) -> tuple[list[tuple[Any, ...]], list[Compared]]:
+    """One district's rounds scored (all, or ``round_ids``): their ``round_summaries``
+    rows and what each is compared on. Reads only: a worker process may make them."""
     rows, compared = [], []
     for rnd in score_district(hq, district_uuid, round_ids):
         score = rnd.score
@@ -234,6 +242,17 @@ def summarize(
         compared.append(
             (district_uuid, rnd.round_id, score.model.id, rnd.stage, scores, score.total)
         )
+    return rows, compared
+
+
+def keep_summaries(
+    hq: HQStore,
+    rows: list[tuple[Any, ...]],
+    compared: list[Compared],
+    against: Against | None = None,
+) -> None:
+    """Store rounds' summaries (``summary_rows``) and comparisons, in the caller's
+    transaction."""
     hq.conn.executemany(
         "INSERT OR REPLACE INTO round_summaries (district_uuid, round_id, model, stage, total, "
         "complete, scores, conflicts, listing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -261,6 +280,7 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
     """Summarise the rounds that have no summary (every round, when the summaries were made
     by another release); one transaction. Returns how many districts were summarised."""
     conn = hq.conn
+    committed = not conn.in_transaction  # so worker processes see every fact (summary_pool)
     version = conn.execute("SELECT value FROM meta WHERE key = 'summary_version'").fetchone()
     if version is not None and version[0] == SUMMARY_VERSION:
         if _all_summarised(conn):
@@ -286,8 +306,8 @@ def bring_up_to_date(hq: HQStore, progress: Progress | None = None) -> int:
             conn.execute("DELETE FROM round_summaries")
             conn.execute("DELETE FROM round_comparisons")
         against = benchmarks(hq)
-        for index, (district_uuid, round_ids) in enumerate(todo.items()):
-            summarize(hq, district_uuid, round_ids, against)
+        for index, (rows, compared) in enumerate(summary_pool.scored(hq, todo, parallel=committed)):
+            keep_summaries(hq, rows, compared, against)
             if progress is not None:
                 progress(index + 1, len(todo))
         conn.execute(
