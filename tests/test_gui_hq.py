@@ -10,7 +10,7 @@ import pytest
 import shiboken6
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
-from onpoint_desktop.sync import HQStore
+from onpoint_desktop.sync import HQStore, commit_group
 from onpoint_desktop.workspace import Workspace
 from onpoint_desktop.workspace.backup import backup_to
 from tests.gui_support import answer_modal, choose_file, message_boxes
@@ -139,6 +139,7 @@ def test_cancel_during_a_merge_keeps_the_bundles_already_merged(qtbot, hq, bundl
         return real(store, files, progress=step, cancel=cancel, **options)
 
     monkeypatch.setattr(hq_jobs, "merge_bundles", held_after_the_first)
+    monkeypatch.setattr(commit_group, "SECONDS", 0)  # each bundle acknowledged on its own
     files = [bundles["d1"], bundles["d2"], bundles["d3"]]
     _trust_store_keys(hq, files)
     choose_file(monkeypatch, "getOpenFileNames", files)

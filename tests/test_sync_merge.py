@@ -11,7 +11,7 @@ import pytest
 
 from onpoint_desktop.cli import main
 from onpoint_desktop.errors import Cancelled
-from onpoint_desktop.sync import HQStore, canonical_dump, conflicts, merge_bundles
+from onpoint_desktop.sync import HQStore, canonical_dump, commit_group, conflicts, merge_bundles
 from onpoint_desktop.sync.hq_overview import hq_rounds
 from onpoint_desktop.workspace import Workspace
 from onpoint_desktop.workspace.backup import backup_to
@@ -145,7 +145,8 @@ def _merged_dump(story, count, tmp_path, name):
     return dump
 
 
-def test_cancel_keeps_whole_bundles_and_touches_no_other(story, tmp_path):
+def test_cancel_keeps_whole_bundles_and_touches_no_other(story, tmp_path, monkeypatch):
+    monkeypatch.setattr(commit_group, "SECONDS", 0)  # each bundle acknowledged on its own
     hq, _ = HQStore.create(tmp_path / "hq.db")
     seen = []
     with pytest.raises(Cancelled, match="after 3 of 6 bundles") as cancelled:
@@ -166,8 +167,9 @@ def test_cancel_keeps_whole_bundles_and_touches_no_other(story, tmp_path):
     hq.close()
 
 
-def test_a_merge_interrupted_by_a_crash_leaves_nothing_half_applied(story, tmp_path):
+def test_a_merge_interrupted_by_a_crash_leaves_nothing_half_applied(story, tmp_path, monkeypatch):
     """Each bundle is one transaction: a failure after some bundles keeps those, whole."""
+    monkeypatch.setattr(commit_group, "SECONDS", 0)  # each bundle acknowledged on its own
     hq, _ = HQStore.create(tmp_path / "hq.db")
 
     def crash(done, total):

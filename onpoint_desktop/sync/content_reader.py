@@ -39,6 +39,7 @@ from onpoint_desktop.sync.format import (
     quoted,
 )
 from onpoint_desktop.sync.later_entries import HMAC_KEY, LaterEntries, among, whole
+from onpoint_desktop.sync.line_memory import RememberedLines
 from onpoint_desktop.sync.staging import Staging
 from onpoint_desktop.workspace.latest import EXPERT, PERSPECTIVES
 from onpoint_desktop.workspace.records import CARRIED, CONFIRMED
@@ -74,7 +75,7 @@ def scoring_model(models: ModelCatalogue, model_id: object, source: str) -> Scor
         ) from None
 
 
-class ContentReader(LaterEntries):
+class ContentReader(LaterEntries, RememberedLines):
     """Checks one bundle's entries and stages its records (see the module docstring)."""
 
     def __init__(
@@ -89,6 +90,7 @@ class ContentReader(LaterEntries):
         self.manifest = manifest
         self.source = source
         self.staging = staging
+        self.memory = staging.memory  # HQ's memory of the lines it checked, in a merge
         self.not_after = not_after
         self.first_format = manifest.get("format") == BUNDLE_FORMAT_1
         self.entries = data_entries(manifest.get("format"))
@@ -100,6 +102,7 @@ class ContentReader(LaterEntries):
         scoring_model(self.models, self.model_id, source)
         self.framework = self.models.framework
         self.round_ids: set[str] = set()
+        self.round_models: dict[str, str] = {}  # round → its model's id@version
         self.events = 0
         self.responses = 0
         self.actions = 0
@@ -192,6 +195,7 @@ class ContentReader(LaterEntries):
             round_model = r.get("model", self.model_id)
             model = scoring_model(self.models, round_model, self.source)
             self.components[rid] = model.component_ids
+            self.round_models[rid] = f"{model.id}@{model.version}"
             for role, inst in model.instruments.items():
                 items = (set(inst.item_ids), range(inst.scale_min, inst.scale_max + 1))
                 self.items[rid, role] = items
@@ -210,6 +214,9 @@ class ContentReader(LaterEntries):
         return rounds
 
     def event_line(self, number: int, line: bytes) -> None:
+        tail = self.memory.recall(RATING_EVENTS, line) if self.memory is not None else None
+        if tail is not None:
+            return self.remembered_event(tail)
         where = f"{RATING_EVENTS} line {number}"
         e = self.record(line, where)
         self.events += 1
@@ -245,6 +252,8 @@ class ContentReader(LaterEntries):
                 perspective,
             )
         )
+        if self.memory is not None:
+            self.memory.learn(RATING_EVENTS, e["round"])
 
     def note(self, note: object, where: str) -> str | None:
         problem = limits.note_problem(note)
@@ -311,6 +320,9 @@ class ContentReader(LaterEntries):
         return checked
 
     def response_line(self, number: int, line: bytes) -> None:
+        tail = self.memory.recall(SURVEY_RESPONSES, line) if self.memory is not None else None
+        if tail is not None:
+            return self.remembered_response(tail)
         where = f"{SURVEY_RESPONSES} line {number}"
         s = self.record(line, where)
         self.responses += 1
@@ -340,6 +352,8 @@ class ContentReader(LaterEntries):
         # Item ids are plain words and values whole numbers: the canonical JSON, in C.
         text = _canonical_answers(answers)
         self.staging.add_response((s["round"], role, key, school, text))
+        if self.memory is not None:
+            self.memory.learn(SURVEY_RESPONSES, s["round"])
 
     def check_counts(self, rounds: list[dict[str, Any]]) -> dict[str, int]:
         counts = {

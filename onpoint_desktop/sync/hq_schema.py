@@ -31,6 +31,9 @@ Tables after all migrations (facts under natural keys, never under merge-order i
 ``condition_events`` conditions for scale rated, keyed by (signer, workspace, id)
 ``calibration_*``    calibration cases HQ published, its anchor ratings, and the
                      ratings consultants sent back (``calibration_cases``): never a district
+``line_memory``      digests of the bundle lines HQ checked and merged, per signer,
+                     workspace, entry and format, so a cumulative bundle's old lines skip
+                     the checks they passed (``line_memory``; derived, never dumped)
 ``round_summaries``  each round's score as HQ lists it, derived from the facts above and
                      kept up to date by every change to them (``hq_summaries``), so a
                      national store is listed, ranked and benchmarked without rescoring
@@ -55,6 +58,7 @@ from onpoint_desktop.sync.hq_migrations import (
     add_visit_evidence,
 )
 from onpoint_desktop.sync.hq_scale_schema import add_national_scale
+from onpoint_desktop.sync.line_memory import add_line_memory
 from onpoint_desktop.sync.round_history import add_round_history
 from onpoint_desktop.workspace.opener import Migration
 
@@ -175,6 +179,7 @@ MIGRATIONS: list[Migration] = [
     add_national_picture,
     add_national_scale,
     add_calibration_cases,
+    add_line_memory,
 ]
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

@@ -42,6 +42,11 @@ from onpoint_desktop.workspace.model_store import ModelTable
 from onpoint_desktop.workspace.opener import StoreKind, create_owner_only, open_checked
 from onpoint_desktop.workspace.schema import ddl_statements
 
+# Pages the write-ahead log grows by between checkpoints in a merge run (64 MB; SQLite's
+# default is 1,000): each checkpoint waits for the disk twice, and a run writes the same
+# index pages over and over, which a longer log copies into the store once.
+RUN_CHECKPOINT_PAGES = 16_384
+
 __all__ = ["MIGRATIONS", "SCHEMA", "SCHEMA_VERSION", "HQStore", "canonical_dump", "create_hq"]
 
 
@@ -162,10 +167,12 @@ class HQStore:
         synced (a checkpoint) and each later commit waits for the disk again (``FULL``).
         """
         self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {RUN_CHECKPOINT_PAGES}")
         try:
             yield
         finally:
             self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute("PRAGMA wal_autocheckpoint = 1000")  # SQLite's default
             if not self.conn.in_transaction:
                 self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
@@ -285,7 +292,8 @@ def canonical_dump(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]
     tables = [
         r[0]
         for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta' ORDER BY name"
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT IN ('meta', 'line_memory') ORDER BY name"
         )
     ]
     for table in tables:

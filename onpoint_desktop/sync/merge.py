@@ -1,14 +1,16 @@
 """Merging bundles into the HQ store: checked, idempotent and order-independent.
 
 Each file is checked first (``check.check_bundle``: on its signed manifest alone, HQ
-decides whether to read it at all), then applied in one transaction of its own: a bundle
-goes in whole or not at all, a refused or held bundle leaves no trace in the merged facts
-while the others still merge, and a crash or a cancel part-way keeps the bundles already
-merged (each complete) and leaves the rest untouched, so merging the same files again
-finishes the job. Merging a bundle again changes nothing (it is recognised by its id and
-payload hash). Facts are unioned under natural keys and every "which value wins" rule
-takes the newest bundle (manifest time, then bundle id), so any order of the same
-bundles gives the same store (see ``hq_schema``).
+decides whether to read it at all; lines HQ checked before, byte for byte, are recalled
+rather than checked again: ``line_memory``), then applied in a transaction of its own (a
+savepoint of the run's current commit group: ``commit_group``): a bundle goes in whole or
+not at all, a refused or held bundle leaves no trace in the merged facts while the others
+still merge, and a crash or a cancel part-way keeps the bundles already acknowledged (each
+complete) and leaves the rest untouched, so merging the same files again finishes the job.
+Merging a bundle again changes nothing (it is recognised by its id and payload hash).
+Facts are unioned under natural keys and every "which value wins" rule takes the newest
+bundle (manifest time, then bundle id), so any order of the same bundles gives the same
+store (see ``hq_schema``).
 
 Outcomes: ``merged``, ``already-merged``, ``pending`` (held aside: its signer's key is not
 trusted yet; ``hq trust`` merges it later) and ``refused`` (with the reader's reasons, and
@@ -30,6 +32,7 @@ from onpoint_desktop.errors import BundleError, Cancelled, WorkspaceError
 from onpoint_desktop.sync import hq_signers
 from onpoint_desktop.sync.calibration_ratings import merge_case_ratings
 from onpoint_desktop.sync.check import BundleCheck, check_bundle
+from onpoint_desktop.sync.commit_group import CommitGroup
 from onpoint_desktop.sync.conflicts import Conflict, conflicts
 from onpoint_desktop.sync.evidence_merge import merge_evidence
 from onpoint_desktop.sync.fact_merge import (
@@ -41,6 +44,7 @@ from onpoint_desktop.sync.fact_merge import (
 )
 from onpoint_desktop.sync.hq_store import HQStore
 from onpoint_desktop.sync.hq_summaries import bring_up_to_date, forget
+from onpoint_desktop.sync.line_memory import LineMemory
 from onpoint_desktop.sync.round_history import merge_round_history
 from onpoint_desktop.sync.staging import Staging
 
@@ -115,13 +119,20 @@ def merge_bundles(
     the run stops between bundles and raises :class:`MergeCancelled` (bundles merged so
     far stay merged, each complete; its ``summary`` lists them).
     """
-    staging = Staging(hq.conn)
+    staging = Staging(hq.conn, LineMemory(hq.conn))
     outcomes: list[BundleOutcome] = []
     touched: set[str] = set()
     queue = [Path(f) for f in files]
-    with hq.run_of_transactions():  # each bundle's commit durable at the end of the run
+
+    def acknowledge(done: int) -> None:  # once the bundle's group is committed
+        if progress is not None:
+            progress(done, len(queue))
+
+    # Each bundle's commit durable at the end of the run; bundles committed in groups.
+    with hq.run_of_transactions(), CommitGroup(hq.conn, hq.path, acknowledge) as group:
         for index, path in enumerate(queue):
             if cancel is not None and cancel():
+                group.commit()
                 merged = sum(1 for o in outcomes if o.status == "merged")
                 raise MergeCancelled(
                     f"Merge cancelled after {index} of {len(queue)} bundles ({merged} merged, "
@@ -133,6 +144,7 @@ def merge_bundles(
             try:
                 outcome = merge_file(hq, path, staging, trust_new_signers=trust_new_signers)
             except WorkspaceError as exc:  # the store cannot be written (full disk, read-only)
+                group.commit()
                 merged = sum(1 for o in outcomes if o.status == "merged")
                 raise WorkspaceError(
                     f"{exc} The merge stopped at {path}; the {counted(merged, 'bundle')} merged "
@@ -142,8 +154,7 @@ def merge_bundles(
             outcomes.append(outcome)
             if outcome.status == "merged":
                 touched.add(outcome.district_uuid)
-            if progress is not None:
-                progress(index + 1, len(queue))
+            group.merged()
         for fingerprint in dict.fromkeys(o.fingerprint for o in outcomes if o.new_signer):
             for held in merge_pending(hq, fingerprint, staging):
                 outcomes.append(held)
@@ -273,6 +284,8 @@ def apply(hq: HQStore, check: BundleCheck) -> BundleOutcome:
         added["action_events"] = actions
     if removed:
         added["survey_responses_removed"] = removed
+    if bundle.staging is not None and bundle.staging.memory is not None:
+        bundle.staging.memory.keep()  # the lines checked in full, remembered as merged
     counts = bundle.counts
     conn.execute(
         "INSERT INTO merged_bundles (bundle_id, payload_sha256, format, district_uuid, "
@@ -324,7 +337,7 @@ def merge_pending(
 ) -> list[BundleOutcome]:
     """Merge the bundles held aside for a signer HQ now trusts; each is forgotten once
     merged (or refused: it never will be)."""
-    staging = staging or Staging(hq.conn)
+    staging = staging or Staging(hq.conn, LineMemory(hq.conn))
     outcomes = []
     for sha, file, source in hq_signers.pending_files(hq, fingerprint):
         if not file.exists():

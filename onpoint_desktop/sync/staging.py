@@ -7,7 +7,10 @@ bundle costs memory for one line and a batch, never for all its records, however
 it is. The tables' keys refuse a record that repeats another. SQLite keeps temporary
 tables in a file beside its other temporary files once they outgrow its page cache.
 
-The merge then applies the records to the HQ store with set-based SQL (``merge``).
+The merge then applies the records to the HQ store with set-based SQL (``merge``). In a
+merge, a line HQ remembers (``line_memory``) is staged by its identity only: a rating event
+in ``remembered_events`` (its id and place, so no other line may repeat them), a survey
+response with its answers left ``None`` (HQ holds it with those answers).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
+
+from onpoint_desktop.sync.line_memory import LineMemory
 
 BATCH = 2000  # records written to the scratch tables at a time
 
@@ -40,7 +45,7 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_responses (
     role TEXT NOT NULL,
     response_key TEXT NOT NULL,
     school TEXT,
-    answers TEXT NOT NULL,
+    answers TEXT,  -- None: a line HQ remembers, whose response it holds (line_memory)
     PRIMARY KEY (round_id, role, response_key)
 ) WITHOUT ROWID;
 CREATE TEMP TABLE IF NOT EXISTS incoming_actions (
@@ -59,6 +64,10 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_actions (
     carried_from TEXT,
     author TEXT NOT NULL,
     created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS remembered_events (
+    uuid TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE
 ) WITHOUT ROWID;
 CREATE TEMP TABLE IF NOT EXISTS incoming_removals (
     round_id TEXT NOT NULL,
@@ -121,6 +130,7 @@ CONDITION_COLUMNS = (
 _KINDS = (
     ("incoming_events", EVENT_COLUMNS),
     ("incoming_responses", RESPONSE_COLUMNS),
+    ("remembered_events", ("uuid", "seq")),
     ("incoming_actions", ACTION_COLUMNS),
     ("incoming_removals", REMOVAL_COLUMNS),
     ("incoming_walkthroughs", WALKTHROUGH_COLUMNS),
@@ -135,8 +145,11 @@ class Duplicate(Exception):
 class Staging:
     """The scratch tables of one connection; :meth:`clear` before each bundle."""
 
-    def __init__(self, conn: sqlite3.Connection | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection | None = None, memory: LineMemory | None = None
+    ) -> None:
         self.own = conn is None
+        self.memory = memory  # HQ's memory of the lines it checked (a merge's staging)
         self.conn = sqlite3.connect("", isolation_level=None) if conn is None else conn
         for statement in _TABLES.strip().split(";\n"):
             if statement.strip():
@@ -168,6 +181,8 @@ class Staging:
 
     def clear(self) -> None:
         self._forget_held()
+        if self.memory is not None:
+            self.memory.close()
         for table in self._written:
             self.conn.execute(f"DELETE FROM temp.{table}")
         self._written.clear()
@@ -185,6 +200,21 @@ class Staging:
     def add_response(self, row: tuple[Any, ...]) -> None:
         """One checked response, in :data:`RESPONSE_COLUMNS` order (answers as JSON)."""
         self._add("incoming_responses", row)
+
+    def add_remembered_event(self, row: tuple[str, int]) -> None:
+        """The id and place of an event HQ holds as the line is (``line_memory``)."""
+        self._add("remembered_events", row)
+
+    def check_remembered(self) -> None:
+        """:class:`Duplicate` when an event repeats the id or place of a remembered one."""
+        if "remembered_events" not in self._written:
+            return
+        repeat = self.conn.execute(
+            "SELECT 1 FROM temp.incoming_events i WHERE EXISTS (SELECT 1 FROM "
+            "temp.remembered_events r WHERE r.uuid = i.uuid OR r.seq = i.seq) LIMIT 1"
+        ).fetchone()
+        if repeat is not None:
+            raise Duplicate("an event repeats the id or place of a remembered one")
 
     def add_action(self, row: tuple[Any, ...]) -> None:
         """One checked action event, in :data:`ACTION_COLUMNS` order."""

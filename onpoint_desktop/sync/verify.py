@@ -304,6 +304,8 @@ def _read_content(
         read_entry(archive, members[DISTRICT], specs[DISTRICT], small, source)
     )
     rounds = reader.rounds(read_entry(archive, members[ROUNDS], specs[ROUNDS], small, source))
+    if staging.memory is not None:  # a merge: recall the lines of the bundle's workspace
+        staging.memory.open(header.manifest, header.signer_fingerprint, reader.round_models)
     entries = (
         (RATING_EVENTS, reader.event_line, "a rating event (its id or its place in the order)"),
         (SURVEY_RESPONSES, reader.response_line, "a survey response (round, role and key)"),
@@ -321,6 +323,7 @@ def _read_content(
                 ):
                     take(number, line)
                 staging.flush()
+                staging.check_remembered()
             except Duplicate:
                 raise reader.fail(name, f"repeats {what}") from None
     counts = reader.check_counts(rounds)

@@ -108,12 +108,14 @@ def transaction(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
         conn.execute("SAVEPOINT nested_action")
         try:
             yield
-        except BaseException:
+            conn.execute("RELEASE SAVEPOINT nested_action")
+        except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK TO SAVEPOINT nested_action")
                 conn.execute("RELEASE SAVEPOINT nested_action")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise write_error(path, exc) from None
             raise
-        conn.execute("RELEASE SAVEPOINT nested_action")
         return
     try:
         conn.execute("BEGIN IMMEDIATE")
