@@ -99,12 +99,7 @@ def conflicts(
     Each district is read on its own (its events only); "all" reads the districts whose
     kept round summaries count a conflict (``hq_summaries``)."""
     if district_uuids is None:
-        district_uuids = [
-            r[0]
-            for r in conn.execute(
-                "SELECT DISTINCT district_uuid FROM round_summaries WHERE conflicts > 0"
-            )
-        ]
+        district_uuids = conflicted(conn)
     names = {}
     for district in dict.fromkeys(district_uuids):
         row = conn.execute(
@@ -116,6 +111,17 @@ def conflicts(
     for district in sorted(names, key=lambda d: (names[d][0], d)):
         found += _district_conflicts(conn, district, names[district][1])
     return found
+
+
+def conflicted(conn: sqlite3.Connection, district_uuids: Sequence[str] | None = None) -> list[str]:
+    """The districts (all, or of ``district_uuids``) whose kept round summaries count a
+    conflict (``hq_summaries``: up to date after a merge run or opening the store)."""
+    rows = conn.execute("SELECT DISTINCT district_uuid FROM round_summaries WHERE conflicts > 0")
+    found = [r[0] for r in rows]
+    if district_uuids is None:
+        return found
+    wanted = set(district_uuids)
+    return [d for d in found if d in wanted]
 
 
 def _district_conflicts(conn: sqlite3.Connection, district: str, name: str) -> list[Conflict]:

@@ -78,13 +78,16 @@ def merge_events(hq: HQStore, bundle: VerifiedBundle) -> tuple[int, bool]:
 
 
 def merge_responses(hq: HQStore, bundle: VerifiedBundle) -> int:
-    """Union the staged responses by (district, round, role, response key)."""
+    """Union the staged responses by (district, round, role, response key). A line HQ
+    remembers (staged without its answers: ``line_memory``) is a response HQ holds as it
+    is: only its ``seen_at`` can move."""
     conn, district = hq.conn, bundle.district_uuid
     clash = conn.execute(
         "SELECT i.role, i.response_key, i.round_id FROM temp.incoming_responses i "
         "JOIN survey_responses s ON s.district_uuid = ? AND s.round_id = i.round_id "
         "AND s.role = i.role AND s.response_key = i.response_key "
-        "WHERE s.school IS NOT i.school OR s.answers != i.answers LIMIT 1",
+        "WHERE i.answers IS NOT NULL AND (s.school IS NOT i.school OR s.answers != i.answers) "
+        "LIMIT 1",
         (district,),
     ).fetchone()
     if clash is not None:
@@ -106,7 +109,8 @@ def merge_responses(hq: HQStore, bundle: VerifiedBundle) -> int:
     cursor = conn.execute(
         "INSERT INTO survey_responses (district_uuid, round_id, role, response_key, school, "
         "answers, seen_at) SELECT ?, i.round_id, i.role, i.response_key, i.school, i.answers, ? "
-        "FROM temp.incoming_responses i WHERE NOT EXISTS (SELECT 1 FROM survey_responses s "
+        "FROM temp.incoming_responses i WHERE i.answers IS NOT NULL "  # not a held line
+        "AND NOT EXISTS (SELECT 1 FROM survey_responses s "
         "WHERE s.district_uuid = ? AND s.round_id = i.round_id AND s.role = i.role "
         "AND s.response_key = i.response_key) AND NOT EXISTS (SELECT 1 FROM survey_removals r "
         "WHERE r.district_uuid = ? AND r.round_id = i.round_id AND r.role = i.role "

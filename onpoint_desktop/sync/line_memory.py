@@ -135,8 +135,8 @@ class LineMemory:
         digest = self._last = blake2b(line, digest_size=DIGEST).digest()
         if digest in known:
             pattern, start = _TAILS[entry]
-            tail = pattern.match(line, max(0, line.rfind(start)))
-            if tail is not None and tail.end() == len(line.rstrip()):
+            tail = pattern.fullmatch(line, max(0, line.rfind(start)))
+            if tail is not None:
                 return tail
             self._last = b""  # laid out otherwise: read in full, remembered already
         return None

@@ -33,7 +33,7 @@ from onpoint_desktop.sync import hq_signers
 from onpoint_desktop.sync.calibration_ratings import merge_case_ratings
 from onpoint_desktop.sync.check import BundleCheck, check_bundle
 from onpoint_desktop.sync.commit_group import CommitGroup
-from onpoint_desktop.sync.conflicts import Conflict, conflicts
+from onpoint_desktop.sync.conflicts import Conflict, conflicted, conflicts
 from onpoint_desktop.sync.evidence_merge import merge_evidence
 from onpoint_desktop.sync.fact_merge import (
     merge_actions,
@@ -165,7 +165,8 @@ def merge_bundles(
 
 def _summary(hq: HQStore, outcomes: list[BundleOutcome], touched: set[str]) -> MergeSummary:
     bring_up_to_date(hq)  # each district touched is summarised once, not once per bundle
-    found = conflicts(hq.conn, sorted(touched)) if touched else []
+    # Only the touched districts whose fresh summaries count a conflict are read again.
+    found = conflicts(hq.conn, conflicted(hq.conn, sorted(touched))) if touched else []
     return MergeSummary(tuple(outcomes), tuple(found))
 
 
