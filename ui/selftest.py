@@ -56,6 +56,7 @@ def run_self_test(keep: Path | None = None) -> int:
         test.step("Word report", lambda: _report(folder, state))
         test.step("sync bundle", lambda: _bundle(folder, state))
         test.step("SPSS reader process", lambda: _spss(folder))
+        test.step("HQ summary workers", lambda: _summary_workers(folder))
     except Exception:  # a self-test reports every failure, whatever its kind
         test.say("FAILED")
         test.say(traceback.format_exc())
@@ -165,3 +166,28 @@ def _spss(folder: Path) -> str:
     if read.values.tolist() != frame.values.tolist() or meta.column_names != ["Q1", "Q2"]:
         raise AssertionError(f"{path.name} read back as {read.values.tolist()}")
     return f"{path.name}: {len(read)} rows, {meta.column_labels[0]!r}"
+
+
+def _summary_workers(folder: Path) -> str:
+    """The demo bundle merged at a scratch HQ, its rounds scored again by the spawned
+    workers of a national merge (``summary_pool``: in a frozen app this proves the
+    executable starts them and they read the store) exactly as here."""
+    from onpoint_desktop.sync import HQStore, hq_summaries, merge_bundles, summary_pool
+
+    hq, _ = HQStore.create(folder / "self-test.onpoint-hq.db")
+    try:
+        merge_bundles(hq, [folder / "demo.onpointbundle"], trust_new_signers=True)
+        here = hq.conn.execute("SELECT * FROM round_summaries ORDER BY round_id").fetchall()
+        with hq.transaction():
+            hq.conn.execute("DELETE FROM round_summaries")
+        least, summary_pool.MIN_DISTRICTS = summary_pool.MIN_DISTRICTS, 1
+        try:
+            hq_summaries.bring_up_to_date(hq)
+        finally:
+            summary_pool.MIN_DISTRICTS = least
+        there = hq.conn.execute("SELECT * FROM round_summaries ORDER BY round_id").fetchall()
+    finally:
+        hq.close()
+    if there != here or not here:
+        raise AssertionError("the summary workers scored the demo rounds differently")
+    return f"{len(there)} rounds scored by worker processes as here"
