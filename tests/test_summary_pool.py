@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+
 from onpoint_desktop.sync import HQStore, hq_summaries, merge_bundles, summary_pool
 from tests.sync_support import district, export, signer
 
@@ -60,7 +62,7 @@ def test_uncommitted_facts_are_scored_here(tmp_path, monkeypatch):
         raise AssertionError("workers would not see this transaction's facts")
 
     monkeypatch.setattr(summary_pool, "MIN_DISTRICTS", 1)
-    monkeypatch.setattr(summary_pool, "ProcessPoolExecutor", no_workers)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_workers)
     with hq.transaction():
         hq.conn.execute("DELETE FROM round_summaries")
         assert hq_summaries.bring_up_to_date(hq) == 1

@@ -14,11 +14,9 @@ committed (``parallel``); when not, or for a few districts, they are scored here
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sqlite3
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +45,9 @@ def scored(
         for district_uuid, round_ids in todo.items():
             yield summary_rows(hq, district_uuid, round_ids)
         return
+    import multiprocessing  # here, not on import: listing a store starts no process
+    from concurrent.futures import ProcessPoolExecutor
+
     items = list(todo.items())
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     pool = ProcessPoolExecutor(
