@@ -192,3 +192,20 @@ def test_a_merge_acknowledges_only_bundles_on_disk(growing, tmp_path):
     assert [done for done, _ in seen] == [1, 2, 3]
     assert all(committed >= done for done, committed in seen)
     hq.close()
+
+
+def test_what_one_bundle_recalls_is_bounded(growing, tmp_path, monkeypatch):
+    """A round remembered past the bound is read in full and kept as it is, never grown."""
+    first, second, _ = growing["files"]
+    hq, _ = _merged(tmp_path / "hq.db", [first])
+    query = "SELECT entry || ' ' || round_id, digests FROM line_memory"
+    stored = dict(hq.conn.execute(query).fetchall())
+    assert all(len(blob) // 16 > 10 for blob in stored.values())
+    monkeypatch.setattr(line_memory, "MAX_RECALLED", 10)
+    recalled = Recalled(monkeypatch)
+    assert merge_bundles(hq, [second]).count("merged") == 1
+    assert recalled.events == recalled.responses == 0  # every round past the bound
+    kept = dict(hq.conn.execute(query).fetchall())
+    assert {k: kept[k] for k in stored} == stored  # kept as they were, not grown
+    assert all(len(kept[k]) // 16 <= 10 for k in set(kept) - set(stored))
+    hq.close()

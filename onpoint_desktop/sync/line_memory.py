@@ -36,6 +36,9 @@ from onpoint_desktop import __version__
 from onpoint_desktop.sync.format import BUNDLE_FORMAT_1, RATING_EVENTS, SURVEY_RESPONSES
 
 DIGEST = 16  # bytes of BLAKE2b per line
+# Lines recalled for one bundle at most, and kept for one round (a set of them costs about
+# 30 MB): past it a round's lines are read in full, whatever a trusted signer sends.
+MAX_RECALLED = 400_000
 REMEMBERED = (RATING_EVENTS, SURVEY_RESPONSES)  # the entries whose lines HQ remembers
 # Which checks the remembered lines passed: change the tail when the checks of rating
 # events or survey responses change (content_reader), so lines are read in full again.
@@ -87,6 +90,7 @@ class LineMemory:
         self._rounds: dict[str, str] = {}
         self._known: dict[str, set[bytes]] = {}
         self._stored: dict[tuple[str, str], bytes] = {}  # (entry, round) → digests
+        self._beyond: set[tuple[str, str]] = set()  # rounds past what one bundle recalls
         self._learnt: dict[tuple[str, str], list[bytes]] = {}
         self._last = b""  # the digest of the last line not recalled
 
@@ -104,6 +108,7 @@ class LineMemory:
         entries = list(REMEMBERED)
         if not self._responses_hold(district, manifest):
             entries.remove(SURVEY_RESPONSES)
+        room = MAX_RECALLED
         for entry in entries:
             known = self._known[entry] = set()
             for round_id, model, checked_by, blob in self.conn.execute(
@@ -111,9 +116,14 @@ class LineMemory:
                 "AND workspace_uuid = ? AND district_uuid = ? AND entry = ? AND format = ?",
                 (*self._scope[:3], entry, self._scope[3]),
             ):
-                if checked_by == CHECKED_BY and rounds.get(round_id) == model:
-                    self._stored[entry, round_id] = blob
-                    known.update(blob[i : i + DIGEST] for i in range(0, len(blob), DIGEST))
+                if checked_by != CHECKED_BY or rounds.get(round_id) != model:
+                    continue  # read in full, and remembered afresh
+                if len(blob) // DIGEST > room:
+                    self._beyond.add((entry, round_id))  # read in full, kept as it is
+                    continue
+                room -= len(blob) // DIGEST
+                self._stored[entry, round_id] = blob
+                known.update(blob[i : i + DIGEST] for i in range(0, len(blob), DIGEST))
 
     def _responses_hold(self, district: str, manifest: dict[str, Any]) -> bool:
         """Whether every response HQ merged for the district is still held: no removal
@@ -171,7 +181,10 @@ class LineMemory:
                     self._stored.get((entry, round_id), b"") + b"".join(dict.fromkeys(learnt)),
                 )
                 for (entry, round_id), learnt in self._learnt.items()
-                if holds or entry != SURVEY_RESPONSES
+                if (holds or entry != SURVEY_RESPONSES)
+                and (entry, round_id) not in self._beyond
+                and len(self._stored.get((entry, round_id), b"")) // DIGEST + len(learnt)
+                <= MAX_RECALLED
             ],
         )
         self.close()
@@ -181,6 +194,7 @@ class LineMemory:
         self._rounds = {}
         self._known.clear()
         self._stored.clear()
+        self._beyond.clear()
         self._learnt.clear()
         self._last = b""
 
