@@ -31,13 +31,14 @@ def test_kappa_matches_a_published_worked_example():
 
 def test_identical_raters_agree_perfectly_and_degenerate_cases_give_no_kappa():
     same = [("a", 1, 1), ("b", 2, 2), ("c", 4, 4), ("d", 3, 3)]
-    assert agreement(same, 1, 4)[:3] == (1.0, 1.0, 1.0)
-    assert agreement(same, 1, 4)[3] == ()  # no area of disagreement
+    alike = agreement(same, 1, 4)
+    assert (alike.areas, alike.exact, alike.within_one, alike.kappa) == (4, 1.0, 1.0, 1.0)
+    assert alike.widest == ()  # no area of disagreement
     # One area in common: shares are given, a kappa on one area is not.
-    exact, within, kappa, widest = agreement([("a", 2, 3)], 1, 4)
-    assert (exact, within, kappa, widest) == (0.0, 1.0, None, (("a", 1.0),))
+    one = agreement([("a", 2, 3)], 1, 4)
+    assert (one.exact, one.within_one, one.kappa, one.widest) == (0.0, 1.0, None, (("a", 1.0),))
     # Both rated every area alike at one level: chance agreement is perfect, no kappa.
-    assert agreement([("a", 3, 3), ("b", 3, 3)], 1, 4)[2] is None
+    assert agreement([("a", 3, 3), ("b", 3, 3)], 1, 4).kappa is None
     # Opposite ends: kappa below zero.
     assert quadratic_weighted_kappa([(1, 4), (4, 1), (2, 3), (3, 2)], 1, 4) < 0
 
@@ -81,7 +82,8 @@ def test_hq_calibration_reports_each_pair_of_consultants(two_raters, capsys):
         {"district": pair["rounds"][0]["district"], "name": "Riverside", "round": "2024-25"}
     ]
     assert pair["areas"] == len(pairs)
-    exact, within, kappa, _widest = agreement(pairs, 1, 4)
+    figures = agreement(pairs, 1, 4)
+    exact, within, kappa = figures.exact, figures.within_one, figures.kappa
     assert pair["exact"] == round(exact, 4) and exact == pytest.approx(
         (len(pairs) - 3) / len(pairs)
     )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from onpoint_desktop import clock
 from onpoint_desktop.sync.format import BundleRefused
-from onpoint_desktop.sync.hq_calibration import agreement, agreement_json, calibrated
+from onpoint_desktop.sync.hq_calibration import Figures, agreement
 
 if TYPE_CHECKING:
     from onpoint_desktop.sync.hq_store import HQStore
@@ -110,27 +110,15 @@ def merge_case_ratings(hq: HQStore, bundle: VerifiedBundle) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class CaseRater:
-    """One consultant's ratings of a case against HQ's anchor."""
+class CaseRater(Figures):
+    """One consultant's ratings of a case against HQ's anchor (``areas``: the (round,
+    area) pairs both the consultant and the anchor rated)."""
 
     fingerprint: str
     name: str
-    areas: int  # (round, area) pairs both the consultant and the anchor rated
-    exact: float  # share, 0–1
-    within_one: float
-    kappa: float | None
-    widest: tuple[tuple[str, float], ...]  # (area id, mean absolute difference), widest first
-
-    @property
-    def calibrated(self) -> bool | None:
-        return calibrated(self.kappa)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "fingerprint": self.fingerprint,
-            "name": self.name,
-            **agreement_json(self.areas, self.exact, self.within_one, self.kappa, self.widest),
-        }
+        return {"fingerprint": self.fingerprint, "name": self.name, **self.figures_json()}
 
 
 @dataclass(frozen=True)
@@ -175,11 +163,8 @@ def case_agreement(hq: HQStore) -> list[CaseResult]:
                 pairs[signer].append((area, level, anchor[round_id, area]))
         raters = []
         for signer, found in pairs.items():
-            exact, within, kappa, widest = agreement(found, 1, top)
             raters.append(
-                CaseRater(
-                    signer, names.get(signer, signer[:12]), len(found), exact, within, kappa, widest
-                )
+                CaseRater(signer, names.get(signer, signer[:12]), **vars(agreement(found, 1, top)))
             )
         raters.sort(key=lambda r: (r.name.casefold(), r.fingerprint))
         out.append(CaseResult(case_id, name, published, len(anchor), tuple(raters)))

@@ -63,15 +63,11 @@ def quadratic_weighted_kappa(pairs: Sequence[tuple[int, int]], low: int, high: i
     return 1 - seen / chance
 
 
-@dataclass(frozen=True)
-class Agreement:
-    """How two consultants' levels compare over the areas both rated."""
+@dataclass(frozen=True, kw_only=True)
+class Figures:
+    """How one set of levels agrees with another over the areas both rated: a pair of
+    consultants (:class:`Agreement`), or a consultant and a case's anchor (``CaseRater``)."""
 
-    signer_a: str
-    name_a: str
-    signer_b: str
-    name_b: str
-    rounds: tuple[tuple[str, str, str], ...]  # (district uuid, district name, round id)
     areas: int
     exact: float  # share, 0–1
     within_one: float
@@ -82,6 +78,30 @@ class Agreement:
     def calibrated(self) -> bool | None:
         return calibrated(self.kappa)
 
+    def figures_json(self) -> dict[str, Any]:
+        """How the JSON of ``hq calibration`` gives the figures."""
+        return {
+            "areas": self.areas,
+            "exact": round(self.exact, 4),
+            "within_one": round(self.within_one, 4),
+            "kappa": None if self.kappa is None else round(self.kappa, 4),
+            "calibrated": self.calibrated,
+            "widest_disagreement": [
+                {"area": a, "mean_difference": round(d, 3)} for a, d in self.widest
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Agreement(Figures):
+    """How two consultants' levels compare over the areas both rated."""
+
+    signer_a: str
+    name_a: str
+    signer_b: str
+    name_b: str
+    rounds: tuple[tuple[str, str, str], ...]  # (district uuid, district name, round id)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "consultants": [
@@ -89,33 +109,13 @@ class Agreement:
                 {"fingerprint": self.signer_b, "name": self.name_b},
             ],
             "rounds": [{"district": d, "name": n, "round": r} for d, n, r in self.rounds],
-            **agreement_json(self.areas, self.exact, self.within_one, self.kappa, self.widest),
+            **self.figures_json(),
         }
 
 
-def agreement_json(
-    areas: int,
-    exact: float,
-    within_one: float,
-    kappa: float | None,
-    widest: Sequence[tuple[str, float]],
-) -> dict[str, Any]:
-    """How the JSON of ``hq calibration`` gives an agreement (a pair's, or a consultant's
-    with a case's anchor)."""
-    return {
-        "areas": areas,
-        "exact": round(exact, 4),
-        "within_one": round(within_one, 4),
-        "kappa": None if kappa is None else round(kappa, 4),
-        "calibrated": calibrated(kappa),
-        "widest_disagreement": [{"area": a, "mean_difference": round(d, 3)} for a, d in widest],
-    }
-
-
-def agreement(
-    pairs: Sequence[tuple[str, int, int]], low: int, high: int
-) -> tuple[float, float, float | None, tuple[tuple[str, float], ...]]:
-    """Exact share, within-one share, kappa and the widest areas of (area, a, b) triples."""
+def agreement(pairs: Sequence[tuple[str, int, int]], low: int, high: int) -> Figures:
+    """The :class:`Figures` of (area, a, b) triples: how many, exact share, within-one
+    share, kappa and the widest areas."""
     n = len(pairs)
     exact = sum(a == b for _, a, b in pairs) / n
     within = sum(abs(a - b) <= 1 for _, a, b in pairs) / n
@@ -127,7 +127,7 @@ def agreement(
         ((area, sum(g) / len(g)) for area, g in gaps.items() if any(g)),
         key=lambda item: (-item[1], item[0]),
     )
-    return exact, within, kappa, tuple(widest[:5])
+    return Figures(areas=n, exact=exact, within_one=within, kappa=kappa, widest=tuple(widest[:5]))
 
 
 def consultant_agreement(hq: HQStore) -> list[Agreement]:
@@ -170,7 +170,6 @@ def consultant_agreement(hq: HQStore) -> list[Agreement]:
                 rounds[a, b].append((district, districts.get(district, ""), round_id))
     out = []
     for (a, b), pairs in found.items():
-        exact, within, kappa, widest = agreement(pairs, 1, fw.max_level)
         out.append(
             Agreement(
                 a,
@@ -178,11 +177,7 @@ def consultant_agreement(hq: HQStore) -> list[Agreement]:
                 b,
                 names.get(b, b[:12]),
                 tuple(rounds[a, b]),
-                len(pairs),
-                exact,
-                within,
-                kappa,
-                widest,
+                **vars(agreement(pairs, 1, fw.max_level)),
             )
         )
     return sorted(out, key=lambda g: (g.name_a.casefold(), g.name_b.casefold(), g.signer_a))
