@@ -323,7 +323,8 @@ def _read_content(
                 ):
                     take(number, line)
                 staging.flush()
-                staging.check_remembered()
+                if name == RATING_EVENTS:  # the lines HQ recalled are staged by identity
+                    staging.check_remembered()
             except Duplicate:
                 raise reader.fail(name, f"repeats {what}") from None
     counts = reader.check_counts(rounds)
