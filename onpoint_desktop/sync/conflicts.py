@@ -141,11 +141,16 @@ def _district_conflicts(conn: sqlite3.Connection, district: str, name: str) -> l
     disputed = [key for key, seen in views.items() if len({v.level for v in seen}) > 1]
     if not disputed:
         return []
-    current = {
-        (r, a): level
-        for r, a, level in conn.execute(
-            "SELECT round_id, area_id, level FROM current_levels WHERE district_uuid = ?", where
-        )
+    current = {  # HQ's current level of each disputed area (not of all: each costs a view)
+        key: row[0] if row else None
+        for key in disputed
+        for row in [
+            conn.execute(
+                "SELECT level FROM current_levels WHERE district_uuid = ? AND round_id = ? "
+                "AND area_id = ?",
+                (district, *key),
+            ).fetchone()
+        ]
     }
     decisions = {
         (r, a): Decision(level if keep is None else None, keep, keep_name, decided_at)
