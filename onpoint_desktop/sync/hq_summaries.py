@@ -22,6 +22,7 @@ that wrote them (``SUMMARY_VERSION``).
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -195,14 +196,19 @@ def listing(rnd: HQRound) -> str:
     return json.dumps(document, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
 
 
-def filled_json(text: str, pieces: Sequence[str]) -> str:
-    """``text`` with its open values replaced by ``pieces`` (JSON texts), in order: one
-    C-speed format (a national list fills 400,000 open values)."""
-    template = text.replace("%", "%%").replace(OPEN_JSON, "%s")
-    try:
-        return template % tuple(pieces)
-    except TypeError:
-        raise ValueError(f"{text.count(OPEN_JSON)} open values, {len(pieces)} given") from None
+def filled_json(text: str, pieces: Sequence[str], more: str = "") -> str:
+    """``text`` with its open values replaced by ``pieces`` (JSON texts), in order, and
+    ``more`` (``,"key":value`` JSON text) added before its closing brace: the pieces
+    between open values are joined once (a national list fills 400,000 open values)."""
+    parts = text.split(OPEN_JSON)
+    if len(parts) != len(pieces) + 1:
+        raise ValueError(f"{len(parts) - 1} open values, {len(pieces)} given")
+    joined: list[str] = [""] * (2 * len(parts) - 1)
+    joined[::2] = parts
+    joined[1::2] = pieces
+    if more:
+        joined[-1] = parts[-1][:-1] + more + "}"
+    return "".join(joined)
 
 
 def summarize(
@@ -359,29 +365,24 @@ def kept_scores(hq: HQStore, district_uuid: str, round_id: str) -> dict[str, flo
     return json.loads(row[0]) if row else {}
 
 
-class Listing(NamedTuple):
-    """One round's kept listing (``hq list --json``, open values open), and its compared
-    values (JSON) with the key of the benchmark they were compared with."""
-
-    district_uuid: str
-    round_id: str
-    listing: str
-    compared: str | None
-    compared_with: str | None
-
-
-def listings(hq: HQStore) -> Iterator[Listing]:
-    """The kept listing of every round, districts in list order (by name, then UUID),
-    rounds in each district's order."""
-    for row in hq.conn.execute(
-        # From the districts in list order to each one's rows (SQLite would otherwise
-        # sort all the listings, 100 MB on a national store, by district name).
-        "SELECT s.district_uuid, s.round_id, s.listing, c.compared, c.compared_with "
-        "FROM districts d INDEXED BY districts_listed "
-        "CROSS JOIN round_summaries s ON s.district_uuid = d.uuid "
-        "CROSS JOIN rounds r ON r.district_uuid = s.district_uuid AND r.round_id = s.round_id "
-        "LEFT JOIN round_comparisons c "
-        "ON c.district_uuid = s.district_uuid AND c.round_id = s.round_id "
-        "WHERE NOT r.deleted ORDER BY d.name_key, d.uuid, r.position, r.created_at, r.round_id"
-    ):
-        yield Listing(*row)
+def listings(conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, str]]]:
+    """(district UUID, its rounds' kept listings by round id) of every district with a
+    kept listing, in list order (by name, then UUID). The caller orders each district's
+    rounds and leaves out deleted ones (``summaries`` knows both)."""
+    rows = conn.execute(
+        # From the districts in list order to each one's rows: SQLite would otherwise sort
+        # all the listings (100 MB on a national store) by district name, and joining the
+        # rounds to order them costs more than ordering a district's few rounds in Python.
+        "SELECT s.district_uuid, s.round_id, s.listing FROM districts d "
+        "INDEXED BY districts_listed CROSS JOIN round_summaries s ON s.district_uuid = d.uuid "
+        "ORDER BY d.name_key, d.uuid"
+    )
+    district, kept = None, {}
+    for d, round_id, listing in rows:
+        if d != district:
+            if district is not None:
+                yield district, kept
+            district, kept = d, {}
+        kept[round_id] = listing
+    if district is not None:
+        yield district, kept
