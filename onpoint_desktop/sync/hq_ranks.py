@@ -90,7 +90,15 @@ def populations(rounds: Iterable[RoundSummary]) -> dict[tuple[str, str], Populat
     return out
 
 
-def round_rank(rnd: RoundSummary, found: dict[tuple[str, str], Population]) -> float | None:
-    """The percentile rank of a round's total in its stage's population (its model's)."""
-    population = found.get((rnd.model_id, rnd.stage))
-    return population.rank(rnd.total) if population else None
+def total_ranks(
+    rounds: Iterable[RoundSummary], found: dict[tuple[str, str], Population]
+) -> dict[tuple[str, str], float | None]:
+    """(district UUID, round id) → the percentile rank of each round's total in its
+    stage's population (``found``: its model's), in one pass."""
+    totals = {key: population.values() for key, population in found.items()}
+    return {
+        (r.district_uuid, r.round_id): percentile_rank(
+            r.total, totals.get((r.model_id, r.stage), ())
+        )
+        for r in rounds
+    }

@@ -185,6 +185,7 @@ class HQStore:
         take. Kept to bulk reads: mapped pages count in the process's memory, which a merge
         keeps flat. Inside a transaction, the block reads that transaction's snapshot."""
         conn = self.conn
+        mapped = conn.execute("PRAGMA mmap_size").fetchone()[0]
         conn.execute(f"PRAGMA mmap_size = {MAP_BYTES}")
         began = not conn.in_transaction
         if began:
@@ -195,7 +196,7 @@ class HQStore:
         finally:
             if began and conn.in_transaction:
                 conn.execute("ROLLBACK")  # it wrote nothing
-            conn.execute("PRAGMA mmap_size = 0")
+            conn.execute(f"PRAGMA mmap_size = {int(mapped)}")
 
     # --- keys ------------------------------------------------------------------------------
 
