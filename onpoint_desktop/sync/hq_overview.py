@@ -35,7 +35,7 @@ from onpoint_desktop.sync.hq_comparisons import compared_values, hq_benchmark_of
 from onpoint_desktop.sync.hq_evidence import round_evidence
 from onpoint_desktop.sync.hq_ranks import populations, total_ranks
 from onpoint_desktop.sync.hq_signers import signers
-from onpoint_desktop.sync.hq_store import HQStore, name_key
+from onpoint_desktop.sync.hq_store import HQStore
 from onpoint_desktop.sync.hq_summaries import (
     OPEN,
     OPEN_JSON,
@@ -111,12 +111,16 @@ class _Lister:
             self.order[r.district_uuid].append(r.round_id)
         self.ranks = total_ranks(self.rounds.values(), populations(self.rounds.values()))
         self.evidence = round_evidence(hq)  # (district, round) → the visit's other evidence
-        self.kept_compared = {  # (district, round) → (compared values, benchmark key)
-            (d, rid): (compared, key)
-            for d, rid, compared, key in hq.conn.execute(
-                "SELECT district_uuid, round_id, compared, compared_with FROM round_comparisons"
-            )
-        }
+        models = {r.model_id for r in self.rounds.values()}
+        listed_with = {model_id: self.benchmark_of(model_id)[0] for model_id in models}
+        self.kept_compared: dict[tuple[str, str], str] = {}  # compared values kept for this list
+        rounds = self.rounds
+        for d, rid, compared, key in hq.conn.execute(
+            "SELECT district_uuid, round_id, compared, compared_with FROM round_comparisons"
+        ):
+            rnd = rounds.get((d, rid))
+            if rnd is not None and key is not None and key == listed_with[rnd.model_id]:
+                self.kept_compared[d, rid] = compared
 
     def benchmark_of(self, model_id: str) -> tuple[str | None, Benchmark]:
         """The benchmark a model's rounds are listed against, and its key (None: one given
@@ -132,12 +136,12 @@ class _Lister:
 
     def round_text(self, district_uuid: str, round_id: str, listing: str) -> str:
         """The round as ``hq list --json`` prints it, from its kept ``listing``."""
-        rnd = self.rounds[district_uuid, round_id]
-        key, benchmark = self.benchmark_of(rnd.model_id)
-        compared, compared_with = self.kept_compared.get((district_uuid, round_id), (None, None))
-        if key is None or compared_with != key or compared is None:
+        compared = self.kept_compared.get((district_uuid, round_id))
+        if compared is None:  # compared with another benchmark: compared now
+            rnd = self.rounds[district_uuid, round_id]
             model = self.hq.models.get(rnd.model_id)
             scores = kept_scores(self.hq, district_uuid, round_id)
+            benchmark = self.benchmark_of(rnd.model_id)[1]
             compared = compared_values(model, rnd.stage, scores, rnd.total, benchmark)
         values = pieces(compared)
         values.append(json_of(self.ranks[district_uuid, round_id]))
@@ -171,6 +175,7 @@ class DistrictFacts(NamedTuple):
     names: list[tuple[str, str, str]]  # (UUID, name, model) in list order (name, then UUID)
     signers: dict[str, list[dict[str, str]]]  # UUID → the signers of its bundles
     bundles: dict[str, tuple[int, int]]  # UUID → (bundles, workspaces)
+    same_name: dict[str, list[str]]  # UUID → the other districts of its name (if any)
 
 
 def _district_facts(conn: sqlite3.Connection) -> DistrictFacts:
@@ -195,11 +200,21 @@ def _district_facts(conn: sqlite3.Connection) -> DistrictFacts:
     for d, fingerprints in signed.items():
         listed = sorted(fingerprints, key=lambda fp: (keys[fp]["name"], fp))
         signers_of[d] = [keys[fp] for fp in listed]
-    names = conn.execute(
-        "SELECT uuid, name, model FROM districts ORDER BY name_key, uuid"
-    ).fetchall()
+    names, same_name = [], {}
+    group: list[str] = []  # the districts of one name so far (list order keeps them together)
+    last = None
+    for d, name, model_id, key in conn.execute(
+        "SELECT uuid, name, model, name_key FROM districts ORDER BY name_key, uuid"
+    ):
+        names.append((d, name, model_id))
+        if key != last:
+            group, last = [], key
+        group.append(d)
+        if len(group) > 1:
+            for u in group:
+                same_name[u] = group  # each district's others are picked out when listed
     counts = {d: (n, len(workspaces[d])) for d, n in bundles.items()}
-    return DistrictFacts(names, signers_of, counts)
+    return DistrictFacts(names, signers_of, counts, same_name)
 
 
 @dataclass
@@ -275,10 +290,7 @@ def listed_districts(
     for conflict in read.found:
         by_district[conflict.district_uuid].append(conflict.to_json())
     facts = read.facts
-    same_name: dict[str, list[str]] = defaultdict(list)
-    for d, name, _ in facts.names:
-        same_name[name_key(name)].append(d)
-    shared = {d: key for key, ds in same_name.items() if len(ds) > 1 for d in ds}
+    same_name = facts.same_name
     names = {d: (name, model_id) for d, name, model_id in facts.names}
     for d, rounds in district_rounds(read, heads):
         name, model_id = names[d]
@@ -287,7 +299,7 @@ def listed_districts(
             "uuid": d,
             "name": name,
             "model": model_id,
-            "same_name_as": [u for u in same_name[shared[d]] if u != d] if d in shared else [],
+            "same_name_as": [u for u in same_name[d] if u != d] if d in same_name else [],
             "bundles": n_bundles,
             "workspaces": n_workspaces,
             "signers": facts.signers[d],
