@@ -283,7 +283,7 @@ def render_list(read) -> Iterator[str]:
             f"{counted(counts['pending_bundles'], 'bundle')} held aside from signers not "
             "trusted yet: see 'onpoint hq signers'."
         )
-    slots = _level_slots(fw)
+    digits = _LevelDigits(fw)
     for d, rounds in listed_districts(read, heads=True):
         signers = ", ".join(escaped(s["name"]) for s in d["signers"])
         yield ""
@@ -303,27 +303,29 @@ def render_list(read) -> Iterator[str]:
             rank = "—" if r["percentile_rank"] is None else f"{r['percentile_rank']:.0f}"
             yield (
                 f"  {escaped(r['id']):<10} {fw.stage_label(r['stage']):<9} "
-                f"{_levels(slots, r['levels']):<31} "
+                f"{digits(r['levels']):<31} "
                 f"{r['respondents'].get('teacher', 0):>8} {r['respondents'].get('leader', 0):>7} "
                 f"{total:>6} {rank:>5}  {'yes' if r['complete'] else 'no':<8}  {r['model']}"
             )
 
 
-def _level_slots(fw) -> list[str]:
-    """The areas in framework order, with "" between categories (``_levels``)."""
-    slots: list[str] = []
-    for category in fw.categories:
-        slots += [""] * bool(slots) + [a.id for a in category.areas]
-    return slots
+class _LevelDigits:
+    """One digit per focus area ('.' unrated), in framework order, categories separated by
+    spaces: a national list draws 39,000 boards."""
 
+    def __init__(self, fw) -> None:
+        self.order = [a.id for category in fw.categories for a in category.areas]
+        self.cuts = []  # where each category's digits end
+        for category in fw.categories:
+            self.cuts.append((self.cuts[-1] if self.cuts else 0) + len(category.areas))
 
-_DIGIT: dict[int | None, str] = {level: str(level) for level in range(10)} | {None: "."}
-
-
-def _levels(slots: list[str], levels: dict[str, int]) -> str:
-    """One digit per area ('.' unrated), categories separated by spaces (``slots``: the
-    area ids, "" between categories; one pass: a national list shows 39,000 rounds)."""
-    return "".join([(_DIGIT.get(v := levels.get(a)) or str(v)) if a else " " for a in slots])
+    def __call__(self, levels: dict[str, int]) -> str:
+        if list(levels) == self.order:  # a full board, kept in framework order: its values
+            digits = "".join(map(str, levels.values()))
+        else:
+            digits = "".join([str(levels[a]) if a in levels else "." for a in self.order])
+        starts = [0, *self.cuts[:-1]]
+        return " ".join([digits[a:b] for a, b in zip(starts, self.cuts, strict=True)])
 
 
 def run_benchmark(args: argparse.Namespace) -> int:
