@@ -48,7 +48,8 @@ class HQView:
 
 
 def read_store(path: Path, progress=None, cancel=None) -> HQView:
-    with HQStore.open(path) as hq:
+    # One snapshot for the whole view: a merge committed meanwhile is in all of it or none.
+    with HQStore.open(path) as hq, hq.bulk_read():
         return HQView(
             overview(hq),
             conflicts(hq.conn),

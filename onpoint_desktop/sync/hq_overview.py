@@ -175,7 +175,7 @@ class DistrictFacts(NamedTuple):
     names: list[tuple[str, str, str]]  # (UUID, name, model) in list order (name, then UUID)
     signers: dict[str, list[dict[str, str]]]  # UUID → the signers of its bundles
     bundles: dict[str, tuple[int, int]]  # UUID → (bundles, workspaces)
-    same_name: dict[str, list[str]]  # UUID → the other districts of its name (if any)
+    same_name: dict[str, list[str]]  # UUID → all districts of its name, if it shares it
 
 
 def _district_facts(conn: sqlite3.Connection) -> DistrictFacts:
