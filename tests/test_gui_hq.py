@@ -107,15 +107,17 @@ def test_merging_two_bundles_shows_the_conflict(qtbot, hq, bundles, monkeypatch)
     assert "Ana Ruiz [" in summary.conflicts.item(0, 4).text()
     assert "]: Established" in summary.conflicts.item(0, 4).text()  # Ben's level 4
     assert "Ben Cho [" in summary.conflicts.item(0, 4).text()
-    qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 1, timeout=10000)
-    district = hq.tree.topLevelItem(0)
-    assert district.text(0) == "District 0" and district.text(6) == "1"  # conflicts
-    assert district.child(0).text(0) == "2024-25" and district.child(0).text(1) == "Planning"
+    qtbot.waitUntil(lambda: hq.tree.model().rowCount() == 1, timeout=10000)
+    tree = hq.tree.model()
+    district = tree.index(0, 0)
+    assert district.data() == "District 0" and tree.index(0, 6).data() == "1"  # conflicts
+    first_round = [tree.index(0, column, district).data() for column in (0, 1)]
+    assert first_round == ["2024-25", "Planning"]
     with HQStore.open(hq.path) as store:
         from onpoint_desktop.sync import overview
 
         total = overview(store)["districts"][0]["rounds"][0]["total"]
-    assert district.text(2) == f"{total:.1f}"
+    assert tree.index(0, 2).data() == f"{total:.1f}"
     assert hq.conflicts.rowCount() == 1 and "(1)" in hq.tabs.tabText(1)
     assert "2 bundles from 2 trusted signers; 1 conflict (1 to resolve)." in hq.counts.text()
 
@@ -164,7 +166,7 @@ def test_cancel_during_a_merge_keeps_the_bundles_already_merged(qtbot, hq, bundl
     assert summary.outcomes.rowCount() == 1
     with HQStore.open(hq.path) as store:
         assert store.counts()["merged_bundles"] == 1
-    qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: hq.tree.model().rowCount() == 1, timeout=10000)
 
 
 def test_a_pack_is_refused_before_a_file_name_is_asked_in_plain_words(
@@ -189,7 +191,7 @@ def test_benchmark_pack_says_which_stages_were_withheld_and_hq_scores_against_it
     qtbot, hq, bundles, monkeypatch, tmp_path
 ):
     _merge(qtbot, hq, monkeypatch, [bundles[f"d{i}"] for i in range(5)])
-    qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 5, timeout=10000)
+    qtbot.waitUntil(lambda: hq.tree.model().rowCount() == 5, timeout=10000)
     assert "illustrative" in hq.counts.text()
     for box in message_boxes(hq):
         box.close()
@@ -243,7 +245,7 @@ def test_the_national_picture_tab_shows_stages_and_places_every_district(
     # Issue 17: a dashboard tab in the HQ window (the core's hq_picture on screen).
     files = [bundles[f"d{i}"] for i in range(5)]
     _merge(qtbot, hq, monkeypatch, files)
-    qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 5, timeout=10000)
+    qtbot.waitUntil(lambda: hq.tree.model().rowCount() == 5, timeout=10000)
     hq.tabs.setCurrentWidget(hq.dashboard)
     table = hq.dashboard.stages
     planning = [table.item(0, c).text() for c in range(table.columnCount())]

@@ -47,7 +47,7 @@ def test_a_new_key_is_held_aside_and_trusted_in_the_signers_tab(qtbot, hq, bundl
     _press(question, "Trust")
     qtbot.waitUntil(lambda: hq.last_summary is not None, timeout=20000)
     assert "1 merged" in hq.last_summary.text()
-    qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: hq.tree.model().rowCount() == 1, timeout=10000)
     assert hq.signers.item(0, 0).text() == "Trusted"
     with HQStore.open(hq.path) as store:
         assert store.counts()["merged_bundles"] == 1 and store.counts()["pending_bundles"] == 0
@@ -119,7 +119,7 @@ def test_the_hq_window_counts_in_plain_english(qtbot, hq, bundles, monkeypatch):
     assert "…." not in hq.counts.text()
     assert "0 districts, 0 rounds, 0 bundles" in hq.counts.text()
     _merge(qtbot, hq, monkeypatch, [bundles["d1"]])
-    qtbot.waitUntil(lambda: hq.tree.topLevelItemCount() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: hq.tree.model().rowCount() == 1, timeout=10000)
     text = hq.counts.text()
     assert "1 district, 1 round, 1 bundle from 1 trusted signer; 0 conflicts." in text
     assert "…." not in text

@@ -22,7 +22,6 @@ from onpoint_desktop.sync import (
     Signer,
     conflicts,
     merge_bundles,
-    overview,
     pack_readiness,
     signers,
     trust_signer,
@@ -32,12 +31,14 @@ from onpoint_desktop.sync.benchmark_pack import MIN_DISTRICTS
 from onpoint_desktop.sync.calibration_cases import PublishedCase, publish_case
 from onpoint_desktop.sync.calibration_ratings import CaseResult, case_agreement
 from onpoint_desktop.sync.hq_calibration import Agreement, consultant_agreement
+from onpoint_desktop.sync.hq_overview import heads_overview, reading
 from onpoint_desktop.sync.hq_picture import NationalPicture, national_picture
 
 
 @dataclass(frozen=True)
 class HQView:
-    """What the window shows: the ``hq list`` document, the conflicts and the signers."""
+    """What the window shows: the ``hq list`` document (each round's head:
+    ``hq_overview.heads_overview``), the conflicts and the signers."""
 
     document: dict[str, Any]
     conflicts: list[Conflict]
@@ -50,9 +51,11 @@ class HQView:
 def read_store(path: Path, progress=None, cancel=None) -> HQView:
     # One snapshot for the whole view: a merge committed meanwhile is in all of it or none.
     with HQStore.open(path) as hq, hq.bulk_read():
+        with reading(hq) as read:  # the tree shows each round's head, not its components
+            document = heads_overview(read)
         return HQView(
-            overview(hq),
-            conflicts(hq.conn),
+            document,
+            read.found,
             signers(hq),
             national_picture(hq),
             tuple(consultant_agreement(hq)),
