@@ -13,8 +13,10 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -53,6 +55,9 @@ AGREEMENT_COLUMNS = (
 )
 
 
+ROWS_SHOWN = 8  # a table's rows shown at once (a national store has hundreds of pairs)
+
+
 def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
     table = QTableWidget(0, len(columns))
     table.setHorizontalHeaderLabels(columns)
@@ -74,7 +79,10 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
     height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
-    table.setFixedHeight(height + max(len(rows), 1) * table.verticalHeader().defaultSectionSize())
+    shown = min(max(len(rows), 1), ROWS_SHOWN)  # more rows scroll inside the table
+    if len(rows) > ROWS_SHOWN:
+        height += table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(height + shown * table.verticalHeader().defaultSectionSize())
 
 
 class StripChart(QWidget):
@@ -166,7 +174,16 @@ class Dashboard(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        layout = QVBoxLayout(self)
+        # It scrolls as a whole: however many stages and pairs, the window keeps its size.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()
+        scroll.setWidget(content)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -1,12 +1,14 @@
-"""The HQ window's districts tree: a model over the store's document, sorted by value.
+"""The HQ window at national scale: the districts tree and the national picture.
 
 A national store lists 13,000 districts; the tree holds no item per cell, so these tests
-read it as a view does, through its model."""
+read it as a view does, through its model. Its national picture has hundreds of pairs
+of consultants: they scroll, and never make the window taller than the screen."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
+from ui.hq_dashboard import ROWS_SHOWN, Dashboard, _fill
 from ui.hq_views import DistrictTree
 
 
@@ -99,3 +101,19 @@ def test_a_new_document_replaces_the_rows_and_keeps_the_sort(qtbot):
     assert tree.header().sortIndicatorSection() == 7
     tree.show_districts([])
     assert tree.model().rowCount() == 0
+
+
+def test_the_national_picture_scrolls_instead_of_growing_with_the_store(qtbot):
+    dashboard = Dashboard()
+    qtbot.addWidget(dashboard)
+    few = dashboard.minimumSizeHint().height()
+    pairs = [
+        [f"Consultant {i} and Consultant {i + 1}", "1", "25", "80%", "96%", "0.81", "—"]
+        for i in range(400)  # a national store's pairs of consultants
+    ]
+    _fill(dashboard.agreement, pairs)
+    _fill(dashboard.packs, [["Pack", "2026-06-30", "onpoint-1", "Year 2 5227"]] * 40)
+    assert dashboard.agreement.rowCount() == 400
+    rows = dashboard.agreement.verticalHeader().defaultSectionSize()
+    assert dashboard.agreement.height() < (ROWS_SHOWN + 3) * rows  # the rest scroll inside
+    assert dashboard.minimumSizeHint().height() == few  # the window is never forced taller
