@@ -140,7 +140,7 @@ def counts_text(view: HQView) -> str:
         f"{counted(c['merged_bundles'], 'bundle')} from "
         f"{counted(c['signers'], 'trusted signer')}; "
         f"{counted(len(view.conflicts), 'conflict')}"
-        + (f" ({unresolved} to resolve)" if unresolved else "")
+        + (f" ({unresolved:,} to resolve)" if unresolved else "")
         + f". Scores against: {doc['benchmark']}."
     )
     held = c.get("pending_bundles", 0)

@@ -186,10 +186,10 @@ class HQWindow(QMainWindow):
         self.tree.show_districts(view.document["districts"])
         self.conflict_panel.show_conflicts(view.conflicts)
         unresolved = sum(not c.resolved for c in view.conflicts)
-        self.tabs.setTabText(1, f"&Conflicts ({unresolved})" if unresolved else "&Conflicts")
+        self.tabs.setTabText(1, f"&Conflicts ({unresolved:,})" if unresolved else "&Conflicts")
         self.signer_panel.show_signers(view.signers)
         waiting = sum(s.status == "pending" for s in view.signers)
-        self.tabs.setTabText(2, f"Si&gners ({waiting} to check)" if waiting else "Si&gners")
+        self.tabs.setTabText(2, f"Si&gners ({waiting:,} to check)" if waiting else "Si&gners")
         if view.picture is not None:
             self.dashboard.show_picture(view.picture)
         self.dashboard.show_agreement(view.agreement)
